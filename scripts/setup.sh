@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages headviz needs to build, run and test, when any
+# is missing. Idempotent; silent when everything is there.
+set -euo pipefail
+PKGS=(build-essential cmake pkg-config
+      libsdl2-dev libsdl2-ttf-dev libstb-dev libepoxy-dev libinih-dev
+      libfontconfig-dev zlib1g-dev fonts-dejavu-core
+      libgl1-mesa-dri libegl-mesa0 libegl1 libgles2)
+# optional extras used by tests/benchmarks when present
+EXTRA=(ffmpeg python3-matplotlib)
+want=("${PKGS[@]}")
+[ "${HV_SETUP_EXTRAS:-1}" = 1 ] && want+=("${EXTRA[@]}")
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "setup: installing ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

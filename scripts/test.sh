@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The README's second command: install what is missing, build with warnings as
+# errors, run the whole test suite, then again under ASan + UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export SDL_VIDEODRIVER=offscreen
+jobs=$(nproc)
+cmake -S . -B build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHV_WERROR=ON >/dev/null
+cmake --build build-ci -j"$jobs"
+(cd build-ci && ctest --output-on-failure -j"$jobs")
+if [ "${HV_SKIP_SANITIZE:-0}" != 1 ]; then
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHV_WERROR=ON -DHV_SANITIZE=ON >/dev/null
+  cmake --build build-asan -j"$jobs"
+  # LeakSanitizer: Mesa's llvmpipe and fontconfig keep caches for the process lifetime
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+  export LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  (cd build-asan && ctest --output-on-failure -j"$jobs")
+fi

@@ -1,0 +1,147 @@
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/colormap.h"
+#include "../core/figure.h"
+
+const char *hv_cli_usage(void)
+{
+    return "usage: headviz [options] [DATA.csv]\n"
+           "\n"
+           "Draws the top-k attention heads figure: x = layer, y = head, one marker\n"
+           "shape per model, colour = score, one panel and colorbar per condition.\n"
+           "Without DATA it shows the bundled seed data (Top 10 Safety Heads).\n"
+           "\n"
+           "options:\n"
+           "  --spec FILE          figure spec (INI); default: DATA.ini or headviz.ini\n"
+           "                       beside the data, else built-in defaults\n"
+           "  --screenshot FILE    render one frame headless, write a PNG, exit\n"
+           "  --size WxH           output size in pixels (screenshot default 1920x1080,\n"
+           "                       window default 1600x900)\n"
+           "  --theme light|dark   light (paper, default) or dark (talks)\n"
+           "  --colormap NAME      viridis, plasma, magma, inferno, cividis\n"
+           "  --font FONT          a .ttf/.otf file or a fontconfig pattern\n"
+           "  --transparent        PNG with a transparent background\n"
+           "  --force              overwrite existing output files\n"
+           "  --help               this text\n"
+           "  --version            the version\n"
+           "\n"
+           "examples:\n"
+           "  headviz                                   open a window on the bundled data\n"
+           "  headviz --screenshot fig.png --size 3840x2160\n"
+           "  headviz heads.csv --spec heads.ini --theme dark --screenshot talk.png\n"
+           "\n"
+           "keys (window): S screenshot, Esc/Q quit\n";
+}
+
+bool hv_cli_parse_size(const char *s, int *w, int *h, hv_error *err)
+{
+    long v[2];
+    const char *p = s;
+    for (int i = 0; i < 2; i++) {
+        if (*p < '0' || *p > '9')
+            return hv_errorf(err, "--size: expected WxH like 1920x1080, got \"%s\"", s);
+        char *end;
+        v[i] = strtol(p, &end, 10);
+        p = end;
+        if (i == 0) {
+            if (*p != 'x' && *p != 'X')
+                return hv_errorf(err, "--size: expected WxH like 1920x1080, got \"%s\"", s);
+            p++;
+        }
+    }
+    if (*p)
+        return hv_errorf(err, "--size: expected WxH like 1920x1080, got \"%s\"", s);
+    if (v[0] < 16 || v[1] < 16 || v[0] > HV_MAX_OUTPUT_SIZE || v[1] > HV_MAX_OUTPUT_SIZE)
+        return hv_errorf(err, "--size: %s is out of range (each side 16..%d)", s, HV_MAX_OUTPUT_SIZE);
+    *w = (int)v[0];
+    *h = (int)v[1];
+    return true;
+}
+
+/* --name VALUE or --name=VALUE */
+static bool take_value(int argc, char **argv, int *i, const char *arg, const char *name,
+                       const char **out, hv_error *err)
+{
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return false;
+    if (arg[n] == '=') {
+        *out = arg + n + 1;
+    } else if (arg[n] == '\0') {
+        if (*i + 1 >= argc) {
+            hv_errorf(err, "%s needs a value (see headviz --help)", name);
+            *out = NULL;
+            return true;
+        }
+        *out = argv[++*i];
+    } else {
+        return false;
+    }
+    if (!**out) {
+        hv_errorf(err, "%s needs a non-empty value", name);
+        *out = NULL;
+    }
+    return true;
+}
+
+bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
+{
+    memset(o, 0, sizeof *o);
+    bool only_files = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = NULL;
+        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+            if (o->data_path)
+                return hv_errorf(err, "more than one data file: \"%s\" and \"%s\"", o->data_path, a);
+            o->data_path = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_files = true;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            o->help = true;
+        } else if (strcmp(a, "--version") == 0) {
+            o->version = true;
+        } else if (strcmp(a, "--force") == 0) {
+            o->force = true;
+        } else if (strcmp(a, "--transparent") == 0) {
+            o->transparent = true;
+        } else if (take_value(argc, argv, &i, a, "--spec", &v, err)) {
+            if (!v)
+                return false;
+            o->spec_path = v;
+        } else if (take_value(argc, argv, &i, a, "--screenshot", &v, err)) {
+            if (!v)
+                return false;
+            o->screenshot = v;
+        } else if (take_value(argc, argv, &i, a, "--size", &v, err)) {
+            if (!v || !hv_cli_parse_size(v, &o->width, &o->height, err))
+                return false;
+        } else if (take_value(argc, argv, &i, a, "--theme", &v, err)) {
+            if (!v)
+                return false;
+            int t = hv_theme_parse(v);
+            if (t < 0)
+                return hv_errorf(err, "--theme: unknown theme \"%s\" (known: light, dark)", v);
+            o->theme = t;
+        } else if (take_value(argc, argv, &i, a, "--colormap", &v, err)) {
+            if (!v)
+                return false;
+            if (!hv_colormap_find(v))
+                return hv_errorf(err, "--colormap: unknown colormap \"%s\" (known: %s)", v,
+                                 hv_colormap_names());
+            o->colormap = v;
+        } else if (take_value(argc, argv, &i, a, "--font", &v, err)) {
+            if (!v)
+                return false;
+            o->font = v;
+        } else {
+            return hv_errorf(err, "unknown option \"%s\" (see headviz --help)", a);
+        }
+    }
+    return true;
+}

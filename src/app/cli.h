@@ -1,0 +1,32 @@
+/* cli: the command line, parsed into hv_options (zero = default). Pure: no
+ * SDL, no files, so every error message is unit-testable. */
+#ifndef HV_CLI_H
+#define HV_CLI_H
+
+#include <stdbool.h>
+
+#include "../core/hv_error.h"
+
+#define HV_MAX_OUTPUT_SIZE 16384
+
+typedef struct hv_options {
+    const char *data_path;  /* NULL = bundled data */
+    const char *spec_path;  /* NULL = beside the data, or defaults */
+    const char *screenshot; /* write one PNG and exit */
+    int width, height;      /* 0 = default */
+    int theme;              /* hv_theme_id */
+    const char *colormap;   /* NULL = the spec's */
+    const char *font;       /* NULL = fontconfig's DejaVu Sans */
+    bool force;             /* overwrite existing files */
+    bool transparent;       /* PNG background alpha 0 */
+    bool help, version;
+} hv_options;
+
+/* Returns true on success. On failure err holds one line, without the
+ * "headviz: " prefix; the caller prints it and exits 2. */
+bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err);
+/* Parses "1920x1080". */
+bool hv_cli_parse_size(const char *s, int *w, int *h, hv_error *err);
+const char *hv_cli_usage(void);
+
+#endif

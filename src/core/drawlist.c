@@ -1,0 +1,126 @@
+#include "drawlist.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool grow(hv_drawlist *dl, void **buf, int *cap, int need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    int nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    void *nb = realloc(*buf, (size_t)nc * elem);
+    if (!nb) {
+        dl->oom = true;
+        return false;
+    }
+    *buf = nb;
+    *cap = nc;
+    return true;
+}
+
+#define GROW(dl, arr, n, cap, need) grow((dl), (void **)&(dl)->arr, &(dl)->cap, (need), sizeof *(dl)->arr)
+
+void hv_drawlist_reset(hv_drawlist *dl, int width, int height, hv_color clear)
+{
+    dl->width = width;
+    dl->height = height;
+    dl->clear = clear;
+    dl->n_cmds = dl->n_rects = dl->n_markers = dl->n_colorbars = dl->n_texts = dl->n_strings = 0;
+    dl->clipped = false;
+    dl->oom = false;
+}
+
+void hv_drawlist_free(hv_drawlist *dl)
+{
+    free(dl->cmds);
+    free(dl->rects);
+    free(dl->markers);
+    free(dl->colorbars);
+    free(dl->texts);
+    free(dl->strings);
+    memset(dl, 0, sizeof *dl);
+}
+
+static bool same_clip(const hv_cmd *c, const hv_drawlist *dl)
+{
+    if (c->clipped != dl->clipped)
+        return false;
+    return !c->clipped || memcmp(&c->clip, &dl->clip, sizeof c->clip) == 0;
+}
+
+/* Extends the last command if it has this type and clip, else opens one. */
+static void add_cmd(hv_drawlist *dl, hv_cmd_type type, int index)
+{
+    if (dl->n_cmds > 0) {
+        hv_cmd *last = &dl->cmds[dl->n_cmds - 1];
+        if (last->type == type && same_clip(last, dl) && last->first + last->count == index) {
+            last->count++;
+            return;
+        }
+    }
+    if (!GROW(dl, cmds, n_cmds, cap_cmds, dl->n_cmds + 1))
+        return;
+    hv_cmd *c = &dl->cmds[dl->n_cmds++];
+    c->type = type;
+    c->first = index;
+    c->count = 1;
+    c->clipped = dl->clipped;
+    c->clip = dl->clip;
+}
+
+void hv_dl_clip(hv_drawlist *dl, const hv_rect *clip)
+{
+    dl->clipped = clip != NULL;
+    if (clip)
+        dl->clip = *clip;
+}
+
+void hv_dl_rect(hv_drawlist *dl, hv_rect r, hv_color c)
+{
+    if (r.w <= 0 || r.h <= 0 || c.a <= 0)
+        return;
+    if (!GROW(dl, rects, n_rects, cap_rects, dl->n_rects + 1))
+        return;
+    dl->rects[dl->n_rects] = (hv_rect_item){r, c};
+    add_cmd(dl, HV_CMD_RECTS, dl->n_rects++);
+}
+
+void hv_dl_marker(hv_drawlist *dl, const hv_marker *m)
+{
+    if (m->alpha <= 0 || m->size <= 0)
+        return;
+    if (!GROW(dl, markers, n_markers, cap_markers, dl->n_markers + 1))
+        return;
+    dl->markers[dl->n_markers] = *m;
+    add_cmd(dl, HV_CMD_MARKERS, dl->n_markers++);
+}
+
+void hv_dl_colorbar(hv_drawlist *dl, hv_rect r, float t0, float t1, float alpha)
+{
+    if (alpha <= 0)
+        return;
+    if (!GROW(dl, colorbars, n_colorbars, cap_colorbars, dl->n_colorbars + 1))
+        return;
+    dl->colorbars[dl->n_colorbars] = (hv_colorbar_item){r, t0, t1, alpha};
+    add_cmd(dl, HV_CMD_COLORBARS, dl->n_colorbars++);
+}
+
+void hv_dl_text(hv_drawlist *dl, const char *s, float x, float y, float size, hv_color c, int ax,
+                int ay, int rotate)
+{
+    if (!s || !*s || c.a <= 0)
+        return;
+    int len = (int)strlen(s) + 1;
+    if (!GROW(dl, strings, n_strings, cap_strings, dl->n_strings + len))
+        return;
+    if (!GROW(dl, texts, n_texts, cap_texts, dl->n_texts + 1))
+        return;
+    memcpy(dl->strings + dl->n_strings, s, (size_t)len);
+    dl->texts[dl->n_texts] = (hv_text_item){dl->n_strings, x, y, size, c, ax, ay, rotate};
+    dl->n_strings += len;
+    add_cmd(dl, HV_CMD_TEXTS, dl->n_texts++);
+}
+
+const char *hv_dl_string(const hv_drawlist *dl, const hv_text_item *t) { return dl->strings + t->str; }

@@ -1,0 +1,104 @@
+/* drawlist: the only boundary between the core and rendering.
+ *
+ * The core appends items; consecutive items of one kind under one clip become
+ * one command, so a backend is a short loop over commands (imgui/microui
+ * style). Coordinates are pixels of the output image, origin top-left, y down;
+ * a rect covers [x, x+w) x [y, y+h). Colours are straight (not premultiplied)
+ * RGBA in [0,1]. Buffers are reused across frames: hv_drawlist_reset keeps
+ * capacity, so a steady animation allocates nothing per frame.
+ * Does NOT: touch GL, SDL, fonts or files. */
+#ifndef HV_DRAWLIST_H
+#define HV_DRAWLIST_H
+
+#include <stdbool.h>
+
+typedef struct hv_color {
+    float r, g, b, a;
+} hv_color;
+
+typedef struct hv_rect {
+    float x, y, w, h;
+} hv_rect;
+
+typedef struct hv_rect_item {
+    hv_rect r;
+    hv_color c;
+} hv_rect_item;
+
+typedef struct hv_marker {
+    float x, y;      /* centre */
+    float size;      /* nominal diameter, px */
+    float shape;     /* hv_shape */
+    hv_color fill;   /* used when value < 0 */
+    float value;     /* colormap position in [0,1], or -1 to use fill */
+    float alpha;     /* overall opacity */
+    hv_color outline;
+    float outline_w; /* px, outside the shape */
+    float stroke_w;  /* px, line width of x / plus */
+} hv_marker;
+
+typedef struct hv_colorbar_item {
+    hv_rect r;
+    float t0, t1; /* colormap position at the bottom and at the top */
+    float alpha;
+} hv_colorbar_item;
+
+enum { HV_ANCHOR_START = 0, HV_ANCHOR_CENTER = 1, HV_ANCHOR_END = 2 };
+
+typedef struct hv_text_item {
+    int str;     /* offset into the string pool */
+    float x, y;  /* anchor point */
+    float size;  /* font size, px */
+    hv_color c;
+    int ax, ay;  /* anchors within the unrotated box: START = left / top */
+    int rotate;  /* 0, or 90 = counter-clockwise (reads bottom to top) */
+} hv_text_item;
+
+typedef enum hv_cmd_type {
+    HV_CMD_RECTS,
+    HV_CMD_MARKERS,
+    HV_CMD_COLORBARS,
+    HV_CMD_TEXTS,
+} hv_cmd_type;
+
+typedef struct hv_cmd {
+    hv_cmd_type type;
+    int first, count;
+    bool clipped;
+    hv_rect clip;
+} hv_cmd;
+
+typedef struct hv_drawlist {
+    int width, height;
+    hv_color clear;
+    int colormap_index; /* which colormap markers and colorbars sample */
+    hv_cmd *cmds;
+    int n_cmds, cap_cmds;
+    hv_rect_item *rects;
+    int n_rects, cap_rects;
+    hv_marker *markers;
+    int n_markers, cap_markers;
+    hv_colorbar_item *colorbars;
+    int n_colorbars, cap_colorbars;
+    hv_text_item *texts;
+    int n_texts, cap_texts;
+    char *strings;
+    int n_strings, cap_strings;
+    bool clipped;
+    hv_rect clip;
+    bool oom; /* an append failed for lack of memory */
+} hv_drawlist;
+
+void hv_drawlist_reset(hv_drawlist *dl, int width, int height, hv_color clear);
+void hv_drawlist_free(hv_drawlist *dl);
+
+void hv_dl_clip(hv_drawlist *dl, const hv_rect *clip); /* NULL = no clip */
+void hv_dl_rect(hv_drawlist *dl, hv_rect r, hv_color c);
+void hv_dl_marker(hv_drawlist *dl, const hv_marker *m);
+void hv_dl_colorbar(hv_drawlist *dl, hv_rect r, float t0, float t1, float alpha);
+void hv_dl_text(hv_drawlist *dl, const char *s, float x, float y, float size, hv_color c, int ax,
+                int ay, int rotate);
+
+const char *hv_dl_string(const hv_drawlist *dl, const hv_text_item *t);
+
+#endif

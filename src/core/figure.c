@@ -1,0 +1,456 @@
+#include "figure.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- themes ------------------------------------------------------------ */
+
+static const hv_theme k_themes[2] = {
+    /* light: white, as in a paper */
+    {{1, 1, 1, 1},
+     {1, 1, 1, 1},
+     {0.10f, 0.10f, 0.10f, 1},
+     {0.15f, 0.15f, 0.15f, 1},
+     {0.92f, 0.92f, 0.92f, 1},
+     {1, 1, 1, 0.88f},
+     {0.80f, 0.80f, 0.80f, 1},
+     {1, 1, 1, 1}},
+    /* dark: for talks */
+    {{0.071f, 0.078f, 0.094f, 1},
+     {0.071f, 0.078f, 0.094f, 1},
+     {0.91f, 0.91f, 0.92f, 1},
+     {0.62f, 0.63f, 0.66f, 1},
+     {0.16f, 0.17f, 0.20f, 1},
+     {0.10f, 0.11f, 0.13f, 0.88f},
+     {0.35f, 0.36f, 0.40f, 1},
+     /* a light rim keeps dark-purple markers visible on a dark ground */
+     {0.80f, 0.81f, 0.84f, 0.55f}},
+};
+
+const hv_theme *hv_theme_get(hv_theme_id id) { return &k_themes[id == HV_THEME_DARK ? 1 : 0]; }
+
+int hv_theme_parse(const char *s)
+{
+    if (strcasecmp(s, "light") == 0)
+        return HV_THEME_LIGHT;
+    if (strcasecmp(s, "dark") == 0)
+        return HV_THEME_DARK;
+    return -1;
+}
+
+/* ---- prepare ----------------------------------------------------------- */
+
+static void fill_tickset(hv_tickset *ts, const double *v, int n, double step)
+{
+    ts->n = n;
+    for (int i = 0; i < n; i++) {
+        ts->v[i] = v[i];
+        hv_format_tick(v[i], step, ts->label[i], HV_LABEL_MAX);
+    }
+}
+
+static void make_ticks(hv_tickset *ts, const hv_ticks *spec, double lo, double hi, int target)
+{
+    double v[HV_MAX_TICKS];
+    if (spec && spec->set) {
+        int n = hv_ticks_spec(spec, lo, hi, v, HV_MAX_TICKS);
+        fill_tickset(ts, v, n, spec->step);
+        return;
+    }
+    double step = hv_nice_step(lo, hi, target);
+    int n = hv_ticks_step(lo, hi, step, v, HV_MAX_TICKS);
+    fill_tickset(ts, v, n, step);
+}
+
+/* Layer/head are integer indices: default ticks use integer steps. */
+static void make_index_ticks(hv_tickset *ts, const hv_ticks *spec, double lo, double hi)
+{
+    if (spec->set) {
+        make_ticks(ts, spec, lo, hi, 0);
+        return;
+    }
+    double step = hv_nice_step(lo, hi, 15);
+    if (step < 1)
+        step = 1;
+    double v[HV_MAX_TICKS];
+    int n = hv_ticks_step(lo, hi, step, v, HV_MAX_TICKS);
+    fill_tickset(ts, v, n, step);
+}
+
+bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec, hv_error *err)
+{
+    memset(fig, 0, sizeof *fig);
+    fig->ds = ds;
+    fig->spec = spec;
+    fig->cmap = hv_colormap_find(spec->colormap);
+    if (!fig->cmap)
+        return hv_errorf(err, "unknown colormap \"%s\" (known: %s)", spec->colormap,
+                         hv_colormap_names());
+    fig->cmap_index = (int)(fig->cmap - hv_colormap_default());
+
+    int max_layer = hv_dataset_max_layer(ds), max_head = hv_dataset_max_head(ds);
+    /* default limits: one unit of air around 0..max, so every marker is inside */
+    fig->xlo = spec->xlim.set ? spec->xlim.lo : -1.0;
+    fig->xhi = spec->xlim.set ? spec->xlim.hi : (max_layer < 1 ? 1 : max_layer) + 1.0;
+    fig->ylo = spec->ylim.set ? spec->ylim.lo : -1.0;
+    fig->yhi = spec->ylim.set ? spec->ylim.hi : (max_head < 1 ? 1 : max_head) + 1.0;
+    make_index_ticks(&fig->xticks, &spec->xticks, fig->xlo, fig->xhi);
+    make_index_ticks(&fig->yticks, &spec->yticks, fig->ylo, fig->yhi);
+
+    for (int c = 0; c < ds->n_conditions; c++) {
+        hv_cond_info *ci = &fig->conds[c];
+        const hv_cond_spec *cs = hv_spec_condition(spec, ds->conditions[c]);
+        if (cs && cs->range.set) {
+            ci->lo = cs->range.lo;
+            ci->hi = cs->range.hi;
+        } else {
+            ci->lo = 0.0;
+            ci->hi = hv_dataset_max_score(ds, c);
+            if (!(ci->hi > ci->lo))
+                ci->hi = ci->lo + 1.0;
+        }
+        make_ticks(&ci->ticks, cs ? &cs->ticks : NULL, ci->lo, ci->hi, 6);
+        int k = 0;
+        for (int m = 0; m < ds->n_models; m++) {
+            int cnt = 0;
+            for (int i = 0; i < ds->n_points; i++)
+                cnt += ds->points[i].condition == c && ds->points[i].model == m;
+            if (cnt > k)
+                k = cnt;
+        }
+        const char *tmpl = cs && cs->title[0] ? cs->title : spec->title;
+        hv_spec_expand_title(tmpl, ds->conditions[c], k, ci->title, (int)sizeof ci->title);
+    }
+    for (int m = 0; m < ds->n_models; m++) {
+        hv_model_info *mi = &fig->models[m];
+        const hv_model_spec *ms = hv_spec_model(spec, ds->models[m]);
+        mi->shape = ms && ms->shape >= 0 ? ms->shape : m % HV_SHAPE_COUNT;
+        if (ms && ms->color_set) {
+            mi->legend_t = -1;
+            memcpy(mi->color, ms->color, sizeof mi->color);
+        } else {
+            /* spread over the colormap: purple first, yellow last */
+            mi->legend_t = ds->n_models > 1 ? 0.05f + 0.9f * (float)m / (float)(ds->n_models - 1)
+                                            : 0.05f;
+        }
+        snprintf(mi->label, sizeof mi->label, "%s", ms && ms->label[0] ? ms->label : ds->models[m]);
+    }
+    return true;
+}
+
+float hv_figure_value(double score, double lo, double hi)
+{
+    if (!(hi > lo))
+        return 0.0f;
+    double t = (score - lo) / (hi - lo);
+    return (float)(t < 0 ? 0 : t > 1 ? 1 : t);
+}
+
+int hv_figure_side_panels(const hv_figure *fig, hv_panel_state *panels, hv_scene_point *points)
+{
+    const hv_dataset *ds = fig->ds;
+    int np = 0;
+    for (int c = 0; c < ds->n_conditions; c++) {
+        hv_panel_state *ps = &panels[c];
+        memset(ps, 0, sizeof *ps);
+        ps->title[0] = fig->conds[c].title;
+        ps->title_alpha[0] = 1;
+        ps->lo = fig->conds[c].lo;
+        ps->hi = fig->conds[c].hi;
+        ps->ticks[0] = &fig->conds[c].ticks;
+        ps->tick_alpha[0] = 1;
+        ps->points = points + np;
+        for (int i = 0; i < ds->n_points; i++) {
+            const hv_point *p = &ds->points[i];
+            if (p->condition != c)
+                continue;
+            points[np++] = (hv_scene_point){p->layer, p->head, p->score, p->model, 1, 1};
+            ps->n_points++;
+        }
+        for (int m = 0; m < ds->n_models; m++)
+            ps->model_alpha[m] = 1;
+    }
+    return ds->n_conditions;
+}
+
+/* ---- layout & drawing -------------------------------------------------- */
+
+typedef struct ctx {
+    const hv_figure *fig;
+    const hv_figure_opts *o;
+    const hv_theme *th;
+    hv_drawlist *dl;
+    float s; /* scale: output px per reference px */
+    float f_title, f_label, f_tick, f_legend;
+    float tick_len, pad, lw, marker;
+} ctx;
+
+static void measure(const ctx *c, const char *str, float size, hv_text_metrics *m)
+{
+    if (c->o->measure) {
+        c->o->measure(c->o->measure_user, str, size, m);
+        return;
+    }
+    m->width = 0.55f * size * (float)strlen(str);
+    m->ascent = 0.8f * size;
+    m->descent = 0.2f * size;
+}
+
+static float text_w(const ctx *c, const char *str, float size)
+{
+    hv_text_metrics m;
+    measure(c, str, size, &m);
+    return m.width;
+}
+
+static float text_h(const ctx *c, float size)
+{
+    hv_text_metrics m;
+    measure(c, "Hg", size, &m);
+    return m.ascent + m.descent;
+}
+
+static float snap(float v) { return floorf(v + 0.5f); }
+
+static hv_color with_alpha(hv_color c, float a)
+{
+    c.a *= a;
+    return c;
+}
+
+/* A horizontal or vertical line of width lw centred on a pixel row/column. */
+static void hline(ctx *c, float x0, float x1, float y, hv_color col)
+{
+    float w = c->lw;
+    hv_dl_rect(c->dl, (hv_rect){snap(x0), snap(y - w * 0.5f), snap(x1) - snap(x0), w}, col);
+}
+
+static void vline(ctx *c, float x, float y0, float y1, hv_color col)
+{
+    float w = c->lw;
+    hv_dl_rect(c->dl, (hv_rect){snap(x - w * 0.5f), snap(y0), w, snap(y1) - snap(y0)}, col);
+}
+
+static void frame_rect(ctx *c, hv_rect r, hv_color col)
+{
+    float w = c->lw;
+    hv_dl_rect(c->dl, (hv_rect){r.x - w, r.y - w, r.w + 2 * w, w}, col);
+    hv_dl_rect(c->dl, (hv_rect){r.x - w, r.y + r.h, r.w + 2 * w, w}, col);
+    hv_dl_rect(c->dl, (hv_rect){r.x - w, r.y, w, r.h}, col);
+    hv_dl_rect(c->dl, (hv_rect){r.x + r.w, r.y, w, r.h}, col);
+}
+
+static float max_label_w(const ctx *c, const hv_tickset *ts, float size)
+{
+    float w = 0;
+    for (int i = 0; i < ts->n; i++) {
+        float tw = text_w(c, ts->label[i], size);
+        if (tw > w)
+            w = tw;
+    }
+    return w;
+}
+
+static void draw_marker(ctx *c, float x, float y, float size, int shape, float value,
+                        const float *rgb, float alpha)
+{
+    hv_marker m;
+    memset(&m, 0, sizeof m);
+    m.x = x;
+    m.y = y;
+    m.size = size;
+    m.shape = (float)shape;
+    m.value = value;
+    if (rgb)
+        m.fill = (hv_color){rgb[0], rgb[1], rgb[2], 1};
+    m.alpha = alpha;
+    m.outline = c->th->marker_edge;
+    m.outline_w = fmaxf(1.0f, 1.2f * c->s);
+    m.stroke_w = fmaxf(1.5f, 0.16f * size);
+    hv_dl_marker(c->dl, &m);
+}
+
+static void draw_legend(ctx *c, const hv_panel_state *ps, hv_panel_layout *pl)
+{
+    const hv_dataset *ds = c->fig->ds;
+    float row_h = fmaxf(c->marker, text_h(c, c->f_legend)) * 1.35f;
+    float sw = c->marker * 1.8f; /* swatch column */
+    float pad = 8 * c->s;
+    float lw = 0;
+    int rows = 0;
+    for (int m = 0; m < ds->n_models; m++) {
+        float w = text_w(c, c->fig->models[m].label, c->f_legend);
+        if (w > lw)
+            lw = w;
+        rows++;
+    }
+    if (!rows)
+        return;
+    float bw = snap(pad + sw + 4 * c->s + lw + pad);
+    float bh = snap(pad * 0.75f * 2 + row_h * (float)rows);
+    hv_rect box = {snap(pl->plot.x + pl->plot.w - bw - 8 * c->s), snap(pl->plot.y + 8 * c->s), bw, bh};
+    pl->legend = box;
+    hv_dl_rect(c->dl, box, c->th->legend_bg);
+    frame_rect(c, box, c->th->legend_border);
+    for (int m = 0; m < ds->n_models; m++) {
+        const hv_model_info *mi = &c->fig->models[m];
+        float a = ps->model_alpha[m];
+        float dim = 0.25f + 0.75f * a; /* hidden models stay listed, dimmed */
+        float cy = box.y + pad * 0.75f + row_h * ((float)m + 0.5f);
+        float cx = box.x + pad + sw * 0.5f;
+        draw_marker(c, cx, cy, c->marker, mi->shape, mi->legend_t, mi->color, dim);
+        hv_dl_text(c->dl, mi->label, snap(box.x + pad + sw + 4 * c->s), snap(cy), c->f_legend,
+                   with_alpha(c->th->text, dim), HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
+    }
+}
+
+static void draw_colorbar(ctx *c, const hv_panel_state *ps, const hv_panel_layout *pl)
+{
+    const hv_theme *th = c->th;
+    hv_rect cb = pl->colorbar;
+    hv_dl_colorbar(c->dl, cb, 0.0f, 1.0f, 1.0f);
+    frame_rect(c, cb, th->axis);
+    hv_scale sv = {ps->lo, ps->hi, cb.y + cb.h, cb.y};
+    for (int k = 0; k < 2; k++) {
+        const hv_tickset *ts = ps->ticks[k];
+        float a = ps->tick_alpha[k];
+        if (!ts || a <= 0)
+            continue;
+        for (int i = 0; i < ts->n; i++) {
+            double v = ts->v[i];
+            double eps = (ps->hi - ps->lo) * 1e-6;
+            if (v < ps->lo - eps || v > ps->hi + eps)
+                continue;
+            float y = (float)hv_scale_map(&sv, v);
+            hline(c, cb.x + cb.w + c->lw, cb.x + cb.w + c->lw + c->tick_len, y, with_alpha(th->axis, a));
+            hv_dl_text(c->dl, ts->label[i], snap(cb.x + cb.w + c->lw + c->tick_len + c->pad), snap(y),
+                       c->f_tick, with_alpha(th->text, a), HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
+        }
+    }
+}
+
+void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_panel_state *panels,
+                     int n_panels, hv_drawlist *dl, hv_figure_layout *layout)
+{
+    ctx c = {0};
+    c.fig = fig;
+    c.o = o;
+    c.th = hv_theme_get(o->theme);
+    c.dl = dl;
+    float W = (float)o->width, H = (float)o->height;
+    c.s = fminf(W / 1920.0f, H / 1080.0f);
+    c.f_title = 22 * c.s;
+    c.f_label = 18 * c.s;
+    c.f_tick = 15 * c.s;
+    c.f_legend = 15 * c.s;
+    c.tick_len = snap(6 * c.s);
+    c.pad = 5 * c.s;
+    c.lw = fmaxf(1.0f, snap(1.25f * c.s));
+    c.marker = 16 * c.s * (float)fig->spec->marker_scale;
+
+    hv_color clear = c.th->bg;
+    if (o->transparent)
+        clear = (hv_color){0, 0, 0, 0};
+    hv_drawlist_reset(dl, o->width, o->height, clear);
+    dl->colormap_index = fig->cmap_index;
+    if (n_panels <= 0)
+        return;
+
+    /* Measure once for all panels and all conditions, so the layout does not
+     * jump while titles or colorbar ticks change during an animation. */
+    const hv_dataset *ds = fig->ds;
+    float ytick_w = max_label_w(&c, &fig->yticks, c.f_tick);
+    float cb_tick_w = 0;
+    for (int k = 0; k < ds->n_conditions; k++) {
+        float w = max_label_w(&c, &fig->conds[k].ticks, c.f_tick);
+        if (w > cb_tick_w)
+            cb_tick_w = w;
+    }
+    const hv_spec *spec = fig->spec;
+    float h_title = text_h(&c, c.f_title), h_label = text_h(&c, c.f_label), h_tick = text_h(&c, c.f_tick);
+    float margin_x = 24 * c.s, margin_top = 18 * c.s, margin_bottom = 14 * c.s;
+    float gap = 56 * c.s;
+    float left = h_label + 10 * c.s + ytick_w + c.pad + c.tick_len;
+    float cb_gap = 22 * c.s, cb_w = snap(22 * c.s);
+    float right = cb_gap + cb_w + c.tick_len + c.pad + cb_tick_w + 12 * c.s + h_label;
+    float top = h_title + 14 * c.s;
+    float bottom = c.tick_len + c.pad + h_tick + 8 * c.s + h_label;
+    float col_w = (W - 2 * margin_x - gap * (float)(n_panels - 1)) / (float)n_panels;
+
+    if (layout) {
+        memset(layout, 0, sizeof *layout);
+        layout->n_panels = n_panels;
+        layout->scale = c.s;
+        layout->marker_size = c.marker;
+    }
+
+    for (int p = 0; p < n_panels; p++) {
+        const hv_panel_state *ps = &panels[p];
+        hv_panel_layout pl;
+        memset(&pl, 0, sizeof pl);
+        float x0 = margin_x + (col_w + gap) * (float)p;
+        float px = snap(x0 + left), py = snap(margin_top + top);
+        float pw = snap(x0 + col_w - right) - px, ph = snap(H - margin_bottom - bottom) - py;
+        if (pw < 4 || ph < 4)
+            continue; /* too small to draw anything useful */
+        pl.plot = (hv_rect){px, py, pw, ph};
+        pl.colorbar = (hv_rect){snap(px + pw + cb_gap), py, cb_w, ph};
+        pl.sx = (hv_scale){fig->xlo, fig->xhi, px, px + pw};
+        pl.sy = (hv_scale){fig->ylo, fig->yhi, py + ph, py};
+        const hv_theme *th = c.th;
+
+        /* plot background and grid */
+        if (!o->transparent || th->plot_bg.a < 1 || memcmp(&th->plot_bg, &th->bg, sizeof th->bg) != 0)
+            hv_dl_rect(dl, pl.plot, th->plot_bg);
+        for (int i = 0; i < fig->xticks.n; i++)
+            vline(&c, (float)hv_scale_map(&pl.sx, fig->xticks.v[i]), py, py + ph, th->grid);
+        for (int i = 0; i < fig->yticks.n; i++)
+            hline(&c, px, px + pw, (float)hv_scale_map(&pl.sy, fig->yticks.v[i]), th->grid);
+
+        /* markers, clipped to the plot area */
+        hv_dl_clip(dl, &pl.plot);
+        for (int i = 0; i < ps->n_points; i++) {
+            const hv_scene_point *sp = &ps->points[i];
+            const hv_model_info *mi = &fig->models[sp->model];
+            float a = sp->alpha * ps->model_alpha[sp->model];
+            draw_marker(&c, (float)hv_scale_map(&pl.sx, sp->layer), (float)hv_scale_map(&pl.sy, sp->head),
+                        c.marker * sp->scale, mi->shape, hv_figure_value(sp->score, ps->lo, ps->hi),
+                        NULL, a);
+        }
+        hv_dl_clip(dl, NULL);
+
+        /* frame, ticks, tick labels */
+        frame_rect(&c, pl.plot, th->axis);
+        for (int i = 0; i < fig->xticks.n; i++) {
+            float x = (float)hv_scale_map(&pl.sx, fig->xticks.v[i]);
+            vline(&c, x, py + ph + c.lw, py + ph + c.lw + c.tick_len, th->axis);
+            hv_dl_text(dl, fig->xticks.label[i], snap(x), snap(py + ph + c.lw + c.tick_len + c.pad),
+                       c.f_tick, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_START, 0);
+        }
+        for (int i = 0; i < fig->yticks.n; i++) {
+            float y = (float)hv_scale_map(&pl.sy, fig->yticks.v[i]);
+            hline(&c, px - c.lw - c.tick_len, px - c.lw, y, th->axis);
+            hv_dl_text(dl, fig->yticks.label[i], snap(px - c.lw - c.tick_len - c.pad), snap(y), c.f_tick,
+                       th->text, HV_ANCHOR_END, HV_ANCHOR_CENTER, 0);
+        }
+        /* axis labels */
+        hv_dl_text(dl, spec->xlabel, snap(px + pw * 0.5f), snap(H - margin_bottom), c.f_label, th->text,
+                   HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
+        hv_dl_text(dl, spec->ylabel, snap(x0), snap(py + ph * 0.5f), c.f_label, th->text, HV_ANCHOR_CENTER,
+                   HV_ANCHOR_START, 90);
+        /* title(s), cross-fading */
+        for (int k = 0; k < 2; k++)
+            if (ps->title[k])
+                hv_dl_text(dl, ps->title[k], snap(px + pw * 0.5f), snap(py - 14 * c.s), c.f_title,
+                           with_alpha(th->text, ps->title_alpha[k]), HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
+
+        draw_legend(&c, ps, &pl);
+        draw_colorbar(&c, ps, &pl);
+        hv_dl_text(dl, spec->cbar_label, snap(x0 + col_w), snap(py + ph * 0.5f), c.f_label, th->text,
+                   HV_ANCHOR_CENTER, HV_ANCHOR_END, 90);
+        if (layout)
+            layout->panels[p] = pl;
+    }
+}

@@ -1,0 +1,15 @@
+#include "hv_error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+bool hv_errorf(hv_error *err, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}

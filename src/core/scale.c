@@ -1,0 +1,80 @@
+#include "scale.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+double hv_scale_map(const hv_scale *s, double v)
+{
+    double span = s->d1 - s->d0;
+    if (span == 0.0)
+        return (s->p0 + s->p1) * 0.5;
+    return s->p0 + (v - s->d0) / span * (s->p1 - s->p0);
+}
+
+double hv_scale_unmap(const hv_scale *s, double p)
+{
+    double span = s->p1 - s->p0;
+    if (span == 0.0)
+        return s->d0;
+    return s->d0 + (p - s->p0) / span * (s->d1 - s->d0);
+}
+
+double hv_nice_step(double lo, double hi, int target)
+{
+    double span = hi - lo;
+    if (!(span > 0) || target < 1)
+        return 1.0;
+    double raw = span / target;
+    double mag = pow(10.0, floor(log10(raw)));
+    double f = raw / mag;
+    double nice = f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 2.5 ? 2.5 : f <= 5.0 ? 5.0 : 10.0;
+    return nice * mag;
+}
+
+int hv_ticks_step(double lo, double hi, double step, double *out, int cap)
+{
+    if (!(step > 0) || !(hi >= lo))
+        return 0;
+    double eps = step * 1e-9;
+    double k0 = ceil((lo - eps) / step);
+    int n = 0;
+    for (double k = k0; n < cap; k += 1.0) {
+        double v = k * step;
+        if (v > hi + eps)
+            break;
+        if (fabs(v) < eps)
+            v = 0.0;
+        out[n++] = v;
+    }
+    return n;
+}
+
+int hv_ticks_spec(const hv_ticks *t, double lo, double hi, double *out, int cap)
+{
+    double eps = t->step * 1e-9;
+    int n = 0;
+    for (int i = 0; n < cap; i++) {
+        double v = t->first + i * t->step;
+        if (v > t->last + eps)
+            break;
+        if (v >= lo - eps && v <= hi + eps)
+            out[n++] = fabs(v) < eps ? 0.0 : v;
+    }
+    return n;
+}
+
+void hv_format_tick(double v, double step, char *buf, int size)
+{
+    int dec = 0;
+    /* smallest number of decimals that shows the step exactly */
+    while (dec < 6) {
+        double scaled = step * pow(10.0, dec);
+        if (fabs(scaled - floor(scaled + 0.5)) < 1e-6 * fmax(1.0, scaled))
+            break;
+        dec++;
+    }
+    if (fabs(v) < 0.5 * pow(10.0, -dec))
+        v = 0.0; /* no "-0" */
+    snprintf(buf, (size_t)size, "%.*f", dec, v);
+}

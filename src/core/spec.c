@@ -1,0 +1,339 @@
+#include "spec.h"
+
+#include <ini.h>
+#include <math.h>
+#include <stdio.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "colormap.h"
+
+static const char *const k_shape_names[HV_SHAPE_COUNT] = {"circle",  "x",    "square", "triangle",
+                                                          "diamond", "plus", "star"};
+
+const char *hv_shape_name(hv_shape s) { return (unsigned)s < HV_SHAPE_COUNT ? k_shape_names[s] : "?"; }
+
+int hv_shape_parse(const char *s)
+{
+    for (int i = 0; i < HV_SHAPE_COUNT; i++)
+        if (strcasecmp(s, k_shape_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+void hv_spec_init(hv_spec *spec)
+{
+    memset(spec, 0, sizeof *spec);
+    snprintf(spec->title, sizeof spec->title, "Top {k} Heads on {condition}");
+    snprintf(spec->xlabel, sizeof spec->xlabel, "Layer");
+    snprintf(spec->ylabel, sizeof spec->ylabel, "Head");
+    snprintf(spec->cbar_label, sizeof spec->cbar_label, "Score");
+    snprintf(spec->colormap, sizeof spec->colormap, "viridis");
+    spec->marker_scale = 1.0;
+}
+
+typedef struct parse_ctx {
+    hv_spec *spec;
+    char msg[HV_ERROR_MAX]; /* handler's message, line added by caller */
+} parse_ctx;
+
+static bool fail(parse_ctx *c, const char *fmt, const char *a, const char *b)
+{
+    snprintf(c->msg, sizeof c->msg, fmt, a, b);
+    return false;
+}
+
+/* Parses "a, b" or "a, b, c" into n finite doubles. */
+static bool parse_numbers(const char *s, double *out, int n)
+{
+    const char *p = s;
+    for (int i = 0; i < n; i++) {
+        char *end;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        out[i] = strtod(p, &end);
+        if (end == p || !isfinite(out[i]))
+            return false;
+        p = end;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (i + 1 < n) {
+            if (*p != ',')
+                return false;
+            p++;
+        }
+    }
+    return *p == '\0';
+}
+
+static bool set_text(char *dst, size_t size, const char *v, parse_ctx *c, const char *key)
+{
+    if (strlen(v) >= size)
+        return fail(c, "key \"%s\": text longer than %s bytes", key, "255");
+    snprintf(dst, size, "%s", v);
+    return true;
+}
+
+static bool set_range(hv_range *r, const char *v, parse_ctx *c, const char *key)
+{
+    double d[2];
+    if (!parse_numbers(v, d, 2) || !(d[1] > d[0]))
+        return fail(c, "key \"%s\": expected \"low, high\" with low < high, got \"%s\"", key, v);
+    r->set = true;
+    r->lo = d[0];
+    r->hi = d[1];
+    return true;
+}
+
+static bool set_ticks(hv_ticks *t, const char *v, parse_ctx *c, const char *key)
+{
+    double d[3];
+    if (!parse_numbers(v, d, 3) || !(d[2] > 0) || !(d[1] >= d[0]) || (d[1] - d[0]) / d[2] > 1000)
+        return fail(c,
+                    "key \"%s\": expected \"first, last, step\" with first <= last, step > 0 and at most 1000 ticks, got \"%s\"",
+                    key, v);
+    t->set = true;
+    t->first = d[0];
+    t->last = d[1];
+    t->step = d[2];
+    return true;
+}
+
+static bool parse_color(const char *v, float rgb[3])
+{
+    unsigned x;
+    if (v[0] != '#' || strlen(v) != 7 || strspn(v + 1, "0123456789abcdefABCDEF") != 6)
+        return false;
+    x = (unsigned)strtoul(v + 1, NULL, 16);
+    rgb[0] = (float)((x >> 16) & 255) / 255.0f;
+    rgb[1] = (float)((x >> 8) & 255) / 255.0f;
+    rgb[2] = (float)(x & 255) / 255.0f;
+    return true;
+}
+
+static const char *after_prefix(const char *section, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (strncasecmp(section, prefix, n) != 0)
+        return NULL;
+    const char *p = section + n;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+static int handler(void *user, const char *section, const char *key, const char *value)
+{
+    parse_ctx *c = user;
+    hv_spec *s = c->spec;
+    const char *name;
+    if (strcasecmp(section, "figure") == 0) {
+        if (strcasecmp(key, "title") == 0)
+            return set_text(s->title, sizeof s->title, value, c, key);
+        if (strcasecmp(key, "xlabel") == 0)
+            return set_text(s->xlabel, sizeof s->xlabel, value, c, key);
+        if (strcasecmp(key, "ylabel") == 0)
+            return set_text(s->ylabel, sizeof s->ylabel, value, c, key);
+        if (strcasecmp(key, "colorbar_label") == 0)
+            return set_text(s->cbar_label, sizeof s->cbar_label, value, c, key);
+        if (strcasecmp(key, "colormap") == 0) {
+            if (!hv_colormap_find(value))
+                return fail(c, "key \"colormap\": unknown colormap \"%s\" (known: %s)", value,
+                            hv_colormap_names());
+            return set_text(s->colormap, sizeof s->colormap, value, c, key);
+        }
+        if (strcasecmp(key, "xlim") == 0)
+            return set_range(&s->xlim, value, c, key);
+        if (strcasecmp(key, "ylim") == 0)
+            return set_range(&s->ylim, value, c, key);
+        if (strcasecmp(key, "xticks") == 0)
+            return set_ticks(&s->xticks, value, c, key);
+        if (strcasecmp(key, "yticks") == 0)
+            return set_ticks(&s->yticks, value, c, key);
+        if (strcasecmp(key, "marker_size") == 0) {
+            double d;
+            if (!parse_numbers(value, &d, 1) || !(d > 0.05 && d <= 20))
+                return fail(c, "key \"%s\": expected a number in (0.05, 20], got \"%s\"", key, value);
+            s->marker_scale = d;
+            return true;
+        }
+        return fail(c,
+                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size)%s",
+                    key, "");
+    }
+    if ((name = after_prefix(section, "condition:")) != NULL) {
+        if (!*name)
+            return fail(c, "section [%s]: missing condition name after \"condition:\"%s", section, "");
+        hv_cond_spec *cs = NULL;
+        for (int i = 0; i < s->n_conds; i++)
+            if (strcmp(s->conds[i].name, name) == 0)
+                cs = &s->conds[i];
+        if (!cs) {
+            if (s->n_conds >= HV_MAX_CONDITIONS)
+                return fail(c, "too many [condition: ...] sections (at most %s)%s", "16", "");
+            cs = &s->conds[s->n_conds++];
+            snprintf(cs->name, sizeof cs->name, "%s", name);
+        }
+        if (strcasecmp(key, "range") == 0)
+            return set_range(&cs->range, value, c, key);
+        if (strcasecmp(key, "ticks") == 0)
+            return set_ticks(&cs->ticks, value, c, key);
+        if (strcasecmp(key, "title") == 0)
+            return set_text(cs->title, sizeof cs->title, value, c, key);
+        return fail(c, "unknown key \"%s\" in [%s] (known: range, ticks, title)", key, section);
+    }
+    if ((name = after_prefix(section, "model:")) != NULL) {
+        if (!*name)
+            return fail(c, "section [%s]: missing model name after \"model:\"%s", section, "");
+        hv_model_spec *ms = NULL;
+        for (int i = 0; i < s->n_models; i++)
+            if (strcmp(s->models[i].name, name) == 0)
+                ms = &s->models[i];
+        if (!ms) {
+            if (s->n_models >= HV_MAX_MODELS)
+                return fail(c, "too many [model: ...] sections (at most %s)%s", "16", "");
+            ms = &s->models[s->n_models++];
+            snprintf(ms->name, sizeof ms->name, "%s", name);
+            ms->shape = -1;
+        }
+        if (strcasecmp(key, "marker") == 0) {
+            int sh = hv_shape_parse(value);
+            if (sh < 0)
+                return fail(c,
+                            "key \"marker\": unknown marker \"%s\" (known: %s)", value,
+                            "circle, x, square, triangle, diamond, plus, star");
+            ms->shape = sh;
+            return true;
+        }
+        if (strcasecmp(key, "color") == 0) {
+            if (!parse_color(value, ms->color))
+                return fail(c, "key \"color\": expected #rrggbb, got \"%s\"%s", value, "");
+            ms->color_set = true;
+            return true;
+        }
+        if (strcasecmp(key, "label") == 0)
+            return set_text(ms->label, sizeof ms->label, value, c, key);
+        return fail(c, "unknown key \"%s\" in [%s] (known: marker, color, label)", key, section);
+    }
+    if (!*section)
+        return fail(c, "key \"%s\" outside a section (start with [figure])%s", key, "");
+    return fail(c, "unknown section [%s] (known: [figure], [condition: NAME], [model: NAME])%s",
+                section, "");
+}
+
+bool hv_spec_parse(hv_spec *spec, const char *text, const char *name, hv_error *err)
+{
+    hv_spec backup = *spec;
+    parse_ctx c = {spec, ""};
+    int rc = ini_parse_string(text, handler, &c);
+    if (rc == 0)
+        return true;
+    *spec = backup;
+    if (rc < 0)
+        return hv_errorf(err, "%s: cannot parse spec", name);
+    /* inih reports the first bad line but keeps going and does not pass line
+     * numbers to the handler: parse again up to that line alone, so the
+     * message is the one of that line. */
+    const char *p = text;
+    for (int line = 1; line < rc && (p = strchr(p, '\n')) != NULL; line++)
+        p++;
+    size_t n = p ? (size_t)(strchr(p, '\n') ? strchr(p, '\n') - text : (ptrdiff_t)strlen(text))
+                 : strlen(text);
+    char *head = malloc(n + 1);
+    if (!head)
+        return hv_errorf(err, "%s:%d: out of memory", name, rc);
+    memcpy(head, text, n);
+    head[n] = '\0';
+    hv_spec scratch = backup;
+    parse_ctx c2 = {&scratch, ""};
+    ini_parse_string(head, handler, &c2);
+    free(head);
+    if (c2.msg[0])
+        return hv_errorf(err, "%s:%d: %s", name, rc, c2.msg);
+    return hv_errorf(err, "%s:%d: malformed line (expected [section] or key = value)", name, rc);
+}
+
+bool hv_spec_load(hv_spec *spec, const char *path, hv_error *err)
+{
+    char *buf;
+    size_t len;
+    if (!hv_read_file(path, (size_t)1 << 20, &buf, &len, err))
+        return false;
+    if (memchr(buf, '\0', len)) {
+        free(buf);
+        return hv_errorf(err, "%s: not a text file (contains NUL bytes)", path);
+    }
+    bool ok = hv_spec_parse(spec, buf, path, err);
+    free(buf);
+    return ok;
+}
+
+const hv_cond_spec *hv_spec_condition(const hv_spec *spec, const char *name)
+{
+    for (int i = 0; i < spec->n_conds; i++)
+        if (strcmp(spec->conds[i].name, name) == 0)
+            return &spec->conds[i];
+    return NULL;
+}
+
+const hv_model_spec *hv_spec_model(const hv_spec *spec, const char *name)
+{
+    for (int i = 0; i < spec->n_models; i++)
+        if (strcmp(spec->models[i].name, name) == 0)
+            return &spec->models[i];
+    return NULL;
+}
+
+void hv_spec_expand_title(const char *tmpl, const char *condition, int k, char *out, int out_size)
+{
+    int o = 0;
+    for (const char *p = tmpl; *p && o < out_size - 1;) {
+        const char *rep = NULL;
+        char num[16];
+        size_t skip = 0;
+        if (strncmp(p, "{condition}", 11) == 0) {
+            rep = condition;
+            skip = 11;
+        } else if (strncmp(p, "{k}", 3) == 0) {
+            snprintf(num, sizeof num, "%d", k);
+            rep = num;
+            skip = 3;
+        }
+        if (rep) {
+            for (const char *r = rep; *r && o < out_size - 1; r++)
+                out[o++] = *r;
+            p += skip;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+}
+
+bool hv_spec_check_names(const hv_spec *spec, const hv_dataset *ds, const char *spec_name,
+                         char *msg, int msg_size)
+{
+    for (int i = 0; i < spec->n_conds; i++) {
+        bool found = false;
+        for (int j = 0; j < ds->n_conditions; j++)
+            found |= strcmp(spec->conds[i].name, ds->conditions[j]) == 0;
+        if (!found) {
+            snprintf(msg, (size_t)msg_size, "%s: [condition: %s] names no condition in the data",
+                     spec_name, spec->conds[i].name);
+            return true;
+        }
+    }
+    for (int i = 0; i < spec->n_models; i++) {
+        bool found = false;
+        for (int j = 0; j < ds->n_models; j++)
+            found |= strcmp(spec->models[i].name, ds->models[j]) == 0;
+        if (!found) {
+            snprintf(msg, (size_t)msg_size, "%s: [model: %s] names no model in the data", spec_name,
+                     spec->models[i].name);
+            return true;
+        }
+    }
+    return false;
+}

@@ -1,0 +1,111 @@
+/* spec: the figure spec, an INI file parsed with inih.
+ *
+ *   [figure]
+ *   title = Top 10 Safety Heads on {condition}   ; {condition}, {k} expand
+ *   xlabel = Layer
+ *   ylabel = Head
+ *   colorbar_label = Generalized Ships
+ *   colormap = viridis                           ; viridis plasma magma inferno cividis
+ *   xlim = -1, 31                                ; axis limits
+ *   ylim = -1, 31
+ *   xticks = 0, 30, 2                            ; first, last, step
+ *   yticks = 0, 30, 2
+ *   marker_size = 1.0                            ; scale of the default marker size
+ *
+ *   [condition: Undiff Attn.]
+ *   range = 0, 70                                ; colour range of this condition
+ *   ticks = 0, 70, 10                            ; colorbar ticks: first, last, step
+ *   title = ...                                  ; overrides [figure] title
+ *
+ *   [model: Llama-2-7b-chat]
+ *   marker = circle                              ; circle x square triangle diamond plus star
+ *   color = #482878                              ; legend colour
+ *   label = Llama 2 (7B chat)                    ; legend text
+ *
+ * Does: parse and validate (errors name file:line and key). Does NOT: look
+ * at data; unset fields mean "default" and the figure module decides them. */
+#ifndef HV_SPEC_H
+#define HV_SPEC_H
+
+#include <stdbool.h>
+
+#include "dataset.h"
+#include "hv_error.h"
+
+#define HV_TEXT_MAX 256
+
+typedef enum hv_shape {
+    HV_SHAPE_CIRCLE,
+    HV_SHAPE_X,
+    HV_SHAPE_SQUARE,
+    HV_SHAPE_TRIANGLE,
+    HV_SHAPE_DIAMOND,
+    HV_SHAPE_PLUS,
+    HV_SHAPE_STAR,
+    HV_SHAPE_COUNT
+} hv_shape;
+
+typedef struct hv_range {
+    bool set;
+    double lo, hi;
+} hv_range;
+
+typedef struct hv_ticks {
+    bool set;
+    double first, last, step;
+} hv_ticks;
+
+typedef struct hv_cond_spec {
+    char name[HV_MAX_NAME];
+    hv_range range;
+    hv_ticks ticks;
+    char title[HV_TEXT_MAX]; /* "" = use figure title */
+    int line;
+} hv_cond_spec;
+
+typedef struct hv_model_spec {
+    char name[HV_MAX_NAME];
+    int shape; /* -1 = default */
+    bool color_set;
+    float color[3];
+    char label[HV_TEXT_MAX]; /* "" = model name */
+    int line;
+} hv_model_spec;
+
+typedef struct hv_spec {
+    char title[HV_TEXT_MAX];
+    char xlabel[HV_TEXT_MAX];
+    char ylabel[HV_TEXT_MAX];
+    char cbar_label[HV_TEXT_MAX];
+    char colormap[32];
+    hv_range xlim, ylim;
+    hv_ticks xticks, yticks;
+    double marker_scale;
+    hv_cond_spec conds[HV_MAX_CONDITIONS];
+    int n_conds;
+    hv_model_spec models[HV_MAX_MODELS];
+    int n_models;
+} hv_spec;
+
+/* Defaults: title "Top {k} Heads on {condition}", labels "Layer", "Head",
+ * "Score", viridis, everything else automatic. */
+void hv_spec_init(hv_spec *spec);
+bool hv_spec_parse(hv_spec *spec, const char *text, const char *name, hv_error *err);
+bool hv_spec_load(hv_spec *spec, const char *path, hv_error *err);
+
+const hv_cond_spec *hv_spec_condition(const hv_spec *spec, const char *name);
+const hv_model_spec *hv_spec_model(const hv_spec *spec, const char *name);
+
+const char *hv_shape_name(hv_shape s);
+/* -1 if unknown */
+int hv_shape_parse(const char *s);
+
+/* Expands {condition} and {k} in a title template. */
+void hv_spec_expand_title(const char *tmpl, const char *condition, int k, char *out, int out_size);
+
+/* Reports conditions/models named in the spec that the data lacks, as one
+ * line, so the caller can warn. Returns false when all are known. */
+bool hv_spec_check_names(const hv_spec *spec, const hv_dataset *ds, const char *spec_name,
+                         char *msg, int msg_size);
+
+#endif

@@ -1,0 +1,113 @@
+#include "png.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+unsigned char *hv_stb_png_to_mem(const unsigned char *px, int stride, int w, int h, int n, int *len);
+
+bool hv_png_encode(const unsigned char *px, int w, int h, int channels, unsigned char **out,
+                   size_t *out_len, hv_error *err)
+{
+    if (w < 1 || h < 1 || (channels != 3 && channels != 4) || (size_t)w * (size_t)channels > INT_MAX / 2)
+        return hv_errorf(err, "cannot encode a %dx%d image", w, h);
+    int len = 0;
+    unsigned char *png = hv_stb_png_to_mem(px, w * channels, w, h, channels, &len);
+    if (!png)
+        return hv_errorf(err, "PNG encoding failed (out of memory?)");
+    *out = png;
+    *out_len = (size_t)len;
+    return true;
+}
+
+bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite, hv_error *err)
+{
+    struct stat st;
+    if (!overwrite && lstat(path, &st) == 0)
+        return hv_errorf(err, "%s: file exists; use --force to overwrite", path);
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 32);
+    if (!tmp)
+        return hv_errorf(err, "%s: out of memory", path);
+    /* hidden temporary beside the target, so rename() stays on one file system */
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path + 1) : 0;
+    snprintf(tmp, n + 32, "%.*s.%s.%ld.tmp", (int)dir_len, path, path + dir_len, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return hv_errorf(err, "%s: cannot write: %s", path, strerror(e));
+    }
+    const unsigned char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int e = w < 0 ? errno : ENOSPC;
+            close(fd);
+            unlink(tmp);
+            free(tmp);
+            return hv_errorf(err, "%s: write failed: %s", path, strerror(e));
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (close(fd) != 0) {
+        int e = errno;
+        unlink(tmp);
+        free(tmp);
+        return hv_errorf(err, "%s: write failed: %s", path, strerror(e));
+    }
+    int rc;
+    if (overwrite) {
+        rc = rename(tmp, path);
+    } else {
+        /* link() publishes without clobbering a file that appeared meanwhile */
+        rc = link(tmp, path);
+        if (rc == 0)
+            unlink(tmp);
+    }
+    if (rc != 0) {
+        int e = errno;
+        unlink(tmp);
+        free(tmp);
+        if (e == EEXIST)
+            return hv_errorf(err, "%s: file exists; use --force to overwrite", path);
+        return hv_errorf(err, "%s: cannot write: %s", path, strerror(e));
+    }
+    free(tmp);
+    return true;
+}
+
+bool hv_png_write(const char *path, const unsigned char *rgba, int w, int h, bool keep_alpha,
+                  bool overwrite, hv_error *err)
+{
+    const unsigned char *px = rgba;
+    unsigned char *rgb = NULL;
+    if (!keep_alpha) {
+        size_t n = (size_t)w * (size_t)h;
+        rgb = malloc(n * 3);
+        if (!rgb)
+            return hv_errorf(err, "%s: out of memory", path);
+        for (size_t i = 0; i < n; i++)
+            memcpy(rgb + i * 3, rgba + i * 4, 3);
+        px = rgb;
+    }
+    unsigned char *png;
+    size_t len;
+    bool ok = hv_png_encode(px, w, h, keep_alpha ? 4 : 3, &png, &len, err);
+    free(rgb);
+    if (!ok)
+        return false;
+    ok = hv_write_file_atomic(path, png, len, overwrite, err);
+    free(png);
+    return ok;
+}

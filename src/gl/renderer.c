@@ -1,0 +1,492 @@
+#include "renderer.h"
+
+#include <SDL.h>
+#include <epoxy/gl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/colormap.h"
+#include "shaders.h" /* generated from shaders/ at build time */
+
+#define N_CMAPS 5
+
+typedef struct program {
+    GLuint id;
+    GLint u_view, u_cmap, u_cmap_row, u_tex, u_color;
+} program;
+
+/* per-instance layouts, matching the shaders' attributes */
+typedef struct rect_inst {
+    float rect[4];
+    float color[4];
+    float cbar[3];
+} rect_inst;
+
+typedef struct marker_inst {
+    float geom[4];
+    float fill[4];
+    float outline[4];
+    float params[4];
+} marker_inst;
+
+struct hv_renderer {
+    SDL_Window *win;
+    SDL_GLContext ctx;
+    hv_text *text;
+    program p_rect, p_marker, p_text;
+    GLuint quad_vbo;
+    GLuint rect_vao, rect_vbo;
+    GLuint marker_vao, marker_vbo;
+    GLuint text_vao, text_vbo;
+    GLuint cmap_tex;
+    GLuint fbo, fbo_color;
+    int fbo_w, fbo_h;
+    rect_inst *rects;
+    int cap_rects;
+    marker_inst *markers;
+    int cap_markers;
+    int max_size;
+    char info[256];
+};
+
+static GLuint compile(GLenum type, const char *src, const char *name, hv_error *err)
+{
+    GLuint s = glCreateShader(type);
+    glShaderSource(s, 1, &src, NULL);
+    glCompileShader(s);
+    GLint ok = 0;
+    glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
+    if (!ok) {
+        char log[1024] = "";
+        glGetShaderInfoLog(s, sizeof log, NULL, log);
+        for (char *p = log; *p; p++)
+            if (*p == '\n')
+                *p = ' ';
+        hv_errorf(err, "shaders/%s: compile error: %s", name, log);
+        glDeleteShader(s);
+        return 0;
+    }
+    return s;
+}
+
+static bool link(program *p, const char *vs_src, const char *vs_name, const char *fs_src,
+                 const char *fs_name, hv_error *err)
+{
+    GLuint vs = compile(GL_VERTEX_SHADER, vs_src, vs_name, err);
+    if (!vs)
+        return false;
+    GLuint fs = compile(GL_FRAGMENT_SHADER, fs_src, fs_name, err);
+    if (!fs) {
+        glDeleteShader(vs);
+        return false;
+    }
+    p->id = glCreateProgram();
+    glAttachShader(p->id, vs);
+    glAttachShader(p->id, fs);
+    glLinkProgram(p->id);
+    glDeleteShader(vs);
+    glDeleteShader(fs);
+    GLint ok = 0;
+    glGetProgramiv(p->id, GL_LINK_STATUS, &ok);
+    if (!ok) {
+        char log[1024] = "";
+        glGetProgramInfoLog(p->id, sizeof log, NULL, log);
+        return hv_errorf(err, "shaders/%s + %s: link error: %s", vs_name, fs_name, log);
+    }
+    p->u_view = glGetUniformLocation(p->id, "u_view");
+    p->u_cmap = glGetUniformLocation(p->id, "u_cmap");
+    p->u_cmap_row = glGetUniformLocation(p->id, "u_cmap_row");
+    p->u_tex = glGetUniformLocation(p->id, "u_tex");
+    p->u_color = glGetUniformLocation(p->id, "u_color");
+    return true;
+}
+
+static void instance_attr(GLuint loc, int n, size_t stride, size_t offset)
+{
+    glEnableVertexAttribArray(loc);
+    glVertexAttribPointer(loc, n, GL_FLOAT, GL_FALSE, (GLsizei)stride, (const void *)offset);
+    glVertexAttribDivisor(loc, 1);
+}
+
+static void quad_attr(GLuint vbo)
+{
+    glBindBuffer(GL_ARRAY_BUFFER, vbo);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), (const void *)0);
+}
+
+static void upload_colormaps(hv_renderer *r)
+{
+    static const unsigned char (*const tables[N_CMAPS])[3] = {
+        hv_cmap_table_viridis, hv_cmap_table_plasma, hv_cmap_table_magma,
+        hv_cmap_table_inferno, hv_cmap_table_cividis};
+    unsigned char px[N_CMAPS][256][3];
+    for (int m = 0; m < N_CMAPS; m++)
+        memcpy(px[m], tables[m], sizeof px[m]);
+    glGenTextures(1, &r->cmap_tex);
+    glBindTexture(GL_TEXTURE_2D, r->cmap_tex);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, 256, N_CMAPS, 0, GL_RGB, GL_UNSIGNED_BYTE, px);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+}
+
+hv_renderer *hv_renderer_create(const hv_renderer_desc *desc, hv_text *text, hv_error *err)
+{
+    if (!SDL_WasInit(SDL_INIT_VIDEO) && SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+        hv_errorf(err, "cannot initialise video: %s", SDL_GetError());
+        return NULL;
+    }
+    hv_renderer *r = calloc(1, sizeof *r);
+    if (!r) {
+        hv_errorf(err, "out of memory");
+        return NULL;
+    }
+    r->text = text;
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+    SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
+    Uint32 flags = SDL_WINDOW_OPENGL;
+    if (desc->visible)
+        flags |= SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    else
+        flags |= SDL_WINDOW_HIDDEN;
+    int w = desc->visible ? desc->width : 16, h = desc->visible ? desc->height : 16;
+    r->win = SDL_CreateWindow(desc->title ? desc->title : "headviz", SDL_WINDOWPOS_CENTERED,
+                              SDL_WINDOWPOS_CENTERED, w, h, flags);
+    if (!r->win) {
+        hv_errorf(err, "cannot create a window: %s", SDL_GetError());
+        free(r);
+        return NULL;
+    }
+    r->ctx = SDL_GL_CreateContext(r->win);
+    if (!r->ctx) {
+        hv_errorf(err, "cannot create an OpenGL 3.3 core context: %s", SDL_GetError());
+        SDL_DestroyWindow(r->win);
+        free(r);
+        return NULL;
+    }
+    SDL_GL_MakeCurrent(r->win, r->ctx);
+    if (desc->visible && desc->vsync && SDL_GL_SetSwapInterval(-1) != 0)
+        SDL_GL_SetSwapInterval(1);
+    if (!desc->visible)
+        SDL_GL_SetSwapInterval(0);
+    snprintf(r->info, sizeof r->info, "%s / %s", (const char *)glGetString(GL_VERSION),
+             (const char *)glGetString(GL_RENDERER));
+
+    if (!link(&r->p_rect, hv_shader_rect_vert, "rect.vert", hv_shader_rect_frag, "rect.frag", err) ||
+        !link(&r->p_marker, hv_shader_marker_vert, "marker.vert", hv_shader_marker_frag,
+              "marker.frag", err) ||
+        !link(&r->p_text, hv_shader_text_vert, "text.vert", hv_shader_text_frag, "text.frag", err)) {
+        hv_renderer_destroy(r);
+        return NULL;
+    }
+    static const float quad[8] = {0, 0, 1, 0, 0, 1, 1, 1};
+    glGenBuffers(1, &r->quad_vbo);
+    glBindBuffer(GL_ARRAY_BUFFER, r->quad_vbo);
+    glBufferData(GL_ARRAY_BUFFER, sizeof quad, quad, GL_STATIC_DRAW);
+
+    glGenVertexArrays(1, &r->rect_vao);
+    glBindVertexArray(r->rect_vao);
+    quad_attr(r->quad_vbo);
+    glGenBuffers(1, &r->rect_vbo);
+    glBindBuffer(GL_ARRAY_BUFFER, r->rect_vbo);
+    instance_attr(1, 4, sizeof(rect_inst), offsetof(rect_inst, rect));
+    instance_attr(2, 4, sizeof(rect_inst), offsetof(rect_inst, color));
+    instance_attr(3, 3, sizeof(rect_inst), offsetof(rect_inst, cbar));
+
+    glGenVertexArrays(1, &r->marker_vao);
+    glBindVertexArray(r->marker_vao);
+    quad_attr(r->quad_vbo);
+    glGenBuffers(1, &r->marker_vbo);
+    glBindBuffer(GL_ARRAY_BUFFER, r->marker_vbo);
+    instance_attr(1, 4, sizeof(marker_inst), offsetof(marker_inst, geom));
+    instance_attr(2, 4, sizeof(marker_inst), offsetof(marker_inst, fill));
+    instance_attr(3, 4, sizeof(marker_inst), offsetof(marker_inst, outline));
+    instance_attr(4, 4, sizeof(marker_inst), offsetof(marker_inst, params));
+
+    glGenVertexArrays(1, &r->text_vao);
+    glBindVertexArray(r->text_vao);
+    glGenBuffers(1, &r->text_vbo);
+    glBindBuffer(GL_ARRAY_BUFFER, r->text_vbo);
+    glBufferData(GL_ARRAY_BUFFER, 16 * sizeof(float), NULL, GL_DYNAMIC_DRAW);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float), (const void *)0);
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float), (const void *)(2 * sizeof(float)));
+    glBindVertexArray(0);
+
+    upload_colormaps(r);
+    GLint maxrb = 0, maxtex = 0, maxvp[2] = {0, 0};
+    glGetIntegerv(GL_MAX_RENDERBUFFER_SIZE, &maxrb);
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &maxtex);
+    glGetIntegerv(GL_MAX_VIEWPORT_DIMS, maxvp);
+    int m = maxrb < maxtex ? maxrb : maxtex;
+    if (maxvp[0] && maxvp[0] < m)
+        m = maxvp[0];
+    if (maxvp[1] && maxvp[1] < m)
+        m = maxvp[1];
+    r->max_size = m;
+    return r;
+}
+
+void hv_renderer_destroy(hv_renderer *r)
+{
+    if (!r)
+        return;
+    if (r->ctx) {
+        if (r->text)
+            hv_text_release_gl(r->text);
+        GLuint bufs[4] = {r->quad_vbo, r->rect_vbo, r->marker_vbo, r->text_vbo};
+        glDeleteBuffers(4, bufs);
+        GLuint vaos[3] = {r->rect_vao, r->marker_vao, r->text_vao};
+        glDeleteVertexArrays(3, vaos);
+        glDeleteTextures(1, &r->cmap_tex);
+        if (r->fbo) {
+            glDeleteFramebuffers(1, &r->fbo);
+            glDeleteTextures(1, &r->fbo_color);
+        }
+        if (r->p_rect.id)
+            glDeleteProgram(r->p_rect.id);
+        if (r->p_marker.id)
+            glDeleteProgram(r->p_marker.id);
+        if (r->p_text.id)
+            glDeleteProgram(r->p_text.id);
+        SDL_GL_DeleteContext(r->ctx);
+    }
+    if (r->win)
+        SDL_DestroyWindow(r->win);
+    free(r->rects);
+    free(r->markers);
+    free(r);
+}
+
+SDL_Window *hv_renderer_window(hv_renderer *r) { return r->win; }
+const char *hv_renderer_info(hv_renderer *r) { return r->info; }
+int hv_renderer_max_size(hv_renderer *r) { return r->max_size; }
+
+void hv_renderer_drawable_size(hv_renderer *r, int *w, int *h) { SDL_GL_GetDrawableSize(r->win, w, h); }
+
+static bool reserve(void **buf, int *cap, int need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    int nc = *cap ? *cap : 256;
+    while (nc < need)
+        nc *= 2;
+    void *nb = realloc(*buf, (size_t)nc * elem);
+    if (!nb)
+        return false;
+    *buf = nb;
+    *cap = nc;
+    return true;
+}
+
+static void set_clip(const hv_drawlist *dl, const hv_cmd *c)
+{
+    if (!c->clipped) {
+        glDisable(GL_SCISSOR_TEST);
+        return;
+    }
+    glEnable(GL_SCISSOR_TEST);
+    int x0 = (int)floorf(c->clip.x), y0 = (int)floorf(c->clip.y);
+    int x1 = (int)ceilf(c->clip.x + c->clip.w), y1 = (int)ceilf(c->clip.y + c->clip.h);
+    glScissor(x0, dl->height - y1, x1 - x0, y1 - y0);
+}
+
+static void draw_rects(hv_renderer *r, const hv_drawlist *dl, const hv_cmd *c, bool colorbars)
+{
+    if (!reserve((void **)&r->rects, &r->cap_rects, c->count, sizeof *r->rects))
+        return;
+    for (int i = 0; i < c->count; i++) {
+        rect_inst *ri = &r->rects[i];
+        if (colorbars) {
+            const hv_colorbar_item *cb = &dl->colorbars[c->first + i];
+            *ri = (rect_inst){{cb->r.x, cb->r.y, cb->r.w, cb->r.h}, {1, 1, 1, cb->alpha}, {cb->t0, cb->t1, 1}};
+        } else {
+            const hv_rect_item *it = &dl->rects[c->first + i];
+            *ri = (rect_inst){{it->r.x, it->r.y, it->r.w, it->r.h}, {it->c.r, it->c.g, it->c.b, it->c.a}, {0, 0, 0}};
+        }
+    }
+    glUseProgram(r->p_rect.id);
+    glBindVertexArray(r->rect_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r->rect_vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)((size_t)c->count * sizeof *r->rects), r->rects, GL_STREAM_DRAW);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, c->count);
+}
+
+static void draw_markers(hv_renderer *r, const hv_drawlist *dl, const hv_cmd *c)
+{
+    if (!reserve((void **)&r->markers, &r->cap_markers, c->count, sizeof *r->markers))
+        return;
+    for (int i = 0; i < c->count; i++) {
+        const hv_marker *m = &dl->markers[c->first + i];
+        r->markers[i] = (marker_inst){{m->x, m->y, m->size, m->shape},
+                                      {m->fill.r, m->fill.g, m->fill.b, m->fill.a},
+                                      {m->outline.r, m->outline.g, m->outline.b, m->outline.a},
+                                      {m->value, m->alpha, m->outline_w, m->stroke_w}};
+    }
+    glUseProgram(r->p_marker.id);
+    glBindVertexArray(r->marker_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r->marker_vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)((size_t)c->count * sizeof *r->markers), r->markers,
+                 GL_STREAM_DRAW);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, c->count);
+}
+
+static void draw_texts(hv_renderer *r, const hv_drawlist *dl, const hv_cmd *c)
+{
+    glUseProgram(r->p_text.id);
+    glBindVertexArray(r->text_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r->text_vbo);
+    glActiveTexture(GL_TEXTURE1);
+    for (int i = 0; i < c->count; i++) {
+        const hv_text_item *t = &dl->texts[c->first + i];
+        int w, h;
+        unsigned tex = hv_text_texture(r->text, hv_dl_string(dl, t), t->size, &w, &h);
+        if (!tex)
+            continue;
+        glBindTexture(GL_TEXTURE_2D, tex);
+        /* box origin (top-left of the unrotated box) relative to the anchor */
+        float ox = -(float)w * 0.5f * (float)t->ax, oy = -(float)h * 0.5f * (float)t->ay;
+        float corners[4][2] = {{ox, oy}, {ox + (float)w, oy}, {ox, oy + (float)h}, {ox + (float)w, oy + (float)h}};
+        static const float uv[4][2] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}};
+        float v[16];
+        for (int k = 0; k < 4; k++) {
+            float x = corners[k][0], y = corners[k][1];
+            if (t->rotate == 90) { /* counter-clockwise on screen (y down) */
+                float nx = y, ny = -x;
+                x = nx;
+                y = ny;
+            }
+            v[k * 4 + 0] = floorf(t->x + 0.5f) + x;
+            v[k * 4 + 1] = floorf(t->y + 0.5f) + y;
+            v[k * 4 + 2] = uv[k][0];
+            v[k * 4 + 3] = uv[k][1];
+        }
+        glBufferSubData(GL_ARRAY_BUFFER, 0, sizeof v, v);
+        glUniform4f(r->p_text.u_color, t->c.r, t->c.g, t->c.b, t->c.a);
+        glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    }
+    glActiveTexture(GL_TEXTURE0);
+}
+
+/* Draws dl into the bound framebuffer of dl's size. */
+static void draw(hv_renderer *r, const hv_drawlist *dl)
+{
+    glViewport(0, 0, dl->width, dl->height);
+    glDisable(GL_SCISSOR_TEST);
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_CULL_FACE);
+    const hv_color *cc = &dl->clear;
+    glClearColor(cc->r * cc->a, cc->g * cc->a, cc->b * cc->a, cc->a);
+    glClear(GL_COLOR_BUFFER_BIT);
+    glEnable(GL_BLEND);
+    glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+
+    float row = ((float)dl->colormap_index + 0.5f) / (float)N_CMAPS;
+    program *ps[3] = {&r->p_rect, &r->p_marker, &r->p_text};
+    for (int i = 0; i < 3; i++) {
+        glUseProgram(ps[i]->id);
+        glUniform2f(ps[i]->u_view, (float)dl->width, (float)dl->height);
+        if (ps[i]->u_cmap >= 0)
+            glUniform1i(ps[i]->u_cmap, 0);
+        if (ps[i]->u_cmap_row >= 0)
+            glUniform1f(ps[i]->u_cmap_row, row);
+        if (ps[i]->u_tex >= 0)
+            glUniform1i(ps[i]->u_tex, 1);
+    }
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, r->cmap_tex);
+
+    for (int i = 0; i < dl->n_cmds; i++) {
+        const hv_cmd *c = &dl->cmds[i];
+        set_clip(dl, c);
+        switch (c->type) {
+        case HV_CMD_RECTS: draw_rects(r, dl, c, false); break;
+        case HV_CMD_COLORBARS: draw_rects(r, dl, c, true); break;
+        case HV_CMD_MARKERS: draw_markers(r, dl, c); break;
+        case HV_CMD_TEXTS: draw_texts(r, dl, c); break;
+        }
+    }
+    glDisable(GL_SCISSOR_TEST);
+    glBindVertexArray(0);
+}
+
+void hv_renderer_present(hv_renderer *r, const hv_drawlist *dl)
+{
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    draw(r, dl);
+    SDL_GL_SwapWindow(r->win);
+}
+
+static bool ensure_fbo(hv_renderer *r, int w, int h, hv_error *err)
+{
+    if (r->fbo && r->fbo_w == w && r->fbo_h == h)
+        return true;
+    if (w < 1 || h < 1 || w > r->max_size || h > r->max_size)
+        return hv_errorf(err, "size %dx%d: the GPU's framebuffer limit is %dx%d", w, h, r->max_size,
+                         r->max_size);
+    if (!r->fbo) {
+        glGenFramebuffers(1, &r->fbo);
+        glGenTextures(1, &r->fbo_color);
+    }
+    glBindTexture(GL_TEXTURE_2D, r->fbo_color);
+    while (glGetError() != GL_NO_ERROR) {
+    }
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
+    if (glGetError() != GL_NO_ERROR)
+        return hv_errorf(err, "size %dx%d: the GPU cannot allocate a framebuffer that large", w, h);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glBindFramebuffer(GL_FRAMEBUFFER, r->fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, r->fbo_color, 0);
+    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE)
+        return hv_errorf(err, "size %dx%d: framebuffer incomplete", w, h);
+    r->fbo_w = w;
+    r->fbo_h = h;
+    return true;
+}
+
+bool hv_renderer_render_rgba(hv_renderer *r, const hv_drawlist *dl, unsigned char *rgba, hv_error *err)
+{
+    if (!ensure_fbo(r, dl->width, dl->height, err))
+        return false;
+    glBindFramebuffer(GL_FRAMEBUFFER, r->fbo);
+    draw(r, dl);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, dl->width, dl->height, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    /* GL rows run bottom-up: flip in place; un-premultiply partly transparent pixels */
+    size_t stride = (size_t)dl->width * 4;
+    unsigned char *tmp = malloc(stride);
+    if (!tmp)
+        return hv_errorf(err, "out of memory");
+    for (int y = 0; y < dl->height / 2; y++) {
+        unsigned char *a = rgba + (size_t)y * stride, *b = rgba + (size_t)(dl->height - 1 - y) * stride;
+        memcpy(tmp, a, stride);
+        memcpy(a, b, stride);
+        memcpy(b, tmp, stride);
+    }
+    free(tmp);
+    if (dl->clear.a < 1.0f) {
+        size_t n = (size_t)dl->width * (size_t)dl->height;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char *p = rgba + i * 4;
+            unsigned a = p[3];
+            if (a != 0 && a != 255)
+                for (int k = 0; k < 3; k++) {
+                    unsigned v = (p[k] * 255u + a / 2) / a;
+                    p[k] = (unsigned char)(v > 255 ? 255 : v);
+                }
+        }
+    }
+    return true;
+}

@@ -1,0 +1,30 @@
+/* text: fonts found with fontconfig, rasterised by SDL2_ttf, cached as GL
+ * textures (one per string and size), measured for the core's layout.
+ *
+ * Needs a current GL context for hv_text_texture; measuring does not.
+ * Does NOT: lay out paragraphs or shape complex scripts. */
+#ifndef HV_TEXT_H
+#define HV_TEXT_H
+
+#include <stdbool.h>
+
+#include "../core/figure.h"
+#include "../core/hv_error.h"
+
+typedef struct hv_text hv_text;
+
+/* font: a file path, a fontconfig pattern ("DejaVu Sans:bold"), or NULL for
+ * the default (DejaVu Sans, matplotlib's font, then any sans-serif). */
+hv_text *hv_text_create(const char *font, hv_error *err);
+void hv_text_destroy(hv_text *t);
+const char *hv_text_font_path(const hv_text *t);
+
+/* hv_measure_fn for the core. */
+void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m);
+
+/* Texture (GL name) holding s at size px; w, h in px. 0 on failure. */
+unsigned hv_text_texture(hv_text *t, const char *s, float size, int *w, int *h);
+/* Drops GL textures (call before destroying the GL context). */
+void hv_text_release_gl(hv_text *t);
+
+#endif
