@@ -92,9 +92,10 @@ void main()
         ? texture(u_cmap, vec2((clamp(value, 0.0, 1.0) * 255.0 + 0.5) / 256.0, u_cmap_row)).rgb
         : v_fill.rgb;
     float fa = value >= 0.0 ? 1.0 : v_fill.a;
-    // premultiplied: fill over outline
-    vec4 outline = vec4(v_outline.rgb * v_outline.a, v_outline.a) * a_all;
+    // premultiplied: the fill, and the outline band around it (a transparent
+    // fill leaves a ring)
     vec4 f = vec4(fill * fa, fa) * a_fill;
-    vec4 c = f + outline * (1.0 - f.a);
+    vec4 outline = vec4(v_outline.rgb * v_outline.a, v_outline.a) * (a_all - a_fill);
+    vec4 c = f + outline;
     o_color = c * alpha;
 }

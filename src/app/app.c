@@ -1,35 +1,22 @@
 #include "app.h"
 
 #include <SDL.h>
-#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "../core/figure.h"
 #include "../export/png.h"
 #include "../gl/renderer.h"
 #include "../gl/text.h"
 #include "assets.h"
+#include "overlay.h"
 
 #define EXIT_USAGE 2
 #define EXIT_RUNTIME 1
-
-typedef struct app {
-    hv_options opt;
-    hv_dataset ds;
-    hv_spec spec;
-    hv_figure fig;
-    hv_text *text;
-    hv_renderer *ren;
-    hv_drawlist dl;
-    hv_panel_state panels[HV_MAX_CONDITIONS];
-    hv_scene_point *points;
-    int n_panels;
-} app;
+#define MODEL_FADE_S 0.3
 
 static int fail(int code, const hv_error *err)
 {
@@ -57,7 +44,7 @@ static bool find_spec_beside(const char *data, char *out, size_t size)
     return file_exists(out);
 }
 
-static int load(app *a)
+static int load(hv_app *a)
 {
     hv_error err = {""};
     hv_spec_init(&a->spec);
@@ -68,52 +55,431 @@ static int load(app *a)
         return fail(EXIT_RUNTIME, &err);
     }
     char beside[4096];
+    const char *spec_name = "spec";
     if (a->opt.spec_path) {
         if (!hv_spec_load(&a->spec, a->opt.spec_path, &err))
             return fail(EXIT_USAGE, &err);
+        spec_name = a->opt.spec_path;
     } else if (a->opt.data_path) {
-        if (find_spec_beside(a->opt.data_path, beside, sizeof beside) &&
-            !hv_spec_load(&a->spec, beside, &err))
-            return fail(EXIT_USAGE, &err);
+        if (find_spec_beside(a->opt.data_path, beside, sizeof beside)) {
+            if (!hv_spec_load(&a->spec, beside, &err))
+                return fail(EXIT_USAGE, &err);
+            spec_name = beside;
+        }
     } else if (!hv_spec_parse(&a->spec, hv_asset_ini, "assets/safety_heads.ini", &err)) {
         return fail(EXIT_RUNTIME, &err);
     }
     char msg[HV_ERROR_MAX];
-    if (hv_spec_check_names(&a->spec, &a->ds, a->opt.spec_path ? a->opt.spec_path : "spec", msg,
-                            (int)sizeof msg))
+    if (hv_spec_check_names(&a->spec, &a->ds, spec_name, msg, (int)sizeof msg))
         fprintf(stderr, "headviz: warning: %s\n", msg);
     if (a->opt.colormap)
         snprintf(a->spec.colormap, sizeof a->spec.colormap, "%s", a->opt.colormap);
     if (!hv_figure_prepare(&a->fig, &a->ds, &a->spec, &err))
         return fail(EXIT_USAGE, &err);
-    a->points = malloc((size_t)(a->ds.n_points > 0 ? a->ds.n_points : 1) * sizeof *a->points);
-    if (!a->points) {
-        hv_errorf(&err, "out of memory");
+    a->aopt.layout = (hv_layout_mode)a->opt.layout;
+    a->aopt.match = (hv_match_mode)a->opt.match;
+    a->aopt.easing = (hv_easing)a->opt.easing;
+    a->aopt.stagger = a->opt.stagger;
+    if (!hv_anim_init(&a->anim, &a->fig, &a->aopt, &err))
         return fail(EXIT_RUNTIME, &err);
+    a->tl.n_states = a->ds.n_conditions;
+    a->tl.hold = a->opt.hold > 0 ? a->opt.hold : 1.0;
+    a->tl.transition = a->opt.transition > 0 ? a->opt.transition : 1.5;
+    if (a->opt.progress_set && a->opt.progress > a->ds.n_conditions - 1 + 1e-9) {
+        hv_errorf(&err, "--progress: %g is out of range for %d conditions (0..%d)", a->opt.progress,
+                  a->ds.n_conditions, a->ds.n_conditions - 1);
+        return fail(EXIT_USAGE, &err);
     }
-    a->n_panels = hv_figure_side_panels(&a->fig, a->panels, a->points);
-    return 0;
+    return -1;
 }
 
-static void build(app *a, int w, int h)
+int hv_app_init(hv_app *a, int argc, char **argv)
 {
+    memset(a, 0, sizeof *a);
+    hv_error err = {""};
+    if (!hv_cli_parse(argc, argv, &a->opt, &err))
+        return fail(EXIT_USAGE, &err);
+    if (a->opt.help) {
+        fputs(hv_cli_usage(), stdout);
+        return 0;
+    }
+    if (a->opt.version) {
+        printf("headviz 0.1.0\n");
+        return 0;
+    }
+    int rc = load(a);
+    if (rc >= 0)
+        return rc;
+    a->text = hv_text_create(a->opt.font, &err);
+    if (!a->text)
+        return fail(a->opt.font ? EXIT_USAGE : EXIT_RUNTIME, &err);
+    a->theme = a->opt.theme;
+    a->show_hud = true;
+    a->dir = 1;
+    a->hover_panel = a->hover_point = -1;
+    for (int m = 0; m < HV_MAX_MODELS; m++)
+        a->model_target[m] = a->model_alpha[m] = 1;
+    /* where the player starts: the complete seed figure for side, else the
+     * first condition; --progress picks a moment */
+    double p = a->opt.progress_set ? a->opt.progress
+                                   : (a->aopt.layout == HV_LAYOUT_SIDE ? a->ds.n_conditions - 1 : 0);
+    a->t = hv_timeline_time(&a->tl, p);
+    a->dirty = true;
+    return -1;
+}
+
+void hv_app_shutdown(hv_app *a)
+{
+    hv_renderer_destroy(a->ren);
+    hv_text_destroy(a->text);
+    hv_drawlist_free(&a->dl);
+    hv_anim_free(&a->anim);
+    hv_dataset_free(&a->ds);
+    a->ren = NULL;
+    a->text = NULL;
+}
+
+int hv_app_open(hv_app *a, bool visible)
+{
+    hv_error err = {""};
+    hv_renderer_desc rd = {0};
+    rd.visible = visible;
+    rd.width = a->opt.width ? a->opt.width : 1600;
+    rd.height = a->opt.height ? a->opt.height : 900;
+    rd.title = "headviz";
+    rd.vsync = true;
+    a->ren = hv_renderer_create(&rd, a->text, &err);
+    if (!a->ren)
+        return fail(EXIT_RUNTIME, &err);
+    return -1;
+}
+
+/* ---- player ---------------------------------------------------------------- */
+
+double hv_app_progress(const hv_app *a)
+{
+    return hv_timeline_progress(&a->tl, a->t);
+}
+
+static double seg(const hv_app *a) { return a->tl.hold + a->tl.transition; }
+
+static void wrap_t(hv_app *a)
+{
+    double period = hv_timeline_period(&a->tl);
+    a->t = fmod(a->t, period);
+    if (a->t < 0)
+        a->t += period;
+}
+
+static void step(hv_app *a, int dir)
+{
+    int n = a->tl.n_states;
+    double P = hv_timeline_progress(&a->tl, a->t);
+    int k = (int)floor(P);
+    bool moving = P - k > 0;
+    bool was_stepping_fwd = a->stepping && a->dir > 0;
+    a->playing = false;
+    a->stepping = true;
+    a->dir = dir;
+    if (dir > 0) {
+        /* from a hold or mid-transition of k -> k+1: to state k+1; a second
+         * press while stepping finishes this step and starts the next */
+        if (moving && was_stepping_fwd)
+            k = (k + 1) % n;
+        a->t = k * seg(a) + a->tl.hold;
+        a->stop_at = (k + 1) * seg(a);
+        a->snap_to = fmod(a->stop_at, hv_timeline_period(&a->tl));
+    } else {
+        int target = moving ? k : (k - 1 + n) % n;
+        double end = moving ? a->t : (k == 0 ? hv_timeline_period(&a->tl) : k * seg(a)) - 1e-9;
+        a->t = end;
+        a->stop_at = target * seg(a) + a->tl.hold;
+        a->snap_to = target * seg(a);
+    }
+}
+
+static void jump(hv_app *a, int state)
+{
+    a->playing = a->stepping = false;
+    a->t = state * seg(a);
+    a->dirty = true;
+}
+
+bool hv_app_animating(const hv_app *a)
+{
+    if (a->playing || a->stepping)
+        return true;
+    for (int m = 0; m < a->ds.n_models; m++)
+        if (a->model_alpha[m] != a->model_target[m])
+            return true;
+    return false;
+}
+
+void hv_app_tick(hv_app *a, double dt)
+{
+    if (dt < 0)
+        dt = 0;
+    if (dt > 0.25)
+        dt = 0.25; /* after a stall, don't skip the transition */
+    if (a->playing) {
+        a->t += dt;
+        wrap_t(a);
+        a->dirty = true;
+    } else if (a->stepping) {
+        a->t += a->dir * dt;
+        if ((a->dir > 0 && a->t >= a->stop_at) || (a->dir < 0 && a->t <= a->stop_at)) {
+            a->t = a->snap_to;
+            a->stepping = false;
+        }
+        a->dirty = true;
+    }
+    for (int m = 0; m < a->ds.n_models; m++) {
+        float d = a->model_target[m] - a->model_alpha[m];
+        float s = (float)(dt / MODEL_FADE_S);
+        if (d != 0) {
+            a->model_alpha[m] = fabsf(d) <= s ? a->model_target[m] : a->model_alpha[m] + (d > 0 ? s : -s);
+            a->dirty = true;
+        }
+    }
+}
+
+static void set_opts(hv_app *a)
+{
+    hv_error err = {""};
+    if (!hv_anim_set_opts(&a->anim, &a->aopt, &err))
+        fprintf(stderr, "headviz: %s\n", err.msg);
+    a->hover_point = -1;
+    a->dirty = true;
+}
+
+static bool save_screenshot(hv_app *a, hv_error *err);
+
+void hv_app_event(hv_app *a, const SDL_Event *ev)
+{
+    switch (ev->type) {
+    case SDL_QUIT: a->quit = true; break;
+    case SDL_WINDOWEVENT: a->dirty = true; break;
+    case SDL_MOUSEMOTION: {
+        float sx = 1, sy = 1;
+        if (a->ren) {
+            int ww, wh, dw, dh;
+            SDL_GetWindowSize(hv_renderer_window(a->ren), &ww, &wh);
+            hv_renderer_drawable_size(a->ren, &dw, &dh);
+            if (ww > 0 && wh > 0) {
+                sx = (float)dw / (float)ww;
+                sy = (float)dh / (float)wh;
+            }
+        }
+        a->mouse_x = (float)ev->motion.x * sx;
+        a->mouse_y = (float)ev->motion.y * sy;
+        a->mouse_in = true;
+        a->dirty = true;
+        break;
+    }
+    case SDL_MOUSEBUTTONDOWN:
+        if (ev->button.button == SDL_BUTTON_LEFT) {
+            int m = hv_figure_hit_legend(&a->layout, a->mouse_x, a->mouse_y);
+            if (m >= 0 && m < a->ds.n_models) {
+                a->model_target[m] = a->model_target[m] > 0.5f ? 0.0f : 1.0f;
+                a->dirty = true;
+            }
+        }
+        break;
+    case SDL_KEYDOWN: {
+        SDL_Keycode k = ev->key.keysym.sym;
+        a->dirty = true;
+        switch (k) {
+        case SDLK_ESCAPE:
+        case SDLK_q: a->quit = true; break;
+        case SDLK_SPACE:
+            a->stepping = false;
+            a->playing = !a->playing;
+            break;
+        case SDLK_RIGHT:
+        case SDLK_PAGEDOWN: step(a, +1); break;
+        case SDLK_LEFT:
+        case SDLK_PAGEUP: step(a, -1); break;
+        case SDLK_HOME: jump(a, 0); break;
+        case SDLK_END: jump(a, a->tl.n_states - 1); break;
+        case SDLK_l:
+            a->aopt.layout = (hv_layout_mode)((a->aopt.layout + 1) % HV_LAYOUT_COUNT);
+            set_opts(a);
+            break;
+        case SDLK_m:
+            a->aopt.match = (hv_match_mode)((a->aopt.match + 1) % HV_MATCH_COUNT);
+            set_opts(a);
+            break;
+        case SDLK_e:
+            a->aopt.easing = (hv_easing)((a->aopt.easing + 1) % HV_EASE_COUNT);
+            set_opts(a);
+            break;
+        case SDLK_t: a->theme = a->theme == HV_THEME_DARK ? HV_THEME_LIGHT : HV_THEME_DARK; break;
+        case SDLK_i: a->show_hud = !a->show_hud; break;
+        case SDLK_h:
+        case SDLK_QUESTION: a->show_help = !a->show_help; break;
+        case SDLK_SLASH:
+            if (ev->key.keysym.mod & KMOD_SHIFT)
+                a->show_help = !a->show_help;
+            break;
+        case SDLK_f:
+            a->fullscreen = !a->fullscreen;
+            if (a->ren)
+                SDL_SetWindowFullscreen(hv_renderer_window(a->ren), a->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+            break;
+        case SDLK_s: {
+            hv_error err = {""};
+            if (!save_screenshot(a, &err))
+                fprintf(stderr, "headviz: %s\n", err.msg);
+            break;
+        }
+        default: a->dirty = false; break;
+        }
+        break;
+    }
+    default: break;
+    }
+}
+
+/* ---- frames ---------------------------------------------------------------- */
+
+static void fmt_score(char *buf, size_t n, double v) { snprintf(buf, n, "%.4g", v); }
+
+static void hover_lines(hv_app *a, const hv_scene_point *sp, char lines[][160], int *n)
+{
+    const hv_dataset *ds = &a->ds;
+    int src = sp->src_a >= 0 ? sp->src_a : sp->src_b;
+    double P = hv_app_progress(a);
+    if (sp->src_a >= 0 && sp->src_b >= 0 && P - floor(P) >= 0.5)
+        src = sp->src_b;
+    const hv_point *p = &ds->points[src];
+    *n = 0;
+    snprintf(lines[(*n)++], 160, "%s", a->fig.models[p->model].label);
+    snprintf(lines[(*n)++], 160, "layer %d, head %d", p->layer, p->head);
+    for (int c = 0; c < ds->n_conditions && *n < 10; c++) {
+        const hv_point *q = NULL;
+        for (int i = 0; i < ds->n_points && !q; i++) {
+            const hv_point *r = &ds->points[i];
+            if (r->model == p->model && r->condition == c && r->layer == p->layer && r->head == p->head)
+                q = r;
+        }
+        char sc[32];
+        if (q)
+            fmt_score(sc, sizeof sc, q->score);
+        snprintf(lines[(*n)++], 160, "%s: %s", ds->conditions[c], q ? sc : "not in top-k");
+    }
+}
+
+static void status_line(hv_app *a, char *out, size_t size)
+{
+    const hv_dataset *ds = &a->ds;
+    double P = hv_app_progress(a);
+    int k = (int)floor(P) % ds->n_conditions, next = (k + 1) % ds->n_conditions;
+    int o = 0;
+    if (P - floor(P) > 0)
+        o += snprintf(out + o, size - (size_t)o, "%s \xe2\x86\x92 %s", ds->conditions[k], ds->conditions[next]);
+    else
+        o += snprintf(out + o, size - (size_t)o, "%s (%d/%d)", ds->conditions[k], k + 1, ds->n_conditions);
+    o += snprintf(out + o, size - (size_t)o, "  \xc2\xb7  %s  \xc2\xb7  layout %s, match %s, easing %s",
+                  a->playing ? "playing" : "paused", hv_layout_name(a->aopt.layout), hv_match_name(a->aopt.match),
+                  hv_easing_name(a->aopt.easing));
+    if (a->aopt.layout != HV_LAYOUT_SIDE && ds->n_conditions > 1)
+        for (int m = 0; m < ds->n_models && (size_t)o < size; m++) {
+            int sh, tot;
+            hv_anim_shared(ds, m, k, next, &sh, &tot);
+            o += snprintf(out + o, size - (size_t)o, "  \xc2\xb7  %s: %d of %d heads shared", a->fig.models[m].label,
+                          sh, tot);
+        }
+    if ((size_t)o < size)
+        snprintf(out + o, size - (size_t)o, "  \xc2\xb7  H: help");
+}
+
+static const char *const k_help[] = {
+    "Keys",
+    "Space            play / pause",
+    "Right, PageDown  next condition (animated)",
+    "Left, PageUp     previous condition",
+    "Home / End       first / last condition",
+    "L                layout: side, morph, models",
+    "M                matching: head, rank, nearest",
+    "E                easing: linear, cubic, quint, back, elastic",
+    "T                light / dark theme",
+    "F                fullscreen",
+    "I                status line",
+    "S                screenshot (PNG in the current folder)",
+    "H or ?           this help",
+    "Esc or Q         quit",
+    "Mouse: hover a marker for its scores; click a legend entry to hide a model",
+};
+
+void hv_app_build(hv_app *a, int w, int h, bool overlays)
+{
+    double P = hv_app_progress(a);
+    a->n_panels = hv_anim_frame(&a->anim, P, a->model_alpha, a->panels);
     hv_figure_opts fo = {0};
     fo.width = w;
     fo.height = h;
-    fo.theme = (hv_theme_id)a->opt.theme;
-    fo.transparent = a->opt.transparent;
+    fo.theme = (hv_theme_id)a->theme;
+    fo.transparent = a->opt.transparent && !overlays;
     fo.measure = hv_text_measure;
     fo.measure_user = a->text;
-    hv_figure_build(&a->fig, &fo, a->panels, a->n_panels, &a->dl, NULL);
+
+    /* hover: the marker under the mouse, and the same head in other panels */
+    a->hover_point = -1;
+    if (overlays && a->mouse_in) {
+        /* hit-test against the previous layout (same size unless resized) */
+        int panel = -1;
+        int i = hv_figure_hit(&a->layout, a->panels, a->n_panels, a->mouse_x, a->mouse_y, &panel);
+        if (i >= 0) {
+            a->hover_panel = panel;
+            a->hover_point = i;
+            hv_scene_point *hp = (hv_scene_point *)&a->panels[panel].points[i];
+            hp->flags |= HV_POINT_HOVER;
+            int src = hp->src_a >= 0 ? hp->src_a : hp->src_b;
+            const hv_point *p = &a->ds.points[src];
+            for (int q = 0; q < a->n_panels; q++) {
+                if (q == panel)
+                    continue;
+                for (int j = 0; j < a->panels[q].n_points; j++) {
+                    hv_scene_point *sp = (hv_scene_point *)&a->panels[q].points[j];
+                    int s2 = sp->src_a >= 0 ? sp->src_a : sp->src_b;
+                    const hv_point *r = &a->ds.points[s2];
+                    if (r->model == p->model && r->layer == p->layer && r->head == p->head)
+                        sp->flags |= HV_POINT_HIGHLIGHT;
+                }
+            }
+        }
+    }
+    hv_figure_build(&a->fig, &fo, a->panels, a->n_panels, &a->dl, &a->layout);
+    if (!overlays)
+        return;
+    hv_overlay_style st = {hv_theme_get((hv_theme_id)a->theme), a->layout.scale, hv_text_measure, a->text};
+    if (a->show_hud) {
+        status_line(a, a->status, sizeof a->status);
+        const char *l[1] = {a->status};
+        hv_overlay_box(&a->dl, &st, l, 1, 0, (float)h, HV_BOX_BOTTOM_LEFT, false);
+    }
+    if (a->hover_point >= 0) {
+        char lines[12][160];
+        const char *lp[12];
+        int n;
+        hover_lines(a, &a->panels[a->hover_panel].points[a->hover_point], lines, &n);
+        for (int i = 0; i < n; i++)
+            lp[i] = lines[i];
+        hv_overlay_box(&a->dl, &st, lp, n, a->mouse_x, a->mouse_y, HV_BOX_NEAR_CURSOR, true);
+    }
+    if (a->show_help)
+        hv_overlay_box(&a->dl, &st, k_help, (int)(sizeof k_help / sizeof k_help[0]), 0, 0, HV_BOX_CENTER, true);
 }
 
-/* Renders at w x h offscreen and writes path. */
-static bool write_png(app *a, const char *path, int w, int h, bool overwrite, hv_error *err)
+/* Renders the figure (no overlays) at w x h offscreen and writes path. */
+static bool write_png(hv_app *a, const char *path, int w, int h, bool overwrite, hv_error *err)
 {
     int max = hv_renderer_max_size(a->ren);
     if (w > max || h > max)
         return hv_errorf(err, "--size %dx%d: larger than the GPU's framebuffer limit %dx%d", w, h, max, max);
-    build(a, w, h);
+    hv_figure_layout keep = a->layout;
+    hv_app_build(a, w, h, false);
+    a->layout = keep;
     if (a->dl.oom)
         return hv_errorf(err, "out of memory building the frame");
     unsigned char *rgba = malloc((size_t)w * (size_t)h * 4);
@@ -122,8 +488,41 @@ static bool write_png(app *a, const char *path, int w, int h, bool overwrite, hv
     bool ok = hv_renderer_render_rgba(a->ren, &a->dl, rgba, err) &&
               hv_png_write(path, rgba, w, h, a->opt.transparent, overwrite, err);
     free(rgba);
+    a->dirty = true;
     return ok;
 }
+
+/* headviz-YYYYMMDD-HHMMSS[-N].png in the current folder, never overwriting;
+ * at the window's size, or at --size when given. */
+static bool save_screenshot(hv_app *a, hv_error *err)
+{
+    if (!a->ren)
+        return hv_errorf(err, "no renderer");
+    int w = a->opt.width, h = a->opt.height;
+    if (!w)
+        hv_renderer_drawable_size(a->ren, &w, &h);
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char stamp[32], path[256];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    for (int n = 0; n < 1000; n++) {
+        if (n == 0)
+            snprintf(path, sizeof path, "headviz-%s.png", stamp);
+        else
+            snprintf(path, sizeof path, "headviz-%s-%d.png", stamp, n);
+        if (write_png(a, path, w, h, false, err)) {
+            printf("saved %s (%dx%d)\n", path, w, h);
+            fflush(stdout);
+            return true;
+        }
+        if (!strstr(err->msg, "file exists"))
+            return false;
+    }
+    return hv_errorf(err, "cannot find a free screenshot name in the current folder");
+}
+
+/* ---- modes ---------------------------------------------------------------- */
 
 static bool have_display(void)
 {
@@ -134,21 +533,24 @@ static bool have_display(void)
     return (d && *d) || (wl && *wl);
 }
 
-static int run_screenshot(app *a)
+static int init_video_headless(void)
 {
-    hv_error err = {""};
-    /* headless: no display needed */
     const char *drv = getenv("SDL_VIDEODRIVER");
     if (!drv || !*drv)
         SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-        hv_errorf(&err, "cannot initialise SDL video (%s): %s", SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "none", SDL_GetError());
-        return fail(EXIT_RUNTIME, &err);
+        fprintf(stderr, "headviz: cannot initialise SDL video for headless rendering: %s\n", SDL_GetError());
+        return EXIT_RUNTIME;
     }
-    hv_renderer_desc rd = {0};
-    a->ren = hv_renderer_create(&rd, a->text, &err);
-    if (!a->ren)
-        return fail(EXIT_RUNTIME, &err);
+    return -1;
+}
+
+static int run_screenshot(hv_app *a)
+{
+    hv_error err = {""};
+    int rc = init_video_headless();
+    if (rc >= 0 || (rc = hv_app_open(a, false)) >= 0)
+        return rc;
     int w = a->opt.width ? a->opt.width : 1920, h = a->opt.height ? a->opt.height : 1080;
     if (!write_png(a, a->opt.screenshot, w, h, a->opt.force, &err))
         return fail(strstr(err.msg, "file exists") || strstr(err.msg, "--size") ? EXIT_USAGE : EXIT_RUNTIME, &err);
@@ -156,89 +558,37 @@ static int run_screenshot(app *a)
     return 0;
 }
 
-/* headviz-YYYYMMDD-HHMMSS[-N].png in the current folder, never overwriting. */
-static bool save_screenshot(app *a, int w, int h, char *path, size_t size, hv_error *err)
+static int run_window(hv_app *a)
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    for (int n = 0; n < 1000; n++) {
-        if (n == 0)
-            snprintf(path, size, "headviz-%s.png", stamp);
-        else
-            snprintf(path, size, "headviz-%s-%d.png", stamp, n);
-        if (write_png(a, path, w, h, false, err))
-            return true;
-        if (!strstr(err->msg, "file exists"))
-            return false;
-    }
-    return hv_errorf(err, "cannot find a free screenshot name in the current folder");
-}
-
-static int run_window(app *a)
-{
-    hv_error err = {""};
     if (!have_display() || SDL_Init(SDL_INIT_VIDEO) != 0) {
-        fprintf(stderr,
-                "headviz: no display to open a window on (DISPLAY/WAYLAND_DISPLAY unset or unusable); "
-                "render to a file instead: headviz --screenshot out.png\n");
+        fprintf(stderr, "headviz: no display to open a window on (DISPLAY/WAYLAND_DISPLAY unset or unusable); "
+                        "render to a file instead: headviz --screenshot out.png\n");
         return EXIT_RUNTIME;
     }
-    hv_renderer_desc rd = {0};
-    rd.visible = true;
-    rd.width = a->opt.width ? a->opt.width : 1600;
-    rd.height = a->opt.height ? a->opt.height : 900;
-    rd.title = "headviz";
-    rd.vsync = true;
-    a->ren = hv_renderer_create(&rd, a->text, &err);
-    if (!a->ren)
-        return fail(EXIT_RUNTIME, &err);
-    bool running = true, dirty = true;
-    while (running) {
+    int rc = hv_app_open(a, true);
+    if (rc >= 0)
+        return rc;
+    Uint64 freq = SDL_GetPerformanceFrequency(), last = SDL_GetPerformanceCounter();
+    while (!a->quit) {
         SDL_Event ev;
-        if (!dirty) {
+        if (!hv_app_animating(a) && !a->dirty) {
+            /* paused and nothing changed: sleep until an event, no busy loop */
             if (!SDL_WaitEvent(&ev))
                 break;
-            SDL_PushEvent(&ev); /* handled below with the rest */
+            hv_app_event(a, &ev);
+            last = SDL_GetPerformanceCounter();
         }
-        while (SDL_PollEvent(&ev)) {
-            switch (ev.type) {
-            case SDL_QUIT: running = false; break;
-            case SDL_WINDOWEVENT:
-                if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED || ev.window.event == SDL_WINDOWEVENT_EXPOSED ||
-                    ev.window.event == SDL_WINDOWEVENT_RESIZED)
-                    dirty = true;
-                break;
-            case SDL_KEYDOWN:
-                switch (ev.key.keysym.sym) {
-                case SDLK_ESCAPE:
-                case SDLK_q: running = false; break;
-                case SDLK_s: {
-                    int w, h;
-                    hv_renderer_drawable_size(a->ren, &w, &h);
-                    char path[256];
-                    if (save_screenshot(a, w, h, path, sizeof path, &err))
-                        printf("saved %s (%dx%d)\n", path, w, h);
-                    else
-                        fprintf(stderr, "headviz: %s\n", err.msg);
-                    fflush(stdout);
-                    dirty = true;
-                    break;
-                }
-                default: break;
-                }
-                break;
-            default: break;
-            }
-        }
-        if (dirty && running) {
+        while (SDL_PollEvent(&ev))
+            hv_app_event(a, &ev);
+        Uint64 now = SDL_GetPerformanceCounter();
+        hv_app_tick(a, (double)(now - last) / (double)freq);
+        last = now;
+        if (a->dirty && !a->quit) {
             int w, h;
             hv_renderer_drawable_size(a->ren, &w, &h);
-            build(a, w, h);
-            hv_renderer_present(a->ren, &a->dl);
-            dirty = false;
+            hv_app_build(a, w, h, true);
+            hv_renderer_present(a->ren, &a->dl); /* waits for vsync */
+            a->dirty = false;
         }
     }
     return 0;
@@ -246,32 +596,16 @@ static int run_window(app *a)
 
 int hv_app_main(int argc, char **argv)
 {
-    app a;
-    memset(&a, 0, sizeof a);
-    hv_error err = {""};
-    if (!hv_cli_parse(argc, argv, &a.opt, &err))
-        return fail(EXIT_USAGE, &err);
-    if (a.opt.help) {
-        fputs(hv_cli_usage(), stdout);
-        return 0;
+    hv_app *a = calloc(1, sizeof *a);
+    if (!a) {
+        fprintf(stderr, "headviz: out of memory\n");
+        return EXIT_RUNTIME;
     }
-    if (a.opt.version) {
-        printf("headviz 0.1.0\n");
-        return 0;
-    }
-    int rc = load(&a);
-    if (rc == 0) {
-        a.text = hv_text_create(a.opt.font, &err);
-        if (!a.text)
-            rc = fail(a.opt.font ? EXIT_USAGE : EXIT_RUNTIME, &err);
-    }
-    if (rc == 0)
-        rc = a.opt.screenshot ? run_screenshot(&a) : run_window(&a);
-    hv_renderer_destroy(a.ren);
-    hv_text_destroy(a.text);
-    hv_drawlist_free(&a.dl);
-    free(a.points);
-    hv_dataset_free(&a.ds);
+    int rc = hv_app_init(a, argc, argv);
+    if (rc < 0)
+        rc = a->opt.screenshot ? run_screenshot(a) : run_window(a);
+    hv_app_shutdown(a);
+    free(a);
     if (SDL_WasInit(0))
         SDL_Quit();
     return rc;

@@ -1,10 +1,64 @@
 /* app: loads the data and spec, then renders a screenshot headless or runs
- * the window's event loop. Returns the process exit code: 0 success, 2 bad
- * usage or bad input, 1 runtime failure. */
+ * the live player in a window. The player is a small state machine driven by
+ * SDL events and elapsed time (hv_app_event, hv_app_tick) so tests can inject
+ * events without a display. Exit codes: 0 success, 2 bad usage or bad input,
+ * 1 runtime failure. */
 #ifndef HV_APP_H
 #define HV_APP_H
 
+#include <stdbool.h>
+
+#include "../core/anim.h"
+#include "../core/figure.h"
 #include "cli.h"
+
+typedef struct hv_renderer hv_renderer;
+typedef struct hv_text hv_text;
+typedef union SDL_Event SDL_Event;
+
+typedef struct hv_app {
+    hv_options opt;
+    hv_dataset ds;
+    hv_spec spec;
+    hv_figure fig;
+    hv_anim anim;
+    hv_anim_opts aopt;
+    hv_timeline tl;
+    hv_text *text;
+    hv_renderer *ren;
+    hv_drawlist dl;
+    hv_panel_state panels[HV_MAX_CONDITIONS > HV_MAX_MODELS ? HV_MAX_CONDITIONS : HV_MAX_MODELS];
+    int n_panels;
+    hv_figure_layout layout;
+    /* player */
+    double t;          /* timeline time, s, in [0, period) */
+    bool playing;      /* continuous play */
+    int dir;           /* +1 forward, -1 backward (stepping back) */
+    bool stepping;     /* running to stop_at, then snap_to */
+    double stop_at, snap_to;
+    float model_target[HV_MAX_MODELS], model_alpha[HV_MAX_MODELS];
+    int theme;
+    bool show_help, show_hud, fullscreen, quit, dirty;
+    float mouse_x, mouse_y; /* drawable px */
+    bool mouse_in;
+    int hover_panel, hover_point; /* -1: none */
+    char status[512];
+} hv_app;
+
+/* Parses argv and loads data/spec/fonts. Returns -1 to go on, or an exit
+ * code (0 after --help / --version). */
+int hv_app_init(hv_app *a, int argc, char **argv);
+void hv_app_shutdown(hv_app *a);
+/* Creates the GL context: a visible window or a hidden one (headless). */
+int hv_app_open(hv_app *a, bool visible);
+
+/* The player. */
+void hv_app_event(hv_app *a, const SDL_Event *ev);
+void hv_app_tick(hv_app *a, double dt);
+bool hv_app_animating(const hv_app *a);
+double hv_app_progress(const hv_app *a);
+/* Builds the frame (figure + overlays when `overlays`) at w x h into a->dl. */
+void hv_app_build(hv_app *a, int w, int h, bool overlays);
 
 int hv_app_main(int argc, char **argv);
 

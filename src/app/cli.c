@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
+
+#include "../core/anim.h"
 #include "../core/colormap.h"
 #include "../core/figure.h"
 
@@ -25,6 +28,19 @@ const char *hv_cli_usage(void)
            "  --font FONT          a .ttf/.otf file or a fontconfig pattern\n"
            "  --transparent        PNG with a transparent background\n"
            "  --force              overwrite existing output files\n"
+           "\n"
+           "animation:\n"
+           "  --layout side|morph|models   side: one viewport per condition (default);\n"
+           "                       morph: one viewport morphing between conditions;\n"
+           "                       models: one viewport per model, each morphing\n"
+           "  --match head|rank|nearest    pair points across conditions by the same\n"
+           "                       head (default), by rank, or by least total travel\n"
+           "  --easing NAME        linear, cubic (default), quint, back, elastic\n"
+           "  --hold S             seconds held on each condition (default 1)\n"
+           "  --transition S       seconds per transition (default 1.5)\n"
+           "  --stagger F          0..0.9: spread the motion over points by rank\n"
+           "  --progress P         moment to render with --screenshot: 0 = first\n"
+           "                       condition, 1 = second, 0.5 = halfway between\n"
            "  --help               this text\n"
            "  --version            the version\n"
            "\n"
@@ -32,8 +48,12 @@ const char *hv_cli_usage(void)
            "  headviz                                   open a window on the bundled data\n"
            "  headviz --screenshot fig.png --size 3840x2160\n"
            "  headviz heads.csv --spec heads.ini --theme dark --screenshot talk.png\n"
+           "  headviz --layout morph --progress 0.5 --screenshot mid.png\n"
            "\n"
-           "keys (window): S screenshot, Esc/Q quit\n";
+           "keys (window): Space play/pause, Right/PageDown next state, Left/PageUp\n"
+           "previous, Home/End first/last, L layout, M matching, E easing, F fullscreen,\n"
+           "T theme, I status line, H or ? help, S screenshot, Esc/Q quit;\n"
+           "hover a marker for its scores, click a legend entry to hide/show a model\n";
 }
 
 bool hv_cli_parse_size(const char *s, int *w, int *h, hv_error *err)
@@ -58,6 +78,18 @@ bool hv_cli_parse_size(const char *s, int *w, int *h, hv_error *err)
         return hv_errorf(err, "--size: %s is out of range (each side 16..%d)", s, HV_MAX_OUTPUT_SIZE);
     *w = (int)v[0];
     *h = (int)v[1];
+    return true;
+}
+
+static bool parse_number(const char *name, const char *v, double lo, double hi, double *out, hv_error *err)
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || *end || !isfinite(d))
+        return hv_errorf(err, "%s: expected a number, got \"%s\"", name, v);
+    if (d < lo || d > hi)
+        return hv_errorf(err, "%s: %s is out of range (%g..%g)", name, v, lo, hi);
+    *out = d;
     return true;
 }
 
@@ -90,6 +122,7 @@ static bool take_value(int argc, char **argv, int *i, const char *arg, const cha
 bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
 {
     memset(o, 0, sizeof *o);
+    o->easing = HV_EASE_CUBIC;
     bool only_files = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -135,6 +168,37 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
                 return hv_errorf(err, "--colormap: unknown colormap \"%s\" (known: %s)", v,
                                  hv_colormap_names());
             o->colormap = v;
+        } else if (take_value(argc, argv, &i, a, "--layout", &v, err)) {
+            if (!v)
+                return false;
+            if ((o->layout = hv_layout_parse(v)) < 0)
+                return hv_errorf(err, "--layout: unknown layout \"%s\" (known: side, morph, models)", v);
+        } else if (take_value(argc, argv, &i, a, "--match", &v, err)) {
+            if (!v)
+                return false;
+            if ((o->match = hv_match_parse(v)) < 0)
+                return hv_errorf(err, "--match: unknown matching \"%s\" (known: head, rank, nearest)", v);
+        } else if (take_value(argc, argv, &i, a, "--easing", &v, err)) {
+            if (!v)
+                return false;
+            if ((o->easing = hv_easing_parse(v)) < 0)
+                return hv_errorf(err, "--easing: unknown easing \"%s\" (known: linear, cubic, quint, back, elastic)", v);
+            o->easing_set = true;
+        } else if (take_value(argc, argv, &i, a, "--progress", &v, err)) {
+            if (!v || !parse_number("--progress", v, 0, HV_MAX_CONDITIONS, &o->progress, err))
+                return false;
+            o->progress_set = true;
+        } else if (take_value(argc, argv, &i, a, "--hold", &v, err)) {
+            if (!v || !parse_number("--hold", v, 0, 3600, &o->hold, err))
+                return false;
+            if (o->hold == 0)
+                o->hold = 1e-9; /* explicit 0: no hold */
+        } else if (take_value(argc, argv, &i, a, "--transition", &v, err)) {
+            if (!v || !parse_number("--transition", v, 0.01, 3600, &o->transition, err))
+                return false;
+        } else if (take_value(argc, argv, &i, a, "--stagger", &v, err)) {
+            if (!v || !parse_number("--stagger", v, 0, 0.9, &o->stagger, err))
+                return false;
         } else if (take_value(argc, argv, &i, a, "--font", &v, err)) {
             if (!v)
                 return false;

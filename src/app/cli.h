@@ -20,6 +20,15 @@ typedef struct hv_options {
     bool force;             /* overwrite existing files */
     bool transparent;       /* PNG background alpha 0 */
     bool help, version;
+    /* animation (issue: the morph) */
+    int layout;            /* hv_layout_mode */
+    int match;             /* hv_match_mode */
+    int easing;            /* hv_easing; default cubic */
+    bool easing_set;
+    double progress;       /* for --screenshot */
+    bool progress_set;
+    double hold, transition; /* s; 0 = default 1.0 / 1.5 */
+    double stagger;        /* 0..0.9 */
 } hv_options;
 
 /* Returns true on success. On failure err holds one line, without the

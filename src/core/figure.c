@@ -166,7 +166,7 @@ int hv_figure_side_panels(const hv_figure *fig, hv_panel_state *panels, hv_scene
             const hv_point *p = &ds->points[i];
             if (p->condition != c)
                 continue;
-            points[np++] = (hv_scene_point){p->layer, p->head, p->score, p->model, 1, 1};
+            points[np++] = (hv_scene_point){p->layer, p->head, p->score, p->model, 1, 1, i, -1, 0};
             ps->n_points++;
         }
         for (int m = 0; m < ds->n_models; m++)
@@ -272,6 +272,11 @@ static void draw_marker(ctx *c, float x, float y, float size, int shape, float v
     hv_dl_marker(c->dl, &m);
 }
 
+static bool in_legend(const hv_panel_state *ps, int m)
+{
+    return ps->legend_mask == 0 || (ps->legend_mask >> m) & 1u;
+}
+
 static void draw_legend(ctx *c, const hv_panel_state *ps, hv_panel_layout *pl)
 {
     const hv_dataset *ds = c->fig->ds;
@@ -281,6 +286,8 @@ static void draw_legend(ctx *c, const hv_panel_state *ps, hv_panel_layout *pl)
     float lw = 0;
     int rows = 0;
     for (int m = 0; m < ds->n_models; m++) {
+        if (!in_legend(ps, m))
+            continue;
         float w = text_w(c, c->fig->models[m].label, c->f_legend);
         if (w > lw)
             lw = w;
@@ -294,18 +301,36 @@ static void draw_legend(ctx *c, const hv_panel_state *ps, hv_panel_layout *pl)
     pl->legend = box;
     hv_dl_rect(c->dl, box, c->th->legend_bg);
     frame_rect(c, box, c->th->legend_border);
+    int row = 0;
     for (int m = 0; m < ds->n_models; m++) {
+        if (!in_legend(ps, m))
+            continue;
         const hv_model_info *mi = &c->fig->models[m];
         float a = ps->model_alpha[m];
         float dim = 0.25f + 0.75f * a; /* hidden models stay listed, dimmed */
-        float cy = box.y + pad * 0.75f + row_h * ((float)m + 0.5f);
+        float top = box.y + pad * 0.75f + row_h * (float)row;
+        float cy = top + row_h * 0.5f;
         float cx = box.x + pad + sw * 0.5f;
+        pl->legend_rows[m] = (hv_rect){box.x, top, box.w, row_h};
         draw_marker(c, cx, cy, c->marker, mi->shape, mi->legend_t, mi->color, dim);
         hv_dl_text(c->dl, mi->label, snap(box.x + pad + sw + 4 * c->s), snap(cy), c->f_legend,
                    with_alpha(c->th->text, dim), HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
+        row++;
     }
 }
 
+static bool has_tick(const hv_tickset *ts, double v, double eps)
+{
+    if (!ts)
+        return false;
+    for (int i = 0; i < ts->n; i++)
+        if (fabs(ts->v[i] - v) <= eps)
+            return true;
+    return false;
+}
+
+/* Two tick sets cross-fade; a value in both stays fully visible and slides
+ * with the range, so labels never jump. */
 static void draw_colorbar(ctx *c, const hv_panel_state *ps, const hv_panel_layout *pl)
 {
     const hv_theme *th = c->th;
@@ -313,15 +338,21 @@ static void draw_colorbar(ctx *c, const hv_panel_state *ps, const hv_panel_layou
     hv_dl_colorbar(c->dl, cb, 0.0f, 1.0f, 1.0f);
     frame_rect(c, cb, th->axis);
     hv_scale sv = {ps->lo, ps->hi, cb.y + cb.h, cb.y};
+    double eps = (ps->hi - ps->lo) * 1e-6;
     for (int k = 0; k < 2; k++) {
         const hv_tickset *ts = ps->ticks[k];
-        float a = ps->tick_alpha[k];
-        if (!ts || a <= 0)
+        const hv_tickset *other = ps->ticks[1 - k];
+        if (!ts)
             continue;
         for (int i = 0; i < ts->n; i++) {
             double v = ts->v[i];
-            double eps = (ps->hi - ps->lo) * 1e-6;
-            if (v < ps->lo - eps || v > ps->hi + eps)
+            float a = ps->tick_alpha[k];
+            if (has_tick(other, v, eps)) {
+                if (ps->tick_alpha[1 - k] > a || (ps->tick_alpha[1 - k] == a && k == 1))
+                    continue; /* drawn once, from the more visible set */
+                a = 1.0f;
+            }
+            if (a <= 0 || v < ps->lo - eps || v > ps->hi + eps)
                 continue;
             float y = (float)hv_scale_map(&sv, v);
             hline(c, cb.x + cb.w + c->lw, cb.x + cb.w + c->lw + c->tick_len, y, with_alpha(th->axis, a));
@@ -329,6 +360,40 @@ static void draw_colorbar(ctx *c, const hv_panel_state *ps, const hv_panel_layou
                        c->f_tick, with_alpha(th->text, a), HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
         }
     }
+}
+
+/* Two titles cross-fade. Their common leading words stay put at full
+ * opacity; only the differing ends fade, and the whole line re-centres
+ * smoothly, so "Top 10 Safety Heads on" never flickers. */
+static void draw_titles(ctx *c, const hv_panel_state *ps, float cx, float y)
+{
+    const char *t0 = ps->title[0], *t1 = ps->title[1];
+    float a0 = t0 ? ps->title_alpha[0] : 0, a1 = t1 ? ps->title_alpha[1] : 0;
+    if (!t0 || !t1 || a0 <= 0 || a1 <= 0) {
+        const char *t = a1 > a0 ? t1 : t0;
+        if (t)
+            hv_dl_text(c->dl, t, snap(cx), snap(y), c->f_title, with_alpha(c->th->text, fmaxf(a0, a1)),
+                       HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
+        return;
+    }
+    size_t L = 0, i = 0;
+    while (t0[i] && t0[i] == t1[i]) {
+        if (t0[i] == ' ')
+            L = i + 1; /* split after a space: whole words */
+        i++;
+    }
+    char prefix[HV_TEXT_MAX];
+    snprintf(prefix, sizeof prefix, "%.*s", (int)L, t0);
+    float wp = L ? text_w(c, prefix, c->f_title) : 0;
+    float w0 = text_w(c, t0 + L, c->f_title), w1 = text_w(c, t1 + L, c->f_title);
+    float mix = a1 / (a0 + a1);
+    float x0 = cx - (wp + w0 * (1 - mix) + w1 * mix) * 0.5f;
+    if (L)
+        hv_dl_text(c->dl, prefix, snap(x0), snap(y), c->f_title, c->th->text, HV_ANCHOR_START, HV_ANCHOR_END, 0);
+    hv_dl_text(c->dl, t0 + L, snap(x0 + wp), snap(y), c->f_title, with_alpha(c->th->text, a0), HV_ANCHOR_START,
+               HV_ANCHOR_END, 0);
+    hv_dl_text(c->dl, t1 + L, snap(x0 + wp), snap(y), c->f_title, with_alpha(c->th->text, a1), HV_ANCHOR_START,
+               HV_ANCHOR_END, 0);
 }
 
 void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_panel_state *panels,
@@ -415,8 +480,22 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
             const hv_scene_point *sp = &ps->points[i];
             const hv_model_info *mi = &fig->models[sp->model];
             float a = sp->alpha * ps->model_alpha[sp->model];
-            draw_marker(&c, (float)hv_scale_map(&pl.sx, sp->layer), (float)hv_scale_map(&pl.sy, sp->head),
-                        c.marker * sp->scale, mi->shape, hv_figure_value(sp->score, ps->lo, ps->hi),
+            float mx = (float)hv_scale_map(&pl.sx, sp->layer), my = (float)hv_scale_map(&pl.sy, sp->head);
+            if (sp->flags & (HV_POINT_HIGHLIGHT | HV_POINT_HOVER)) {
+                /* a ring in the text colour: fill transparent, outline only */
+                hv_marker ring;
+                memset(&ring, 0, sizeof ring);
+                ring.x = mx;
+                ring.y = my;
+                ring.size = c.marker * 1.9f;
+                ring.shape = HV_SHAPE_CIRCLE;
+                ring.value = -1;
+                ring.alpha = a;
+                ring.outline = th->text;
+                ring.outline_w = fmaxf(1.5f, 2.0f * c.s);
+                hv_dl_marker(dl, &ring);
+            }
+            draw_marker(&c, mx, my, c.marker * sp->scale, mi->shape, hv_figure_value(sp->score, ps->lo, ps->hi),
                         NULL, a);
         }
         hv_dl_clip(dl, NULL);
@@ -440,11 +519,7 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
                    HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
         hv_dl_text(dl, spec->ylabel, snap(x0), snap(py + ph * 0.5f), c.f_label, th->text, HV_ANCHOR_CENTER,
                    HV_ANCHOR_START, 90);
-        /* title(s), cross-fading */
-        for (int k = 0; k < 2; k++)
-            if (ps->title[k])
-                hv_dl_text(dl, ps->title[k], snap(px + pw * 0.5f), snap(py - 14 * c.s), c.f_title,
-                           with_alpha(th->text, ps->title_alpha[k]), HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
+        draw_titles(&c, ps, px + pw * 0.5f, py - 14 * c.s);
 
         draw_legend(&c, ps, &pl);
         draw_colorbar(&c, ps, &pl);
@@ -453,4 +528,42 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
         if (layout)
             layout->panels[p] = pl;
     }
+}
+
+static bool in_rect(hv_rect r, float x, float y) { return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h; }
+
+int hv_figure_hit(const hv_figure_layout *l, const hv_panel_state *panels, int n_panels, float x, float y,
+                  int *panel)
+{
+    int best = -1;
+    float best_d2 = 0;
+    for (int p = 0; p < n_panels && p < l->n_panels; p++) {
+        const hv_panel_layout *pl = &l->panels[p];
+        if (!in_rect(pl->plot, x, y))
+            continue;
+        for (int i = 0; i < panels[p].n_points; i++) {
+            const hv_scene_point *sp = &panels[p].points[i];
+            if (sp->alpha * panels[p].model_alpha[sp->model] < 0.2f)
+                continue;
+            float dx = (float)hv_scale_map(&pl->sx, sp->layer) - x;
+            float dy = (float)hv_scale_map(&pl->sy, sp->head) - y;
+            float r = l->marker_size * sp->scale * 0.5f + 3.0f;
+            float d2 = dx * dx + dy * dy;
+            if (d2 <= r * r && (best < 0 || d2 < best_d2)) {
+                best = i;
+                best_d2 = d2;
+                *panel = p;
+            }
+        }
+    }
+    return best;
+}
+
+int hv_figure_hit_legend(const hv_figure_layout *l, float x, float y)
+{
+    for (int p = 0; p < l->n_panels; p++)
+        for (int m = 0; m < HV_MAX_MODELS; m++)
+            if (l->panels[p].legend_rows[m].w > 0 && in_rect(l->panels[p].legend_rows[m], x, y))
+                return m;
+    return -1;
 }

@@ -81,7 +81,12 @@ typedef struct hv_scene_point {
     double layer, head, score;
     int model;
     float alpha, scale;
+    int src_a, src_b; /* dataset point indices it comes from / goes to, or -1 */
+    unsigned flags;   /* HV_POINT_* */
 } hv_scene_point;
+
+#define HV_POINT_HIGHLIGHT 1u /* ringed: the hovered head, in another viewport */
+#define HV_POINT_HOVER 2u     /* the hovered marker itself */
 
 /* One viewport's content for one frame. Two titles / tick sets cross-fade. */
 typedef struct hv_panel_state {
@@ -93,10 +98,12 @@ typedef struct hv_panel_state {
     const hv_scene_point *points;
     int n_points;
     float model_alpha[HV_MAX_MODELS]; /* legend entries, 0 = hidden model */
+    unsigned legend_mask;             /* models listed in the legend; 0 = all */
 } hv_panel_state;
 
 typedef struct hv_panel_layout {
     hv_rect plot, colorbar, legend;
+    hv_rect legend_rows[HV_MAX_MODELS]; /* clickable legend entries (w = 0: none) */
     hv_scale sx, sy;
 } hv_panel_layout;
 
@@ -115,6 +122,13 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *opts, const hv_
 /* Fills one panel state per condition (the seed's static view). `points`
  * must hold ds->n_points entries. Returns the panel count. */
 int hv_figure_side_panels(const hv_figure *fig, hv_panel_state *panels, hv_scene_point *points);
+
+/* The point under (x, y): its index in panels[*panel].points, or -1. Picks
+ * the nearest visible marker within its radius (plus 3 px). */
+int hv_figure_hit(const hv_figure_layout *l, const hv_panel_state *panels, int n_panels, float x, float y,
+                  int *panel);
+/* The model whose legend entry is under (x, y), or -1. */
+int hv_figure_hit_legend(const hv_figure_layout *l, float x, float y);
 
 /* Colour value (colormap position in [0,1]) of a score in a range. */
 float hv_figure_value(double score, double lo, double hi);

@@ -1,0 +1,72 @@
+#include "overlay.h"
+
+#include <math.h>
+#include <string.h>
+
+static void measure(const hv_overlay_style *st, const char *s, float size, hv_text_metrics *m)
+{
+    if (st->measure) {
+        st->measure(st->measure_user, s, size, m);
+    } else {
+        m->width = 0.55f * size * (float)strlen(s);
+        m->ascent = 0.8f * size;
+        m->descent = 0.2f * size;
+    }
+}
+
+hv_rect hv_overlay_box(hv_drawlist *dl, const hv_overlay_style *st, const char *const *lines, int n, float x,
+                       float y, hv_box_anchor anchor, bool heading)
+{
+    float s = st->scale;
+    float fs = 15 * s, fh = 17 * s;
+    float pad = 10 * s, gap = 4 * s;
+    float w = 0, h = 0;
+    for (int i = 0; i < n; i++) {
+        hv_text_metrics m;
+        measure(st, lines[i], heading && i == 0 ? fh : fs, &m);
+        if (m.width > w)
+            w = m.width;
+        h += m.ascent + m.descent + (i ? gap : 0);
+    }
+    hv_rect r = {0, 0, floorf(w + 2 * pad + 0.5f), floorf(h + 2 * pad + 0.5f)};
+    float W = (float)dl->width, H = (float)dl->height;
+    switch (anchor) {
+    case HV_BOX_NEAR_CURSOR:
+        r.x = x + 16 * s;
+        r.y = y + 16 * s;
+        if (r.x + r.w > W - 4)
+            r.x = x - 16 * s - r.w;
+        if (r.y + r.h > H - 4)
+            r.y = y - 16 * s - r.h;
+        break;
+    case HV_BOX_CENTER:
+        r.x = (W - r.w) * 0.5f;
+        r.y = (H - r.h) * 0.5f;
+        break;
+    case HV_BOX_BOTTOM_LEFT:
+        r.x = x;
+        r.y = y - r.h;
+        break;
+    }
+    r.x = floorf(fmaxf(0, r.x) + 0.5f);
+    r.y = floorf(fmaxf(0, r.y) + 0.5f);
+    const hv_theme *th = st->theme;
+    hv_color bg = th->legend_bg;
+    bg.a = 0.95f;
+    hv_dl_rect(dl, r, bg);
+    float lw = fmaxf(1, floorf(s + 0.5f));
+    hv_dl_rect(dl, (hv_rect){r.x, r.y, r.w, lw}, th->legend_border);
+    hv_dl_rect(dl, (hv_rect){r.x, r.y + r.h - lw, r.w, lw}, th->legend_border);
+    hv_dl_rect(dl, (hv_rect){r.x, r.y, lw, r.h}, th->legend_border);
+    hv_dl_rect(dl, (hv_rect){r.x + r.w - lw, r.y, lw, r.h}, th->legend_border);
+    float ty = r.y + pad;
+    for (int i = 0; i < n; i++) {
+        float size = heading && i == 0 ? fh : fs;
+        hv_text_metrics m;
+        measure(st, lines[i], size, &m);
+        hv_dl_text(dl, lines[i], floorf(r.x + pad + 0.5f), floorf(ty + 0.5f), size, th->text, HV_ANCHOR_START,
+                   HV_ANCHOR_START, 0);
+        ty += m.ascent + m.descent + gap;
+    }
+    return r;
+}

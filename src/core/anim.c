@@ -1,0 +1,566 @@
+#include "anim.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- names ---------------------------------------------------------------- */
+
+static const char *const k_ease[HV_EASE_COUNT] = {"linear", "cubic", "quint", "back", "elastic"};
+static const char *const k_match[HV_MATCH_COUNT] = {"head", "rank", "nearest"};
+static const char *const k_layout[HV_LAYOUT_COUNT] = {"side", "morph", "models"};
+
+const char *hv_easing_name(int e) { return e >= 0 && e < HV_EASE_COUNT ? k_ease[e] : "?"; }
+const char *hv_match_name(int m) { return m >= 0 && m < HV_MATCH_COUNT ? k_match[m] : "?"; }
+const char *hv_layout_name(int l) { return l >= 0 && l < HV_LAYOUT_COUNT ? k_layout[l] : "?"; }
+
+static int parse_name(const char *s, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcasecmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int hv_easing_parse(const char *s)
+{
+    int e = parse_name(s, k_ease, HV_EASE_COUNT);
+    if (e >= 0)
+        return e;
+    /* long names too */
+    if (strcasecmp(s, "cubic-in-out") == 0)
+        return HV_EASE_CUBIC;
+    if (strcasecmp(s, "quint-in-out") == 0 || strcasecmp(s, "quintic") == 0)
+        return HV_EASE_QUINT;
+    if (strcasecmp(s, "back-out") == 0)
+        return HV_EASE_BACK;
+    if (strcasecmp(s, "elastic-out") == 0)
+        return HV_EASE_ELASTIC;
+    return -1;
+}
+int hv_match_parse(const char *s) { return parse_name(s, k_match, HV_MATCH_COUNT); }
+int hv_layout_parse(const char *s) { return parse_name(s, k_layout, HV_LAYOUT_COUNT); }
+
+/* ---- easing ---------------------------------------------------------------- */
+
+double hv_ease(hv_easing e, double u)
+{
+    if (!(u > 0))
+        return 0;
+    if (u >= 1)
+        return 1;
+    switch (e) {
+    case HV_EASE_LINEAR: return u;
+    case HV_EASE_CUBIC: return u < 0.5 ? 4 * u * u * u : 1 - pow(-2 * u + 2, 3) / 2;
+    case HV_EASE_QUINT: return u < 0.5 ? 16 * pow(u, 5) : 1 - pow(-2 * u + 2, 5) / 2;
+    case HV_EASE_BACK: {
+        const double c1 = 1.70158, c3 = c1 + 1;
+        return 1 + c3 * pow(u - 1, 3) + c1 * pow(u - 1, 2);
+    }
+    case HV_EASE_ELASTIC: {
+        const double c4 = 2 * 3.14159265358979323846 / 3;
+        return pow(2, -10 * u) * sin((u * 10 - 0.75) * c4) + 1;
+    }
+    default: return u;
+    }
+}
+
+/* ---- timeline ---------------------------------------------------------------- */
+
+double hv_timeline_period(const hv_timeline *tl) { return tl->n_states * (tl->hold + tl->transition); }
+
+double hv_timeline_progress(const hv_timeline *tl, double t)
+{
+    double seg = tl->hold + tl->transition;
+    double period = hv_timeline_period(tl);
+    if (tl->n_states < 1 || !(seg > 0))
+        return 0;
+    t = fmod(t, period);
+    if (t < 0)
+        t += period;
+    int k = (int)floor(t / seg);
+    if (k >= tl->n_states)
+        k = tl->n_states - 1;
+    double local = t - k * seg;
+    if (local <= tl->hold || tl->transition <= 0)
+        return k;
+    double u = (local - tl->hold) / tl->transition;
+    return k + (u < 1 ? u : 1 - 1e-12);
+}
+
+double hv_timeline_time(const hv_timeline *tl, double progress)
+{
+    double seg = tl->hold + tl->transition;
+    double k = floor(progress);
+    double u = progress - k;
+    if (u <= 0)
+        return k * seg;
+    return k * seg + tl->hold + u * tl->transition;
+}
+
+/* ---- optimal assignment (Hungarian algorithm with potentials) -------------- */
+
+bool hv_assign(const double *cost, int n, int m, int *row_to_col, double *total)
+{
+    bool tr = n > m;
+    int R = tr ? m : n, C = tr ? n : m; /* R <= C */
+    size_t sz = (size_t)C + 1;
+    double *u = calloc((size_t)R + 1, sizeof *u), *v = calloc(sz, sizeof *v), *minv = malloc(sz * sizeof *minv);
+    int *p = calloc(sz, sizeof *p), *way = calloc(sz, sizeof *way);
+    bool *used = malloc(sz * sizeof *used);
+    if (!u || !v || !minv || !p || !way || !used) {
+        free(u), free(v), free(minv), free(p), free(way), free(used);
+        return false;
+    }
+#define COST(i, j) (tr ? cost[(size_t)(j) * (size_t)m + (size_t)(i)] : cost[(size_t)(i) * (size_t)m + (size_t)(j)])
+    for (int i = 1; i <= R; i++) {
+        p[0] = i;
+        int j0 = 0;
+        for (int j = 0; j <= C; j++) {
+            minv[j] = DBL_MAX;
+            used[j] = false;
+        }
+        do {
+            used[j0] = true;
+            int i0 = p[j0], j1 = 0;
+            double delta = DBL_MAX;
+            for (int j = 1; j <= C; j++) {
+                if (used[j])
+                    continue;
+                double cur = COST(i0 - 1, j - 1) - u[i0] - v[j];
+                if (cur < minv[j]) {
+                    minv[j] = cur;
+                    way[j] = j0;
+                }
+                if (minv[j] < delta) {
+                    delta = minv[j];
+                    j1 = j;
+                }
+            }
+            for (int j = 0; j <= C; j++) {
+                if (used[j]) {
+                    u[p[j]] += delta;
+                    v[j] -= delta;
+                } else {
+                    minv[j] -= delta;
+                }
+            }
+            j0 = j1;
+        } while (p[j0] != 0);
+        do {
+            int j1 = way[j0];
+            p[j0] = p[j1];
+            j0 = j1;
+        } while (j0);
+    }
+    for (int i = 0; i < n; i++)
+        row_to_col[i] = -1;
+    double sum = 0;
+    for (int j = 1; j <= C; j++) {
+        if (!p[j])
+            continue;
+        int r = p[j] - 1, c = j - 1;
+        if (tr)
+            row_to_col[c] = r;
+        else
+            row_to_col[r] = c;
+        sum += tr ? cost[(size_t)c * (size_t)m + (size_t)r] : cost[(size_t)r * (size_t)m + (size_t)c];
+    }
+#undef COST
+    if (total)
+        *total = sum;
+    free(u), free(v), free(minv), free(p), free(way), free(used);
+    return true;
+}
+
+/* ---- matching ---------------------------------------------------------------- */
+
+typedef struct sort_item {
+    int idx;
+    double key;
+    int layer, head;
+} sort_item;
+
+static int cmp_strongest(const void *pa, const void *pb)
+{
+    const sort_item *a = pa, *b = pb;
+    if (a->key != b->key)
+        return a->key > b->key ? -1 : 1;
+    if (a->layer != b->layer)
+        return a->layer < b->layer ? -1 : 1;
+    if (a->head != b->head)
+        return a->head < b->head ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Points of (model, cond), strongest first. Returns count. */
+static int collect(const hv_dataset *ds, int model, int cond, sort_item *out)
+{
+    int n = 0;
+    for (int i = 0; i < ds->n_points; i++) {
+        const hv_point *p = &ds->points[i];
+        if (p->model == model && p->condition == cond)
+            out[n++] = (sort_item){i, p->score, p->layer, p->head};
+    }
+    qsort(out, (size_t)n, sizeof *out, cmp_strongest);
+    return n;
+}
+
+/* Least total travel: an optimal assignment on Euclidean distance. */
+static bool match_nearest(const sort_item *A, int na, const sort_item *B, int nb, hv_pair *out, int *np)
+{
+    double *cost = malloc((size_t)na * (size_t)nb * sizeof *cost);
+    int *to = malloc((size_t)na * sizeof *to);
+    bool *taken = calloc((size_t)nb, sizeof *taken);
+    bool ok = cost && to && taken;
+    if (ok) {
+        for (int i = 0; i < na; i++)
+            for (int j = 0; j < nb; j++) {
+                double dx = A[i].layer - B[j].layer, dy = A[i].head - B[j].head;
+                cost[(size_t)i * (size_t)nb + (size_t)j] = sqrt(dx * dx + dy * dy);
+            }
+        ok = hv_assign(cost, na, nb, to, NULL);
+    }
+    if (ok) {
+        for (int i = 0; i < na; i++) {
+            out[(*np)++] = (hv_pair){A[i].idx, to[i] >= 0 ? B[to[i]].idx : -1, 0};
+            if (to[i] >= 0)
+                taken[to[i]] = true;
+        }
+        for (int j = 0; j < nb; j++)
+            if (!taken[j])
+                out[(*np)++] = (hv_pair){-1, B[j].idx, 0};
+    }
+    free(cost), free(to), free(taken);
+    return ok;
+}
+
+/* rank 0 = strongest pair: score relative to its condition's maximum, taken
+ * from the first condition where present. */
+static void rank_pairs(const hv_dataset *ds, int ca, int cb, hv_pair *pairs, int n)
+{
+    sort_item *items = malloc((size_t)(n + 1) * sizeof *items);
+    if (!items) {
+        for (int i = 0; i < n; i++)
+            pairs[i].rank = i;
+        return;
+    }
+    double ma = hv_dataset_max_score(ds, ca), mb = hv_dataset_max_score(ds, cb);
+    for (int i = 0; i < n; i++) {
+        const hv_point *p = &ds->points[pairs[i].a >= 0 ? pairs[i].a : pairs[i].b];
+        double mx = pairs[i].a >= 0 ? ma : mb;
+        items[i] = (sort_item){i, mx > 0 ? p->score / mx : p->score, p->layer, p->head};
+    }
+    qsort(items, (size_t)n, sizeof *items, cmp_strongest);
+    for (int r = 0; r < n; r++)
+        pairs[items[r].idx].rank = r;
+    free(items);
+}
+
+int hv_match(const hv_dataset *ds, int ca, int cb, hv_match_mode mode, hv_pair *out)
+{
+    int np = 0;
+    sort_item *A = malloc((size_t)(ds->n_points + 1) * sizeof *A);
+    sort_item *B = malloc((size_t)(ds->n_points + 1) * sizeof *B);
+    if (!A || !B) {
+        free(A);
+        free(B);
+        return -1;
+    }
+    for (int m = 0; m < ds->n_models; m++) {
+        int na = collect(ds, m, ca, A), nb = collect(ds, m, cb, B);
+        int first = np;
+        if (mode == HV_MATCH_RANK) {
+            int k = na > nb ? na : nb;
+            for (int i = 0; i < k; i++)
+                out[np++] = (hv_pair){i < na ? A[i].idx : -1, i < nb ? B[i].idx : -1, 0};
+        } else if (mode == HV_MATCH_NEAREST && na > 0 && nb > 0) {
+            if (!match_nearest(A, na, B, nb, out, &np)) {
+                free(A), free(B);
+                return -1;
+            }
+        } else { /* head (and nearest with one side empty) */
+            bool *taken = calloc((size_t)nb + 1, sizeof *taken);
+            if (!taken) {
+                free(A), free(B);
+                return -1;
+            }
+            for (int i = 0; i < na; i++) {
+                int hit = -1;
+                if (mode == HV_MATCH_HEAD)
+                    for (int j = 0; j < nb && hit < 0; j++)
+                        if (A[i].layer == B[j].layer && A[i].head == B[j].head)
+                            hit = j;
+                out[np++] = (hv_pair){A[i].idx, hit >= 0 ? B[hit].idx : -1, 0};
+                if (hit >= 0)
+                    taken[hit] = true;
+            }
+            for (int j = 0; j < nb; j++)
+                if (!taken[j])
+                    out[np++] = (hv_pair){-1, B[j].idx, 0};
+            free(taken);
+        }
+        (void)first;
+    }
+    free(A);
+    free(B);
+    rank_pairs(ds, ca, cb, out, np);
+    return np;
+}
+
+/* ---- frames ---------------------------------------------------------------- */
+
+void hv_anim_free(hv_anim *a)
+{
+    for (int k = 0; k < HV_MAX_CONDITIONS; k++)
+        free(a->pairs[k]);
+    free(a->points);
+    free(a->order);
+    memset(a, 0, sizeof *a);
+}
+
+bool hv_anim_set_opts(hv_anim *a, const hv_anim_opts *o, hv_error *err)
+{
+    const hv_dataset *ds = a->fig->ds;
+    bool rematch = !a->points || o->match != a->o.match;
+    a->o = *o;
+    if (a->o.stagger < 0)
+        a->o.stagger = 0;
+    if (a->o.stagger > 0.9)
+        a->o.stagger = 0.9;
+    if (!rematch)
+        return true;
+    int n = ds->n_conditions;
+    for (int k = 0; k < n; k++) {
+        free(a->pairs[k]);
+        a->pairs[k] = malloc((size_t)(2 * ds->n_points + 1) * sizeof(hv_pair));
+        if (!a->pairs[k])
+            return hv_errorf(err, "out of memory");
+        a->n_pairs[k] = hv_match(ds, k, (k + 1) % n, a->o.match, a->pairs[k]);
+        if (a->n_pairs[k] < 0)
+            return hv_errorf(err, "out of memory matching points");
+    }
+    return true;
+}
+
+bool hv_anim_init(hv_anim *a, const hv_figure *fig, const hv_anim_opts *o, hv_error *err)
+{
+    memset(a, 0, sizeof *a);
+    a->fig = fig;
+    a->points = NULL;
+    a->o.match = o->match;
+    size_t cap = (size_t)(2 * fig->ds->n_points + 1);
+    hv_scene_point *pts = malloc(cap * sizeof *pts);
+    if (!pts)
+        return hv_errorf(err, "out of memory");
+    bool ok = true;
+    /* force a match on first use */
+    a->points = NULL;
+    ok = hv_anim_set_opts(a, o, err);
+    a->points = pts;
+    a->order = malloc(cap * sizeof(sort_item));
+    if (ok && !a->order)
+        ok = hv_errorf(err, "out of memory");
+    if (!ok)
+        hv_anim_free(a);
+    return ok;
+}
+
+int hv_anim_panel_count(const hv_anim *a)
+{
+    switch (a->o.layout) {
+    case HV_LAYOUT_MORPH: return 1;
+    case HV_LAYOUT_MODELS: return a->fig->ds->n_models;
+    default: return a->fig->ds->n_conditions;
+    }
+}
+
+static double lerp(double x, double y, double t) { return x + (y - x) * t; }
+static double clamp01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+
+/* Eased progress of the pair of rank r among n, with the stagger spread. */
+static double pair_ease(const hv_anim *a, double u, int r, int n, double spread)
+{
+    double d = n > 1 ? spread * (double)r / (double)(n - 1) : 0.0;
+    double ui = spread < 1 ? clamp01((u - d) / (1 - spread)) : (u >= d ? 1 : 0);
+    return hv_ease(a->o.easing, ui);
+}
+
+static void base_panel(const hv_anim *a, hv_panel_state *ps, const float *model_alpha)
+{
+    memset(ps, 0, sizeof *ps);
+    for (int m = 0; m < a->fig->ds->n_models; m++)
+        ps->model_alpha[m] = model_alpha ? model_alpha[m] : 1.0f;
+}
+
+/* Morph between conditions ca -> cb at u (0..1, in time) for the pairs of
+ * one model (model >= 0) or of all (model < 0). */
+static void morph_panel(hv_anim *a, hv_panel_state *ps, int ca, int cb, double u, int model,
+                        hv_scene_point *pts)
+{
+    const hv_dataset *ds = a->fig->ds;
+    const hv_cond_info *A = &a->fig->conds[ca], *B = &a->fig->conds[cb];
+    double eg = clamp01(hv_ease(a->o.easing, u));
+    ps->lo = lerp(A->lo, B->lo, eg);
+    ps->hi = lerp(A->hi, B->hi, eg);
+    ps->ticks[0] = &A->ticks;
+    ps->tick_alpha[0] = u > 0 ? (float)clamp01(1 - 2 * eg) : 1.0f;
+    if (u > 0 && cb != ca) {
+        ps->ticks[1] = &B->ticks;
+        ps->tick_alpha[1] = (float)clamp01(2 * eg - 1);
+    }
+    const hv_pair *pairs = a->pairs[ca];
+    int n = a->n_pairs[ca];
+    int np = 0;
+    for (int i = 0; i < n; i++) {
+        const hv_pair *pr = &pairs[i];
+        const hv_point *pa = pr->a >= 0 ? &ds->points[pr->a] : NULL;
+        const hv_point *pb = pr->b >= 0 ? &ds->points[pr->b] : NULL;
+        int m = pa ? pa->model : pb->model;
+        if (model >= 0 && m != model)
+            continue;
+        double e = pair_ease(a, u, pr->rank, n, a->o.stagger);
+        double ec = clamp01(e);
+        hv_scene_point sp = {0};
+        sp.model = m;
+        sp.src_a = pr->a;
+        sp.src_b = pr->b;
+        if (pa && pb) {
+            sp.layer = lerp(pa->layer, pb->layer, e);
+            sp.head = lerp(pa->head, pb->head, e);
+            sp.score = lerp(pa->score, pb->score, ec);
+            sp.alpha = 1;
+            sp.scale = 1;
+        } else if (pa) { /* exits: shrinks and fades */
+            sp.layer = pa->layer;
+            sp.head = pa->head;
+            sp.score = pa->score;
+            sp.alpha = (float)(1 - ec);
+            sp.scale = (float)(1 - ec);
+        } else { /* enters: grows and fades in */
+            sp.layer = pb->layer;
+            sp.head = pb->head;
+            sp.score = pb->score;
+            sp.alpha = (float)ec;
+            sp.scale = (float)(e > 0 ? e : 0);
+        }
+        if (sp.alpha > 0 && sp.scale > 0)
+            pts[np++] = sp;
+    }
+    ps->points = pts;
+    ps->n_points = np;
+}
+
+static void title_pair(hv_panel_state *ps, const char *ta, const char *tb, double u, double eg)
+{
+    ps->title[0] = ta;
+    ps->title_alpha[0] = (float)(1 - eg);
+    if (u > 0 && strcmp(ta, tb) != 0) {
+        ps->title[1] = tb;
+        ps->title_alpha[1] = (float)eg;
+    } else {
+        ps->title_alpha[0] = 1;
+    }
+}
+
+int hv_anim_frame(hv_anim *a, double progress, const float *model_alpha, hv_panel_state *panels)
+{
+    const hv_figure *fig = a->fig;
+    const hv_dataset *ds = fig->ds;
+    int nc = ds->n_conditions;
+    if (!(progress >= 0))
+        progress = 0;
+    double fl = floor(progress);
+    int s = (int)fl % nc;
+    double u = progress - fl;
+    int t = (s + 1) % nc;
+    double eg = clamp01(hv_ease(a->o.easing, u));
+
+    if (a->o.layout == HV_LAYOUT_MORPH) {
+        hv_panel_state *ps = &panels[0];
+        base_panel(a, ps, model_alpha);
+        morph_panel(a, ps, s, t, u, -1, a->points);
+        title_pair(ps, fig->conds[s].title, fig->conds[t].title, u, eg);
+        return 1;
+    }
+    if (a->o.layout == HV_LAYOUT_MODELS) {
+        int used = 0;
+        for (int m = 0; m < ds->n_models; m++) {
+            hv_panel_state *ps = &panels[m];
+            base_panel(a, ps, model_alpha);
+            ps->legend_mask = 1u << m;
+            morph_panel(a, ps, s, t, u, m, a->points + used);
+            used += ps->n_points;
+            const char *label = fig->models[m].label;
+            snprintf(a->titles[m][0], HV_TEXT_MAX, "%s \xe2\x80\x94 %s", label, ds->conditions[s]);
+            snprintf(a->titles[m][1], HV_TEXT_MAX, "%s \xe2\x80\x94 %s", label, ds->conditions[t]);
+            title_pair(ps, a->titles[m][0], a->titles[m][1], u, eg);
+        }
+        return ds->n_models;
+    }
+    /* side: state s shows conditions 0..s; the transition to s+1 builds panel
+     * s+1 (points pop in by rank); the wrap back to 0 fades panels 1.. out. */
+    int n = hv_figure_side_panels(fig, panels, a->points);
+    for (int c = 0; c < n; c++) {
+        hv_panel_state *ps = &panels[c];
+        for (int m = 0; m < ds->n_models; m++)
+            ps->model_alpha[m] = model_alpha ? model_alpha[m] : 1.0f;
+        hv_scene_point *pts = (hv_scene_point *)ps->points;
+        if (t == 0 && nc > 1) { /* wrapping: everything shown, later panels fade */
+            if (c > 0)
+                for (int i = 0; i < ps->n_points; i++)
+                    pts[i].alpha = (float)(1 - eg);
+            continue;
+        }
+        if (c <= s)
+            continue;
+        if (c > t || u <= 0) {
+            ps->n_points = 0;
+            continue;
+        }
+        /* c == t: pop in, strongest first */
+        sort_item *order = a->order;
+        for (int i = 0; i < ps->n_points; i++) {
+            double mx = fig->conds[c].hi;
+            if (order)
+                order[i] = (sort_item){i, pts[i].score / (mx > 0 ? mx : 1), (int)pts[i].layer, (int)pts[i].head};
+        }
+        if (order)
+            qsort(order, (size_t)ps->n_points, sizeof *order, cmp_strongest);
+        for (int r = 0; r < ps->n_points; r++) {
+            int i = order ? order[r].idx : r;
+            double e = pair_ease(a, u, r, ps->n_points, 0.6);
+            pts[i].alpha = (float)clamp01(e);
+            pts[i].scale = (float)(e > 0 ? e : 0);
+        }
+    }
+    return n;
+}
+
+void hv_anim_shared(const hv_dataset *ds, int model, int ca, int cb, int *shared, int *total)
+{
+    int na = 0, nb = 0, sh = 0;
+    for (int i = 0; i < ds->n_points; i++) {
+        const hv_point *p = &ds->points[i];
+        if (p->model != model)
+            continue;
+        if (p->condition == ca)
+            na++;
+        if (p->condition == cb)
+            nb++;
+        if (p->condition != ca)
+            continue;
+        for (int j = 0; j < ds->n_points; j++) {
+            const hv_point *q = &ds->points[j];
+            if (q->model == model && q->condition == cb && q->layer == p->layer && q->head == p->head) {
+                sh++;
+                break;
+            }
+        }
+    }
+    *shared = sh;
+    *total = na > nb ? na : nb;
+}
