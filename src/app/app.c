@@ -344,7 +344,7 @@ void hv_app_event(hv_app *a, const SDL_Event *ev)
 
 static void fmt_score(char *buf, size_t n, double v) { snprintf(buf, n, "%.4g", v); }
 
-static void hover_lines(hv_app *a, const hv_scene_point *sp, char lines[][160], int *n)
+static void hover_lines(hv_app *a, const hv_scene_point *sp, char lines[][HV_TEXT_MAX + 32], int *n)
 {
     const hv_dataset *ds = &a->ds;
     int src = sp->src_a >= 0 ? sp->src_a : sp->src_b;
@@ -353,8 +353,8 @@ static void hover_lines(hv_app *a, const hv_scene_point *sp, char lines[][160], 
         src = sp->src_b;
     const hv_point *p = &ds->points[src];
     *n = 0;
-    snprintf(lines[(*n)++], 160, "%s", a->fig.models[p->model].label);
-    snprintf(lines[(*n)++], 160, "layer %d, head %d", p->layer, p->head);
+    snprintf(lines[(*n)++], HV_TEXT_MAX + 32, "%s", a->fig.models[p->model].label);
+    snprintf(lines[(*n)++], HV_TEXT_MAX + 32, "layer %d, head %d", p->layer, p->head);
     for (int c = 0; c < ds->n_conditions && *n < 10; c++) {
         const hv_point *q = NULL;
         for (int i = 0; i < ds->n_points && !q; i++) {
@@ -365,7 +365,7 @@ static void hover_lines(hv_app *a, const hv_scene_point *sp, char lines[][160], 
         char sc[32];
         if (q)
             fmt_score(sc, sizeof sc, q->score);
-        snprintf(lines[(*n)++], 160, "%s: %s", ds->conditions[c], q ? sc : "not in top-k");
+        snprintf(lines[(*n)++], HV_TEXT_MAX + 32, "%s: %s", ds->conditions[c], q ? sc : "not in top-k");
     }
 }
 
@@ -459,7 +459,7 @@ void hv_app_build(hv_app *a, int w, int h, bool overlays)
         hv_overlay_box(&a->dl, &st, l, 1, 0, (float)h, HV_BOX_BOTTOM_LEFT, false);
     }
     if (a->hover_point >= 0) {
-        char lines[12][160];
+        char lines[12][HV_TEXT_MAX + 32];
         const char *lp[12];
         int n;
         hover_lines(a, &a->panels[a->hover_panel].points[a->hover_point], lines, &n);

@@ -495,8 +495,8 @@ int hv_anim_frame(hv_anim *a, double progress, const float *model_alpha, hv_pane
             morph_panel(a, ps, s, t, u, m, a->points + used);
             used += ps->n_points;
             const char *label = fig->models[m].label;
-            snprintf(a->titles[m][0], HV_TEXT_MAX, "%s \xe2\x80\x94 %s", label, ds->conditions[s]);
-            snprintf(a->titles[m][1], HV_TEXT_MAX, "%s \xe2\x80\x94 %s", label, ds->conditions[t]);
+            snprintf(a->titles[m][0], HV_TEXT_MAX, "%.120s \xe2\x80\x94 %.120s", label, ds->conditions[s]);
+            snprintf(a->titles[m][1], HV_TEXT_MAX, "%.120s \xe2\x80\x94 %.120s", label, ds->conditions[t]);
             title_pair(ps, a->titles[m][0], a->titles[m][1], u, eg);
         }
         return ds->n_models;

@@ -26,7 +26,7 @@ static const hv_theme k_themes[2] = {
      {0.10f, 0.11f, 0.13f, 0.88f},
      {0.35f, 0.36f, 0.40f, 1},
      /* a light rim keeps dark-purple markers visible on a dark ground */
-     {0.80f, 0.81f, 0.84f, 0.55f}},
+     {0.80f, 0.81f, 0.84f, 0.45f}},
 };
 
 const hv_theme *hv_theme_get(hv_theme_id id) { return &k_themes[id == HV_THEME_DARK ? 1 : 0]; }
@@ -267,7 +267,12 @@ static void draw_marker(ctx *c, float x, float y, float size, int shape, float v
         m.fill = (hv_color){rgb[0], rgb[1], rgb[2], 1};
     m.alpha = alpha;
     m.outline = c->th->marker_edge;
-    m.outline_w = fmaxf(1.0f, 1.2f * c->s);
+    /* a thin rim; thinner still on stroked shapes and on small (entering,
+     * leaving) markers, so it never outweighs the mark itself */
+    float nominal = size / c->marker;
+    m.outline_w = fmaxf(0.75f, 1.2f * c->s) * fminf(1.0f, nominal);
+    if (shape == HV_SHAPE_X || shape == HV_SHAPE_PLUS)
+        m.outline_w *= 0.7f;
     m.stroke_w = fmaxf(1.5f, 0.16f * size);
     hv_dl_marker(c->dl, &m);
 }
