@@ -1,0 +1,256 @@
+/* The live player, driven by injected SDL events on a hidden window
+ * (SDL offscreen driver): keys, stepping with animated transitions, hover
+ * tooltips and highlights, legend toggles; frames checked by pixels. */
+#include <SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../unit/check.h"
+#include "app.h"
+#include "renderer.h"
+
+static void key(hv_app *a, SDL_Keycode k)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_KEYDOWN;
+    ev.key.keysym.sym = k;
+    /* through SDL's own queue, as the window's loop receives them */
+    SDL_PushEvent(&ev);
+    SDL_Event got;
+    while (SDL_PollEvent(&got))
+        hv_app_event(a, &got);
+}
+
+static void mouse_move(hv_app *a, float x, float y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_MOUSEMOTION;
+    ev.motion.x = (int)x;
+    ev.motion.y = (int)y;
+    hv_app_event(a, &ev);
+}
+
+static void click(hv_app *a)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_MOUSEBUTTONDOWN;
+    ev.button.button = SDL_BUTTON_LEFT;
+    hv_app_event(a, &ev);
+}
+
+static void run(hv_app *a, double seconds)
+{
+    for (double t = 0; t < seconds; t += 0.05)
+        hv_app_tick(a, 0.05);
+}
+
+static bool has_text(const hv_drawlist *dl, const char *s)
+{
+    for (int i = 0; i < dl->n_texts; i++)
+        if (strstr(hv_dl_string(dl, &dl->texts[i]), s))
+            return true;
+    return false;
+}
+
+static void marker_pos(const hv_app *a, int panel, double layer, double head, float *x, float *y)
+{
+    const hv_panel_layout *pl = &a->layout.panels[panel];
+    *x = (float)hv_scale_map(&pl->sx, layer);
+    *y = (float)hv_scale_map(&pl->sy, head);
+}
+
+static void test_keys(void)
+{
+    hv_app *a = calloc(1, sizeof *a);
+    char *argv[] = {"headviz", "--size", "1280x720", NULL};
+    CHECK_INT(hv_app_init(a, 3, argv), -1);
+    CHECK_INT(hv_app_open(a, false), -1);
+    /* side layout starts on the complete figure: the second condition */
+    CHECK_NEAR(hv_app_progress(a), 1, 1e-9);
+    CHECK(!hv_app_animating(a));
+    /* Right: animated transition to the next state (wrapping to the first) */
+    key(a, SDLK_RIGHT);
+    CHECK(hv_app_animating(a));
+    hv_app_tick(a, 0.5);
+    double p = hv_app_progress(a);
+    CHECK(p > 1 && p < 2); /* mid-transition */
+    run(a, 2.0);
+    CHECK_NEAR(hv_app_progress(a), 0, 1e-9);
+    CHECK(!hv_app_animating(a));
+    key(a, SDLK_PAGEDOWN); /* a clicker's "next" */
+    run(a, 2.0);
+    CHECK_NEAR(hv_app_progress(a), 1, 1e-9);
+    /* Left goes back with the transition played in reverse */
+    key(a, SDLK_LEFT);
+    hv_app_tick(a, 0.5);
+    p = hv_app_progress(a);
+    CHECK(p > 0 && p < 1);
+    run(a, 2.0);
+    CHECK_NEAR(hv_app_progress(a), 0, 1e-9);
+    key(a, SDLK_END);
+    CHECK_NEAR(hv_app_progress(a), 1, 1e-9);
+    key(a, SDLK_HOME);
+    CHECK_NEAR(hv_app_progress(a), 0, 1e-9);
+    /* Space plays continuously, Space again pauses */
+    key(a, SDLK_SPACE);
+    CHECK(a->playing);
+    run(a, 1.5);
+    p = hv_app_progress(a);
+    CHECK(p > 0.1 && p < 0.5); /* 1 s hold, then 0.5 s into the 1.5 s transition */
+    key(a, SDLK_SPACE);
+    CHECK(!a->playing);
+    double held = hv_app_progress(a);
+    run(a, 1.0);
+    CHECK_NEAR(hv_app_progress(a), held, 0);
+    /* L cycles layouts, M matching, E easing */
+    CHECK_INT(a->aopt.layout, HV_LAYOUT_SIDE);
+    key(a, SDLK_l);
+    CHECK_INT(a->aopt.layout, HV_LAYOUT_MORPH);
+    hv_app_build(a, 1280, 720, true);
+    CHECK_INT(a->n_panels, 1);
+    key(a, SDLK_l);
+    CHECK_INT(a->aopt.layout, HV_LAYOUT_MODELS);
+    hv_app_build(a, 1280, 720, true);
+    CHECK_INT(a->n_panels, 2);
+    key(a, SDLK_l);
+    CHECK_INT(a->aopt.layout, HV_LAYOUT_SIDE);
+    key(a, SDLK_m);
+    CHECK_INT(a->aopt.match, HV_MATCH_RANK);
+    key(a, SDLK_e);
+    CHECK_INT(a->aopt.easing, HV_EASE_QUINT);
+    /* status line: on by default, I hides it; H shows the help */
+    hv_app_build(a, 1280, 720, true);
+    CHECK(has_text(&a->dl, "layout side, match rank, easing quint"));
+    key(a, SDLK_i);
+    hv_app_build(a, 1280, 720, true);
+    CHECK(!has_text(&a->dl, "layout side"));
+    CHECK(!has_text(&a->dl, "play / pause"));
+    key(a, SDLK_h);
+    hv_app_build(a, 1280, 720, true);
+    CHECK(has_text(&a->dl, "play / pause"));
+    key(a, SDLK_h);
+    /* T: dark theme, checked on the pixels of a frame */
+    key(a, SDLK_t);
+    hv_app_build(a, 1280, 720, false);
+    unsigned char *px = malloc(1280 * 720 * 4);
+    hv_error err = {""};
+    CHECK(hv_renderer_render_rgba(a->ren, &a->dl, px, &err));
+    CHECK(px[0] < 40 && px[1] < 40 && px[2] < 40);
+    key(a, SDLK_t);
+    hv_app_build(a, 1280, 720, false);
+    CHECK(hv_renderer_render_rgba(a->ren, &a->dl, px, &err));
+    CHECK(px[0] == 255 && px[1] == 255 && px[2] == 255);
+    free(px);
+    /* morph layout, morph HUD counts shared heads */
+    key(a, SDLK_l);
+    key(a, SDLK_i);
+    hv_app_build(a, 1280, 720, true);
+    CHECK(has_text(&a->dl, "Llama-2-7b-chat: 0 of 10 heads shared"));
+    CHECK(has_text(&a->dl, "Vicuna-7b-v1.5: 0 of 8 heads shared"));
+    /* Q quits */
+    CHECK(!a->quit);
+    key(a, SDLK_q);
+    CHECK(a->quit);
+    hv_app_shutdown(a);
+    free(a);
+}
+
+/* Hover and legend clicks on a dataset where one head is in both conditions. */
+static void test_mouse(void)
+{
+    char dir[] = "/tmp/hv_player_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char csv[256];
+    snprintf(csv, sizeof csv, "%s/d.csv", dir);
+    FILE *f = fopen(csv, "w");
+    fputs("model,condition,layer,head,score\n"
+          "m1,A,4,4,10\nm1,A,10,20,5\nm1,B,4,4,3\nm1,B,20,10,8\n"
+          "m2,A,25,25,7\nm2,B,5,25,9\n",
+          f);
+    fclose(f);
+    hv_app *a = calloc(1, sizeof *a);
+    char *argv[] = {"headviz", "--size", "1280x720", csv, NULL};
+    CHECK_INT(hv_app_init(a, 4, argv), -1);
+    CHECK_INT(hv_app_open(a, false), -1);
+    hv_app_build(a, 1280, 720, true);
+    float x, y;
+    marker_pos(a, 0, 4, 4, &x, &y);
+    mouse_move(a, x + 1, y - 1);
+    hv_app_build(a, 1280, 720, true);
+    CHECK_INT(a->hover_panel, 0);
+    CHECK(a->hover_point >= 0);
+    CHECK(has_text(&a->dl, "layer 4, head 4"));
+    CHECK(has_text(&a->dl, "A: 10"));
+    CHECK(has_text(&a->dl, "B: 3"));
+    /* the same head is ringed in the other viewport */
+    int ringed = 0;
+    for (int i = 0; i < a->panels[1].n_points; i++)
+        if (a->panels[1].points[i].flags & HV_POINT_HIGHLIGHT) {
+            ringed++;
+            CHECK_NEAR(a->panels[1].points[i].layer, 4, 0);
+        }
+    CHECK_INT(ringed, 1);
+    /* a head only in A: "not in top-k" for B */
+    marker_pos(a, 0, 10, 20, &x, &y);
+    mouse_move(a, x, y);
+    hv_app_build(a, 1280, 720, true);
+    CHECK(has_text(&a->dl, "B: not in top-k"));
+    /* nothing under the mouse: no tooltip */
+    mouse_move(a, 5, 5);
+    hv_app_build(a, 1280, 720, true);
+    CHECK_INT(a->hover_point, -1);
+    /* click model m1's legend entry: it fades out (pixels turn to ground) */
+    hv_rect row = a->layout.panels[0].legend_rows[0];
+    CHECK(row.w > 0);
+    mouse_move(a, row.x + row.w * 0.5f, row.y + row.h * 0.5f);
+    click(a);
+    CHECK_NEAR(a->model_target[0], 0, 0);
+    CHECK(hv_app_animating(a));
+    hv_app_tick(a, 0.15);
+    CHECK(a->model_alpha[0] > 0.2f && a->model_alpha[0] < 0.8f);
+    run(a, 0.5);
+    CHECK_NEAR(a->model_alpha[0], 0, 0);
+    CHECK(!hv_app_animating(a));
+    hv_app_build(a, 1280, 720, false);
+    marker_pos(a, 0, 10, 20, &x, &y);
+    unsigned char *px = malloc(1280 * 720 * 4);
+    hv_error err = {""};
+    CHECK(hv_renderer_render_rgba(a->ren, &a->dl, px, &err));
+    const unsigned char *p = px + ((size_t)y * 1280 + (size_t)x) * 4;
+    /* the ground: white, or the light grey of a grid line */
+    CHECK(p[0] == p[1] && p[1] == p[2] && p[0] >= 230);
+    /* m2's marker is still there */
+    marker_pos(a, 0, 25, 25, &x, &y);
+    p = px + ((size_t)y * 1280 + (size_t)x) * 4;
+    CHECK(!(p[0] == 255 && p[1] == 255 && p[2] == 255));
+    /* click again: back */
+    hv_app_build(a, 1280, 720, true);
+    row = a->layout.panels[0].legend_rows[0];
+    mouse_move(a, row.x + 4, row.y + row.h * 0.5f);
+    click(a);
+    run(a, 0.5);
+    CHECK_NEAR(a->model_alpha[0], 1, 0);
+    free(px);
+    hv_app_shutdown(a);
+    free(a);
+    remove(csv);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        printf("SDL_Init: %s\n", SDL_GetError());
+        return 1;
+    }
+    test_keys();
+    test_mouse();
+    SDL_Quit();
+    return check_summary();
+}
