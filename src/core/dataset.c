@@ -175,13 +175,12 @@ static bool parse_score(const char *s, double *out, bool *nonfinite)
     double v = strtod(tmp, &end);
     if (end == tmp || *end != '\0')
         return false;
-    /* strtod accepts hex floats; also accepts nan/inf, which we reject. */
-    if (!isfinite(v) || errno == ERANGE) {
-        *nonfinite = !isfinite(v);
-        if (!*nonfinite && errno == ERANGE && v != 0.0)
-            *nonfinite = true;
-        if (*nonfinite)
-            return false;
+    /* strtod accepts hex floats; also accepts nan/inf, which we reject, and
+     * overflows to +-inf. ERANGE with a finite result is an underflow: the
+     * value (0 or subnormal) is the nearest one and is kept. */
+    if (!isfinite(v)) {
+        *nonfinite = true;
+        return false;
     }
     *out = v;
     return true;
@@ -373,12 +372,14 @@ bool hv_read_file(const char *path, size_t max_bytes, char **out, size_t *out_le
     }
     for (;;) {
         if (len == cap) {
-            if (cap >= max_bytes) {
+            if (len > max_bytes) {
                 free(buf);
                 fclose(f);
                 return hv_errorf(err, "%s: larger than %zu bytes", path, max_bytes);
             }
-            cap *= 2;
+            /* room for one byte past the limit, to tell "exactly max_bytes"
+             * from "larger" */
+            cap = cap * 2 < max_bytes + 1 ? cap * 2 : max_bytes + 1;
             char *nb = realloc(buf, cap + 1);
             if (!nb) {
                 free(buf);
@@ -400,6 +401,10 @@ bool hv_read_file(const char *path, size_t max_bytes, char **out, size_t *out_le
         }
     }
     fclose(f);
+    if (len > max_bytes) { /* the first buffer can hold more than max_bytes */
+        free(buf);
+        return hv_errorf(err, "%s: larger than %zu bytes", path, max_bytes);
+    }
     buf[len] = '\0';
     *out = buf;
     *out_len = len;

@@ -52,6 +52,8 @@ int hv_ticks_step(double lo, double hi, double step, double *out, int cap)
 
 int hv_ticks_spec(const hv_ticks *t, double lo, double hi, double *out, int cap)
 {
+    if (!(t->step > 0)) /* unset or invalid: no ticks (and no endless loop) */
+        return 0;
     double eps = t->step * 1e-9;
     int n = 0;
     for (int i = 0; n < cap; i++) {

@@ -113,22 +113,28 @@ static bool parse_color(const char *v, float rgb[3])
     return true;
 }
 
-static const char *after_prefix(const char *section, const char *prefix)
+/* The name after "condition:" / "model:" in a section, without the blanks
+ * around it (inih keeps them inside the brackets), copied into buf. */
+static bool section_name(const char *section, const char *prefix, char *buf, size_t size)
 {
     size_t n = strlen(prefix);
     if (strncasecmp(section, prefix, n) != 0)
-        return NULL;
+        return false;
     const char *p = section + n;
     while (*p == ' ' || *p == '\t')
         p++;
-    return p;
+    size_t len = strlen(p);
+    while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+        len--;
+    snprintf(buf, size, "%.*s", (int)len, p);
+    return true;
 }
 
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
     parse_ctx *c = user;
     hv_spec *s = c->spec;
-    const char *name;
+    char name[HV_MAX_NAME];
     if (strcasecmp(section, "figure") == 0) {
         if (strcasecmp(key, "title") == 0)
             return set_text(s->title, sizeof s->title, value, c, key);
@@ -163,7 +169,7 @@ static int handler(void *user, const char *section, const char *key, const char 
                     "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size)%s",
                     key, "");
     }
-    if ((name = after_prefix(section, "condition:")) != NULL) {
+    if (section_name(section, "condition:", name, sizeof name)) {
         if (!*name)
             return fail(c, "section [%s]: missing condition name after \"condition:\"%s", section, "");
         hv_cond_spec *cs = NULL;
@@ -184,7 +190,7 @@ static int handler(void *user, const char *section, const char *key, const char 
             return set_text(cs->title, sizeof cs->title, value, c, key);
         return fail(c, "unknown key \"%s\" in [%s] (known: range, ticks, title)", key, section);
     }
-    if ((name = after_prefix(section, "model:")) != NULL) {
+    if (section_name(section, "model:", name, sizeof name)) {
         if (!*name)
             return fail(c, "section [%s]: missing model name after \"model:\"%s", section, "");
         hv_model_spec *ms = NULL;
@@ -225,6 +231,19 @@ static int handler(void *user, const char *section, const char *key, const char 
 
 bool hv_spec_parse(hv_spec *spec, const char *text, const char *name, hv_error *err)
 {
+    /* inih reads a line in pieces of at most INI_MAX_LINE - 1 bytes (newline
+     * included) and parses the rest as a line of its own, which misreads the
+     * line and shifts the numbers of all later ones: refuse longer lines. */
+    int lineno = 1;
+    for (const char *p = text; *p; lineno++) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n > INI_MAX_LINE - 2)
+            return hv_errorf(err, "%s:%d: line longer than %d bytes", name, lineno, INI_MAX_LINE - 2);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
     hv_spec backup = *spec;
     parse_ctx c = {spec, ""};
     int rc = ini_parse_string(text, handler, &c);
