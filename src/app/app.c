@@ -12,6 +12,7 @@
 #include "../gl/renderer.h"
 #include "../gl/text.h"
 #include "assets.h"
+#include "export_run.h"
 #include "overlay.h"
 
 #define EXIT_USAGE 2
@@ -603,7 +604,9 @@ int hv_app_main(int argc, char **argv)
     }
     int rc = hv_app_init(a, argc, argv);
     if (rc < 0)
-        rc = a->opt.screenshot ? run_screenshot(a) : run_window(a);
+        rc = a->opt.screenshot                          ? run_screenshot(a)
+             : (a->opt.export_frames || a->opt.video) ? hv_app_export(a)
+                                                      : run_window(a);
     hv_app_shutdown(a);
     free(a);
     if (SDL_WasInit(0))

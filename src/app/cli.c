@@ -41,6 +41,15 @@ const char *hv_cli_usage(void)
            "  --stagger F          0..0.9: spread the motion over points by rank\n"
            "  --progress P         moment to render with --screenshot: 0 = first\n"
            "                       condition, 1 = second, 0.5 = halfway between\n"
+           "\n"
+           "export (frame-exact: frame i is the moment i/fps, whatever the machine):\n"
+           "  --export-frames DIR  write DIR/frame_00000.png, frame_00001.png, ...\n"
+           "  --video FILE         .mp4 (H.264), .webm (VP9), .gif, .mov (ProRes;\n"
+           "                       4444 with alpha when --transparent), via ffmpeg\n"
+           "  --fps N              frames per second (default 60)\n"
+           "  --duration S         seconds to export (default: one full cycle)\n"
+           "  --frames N           number of frames (instead of --duration)\n"
+           "  --threads N          PNG encoder threads (default: one per core)\n"
            "  --help               this text\n"
            "  --version            the version\n"
            "\n"
@@ -49,10 +58,13 @@ const char *hv_cli_usage(void)
            "  headviz --screenshot fig.png --size 3840x2160\n"
            "  headviz heads.csv --spec heads.ini --theme dark --screenshot talk.png\n"
            "  headviz --layout morph --progress 0.5 --screenshot mid.png\n"
+           "  headviz --export-frames /tmp/f --fps 30 --duration 2\n"
+           "  headviz --layout morph --video talk.mp4 --size 3840x2160\n"
            "\n"
            "keys (window): Space play/pause, Right/PageDown next state, Left/PageUp\n"
            "previous, Home/End first/last, L layout, M matching, E easing, F fullscreen,\n"
-           "T theme, I status line, H or ? help, S screenshot, Esc/Q quit;\n"
+           "T theme, I status line, H or ? help, S screenshot, R record frames,\n"
+           "Esc/Q quit; "
            "hover a marker for its scores, click a legend entry to hide/show a model\n";
 }
 
@@ -199,6 +211,32 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
         } else if (take_value(argc, argv, &i, a, "--stagger", &v, err)) {
             if (!v || !parse_number("--stagger", v, 0, 0.9, &o->stagger, err))
                 return false;
+        } else if (take_value(argc, argv, &i, a, "--export-frames", &v, err)) {
+            if (!v)
+                return false;
+            o->export_frames = v;
+        } else if (take_value(argc, argv, &i, a, "--video", &v, err)) {
+            if (!v)
+                return false;
+            o->video = v;
+        } else if (take_value(argc, argv, &i, a, "--fps", &v, err)) {
+            if (!v || !parse_number("--fps", v, 1, 240, &o->fps, err))
+                return false;
+        } else if (take_value(argc, argv, &i, a, "--duration", &v, err)) {
+            if (!v || !parse_number("--duration", v, 0.001, 86400, &o->duration, err))
+                return false;
+        } else if (take_value(argc, argv, &i, a, "--frames", &v, err)) {
+            double d;
+            if (!v || !parse_number("--frames", v, 1, 10000000, &d, err))
+                return false;
+            if (d != floor(d))
+                return hv_errorf(err, "--frames: expected a whole number, got \"%s\"", v);
+            o->frames = (int)d;
+        } else if (take_value(argc, argv, &i, a, "--threads", &v, err)) {
+            double d;
+            if (!v || !parse_number("--threads", v, 1, 16, &d, err))
+                return false;
+            o->threads = (int)d;
         } else if (take_value(argc, argv, &i, a, "--font", &v, err)) {
             if (!v)
                 return false;
@@ -207,5 +245,12 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             return hv_errorf(err, "unknown option \"%s\" (see headviz --help)", a);
         }
     }
+    int outputs = (o->screenshot != NULL) + (o->export_frames != NULL) + (o->video != NULL);
+    if (outputs > 1)
+        return hv_errorf(err, "--screenshot, --export-frames and --video are exclusive: pick one");
+    if (o->duration > 0 && o->frames > 0)
+        return hv_errorf(err, "--duration and --frames are exclusive: pick one");
+    if (o->progress_set && (o->export_frames || o->video))
+        return hv_errorf(err, "--progress picks one moment for --screenshot; exports run the whole timeline");
     return true;
 }

@@ -29,6 +29,13 @@ typedef struct hv_options {
     bool progress_set;
     double hold, transition; /* s; 0 = default 1.0 / 1.5 */
     double stagger;        /* 0..0.9 */
+    /* export */
+    const char *export_frames; /* folder for frame_00000.png ... */
+    const char *video;         /* .mp4 .webm .gif .mov through ffmpeg */
+    double fps;                /* 0 = 60 */
+    double duration;           /* s; 0 = one full cycle */
+    int frames;                /* 0 = from duration */
+    int threads;               /* encoder threads; 0 = one per core */
 } hv_options;
 
 /* Returns true on success. On failure err holds one line, without the

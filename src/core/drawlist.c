@@ -124,3 +124,56 @@ void hv_dl_text(hv_drawlist *dl, const char *s, float x, float y, float size, hv
 }
 
 const char *hv_dl_string(const hv_drawlist *dl, const hv_text_item *t) { return dl->strings + t->str; }
+
+static bool cmd_equal(const hv_cmd *a, const hv_cmd *b)
+{
+    if (a->type != b->type || a->first != b->first || a->count != b->count || a->clipped != b->clipped)
+        return false;
+    return !a->clipped || (a->clip.x == b->clip.x && a->clip.y == b->clip.y && a->clip.w == b->clip.w &&
+                           a->clip.h == b->clip.h);
+}
+
+bool hv_drawlist_equal(const hv_drawlist *a, const hv_drawlist *b)
+{
+    if (a->width != b->width || a->height != b->height || a->colormap_index != b->colormap_index ||
+        memcmp(&a->clear, &b->clear, sizeof a->clear) != 0 || a->n_cmds != b->n_cmds || a->n_rects != b->n_rects ||
+        a->n_markers != b->n_markers || a->n_colorbars != b->n_colorbars || a->n_texts != b->n_texts ||
+        a->n_strings != b->n_strings)
+        return false;
+    for (int i = 0; i < a->n_cmds; i++)
+        if (!cmd_equal(&a->cmds[i], &b->cmds[i]))
+            return false;
+    /* items are all floats and ints without padding: bytes compare exactly */
+    return (a->n_rects == 0 || memcmp(a->rects, b->rects, (size_t)a->n_rects * sizeof *a->rects) == 0) &&
+           (a->n_markers == 0 || memcmp(a->markers, b->markers, (size_t)a->n_markers * sizeof *a->markers) == 0) &&
+           (a->n_colorbars == 0 ||
+            memcmp(a->colorbars, b->colorbars, (size_t)a->n_colorbars * sizeof *a->colorbars) == 0) &&
+           (a->n_texts == 0 || memcmp(a->texts, b->texts, (size_t)a->n_texts * sizeof *a->texts) == 0) &&
+           (a->n_strings == 0 || memcmp(a->strings, b->strings, (size_t)a->n_strings) == 0);
+}
+
+bool hv_drawlist_copy(hv_drawlist *dst, const hv_drawlist *src)
+{
+    hv_drawlist_reset(dst, src->width, src->height, src->clear);
+    dst->colormap_index = src->colormap_index;
+    if (!GROW(dst, cmds, n_cmds, cap_cmds, src->n_cmds) || !GROW(dst, rects, n_rects, cap_rects, src->n_rects) ||
+        !GROW(dst, markers, n_markers, cap_markers, src->n_markers) ||
+        !GROW(dst, colorbars, n_colorbars, cap_colorbars, src->n_colorbars) ||
+        !GROW(dst, texts, n_texts, cap_texts, src->n_texts) ||
+        !GROW(dst, strings, n_strings, cap_strings, src->n_strings))
+        return false;
+#define COPY(arr, n)                                                                                               \
+    do {                                                                                                           \
+        if (src->n)                                                                                                \
+            memcpy(dst->arr, src->arr, (size_t)src->n * sizeof *src->arr);                                         \
+        dst->n = src->n;                                                                                           \
+    } while (0)
+    COPY(cmds, n_cmds);
+    COPY(rects, n_rects);
+    COPY(markers, n_markers);
+    COPY(colorbars, n_colorbars);
+    COPY(texts, n_texts);
+    COPY(strings, n_strings);
+#undef COPY
+    return true;
+}

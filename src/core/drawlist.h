@@ -101,4 +101,10 @@ void hv_dl_text(hv_drawlist *dl, const char *s, float x, float y, float size, hv
 
 const char *hv_dl_string(const hv_drawlist *dl, const hv_text_item *t);
 
+/* True when two lists draw exactly the same frame (same size, clear colour,
+ * colormap, commands and items). */
+bool hv_drawlist_equal(const hv_drawlist *a, const hv_drawlist *b);
+/* Makes dst an exact copy of src (reusing dst's buffers). False on OOM. */
+bool hv_drawlist_copy(hv_drawlist *dst, const hv_drawlist *src);
+
 #endif

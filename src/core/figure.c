@@ -344,6 +344,7 @@ static void draw_colorbar(ctx *c, const hv_panel_state *ps, const hv_panel_layou
     frame_rect(c, cb, th->axis);
     hv_scale sv = {ps->lo, ps->hi, cb.y + cb.h, cb.y};
     double eps = (ps->hi - ps->lo) * 1e-6;
+    for (int pass = 0; pass < 2; pass++) /* tick marks, then labels: one batch each */
     for (int k = 0; k < 2; k++) {
         const hv_tickset *ts = ps->ticks[k];
         const hv_tickset *other = ps->ticks[1 - k];
@@ -360,9 +361,11 @@ static void draw_colorbar(ctx *c, const hv_panel_state *ps, const hv_panel_layou
             if (a <= 0 || v < ps->lo - eps || v > ps->hi + eps)
                 continue;
             float y = (float)hv_scale_map(&sv, v);
-            hline(c, cb.x + cb.w + c->lw, cb.x + cb.w + c->lw + c->tick_len, y, with_alpha(th->axis, a));
-            hv_dl_text(c->dl, ts->label[i], snap(cb.x + cb.w + c->lw + c->tick_len + c->pad), snap(y),
-                       c->f_tick, with_alpha(th->text, a), HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
+            if (pass == 0)
+                hline(c, cb.x + cb.w + c->lw, cb.x + cb.w + c->lw + c->tick_len, y, with_alpha(th->axis, a));
+            else
+                hv_dl_text(c->dl, ts->label[i], snap(cb.x + cb.w + c->lw + c->tick_len + c->pad), snap(y),
+                           c->f_tick, with_alpha(th->text, a), HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
         }
     }
 }
@@ -395,10 +398,12 @@ static void draw_titles(ctx *c, const hv_panel_state *ps, float cx, float y)
     float x0 = cx - (wp + w0 * (1 - mix) + w1 * mix) * 0.5f;
     if (L)
         hv_dl_text(c->dl, prefix, snap(x0), snap(y), c->f_title, c->th->text, HV_ANCHOR_START, HV_ANCHOR_END, 0);
-    hv_dl_text(c->dl, t0 + L, snap(x0 + wp), snap(y), c->f_title, with_alpha(c->th->text, a0), HV_ANCHOR_START,
-               HV_ANCHOR_END, 0);
-    hv_dl_text(c->dl, t1 + L, snap(x0 + wp), snap(y), c->f_title, with_alpha(c->th->text, a1), HV_ANCHOR_START,
-               HV_ANCHOR_END, 0);
+    /* the old ending rises out, the new one rises in: never on top of each other */
+    float rise = text_h(c, c->f_title) * 0.55f;
+    hv_dl_text(c->dl, t0 + L, snap(x0 + wp), snap(y - rise * mix), c->f_title, with_alpha(c->th->text, a0 * a0),
+               HV_ANCHOR_START, HV_ANCHOR_END, 0);
+    hv_dl_text(c->dl, t1 + L, snap(x0 + wp), snap(y + rise * (1 - mix)), c->f_title, with_alpha(c->th->text, a1 * a1),
+               HV_ANCHOR_START, HV_ANCHOR_END, 0);
 }
 
 void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_panel_state *panels,
@@ -471,8 +476,8 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
         pl.sy = (hv_scale){fig->ylo, fig->yhi, py + ph, py};
         const hv_theme *th = c.th;
 
-        /* plot background and grid */
-        if (!o->transparent || th->plot_bg.a < 1 || memcmp(&th->plot_bg, &th->bg, sizeof th->bg) != 0)
+        /* plot background (only where it differs from the ground) and grid */
+        if (memcmp(&th->plot_bg, &clear, sizeof clear) != 0)
             hv_dl_rect(dl, pl.plot, th->plot_bg);
         for (int i = 0; i < fig->xticks.n; i++)
             vline(&c, (float)hv_scale_map(&pl.sx, fig->xticks.v[i]), py, py + ph, th->grid);
@@ -505,20 +510,22 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
         }
         hv_dl_clip(dl, NULL);
 
-        /* frame, ticks, tick labels */
+        /* frame, ticks, tick labels: all lines first, then all text, so the
+         * backend draws each kind in one batch */
         frame_rect(&c, pl.plot, th->axis);
-        for (int i = 0; i < fig->xticks.n; i++) {
-            float x = (float)hv_scale_map(&pl.sx, fig->xticks.v[i]);
-            vline(&c, x, py + ph + c.lw, py + ph + c.lw + c.tick_len, th->axis);
-            hv_dl_text(dl, fig->xticks.label[i], snap(x), snap(py + ph + c.lw + c.tick_len + c.pad),
-                       c.f_tick, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_START, 0);
-        }
-        for (int i = 0; i < fig->yticks.n; i++) {
-            float y = (float)hv_scale_map(&pl.sy, fig->yticks.v[i]);
-            hline(&c, px - c.lw - c.tick_len, px - c.lw, y, th->axis);
-            hv_dl_text(dl, fig->yticks.label[i], snap(px - c.lw - c.tick_len - c.pad), snap(y), c.f_tick,
-                       th->text, HV_ANCHOR_END, HV_ANCHOR_CENTER, 0);
-        }
+        for (int i = 0; i < fig->xticks.n; i++)
+            vline(&c, (float)hv_scale_map(&pl.sx, fig->xticks.v[i]), py + ph + c.lw, py + ph + c.lw + c.tick_len,
+                  th->axis);
+        for (int i = 0; i < fig->yticks.n; i++)
+            hline(&c, px - c.lw - c.tick_len, px - c.lw, (float)hv_scale_map(&pl.sy, fig->yticks.v[i]), th->axis);
+        for (int i = 0; i < fig->xticks.n; i++)
+            hv_dl_text(dl, fig->xticks.label[i], snap((float)hv_scale_map(&pl.sx, fig->xticks.v[i])),
+                       snap(py + ph + c.lw + c.tick_len + c.pad), c.f_tick, th->text, HV_ANCHOR_CENTER,
+                       HV_ANCHOR_START, 0);
+        for (int i = 0; i < fig->yticks.n; i++)
+            hv_dl_text(dl, fig->yticks.label[i], snap(px - c.lw - c.tick_len - c.pad),
+                       snap((float)hv_scale_map(&pl.sy, fig->yticks.v[i])), c.f_tick, th->text, HV_ANCHOR_END,
+                       HV_ANCHOR_CENTER, 0);
         /* axis labels */
         hv_dl_text(dl, spec->xlabel, snap(px + pw * 0.5f), snap(H - margin_bottom), c.f_label, th->text,
                    HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);

@@ -47,6 +47,10 @@ struct hv_renderer {
     int cap_rects;
     marker_inst *markers;
     int cap_markers;
+    float *text_verts; /* 4 vertices x (pos 2, uv 2, colour 4) per text */
+    int cap_text_verts;
+    unsigned *text_tex;
+    int cap_text_tex;
     int max_size;
     char info[256];
 };
@@ -216,11 +220,12 @@ hv_renderer *hv_renderer_create(const hv_renderer_desc *desc, hv_text *text, hv_
     glBindVertexArray(r->text_vao);
     glGenBuffers(1, &r->text_vbo);
     glBindBuffer(GL_ARRAY_BUFFER, r->text_vbo);
-    glBufferData(GL_ARRAY_BUFFER, 16 * sizeof(float), NULL, GL_DYNAMIC_DRAW);
     glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float), (const void *)0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 8 * sizeof(float), (const void *)0);
     glEnableVertexAttribArray(1);
-    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float), (const void *)(2 * sizeof(float)));
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 8 * sizeof(float), (const void *)(2 * sizeof(float)));
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, 8 * sizeof(float), (const void *)(4 * sizeof(float)));
     glBindVertexArray(0);
 
     upload_colormaps(r);
@@ -265,6 +270,8 @@ void hv_renderer_destroy(hv_renderer *r)
         SDL_DestroyWindow(r->win);
     free(r->rects);
     free(r->markers);
+    free(r->text_verts);
+    free(r->text_tex);
     free(r);
 }
 
@@ -301,64 +308,42 @@ static void set_clip(const hv_drawlist *dl, const hv_cmd *c)
     glScissor(x0, dl->height - y1, x1 - x0, y1 - y0);
 }
 
-static void draw_rects(hv_renderer *r, const hv_drawlist *dl, const hv_cmd *c, bool colorbars)
+/* All of a frame's instance and vertex data is uploaded once, before any
+ * draw: updating a buffer that queued draws still read makes llvmpipe flush
+ * (rasterise) the frame so far, which would happen once per command. */
+static bool upload(hv_renderer *r, const hv_drawlist *dl)
 {
-    if (!reserve((void **)&r->rects, &r->cap_rects, c->count, sizeof *r->rects))
-        return;
-    for (int i = 0; i < c->count; i++) {
-        rect_inst *ri = &r->rects[i];
-        if (colorbars) {
-            const hv_colorbar_item *cb = &dl->colorbars[c->first + i];
-            *ri = (rect_inst){{cb->r.x, cb->r.y, cb->r.w, cb->r.h}, {1, 1, 1, cb->alpha}, {cb->t0, cb->t1, 1}};
-        } else {
-            const hv_rect_item *it = &dl->rects[c->first + i];
-            *ri = (rect_inst){{it->r.x, it->r.y, it->r.w, it->r.h}, {it->c.r, it->c.g, it->c.b, it->c.a}, {0, 0, 0}};
-        }
+    int nr = dl->n_rects + dl->n_colorbars;
+    if (!reserve((void **)&r->rects, &r->cap_rects, nr + 1, sizeof *r->rects) ||
+        !reserve((void **)&r->markers, &r->cap_markers, dl->n_markers + 1, sizeof *r->markers) ||
+        !reserve((void **)&r->text_verts, &r->cap_text_verts, dl->n_texts * 32 + 1, sizeof *r->text_verts) ||
+        !reserve((void **)&r->text_tex, &r->cap_text_tex, dl->n_texts + 1, sizeof *r->text_tex))
+        return false;
+    for (int i = 0; i < dl->n_rects; i++) {
+        const hv_rect_item *it = &dl->rects[i];
+        r->rects[i] = (rect_inst){{it->r.x, it->r.y, it->r.w, it->r.h}, {it->c.r, it->c.g, it->c.b, it->c.a}, {0, 0, 0}};
     }
-    glUseProgram(r->p_rect.id);
-    glBindVertexArray(r->rect_vao);
-    glBindBuffer(GL_ARRAY_BUFFER, r->rect_vbo);
-    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)((size_t)c->count * sizeof *r->rects), r->rects, GL_STREAM_DRAW);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, c->count);
-}
-
-static void draw_markers(hv_renderer *r, const hv_drawlist *dl, const hv_cmd *c)
-{
-    if (!reserve((void **)&r->markers, &r->cap_markers, c->count, sizeof *r->markers))
-        return;
-    for (int i = 0; i < c->count; i++) {
-        const hv_marker *m = &dl->markers[c->first + i];
+    for (int i = 0; i < dl->n_colorbars; i++) {
+        const hv_colorbar_item *cb = &dl->colorbars[i];
+        r->rects[dl->n_rects + i] =
+            (rect_inst){{cb->r.x, cb->r.y, cb->r.w, cb->r.h}, {1, 1, 1, cb->alpha}, {cb->t0, cb->t1, 1}};
+    }
+    for (int i = 0; i < dl->n_markers; i++) {
+        const hv_marker *m = &dl->markers[i];
         r->markers[i] = (marker_inst){{m->x, m->y, m->size, m->shape},
                                       {m->fill.r, m->fill.g, m->fill.b, m->fill.a},
                                       {m->outline.r, m->outline.g, m->outline.b, m->outline.a},
                                       {m->value, m->alpha, m->outline_w, m->stroke_w}};
     }
-    glUseProgram(r->p_marker.id);
-    glBindVertexArray(r->marker_vao);
-    glBindBuffer(GL_ARRAY_BUFFER, r->marker_vbo);
-    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)((size_t)c->count * sizeof *r->markers), r->markers,
-                 GL_STREAM_DRAW);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, c->count);
-}
-
-static void draw_texts(hv_renderer *r, const hv_drawlist *dl, const hv_cmd *c)
-{
-    glUseProgram(r->p_text.id);
-    glBindVertexArray(r->text_vao);
-    glBindBuffer(GL_ARRAY_BUFFER, r->text_vbo);
-    glActiveTexture(GL_TEXTURE1);
-    for (int i = 0; i < c->count; i++) {
-        const hv_text_item *t = &dl->texts[c->first + i];
-        int w, h;
-        unsigned tex = hv_text_texture(r->text, hv_dl_string(dl, t), t->size, &w, &h);
-        if (!tex)
-            continue;
-        glBindTexture(GL_TEXTURE_2D, tex);
+    for (int i = 0; i < dl->n_texts; i++) {
+        const hv_text_item *t = &dl->texts[i];
+        int w = 0, h = 0;
+        r->text_tex[i] = hv_text_texture(r->text, hv_dl_string(dl, t), t->size, &w, &h);
         /* box origin (top-left of the unrotated box) relative to the anchor */
         float ox = -(float)w * 0.5f * (float)t->ax, oy = -(float)h * 0.5f * (float)t->ay;
         float corners[4][2] = {{ox, oy}, {ox + (float)w, oy}, {ox, oy + (float)h}, {ox + (float)w, oy + (float)h}};
         static const float uv[4][2] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}};
-        float v[16];
+        float *v = r->text_verts + (size_t)i * 32;
         for (int k = 0; k < 4; k++) {
             float x = corners[k][0], y = corners[k][1];
             if (t->rotate == 90) { /* counter-clockwise on screen (y down) */
@@ -366,16 +351,80 @@ static void draw_texts(hv_renderer *r, const hv_drawlist *dl, const hv_cmd *c)
                 x = nx;
                 y = ny;
             }
-            v[k * 4 + 0] = floorf(t->x + 0.5f) + x;
-            v[k * 4 + 1] = floorf(t->y + 0.5f) + y;
-            v[k * 4 + 2] = uv[k][0];
-            v[k * 4 + 3] = uv[k][1];
+            float *q = v + k * 8;
+            q[0] = floorf(t->x + 0.5f) + x;
+            q[1] = floorf(t->y + 0.5f) + y;
+            q[2] = uv[k][0];
+            q[3] = uv[k][1];
+            q[4] = t->c.r;
+            q[5] = t->c.g;
+            q[6] = t->c.b;
+            q[7] = t->c.a;
         }
-        glBufferSubData(GL_ARRAY_BUFFER, 0, sizeof v, v);
-        glUniform4f(r->p_text.u_color, t->c.r, t->c.g, t->c.b, t->c.a);
-        glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
     }
-    glActiveTexture(GL_TEXTURE0);
+    glBindBuffer(GL_ARRAY_BUFFER, r->rect_vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)((size_t)(nr + 1) * sizeof *r->rects), r->rects, GL_STREAM_DRAW);
+    glBindBuffer(GL_ARRAY_BUFFER, r->marker_vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)((size_t)(dl->n_markers + 1) * sizeof *r->markers), r->markers,
+                 GL_STREAM_DRAW);
+    glBindBuffer(GL_ARRAY_BUFFER, r->text_vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)((size_t)(dl->n_texts * 32 + 1) * sizeof(float)), r->text_verts,
+                 GL_STREAM_DRAW);
+    return true;
+}
+
+/* Points the instance attributes at instance `first` (GL 3.3 has no base
+ * instance): no data moves. */
+static void rect_from(hv_renderer *r, int first)
+{
+    size_t base = (size_t)first * sizeof(rect_inst);
+    glBindBuffer(GL_ARRAY_BUFFER, r->rect_vbo);
+    glVertexAttribPointer(1, 4, GL_FLOAT, GL_FALSE, sizeof(rect_inst), (const void *)(base + offsetof(rect_inst, rect)));
+    glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, sizeof(rect_inst), (const void *)(base + offsetof(rect_inst, color)));
+    glVertexAttribPointer(3, 3, GL_FLOAT, GL_FALSE, sizeof(rect_inst), (const void *)(base + offsetof(rect_inst, cbar)));
+}
+
+static void marker_from(hv_renderer *r, int first)
+{
+    size_t base = (size_t)first * sizeof(marker_inst);
+    glBindBuffer(GL_ARRAY_BUFFER, r->marker_vbo);
+    glVertexAttribPointer(1, 4, GL_FLOAT, GL_FALSE, sizeof(marker_inst), (const void *)(base + offsetof(marker_inst, geom)));
+    glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, sizeof(marker_inst), (const void *)(base + offsetof(marker_inst, fill)));
+    glVertexAttribPointer(3, 4, GL_FLOAT, GL_FALSE, sizeof(marker_inst),
+                          (const void *)(base + offsetof(marker_inst, outline)));
+    glVertexAttribPointer(4, 4, GL_FLOAT, GL_FALSE, sizeof(marker_inst),
+                          (const void *)(base + offsetof(marker_inst, params)));
+}
+
+static void draw_cmd(hv_renderer *r, const hv_drawlist *dl, const hv_cmd *c)
+{
+    switch (c->type) {
+    case HV_CMD_RECTS:
+    case HV_CMD_COLORBARS:
+        glUseProgram(r->p_rect.id);
+        glBindVertexArray(r->rect_vao);
+        rect_from(r, c->first + (c->type == HV_CMD_COLORBARS ? dl->n_rects : 0));
+        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, c->count);
+        break;
+    case HV_CMD_MARKERS:
+        glUseProgram(r->p_marker.id);
+        glBindVertexArray(r->marker_vao);
+        marker_from(r, c->first);
+        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, c->count);
+        break;
+    case HV_CMD_TEXTS:
+        glUseProgram(r->p_text.id);
+        glBindVertexArray(r->text_vao);
+        glActiveTexture(GL_TEXTURE1);
+        for (int i = c->first; i < c->first + c->count; i++) {
+            if (!r->text_tex[i])
+                continue;
+            glBindTexture(GL_TEXTURE_2D, r->text_tex[i]);
+            glDrawArrays(GL_TRIANGLE_STRIP, 4 * i, 4);
+        }
+        glActiveTexture(GL_TEXTURE0);
+        break;
+    }
 }
 
 /* Draws dl into the bound framebuffer of dl's size. */
@@ -403,18 +452,14 @@ static void draw(hv_renderer *r, const hv_drawlist *dl)
         if (ps[i]->u_tex >= 0)
             glUniform1i(ps[i]->u_tex, 1);
     }
+    /* upload first: creating text textures binds them on the active unit */
+    if (!upload(r, dl))
+        return; /* out of memory: the frame stays cleared */
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, r->cmap_tex);
-
     for (int i = 0; i < dl->n_cmds; i++) {
-        const hv_cmd *c = &dl->cmds[i];
-        set_clip(dl, c);
-        switch (c->type) {
-        case HV_CMD_RECTS: draw_rects(r, dl, c, false); break;
-        case HV_CMD_COLORBARS: draw_rects(r, dl, c, true); break;
-        case HV_CMD_MARKERS: draw_markers(r, dl, c); break;
-        case HV_CMD_TEXTS: draw_texts(r, dl, c); break;
-        }
+        set_clip(dl, &dl->cmds[i]);
+        draw_cmd(r, dl, &dl->cmds[i]);
     }
     glDisable(GL_SCISSOR_TEST);
     glBindVertexArray(0);
@@ -455,31 +500,33 @@ static bool ensure_fbo(hv_renderer *r, int w, int h, hv_error *err)
     return true;
 }
 
-bool hv_renderer_render_rgba(hv_renderer *r, const hv_drawlist *dl, unsigned char *rgba, hv_error *err)
+bool hv_renderer_render(hv_renderer *r, const hv_drawlist *dl, unsigned char *px, int channels, hv_error *err)
 {
     if (!ensure_fbo(r, dl->width, dl->height, err))
         return false;
     glBindFramebuffer(GL_FRAMEBUFFER, r->fbo);
     draw(r, dl);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadPixels(0, 0, dl->width, dl->height, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+    glReadPixels(0, 0, dl->width, dl->height, channels == 3 ? GL_RGB : GL_RGBA, GL_UNSIGNED_BYTE, px);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    /* GL rows run bottom-up: flip in place; un-premultiply partly transparent pixels */
-    size_t stride = (size_t)dl->width * 4;
+    /* GL rows run bottom-up: flip in place */
+    size_t stride = (size_t)dl->width * (size_t)channels;
     unsigned char *tmp = malloc(stride);
     if (!tmp)
         return hv_errorf(err, "out of memory");
     for (int y = 0; y < dl->height / 2; y++) {
-        unsigned char *a = rgba + (size_t)y * stride, *b = rgba + (size_t)(dl->height - 1 - y) * stride;
+        unsigned char *a = px + (size_t)y * stride, *b = px + (size_t)(dl->height - 1 - y) * stride;
         memcpy(tmp, a, stride);
         memcpy(a, b, stride);
         memcpy(b, tmp, stride);
     }
     free(tmp);
-    if (dl->clear.a < 1.0f) {
+    /* blending leaves premultiplied colour: un-premultiply partly
+     * transparent pixels for straight-alpha PNG and video */
+    if (channels == 4 && dl->clear.a < 1.0f) {
         size_t n = (size_t)dl->width * (size_t)dl->height;
         for (size_t i = 0; i < n; i++) {
-            unsigned char *p = rgba + i * 4;
+            unsigned char *p = px + i * 4;
             unsigned a = p[3];
             if (a != 0 && a != 255)
                 for (int k = 0; k < 3; k++) {
@@ -489,4 +536,9 @@ bool hv_renderer_render_rgba(hv_renderer *r, const hv_drawlist *dl, unsigned cha
         }
     }
     return true;
+}
+
+bool hv_renderer_render_rgba(hv_renderer *r, const hv_drawlist *dl, unsigned char *rgba, hv_error *err)
+{
+    return hv_renderer_render(r, dl, rgba, 4, err);
 }

@@ -22,7 +22,17 @@ typedef struct entry {
     uint64_t used;
 } entry;
 
+#define MEASURE_CACHE 512
+
+typedef struct measured {
+    uint64_t hash;
+    char *s;
+    int px;
+    hv_text_metrics m;
+} measured;
+
 struct hv_text {
+    measured measures[MEASURE_CACHE]; /* TTF_SizeUTF8 re-reads glyphs: cache */
     char path[1024];
     TTF_Font *fonts[MAX_SIZES];
     int font_px[MAX_SIZES];
@@ -135,21 +145,40 @@ static TTF_Font *font_at(hv_text *t, int px)
     return t->fonts[lru];
 }
 
+static uint64_t hash_str(const char *s, int px);
+
 void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m)
 {
     hv_text *t = user;
-    TTF_Font *f = font_at(t, px_of(size));
-    int w = 0, h = 0;
+    int px = px_of(size);
+    uint64_t h = hash_str(s, px);
+    measured *c = &t->measures[h % MEASURE_CACHE];
+    if (c->s && c->hash == h && c->px == px && strcmp(c->s, s) == 0) {
+        *m = c->m;
+        return;
+    }
+    TTF_Font *f = font_at(t, px);
+    int w = 0, hh = 0;
     if (!f) {
         m->width = 0.55f * size * (float)strlen(s);
         m->ascent = 0.8f * size;
         m->descent = 0.2f * size;
         return;
     }
-    TTF_SizeUTF8(f, s, &w, &h);
+    TTF_SizeUTF8(f, s, &w, &hh);
     m->width = (float)w;
     m->ascent = (float)TTF_FontAscent(f);
-    m->descent = (float)(h - TTF_FontAscent(f));
+    m->descent = (float)(hh - TTF_FontAscent(f));
+    size_t n = strlen(s) + 1;
+    char *copy = malloc(n);
+    if (copy) {
+        memcpy(copy, s, n);
+        free(c->s);
+        c->s = copy;
+        c->hash = h;
+        c->px = px;
+        c->m = *m;
+    }
 }
 
 static uint64_t hash_str(const char *s, int px)
@@ -252,6 +281,8 @@ void hv_text_destroy(hv_text *t)
         return;
     for (int i = 0; i < CACHE_SIZE; i++)
         free(t->cache[i].s); /* GL objects go with the context */
+    for (int i = 0; i < MEASURE_CACHE; i++)
+        free(t->measures[i].s);
     for (int i = 0; i < MAX_SIZES; i++)
         if (t->fonts[i])
             TTF_CloseFont(t->fonts[i]);

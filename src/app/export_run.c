@@ -1,0 +1,340 @@
+#include "export_run.h"
+
+#include <SDL.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../export/encoder.h"
+#include "../export/video.h"
+#include "../gl/renderer.h"
+
+#define EXIT_USAGE 2
+#define EXIT_RUNTIME 1
+#define EXIT_INTERRUPTED 130
+
+static volatile sig_atomic_t g_interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_interrupted = 1;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void hv_shell_quote(const char *s, char *out, size_t size)
+{
+    size_t o = 0;
+    bool plain = *s != '\0';
+    for (const char *p = s; *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./%+:,@", *p))
+            plain = false;
+    if (plain) {
+        snprintf(out, size, "%s", s);
+        return;
+    }
+    if (o + 1 < size)
+        out[o++] = '\'';
+    for (const char *p = s; *p && o + 5 < size; p++) {
+        if (*p == '\'') {
+            memcpy(out + o, "'\\''", 4);
+            o += 4;
+        } else {
+            out[o++] = *p;
+        }
+    }
+    if (o + 1 < size)
+        out[o++] = '\'';
+    out[o] = '\0';
+}
+
+static bool is_frame_name(const char *n)
+{
+    /* frame_NNNNN.png, and our temporaries .frame_NNNNN.png.PID.tmp */
+    if (n[0] == '.')
+        n++;
+    if (strncmp(n, "frame_", 6) != 0)
+        return false;
+    const char *p = n + 6;
+    if (*p < '0' || *p > '9')
+        return false;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return strncmp(p, ".png", 4) == 0;
+}
+
+static bool mkdir_p(const char *dir, hv_error *err)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", dir);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+            return hv_errorf(err, "%s: cannot create folder %s: %s", dir, tmp, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+        return hv_errorf(err, "%s: cannot create folder: %s", dir, strerror(errno));
+    return true;
+}
+
+/* Returns -1 when ready, else an exit code (message printed). */
+static int prepare_dir(const char *dir, bool force)
+{
+    hv_error err = {""};
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "headviz: --export-frames %s: exists and is not a folder\n", dir);
+            return EXIT_USAGE;
+        }
+        DIR *d = opendir(dir);
+        if (!d) {
+            fprintf(stderr, "headviz: --export-frames %s: cannot read folder: %s\n", dir, strerror(errno));
+            return EXIT_RUNTIME;
+        }
+        struct dirent *de;
+        char first[512] = "";
+        int n = 0;
+        while ((de = readdir(d)) != NULL)
+            if (is_frame_name(de->d_name)) {
+                if (!n || strcmp(de->d_name, first) < 0)
+                    snprintf(first, sizeof first, "%s", de->d_name);
+                n++;
+            }
+        closedir(d);
+        if (n > 0 && !force) {
+            fprintf(stderr,
+                    "headviz: --export-frames %s: folder already holds %d frame file%s (%s...); use --force to overwrite them, or pick another folder\n",
+                    dir, n, n == 1 ? "" : "s", first);
+            return EXIT_USAGE;
+        }
+    } else if (!mkdir_p(dir, &err)) {
+        fprintf(stderr, "headviz: --export-frames %s\n", err.msg);
+        return EXIT_RUNTIME;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        fprintf(stderr, "headviz: --export-frames %s: cannot write into this folder: %s\n", dir, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    return -1;
+}
+
+/* With --force, frames a longer earlier export left beyond the new last one
+ * would join the sequence: remove them. */
+static int remove_stale(const char *dir, int n_frames)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *de;
+    int removed = 0;
+    char path[4600];
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.' || !is_frame_name(de->d_name))
+            continue;
+        long idx = strtol(de->d_name + 6, NULL, 10);
+        if (idx >= n_frames) {
+            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+            removed += unlink(path) == 0;
+        }
+    }
+    closedir(d);
+    return removed;
+}
+
+static void progress_line(int done, int total, double t0, bool final)
+{
+    double el = now_s() - t0;
+    double fps = el > 0 ? done / el : 0;
+    double left = fps > 0 ? (total - done) / fps : 0;
+    fprintf(stderr, "\r\033[Kframe %d/%d  %.1f frames/s  %.1f s left", done, total, fps, left);
+    if (final)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+int hv_app_export(hv_app *a)
+{
+    const hv_options *o = &a->opt;
+    hv_error err = {""};
+    int W = o->width ? o->width : 1920, H = o->height ? o->height : 1080;
+    double fps = o->fps > 0 ? o->fps : 60;
+    long n = o->frames > 0 ? o->frames
+                           : lround((o->duration > 0 ? o->duration : hv_timeline_period(&a->tl)) * fps);
+    if (n < 1)
+        n = 1;
+    if (n > 10000000) {
+        fprintf(stderr, "headviz: %ld frames is more than 10000000; shorten --duration or lower --fps\n", n);
+        return EXIT_USAGE;
+    }
+    bool alpha = o->transparent;
+    int ch = alpha ? 4 : 3;
+    if (o->video && !hv_video_check_path(o->video, alpha, &err)) {
+        fprintf(stderr, "headviz: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    int rc = -1;
+    if (o->export_frames && (rc = prepare_dir(o->export_frames, o->force)) >= 0)
+        return rc;
+    if (!getenv("SDL_VIDEODRIVER") || !*getenv("SDL_VIDEODRIVER"))
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        fprintf(stderr, "headviz: cannot initialise SDL video for headless rendering: %s\n", SDL_GetError());
+        return EXIT_RUNTIME;
+    }
+    if ((rc = hv_app_open(a, false)) >= 0)
+        return rc;
+    int max = hv_renderer_max_size(a->ren);
+    if (W > max || H > max) {
+        fprintf(stderr, "headviz: --size %dx%d: larger than the GPU's framebuffer limit %dx%d\n", W, H, max, max);
+        return EXIT_USAGE;
+    }
+
+    hv_encoder *enc = NULL;
+    hv_video *vid = NULL;
+    unsigned char *rgba = NULL;
+    if (o->export_frames) {
+        hv_encoder_desc ed = {o->threads, 0, o->force};
+        enc = hv_encoder_create(&ed, &err);
+    } else {
+        rgba = malloc((size_t)W * (size_t)H * 4);
+        if (!rgba)
+            hv_errorf(&err, "out of memory for a %dx%d frame", W, H);
+        else
+            vid = hv_video_open(o->video, W, H, fps, alpha, o->force, &err);
+    }
+    if (!enc && !vid) {
+        fprintf(stderr, "headviz: %s\n", err.msg);
+        free(rgba);
+        return strstr(err.msg, "file exists") ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    signal(SIGPIPE, SIG_IGN); /* a dead ffmpeg is an error return, not a kill */
+    g_interrupted = 0;
+
+    bool tty = isatty(2) != 0;
+    double t0 = now_s(), last_line = 0;
+    hv_drawlist prev = {0};
+    bool have_prev = false, ok = true;
+    unsigned long unique_id = 0;
+    long i;
+    char path[4200];
+    for (i = 0; i < n && ok && !g_interrupted; i++) {
+        a->t = (double)i / fps; /* the exact moment of frame i */
+        hv_app_build(a, W, H, false);
+        if (a->dl.oom) {
+            ok = hv_errorf(&err, "out of memory building frame %ld", i);
+            break;
+        }
+        bool same = have_prev && hv_drawlist_equal(&a->dl, &prev);
+        if (enc) {
+            snprintf(path, sizeof path, "%s/frame_%05ld.png", o->export_frames, i);
+            if (same) {
+                hv_encoder_submit_same(enc, unique_id, path);
+            } else {
+                unsigned char *buf = hv_encoder_acquire(enc, W, H, ch);
+                if (!buf || !hv_renderer_render(a->ren, &a->dl, buf, ch, &err)) {
+                    if (!buf)
+                        hv_encoder_error(enc, &err);
+                    ok = false;
+                    break;
+                }
+                unique_id = (unsigned long)i;
+                hv_encoder_submit_id(enc, buf, W, H, ch, path, unique_id);
+            }
+            if (hv_encoder_error(enc, &err))
+                ok = false;
+        } else {
+            if (!same && !hv_renderer_render(a->ren, &a->dl, rgba, 4, &err))
+                ok = false;
+            if (ok && !hv_video_write(vid, rgba, &err))
+                ok = false;
+        }
+        if (!same) {
+            if (!hv_drawlist_copy(&prev, &a->dl))
+                have_prev = false;
+            else
+                have_prev = true;
+        }
+        if (tty && now_s() - last_line > 0.25) {
+            last_line = now_s();
+            progress_line(enc ? hv_encoder_written(enc) : (int)i + 1, (int)n, t0, false);
+        }
+    }
+    long submitted = i;
+    int written = (int)submitted;
+    if (enc) {
+        if (!hv_encoder_finish(enc, ok ? &err : NULL))
+            ok = false;
+        written = hv_encoder_written(enc);
+        hv_encoder_destroy(enc);
+    }
+    if (tty)
+        progress_line(written, (int)n, t0, true);
+    bool interrupted = g_interrupted != 0;
+    if (vid && !hv_video_close(vid, !ok || interrupted, ok && !interrupted ? &err : NULL))
+        ok = false;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    hv_drawlist_free(&prev);
+    free(rgba);
+    double el = now_s() - t0;
+
+    if (!ok) {
+        fprintf(stderr, "headviz: %s\n", err.msg);
+        if (o->export_frames)
+            fprintf(stderr, "headviz: %d of %ld frames were written to %s before the error\n", written, n,
+                    o->export_frames);
+        return strstr(err.msg, "file exists") ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    if (interrupted) {
+        if (o->export_frames)
+            fprintf(stderr, "headviz: interrupted: %d of %ld frames written to %s (each one complete)\n", written, n,
+                    o->export_frames);
+        else
+            fprintf(stderr, "headviz: interrupted: no video written (%s left untouched)\n", o->video);
+        return EXIT_INTERRUPTED;
+    }
+    if (o->export_frames) {
+        int stale = o->force ? remove_stale(o->export_frames, (int)n) : 0;
+        char q[4200], qo[64];
+        snprintf(path, sizeof path, "%s/frame_%%05d.png", o->export_frames);
+        hv_shell_quote(path, q, sizeof q);
+        snprintf(qo, sizeof qo, "%s", alpha ? "out.mov" : "out.mp4");
+        printf("wrote %d frames (%dx%d, %g fps, %.3f s of timeline) to %s in %.2f s: %.1f frames/s\n", written, W, H,
+               fps, (double)n / fps, o->export_frames, el, el > 0 ? written / el : 0);
+        if (stale)
+            printf("removed %d stale frame file%s of an earlier, longer export\n", stale, stale == 1 ? "" : "s");
+        if (alpha)
+            printf("assemble: ffmpeg -framerate %g -i %s -c:v prores_ks -profile:v 4444 -pix_fmt yuva444p10le %s\n", fps,
+                   q, qo);
+        else
+            printf("assemble: ffmpeg -framerate %g -i %s -c:v libx264 -pix_fmt yuv420p -crf 18 %s\n", fps, q, qo);
+    } else {
+        printf("wrote %s (%ld frames, %dx%d, %g fps) in %.2f s: %.1f frames/s\n", o->video, n, W, H, fps, el,
+               el > 0 ? (double)n / el : 0);
+    }
+    return 0;
+}

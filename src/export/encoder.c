@@ -1,0 +1,374 @@
+#include "encoder.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "png.h"
+
+#define MAX_SLOTS 16
+#define MAX_THREADS 16
+
+typedef enum { SLOT_FREE, SLOT_FILLING, SLOT_QUEUED, SLOT_WORKING } slot_state;
+
+/* Encoded bytes of a frame that later identical frames reuse. */
+typedef struct cached {
+    bool used, ready;
+    unsigned long id;
+    unsigned char *png;
+    size_t len;
+    int refs; /* queued jobs still to write these bytes */
+} cached;
+
+typedef struct slot {
+    slot_state state;
+    unsigned char *buf;
+    size_t cap;
+    int w, h, channels;
+    char *path;
+    unsigned long seq; /* submission order */
+    bool same;         /* write cache[id]'s bytes instead of encoding */
+    bool keep;         /* remember the encoded bytes under id */
+    unsigned long id;
+} slot;
+
+struct hv_encoder {
+    pthread_mutex_t mu;
+    pthread_cond_t cv_free, cv_work, cv_done;
+    pthread_t threads[MAX_THREADS];
+    int n_threads, n_slots;
+    slot slots[MAX_SLOTS];
+    unsigned long next_seq;
+    bool overwrite, stop, failed;
+    hv_error err;
+    int written;
+    cached cache[MAX_SLOTS + 2];
+    bool have_latest;
+    unsigned long latest; /* id of the newest cached frame */
+};
+
+static cached *find_cached(hv_encoder *e, unsigned long id)
+{
+    for (int i = 0; i < MAX_SLOTS + 2; i++)
+        if (e->cache[i].used && e->cache[i].id == id)
+            return &e->cache[i];
+    return NULL;
+}
+
+/* Drops cached bytes nobody needs any more (all but the newest). */
+static void trim_cache(hv_encoder *e)
+{
+    for (int i = 0; i < MAX_SLOTS + 2; i++) {
+        cached *c = &e->cache[i];
+        if (c->used && c->ready && c->refs == 0 && !(e->have_latest && c->id == e->latest)) {
+            free(c->png);
+            memset(c, 0, sizeof *c);
+        }
+    }
+}
+
+static int pending_locked(const hv_encoder *e)
+{
+    int n = 0;
+    for (int i = 0; i < e->n_slots; i++)
+        n += e->slots[i].state == SLOT_QUEUED || e->slots[i].state == SLOT_WORKING;
+    return n;
+}
+
+static void *worker(void *arg)
+{
+    hv_encoder *e = arg;
+    pthread_mutex_lock(&e->mu);
+    for (;;) {
+        slot *job = NULL;
+        while (!e->stop) {
+            /* oldest queued job first */
+            for (int i = 0; i < e->n_slots; i++)
+                if (e->slots[i].state == SLOT_QUEUED && (!job || e->slots[i].seq < job->seq))
+                    job = &e->slots[i];
+            if (job)
+                break;
+            pthread_cond_wait(&e->cv_work, &e->mu);
+        }
+        if (!job)
+            break;
+        job->state = SLOT_WORKING;
+        bool skip = e->failed;
+        cached *src = NULL;
+        if (job->same && !skip) {
+            src = find_cached(e, job->id);
+            while (src && !src->ready && !e->failed)
+                pthread_cond_wait(&e->cv_done, &e->mu);
+            skip = e->failed || !src;
+        }
+        pthread_mutex_unlock(&e->mu);
+        hv_error err = {""};
+        bool ok = true;
+        unsigned char *png = NULL;
+        size_t len = 0;
+        if (!skip && src) {
+            ok = hv_write_file_atomic(job->path, src->png, src->len, e->overwrite, &err);
+        } else if (!skip) {
+            ok = hv_png_encode(job->buf, job->w, job->h, job->channels, &png, &len, &err) &&
+                 hv_write_file_atomic(job->path, png, len, e->overwrite, &err);
+        }
+        pthread_mutex_lock(&e->mu);
+        if (src)
+            src->refs--;
+        if (job->keep) {
+            cached *c = find_cached(e, job->id);
+            if (c && png) {
+                c->png = png;
+                c->len = len;
+                png = NULL;
+            }
+            if (c)
+                c->ready = true; /* also on failure: waiters see e->failed */
+        }
+        free(png);
+        trim_cache(e);
+        if (!skip && ok)
+            e->written++;
+        if (!skip && !ok && !e->failed) {
+            e->failed = true;
+            e->err = err;
+        }
+        free(job->path);
+        job->path = NULL;
+        job->state = SLOT_FREE;
+        pthread_cond_broadcast(&e->cv_free);
+        pthread_cond_broadcast(&e->cv_done);
+    }
+    pthread_mutex_unlock(&e->mu);
+    return NULL;
+}
+
+hv_encoder *hv_encoder_create(const hv_encoder_desc *desc, hv_error *err)
+{
+    hv_encoder *e = calloc(1, sizeof *e);
+    if (!e) {
+        hv_errorf(err, "out of memory");
+        return NULL;
+    }
+    int n = desc->threads;
+    if (n <= 0) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        n = c > 0 ? (int)c : 2;
+    }
+    if (n > MAX_THREADS)
+        n = MAX_THREADS;
+    e->n_slots = desc->slots > 0 ? desc->slots : n + 1;
+    if (e->n_slots > MAX_SLOTS)
+        e->n_slots = MAX_SLOTS;
+    e->overwrite = desc->overwrite;
+    pthread_mutex_init(&e->mu, NULL);
+    pthread_cond_init(&e->cv_free, NULL);
+    pthread_cond_init(&e->cv_work, NULL);
+    pthread_cond_init(&e->cv_done, NULL);
+    for (int i = 0; i < n; i++) {
+        if (pthread_create(&e->threads[i], NULL, worker, e) != 0)
+            break;
+        e->n_threads++;
+    }
+    if (e->n_threads == 0) {
+        hv_errorf(err, "cannot start encoder threads");
+        hv_encoder_destroy(e);
+        return NULL;
+    }
+    return e;
+}
+
+unsigned char *hv_encoder_acquire(hv_encoder *e, int w, int h, int channels)
+{
+    size_t need = (size_t)w * (size_t)h * (size_t)channels;
+    pthread_mutex_lock(&e->mu);
+    slot *s = NULL;
+    while (!e->failed) {
+        /* prefer a free slot whose buffer is already big enough */
+        for (int i = 0; i < e->n_slots; i++)
+            if (e->slots[i].state == SLOT_FREE && (!s || (e->slots[i].cap >= need && s->cap < need)))
+                s = &e->slots[i];
+        if (s)
+            break;
+        pthread_cond_wait(&e->cv_free, &e->mu);
+    }
+    if (s)
+        s->state = SLOT_FILLING;
+    pthread_mutex_unlock(&e->mu);
+    if (!s)
+        return NULL;
+    if (s->cap < need) {
+        free(s->buf);
+        s->buf = malloc(need);
+        s->cap = s->buf ? need : 0;
+        if (!s->buf) {
+            pthread_mutex_lock(&e->mu);
+            s->state = SLOT_FREE;
+            if (!e->failed) {
+                e->failed = true;
+                hv_errorf(&e->err, "out of memory for a %dx%d frame", w, h);
+            }
+            pthread_cond_broadcast(&e->cv_free);
+            pthread_mutex_unlock(&e->mu);
+            return NULL;
+        }
+    }
+    return s->buf;
+}
+
+static void submit(hv_encoder *e, slot *s, int w, int h, int channels, const char *path)
+{
+    s->w = w;
+    s->h = h;
+    s->channels = channels;
+    size_t n = strlen(path) + 1;
+    s->path = malloc(n);
+    if (!s->path) {
+        s->state = SLOT_FREE;
+        if (!e->failed) {
+            e->failed = true;
+            hv_errorf(&e->err, "out of memory");
+        }
+        pthread_cond_broadcast(&e->cv_done);
+        return;
+    }
+    memcpy(s->path, path, n);
+    s->seq = e->next_seq++;
+    s->state = SLOT_QUEUED;
+    pthread_cond_signal(&e->cv_work);
+}
+
+static slot *slot_of(hv_encoder *e, const unsigned char *buf)
+{
+    for (int i = 0; i < e->n_slots; i++)
+        if (e->slots[i].buf == buf && e->slots[i].state == SLOT_FILLING)
+            return &e->slots[i];
+    return NULL;
+}
+
+void hv_encoder_submit(hv_encoder *e, unsigned char *buf, int w, int h, int channels, const char *path)
+{
+    pthread_mutex_lock(&e->mu);
+    slot *s = slot_of(e, buf);
+    if (s) {
+        s->same = s->keep = false;
+        submit(e, s, w, h, channels, path);
+    }
+    pthread_mutex_unlock(&e->mu);
+}
+
+void hv_encoder_submit_id(hv_encoder *e, unsigned char *buf, int w, int h, int channels, const char *path,
+                          unsigned long id)
+{
+    pthread_mutex_lock(&e->mu);
+    slot *s = slot_of(e, buf);
+    cached *c = NULL;
+    for (int i = 0; s && i < MAX_SLOTS + 2 && !c; i++)
+        if (!e->cache[i].used)
+            c = &e->cache[i];
+    if (s) {
+        s->same = false;
+        s->keep = c != NULL;
+        s->id = id;
+        if (c) {
+            memset(c, 0, sizeof *c);
+            c->used = true;
+            c->id = id;
+            e->have_latest = true;
+            e->latest = id;
+            trim_cache(e);
+        }
+        submit(e, s, w, h, channels, path);
+    }
+    pthread_mutex_unlock(&e->mu);
+}
+
+void hv_encoder_submit_same(hv_encoder *e, unsigned long id, const char *path)
+{
+    pthread_mutex_lock(&e->mu);
+    slot *s = NULL;
+    while (!e->failed && !s) {
+        for (int i = 0; i < e->n_slots && !s; i++)
+            if (e->slots[i].state == SLOT_FREE)
+                s = &e->slots[i];
+        if (!s)
+            pthread_cond_wait(&e->cv_free, &e->mu);
+    }
+    cached *c = s ? find_cached(e, id) : NULL;
+    if (s && !c && !e->failed) {
+        e->failed = true;
+        hv_errorf(&e->err, "internal: frame %lu to repeat is not cached", id);
+    }
+    if (s && c) {
+        c->refs++;
+        s->state = SLOT_FILLING;
+        s->same = true;
+        s->keep = false;
+        s->id = id;
+        submit(e, s, 0, 0, 0, path);
+    }
+    pthread_mutex_unlock(&e->mu);
+}
+
+bool hv_encoder_error(hv_encoder *e, hv_error *err)
+{
+    pthread_mutex_lock(&e->mu);
+    bool f = e->failed;
+    if (f && err)
+        *err = e->err;
+    pthread_mutex_unlock(&e->mu);
+    return f;
+}
+
+int hv_encoder_written(hv_encoder *e)
+{
+    pthread_mutex_lock(&e->mu);
+    int n = e->written;
+    pthread_mutex_unlock(&e->mu);
+    return n;
+}
+
+int hv_encoder_pending(hv_encoder *e)
+{
+    pthread_mutex_lock(&e->mu);
+    int n = pending_locked(e);
+    pthread_mutex_unlock(&e->mu);
+    return n;
+}
+
+bool hv_encoder_finish(hv_encoder *e, hv_error *err)
+{
+    pthread_mutex_lock(&e->mu);
+    while (pending_locked(e) > 0)
+        pthread_cond_wait(&e->cv_done, &e->mu);
+    bool ok = !e->failed;
+    if (!ok && err)
+        *err = e->err;
+    pthread_mutex_unlock(&e->mu);
+    return ok;
+}
+
+void hv_encoder_destroy(hv_encoder *e)
+{
+    if (!e)
+        return;
+    hv_encoder_finish(e, NULL);
+    pthread_mutex_lock(&e->mu);
+    e->stop = true;
+    pthread_cond_broadcast(&e->cv_work);
+    pthread_mutex_unlock(&e->mu);
+    for (int i = 0; i < e->n_threads; i++)
+        pthread_join(e->threads[i], NULL);
+    for (int i = 0; i < e->n_slots; i++) {
+        free(e->slots[i].buf);
+        free(e->slots[i].path);
+    }
+    for (int i = 0; i < MAX_SLOTS + 2; i++)
+        free(e->cache[i].png);
+    pthread_mutex_destroy(&e->mu);
+    pthread_cond_destroy(&e->cv_free);
+    pthread_cond_destroy(&e->cv_work);
+    pthread_cond_destroy(&e->cv_done);
+    free(e);
+}

@@ -1,0 +1,49 @@
+/* encoder: PNG encoding and writing on worker threads with a bounded queue.
+ *
+ * The render thread acquires a pixel buffer (blocking while all `slots` are
+ * in flight, so memory stays flat however long the export), fills it and
+ * submits it with a path; a worker encodes it (stb_image_write + zlib) and
+ * writes it atomically (temporary name, then rename). The first error stops
+ * further writes and is reported by hv_encoder_error / hv_encoder_finish.
+ * Does NOT: render, or choose file names. */
+#ifndef HV_ENCODER_H
+#define HV_ENCODER_H
+
+#include <stdbool.h>
+
+#include "../core/hv_error.h"
+
+typedef struct hv_encoder hv_encoder;
+
+typedef struct hv_encoder_desc {
+    int threads;    /* 0 = number of online CPUs */
+    int slots;      /* buffers in flight; 0 = threads + 1 */
+    bool overwrite; /* replace existing files */
+} hv_encoder_desc;
+
+hv_encoder *hv_encoder_create(const hv_encoder_desc *desc, hv_error *err);
+/* A buffer of at least w*h*channels bytes; blocks until one is free. NULL
+ * on out of memory or after an error. */
+unsigned char *hv_encoder_acquire(hv_encoder *e, int w, int h, int channels);
+/* Queues the buffer from acquire (top row first) for encoding to path. */
+void hv_encoder_submit(hv_encoder *e, unsigned char *buf, int w, int h, int channels, const char *path);
+/* Like submit, and remembers the encoded bytes under `id`, so that later
+ * hv_encoder_submit_same(id) jobs write them without encoding again (frames
+ * held on a state are identical: they cost a file write, not an encode). */
+void hv_encoder_submit_id(hv_encoder *e, unsigned char *buf, int w, int h, int channels, const char *path,
+                          unsigned long id);
+/* Writes the bytes of the job submitted with `id` to path. Blocks while the
+ * queue is full. */
+void hv_encoder_submit_same(hv_encoder *e, unsigned long id, const char *path);
+/* True (and fills err) once a write has failed. */
+bool hv_encoder_error(hv_encoder *e, hv_error *err);
+/* Files written so far. */
+int hv_encoder_written(hv_encoder *e);
+/* Jobs not yet written. */
+int hv_encoder_pending(hv_encoder *e);
+/* Waits for every queued job; false with the first error. */
+bool hv_encoder_finish(hv_encoder *e, hv_error *err);
+/* Finishes, stops the threads, frees everything. */
+void hv_encoder_destroy(hv_encoder *e);
+
+#endif

@@ -1,0 +1,225 @@
+#include "video.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+struct hv_video {
+    pid_t pid;
+    int fd; /* ffmpeg's stdin */
+    int w, h;
+    char *path, *tmp;
+    bool overwrite;
+};
+
+typedef enum { FMT_MP4, FMT_WEBM, FMT_GIF, FMT_MOV, FMT_UNKNOWN } vfmt;
+
+static vfmt format_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash))
+        return FMT_UNKNOWN;
+    if (strcasecmp(dot, ".mp4") == 0)
+        return FMT_MP4;
+    if (strcasecmp(dot, ".webm") == 0)
+        return FMT_WEBM;
+    if (strcasecmp(dot, ".gif") == 0)
+        return FMT_GIF;
+    if (strcasecmp(dot, ".mov") == 0)
+        return FMT_MOV;
+    return FMT_UNKNOWN;
+}
+
+bool hv_video_check_path(const char *path, bool alpha, hv_error *err)
+{
+    vfmt f = format_of(path);
+    if (f == FMT_UNKNOWN)
+        return hv_errorf(err, "--video %s: unknown format (use .mp4, .webm, .gif or .mov)", path);
+    if (alpha && f == FMT_MP4)
+        return hv_errorf(err, "--video %s: H.264 .mp4 has no alpha channel; use .mov (ProRes 4444) or .webm with --transparent", path);
+    return true;
+}
+
+hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, bool overwrite, hv_error *err)
+{
+    if (!hv_video_check_path(path, alpha, err))
+        return NULL;
+    struct stat st;
+    if (!overwrite && lstat(path, &st) == 0) {
+        hv_errorf(err, "%s: file exists; use --force to overwrite", path);
+        return NULL;
+    }
+    hv_video *v = calloc(1, sizeof *v);
+    if (!v) {
+        hv_errorf(err, "out of memory");
+        return NULL;
+    }
+    v->w = w;
+    v->h = h;
+    v->overwrite = overwrite;
+    size_t n = strlen(path);
+    v->path = malloc(n + 1);
+    v->tmp = malloc(n + 48);
+    if (!v->path || !v->tmp) {
+        free(v->path), free(v->tmp), free(v);
+        hv_errorf(err, "out of memory");
+        return NULL;
+    }
+    memcpy(v->path, path, n + 1);
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path + 1) : 0;
+    snprintf(v->tmp, n + 48, "%.*s.%s.%ld.tmp", (int)dir_len, path, path + dir_len, (long)getpid());
+    /* fail early and clearly on an unwritable folder */
+    int probe = open(v->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (probe < 0) {
+        hv_errorf(err, "%s: cannot write: %s", path, strerror(errno));
+        free(v->path), free(v->tmp), free(v);
+        return NULL;
+    }
+    close(probe);
+
+    char size[32], rate[32];
+    snprintf(size, sizeof size, "%dx%d", w, h);
+    snprintf(rate, sizeof rate, "%.6g", fps);
+    const char *args[64];
+    int a = 0;
+    args[a++] = "ffmpeg";
+    args[a++] = "-hide_banner";
+    args[a++] = "-loglevel";
+    args[a++] = "error";
+    args[a++] = "-nostdin";
+    args[a++] = "-y";
+    args[a++] = "-f";
+    args[a++] = "rawvideo";
+    args[a++] = "-pix_fmt";
+    args[a++] = "rgba";
+    args[a++] = "-s";
+    args[a++] = size;
+    args[a++] = "-r";
+    args[a++] = rate;
+    args[a++] = "-i";
+    args[a++] = "pipe:0";
+    switch (format_of(path)) {
+    case FMT_MP4:
+        args[a++] = "-c:v", args[a++] = "libx264", args[a++] = "-preset", args[a++] = "medium";
+        args[a++] = "-crf", args[a++] = "18", args[a++] = "-pix_fmt", args[a++] = "yuv420p";
+        /* yuv420p needs even sizes */
+        args[a++] = "-vf", args[a++] = "pad=ceil(iw/2)*2:ceil(ih/2)*2";
+        args[a++] = "-movflags", args[a++] = "+faststart", args[a++] = "-f", args[a++] = "mp4";
+        break;
+    case FMT_WEBM:
+        args[a++] = "-c:v", args[a++] = "libvpx-vp9", args[a++] = "-crf", args[a++] = "30";
+        args[a++] = "-b:v", args[a++] = "0", args[a++] = "-row-mt", args[a++] = "1";
+        args[a++] = "-pix_fmt", args[a++] = alpha ? "yuva420p" : "yuv420p";
+        args[a++] = "-f", args[a++] = "webm";
+        break;
+    case FMT_GIF:
+        args[a++] = "-vf";
+        args[a++] = alpha ? "split[a][b];[a]palettegen=reserve_transparent=1[p];[b][p]paletteuse=alpha_threshold=128"
+                          : "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=sierra2_4a";
+        args[a++] = "-f", args[a++] = "gif";
+        break;
+    case FMT_MOV:
+        args[a++] = "-c:v", args[a++] = "prores_ks", args[a++] = "-profile:v", args[a++] = alpha ? "4444" : "3";
+        args[a++] = "-pix_fmt", args[a++] = alpha ? "yuva444p10le" : "yuv422p10le";
+        if (alpha)
+            args[a++] = "-alpha_bits", args[a++] = "16";
+        args[a++] = "-f", args[a++] = "mov";
+        break;
+    default: break;
+    }
+    args[a++] = v->tmp;
+    args[a] = NULL;
+
+    int pipefd[2];
+    if (pipe(pipefd) != 0) {
+        hv_errorf(err, "cannot create a pipe to ffmpeg: %s", strerror(errno));
+        unlink(v->tmp);
+        free(v->path), free(v->tmp), free(v);
+        return NULL;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, pipefd[0], 0);
+    posix_spawn_file_actions_addclose(&fa, pipefd[1]);
+    posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+    int rc = posix_spawnp(&v->pid, "ffmpeg", &fa, NULL, (char *const *)args, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(pipefd[0]);
+    if (rc != 0) {
+        close(pipefd[1]);
+        unlink(v->tmp);
+        if (rc == ENOENT)
+            hv_errorf(err, "--video needs ffmpeg, which is not installed or not on PATH (Debian: apt-get install ffmpeg); --export-frames DIR writes PNG frames without it");
+        else
+            hv_errorf(err, "cannot start ffmpeg: %s", strerror(rc));
+        free(v->path), free(v->tmp), free(v);
+        return NULL;
+    }
+    v->fd = pipefd[1];
+    fcntl(v->fd, F_SETFD, FD_CLOEXEC);
+    return v;
+}
+
+bool hv_video_write(hv_video *v, const unsigned char *rgba, hv_error *err)
+{
+    size_t left = (size_t)v->w * (size_t)v->h * 4;
+    const unsigned char *p = rgba;
+    while (left > 0) {
+        ssize_t n = write(v->fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return hv_errorf(err, "%s: ffmpeg stopped taking frames (%s); see its message above", v->path,
+                             n < 0 ? strerror(errno) : "closed");
+        p += n;
+        left -= (size_t)n;
+    }
+    return true;
+}
+
+bool hv_video_close(hv_video *v, bool abort, hv_error *err)
+{
+    if (!v)
+        return true;
+    close(v->fd);
+    if (abort)
+        kill(v->pid, SIGTERM);
+    int status = 0;
+    while (waitpid(v->pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    bool ok = !abort;
+    if (ok && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+        ok = hv_errorf(err, "%s: ffmpeg failed (%s %d); no file written", v->path,
+                       WIFEXITED(status) ? "exit status" : "signal",
+                       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+    if (ok) {
+        int rc;
+        if (v->overwrite) {
+            rc = rename(v->tmp, v->path);
+        } else {
+            rc = link(v->tmp, v->path);
+            if (rc == 0)
+                unlink(v->tmp);
+        }
+        if (rc != 0)
+            ok = hv_errorf(err, "%s: %s", v->path, errno == EEXIST ? "file exists; use --force to overwrite" : strerror(errno));
+    }
+    if (!ok)
+        unlink(v->tmp);
+    free(v->path);
+    free(v->tmp);
+    free(v);
+    return ok;
+}
