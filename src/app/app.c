@@ -376,7 +376,9 @@ static void status_line(hv_app *a, char *out, size_t size)
     double P = hv_app_progress(a);
     int k = (int)floor(P) % ds->n_conditions, next = (k + 1) % ds->n_conditions;
     int o = 0;
-    if (P - floor(P) > 0)
+    if (P - floor(P) > 0 && a->stepping && a->dir < 0) /* played in reverse */
+        o += snprintf(out + o, size - (size_t)o, "%s \xe2\x86\x92 %s", ds->conditions[next], ds->conditions[k]);
+    else if (P - floor(P) > 0)
         o += snprintf(out + o, size - (size_t)o, "%s \xe2\x86\x92 %s", ds->conditions[k], ds->conditions[next]);
     else
         o += snprintf(out + o, size - (size_t)o, "%s (%d/%d)", ds->conditions[k], k + 1, ds->n_conditions);
@@ -396,20 +398,22 @@ static void status_line(hv_app *a, char *out, size_t size)
 
 static const char *const k_help[] = {
     "Keys",
-    "Space            play / pause",
-    "Right, PageDown  next condition (animated)",
-    "Left, PageUp     previous condition",
-    "Home / End       first / last condition",
-    "L                layout: side, morph, models",
-    "M                matching: head, rank, nearest",
-    "E                easing: linear, cubic, quint, back, elastic",
-    "T                light / dark theme",
-    "F                fullscreen",
-    "I                status line",
-    "S                screenshot (PNG in the current folder)",
-    "H or ?           this help",
-    "Esc or Q         quit",
-    "Mouse: hover a marker for its scores; click a legend entry to hide a model",
+    "Space\tplay / pause",
+    "Right, PageDown\tnext condition (animated)",
+    "Left, PageUp\tprevious condition",
+    "Home / End\tfirst / last condition",
+    "L\tlayout: side, morph, models",
+    "M\tmatching: head, rank, nearest",
+    "E\teasing: linear, cubic, quint, back, elastic",
+    "T\tlight / dark theme",
+    "F\tfullscreen",
+    "I\tstatus line",
+    "S\tscreenshot (PNG in the current folder)",
+    "R\trecord frames / stop",
+    "H or ?\tthis help",
+    "Esc or Q\tquit",
+    "Mouse\thover a marker for its scores;",
+    "\tclick a legend entry to hide a model",
 };
 
 void hv_app_build(hv_app *a, int w, int h, bool overlays)
@@ -423,6 +427,13 @@ void hv_app_build(hv_app *a, int w, int h, bool overlays)
     fo.transparent = a->opt.transparent && !overlays;
     fo.measure = hv_text_measure;
     fo.measure_user = a->text;
+    if (overlays && a->show_hud) {
+        /* keep the status line's strip free so it hides no axis label */
+        hv_text_metrics m;
+        float sc = fminf((float)w / 1920.0f, (float)h / 1080.0f);
+        hv_text_measure(a->text, "Hg", 15 * sc, &m);
+        fo.reserve_bottom = m.ascent + m.descent + 20 * sc;
+    }
 
     /* hover: the marker under the mouse, and the same head in other panels */
     a->hover_point = -1;

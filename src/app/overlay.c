@@ -1,6 +1,7 @@
 #include "overlay.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static void measure(const hv_overlay_style *st, const char *s, float size, hv_text_metrics *m)
@@ -14,20 +15,46 @@ static void measure(const hv_overlay_style *st, const char *s, float size, hv_te
     }
 }
 
+/* "key\tdescription": the part before a tab goes in a first column. */
+static bool split_tab(const char *line, char *key, size_t size, const char **rest)
+{
+    const char *tab = strchr(line, '\t');
+    if (!tab) {
+        key[0] = '\0';
+        *rest = line;
+        return false;
+    }
+    snprintf(key, size, "%.*s", (int)(tab - line), line);
+    *rest = tab + 1;
+    return true;
+}
+
 hv_rect hv_overlay_box(hv_drawlist *dl, const hv_overlay_style *st, const char *const *lines, int n, float x,
                        float y, hv_box_anchor anchor, bool heading)
 {
     float s = st->scale;
     float fs = 15 * s, fh = 17 * s;
-    float pad = 10 * s, gap = 4 * s;
-    float w = 0, h = 0;
+    float pad = 10 * s, gap = 4 * s, col_gap = 18 * s;
+    float w = 0, h = 0, key_w = 0, rest_w = 0;
+    char key[128];
+    const char *rest;
     for (int i = 0; i < n; i++) {
+        float size = heading && i == 0 ? fh : fs;
         hv_text_metrics m;
-        measure(st, lines[i], heading && i == 0 ? fh : fs, &m);
-        if (m.width > w)
-            w = m.width;
+        bool has_key = split_tab(lines[i], key, sizeof key, &rest);
+        if (key[0]) {
+            measure(st, key, size, &m);
+            key_w = fmaxf(key_w, m.width);
+        }
+        measure(st, rest, size, &m);
+        if (has_key)
+            rest_w = fmaxf(rest_w, m.width);
+        else
+            w = fmaxf(w, m.width);
         h += m.ascent + m.descent + (i ? gap : 0);
     }
+    if (key_w > 0)
+        w = fmaxf(w, key_w + col_gap + rest_w);
     hv_rect r = {0, 0, floorf(w + 2 * pad + 0.5f), floorf(h + 2 * pad + 0.5f)};
     float W = (float)dl->width, H = (float)dl->height;
     switch (anchor) {
@@ -63,9 +90,16 @@ hv_rect hv_overlay_box(hv_drawlist *dl, const hv_overlay_style *st, const char *
     for (int i = 0; i < n; i++) {
         float size = heading && i == 0 ? fh : fs;
         hv_text_metrics m;
-        measure(st, lines[i], size, &m);
-        hv_dl_text(dl, lines[i], floorf(r.x + pad + 0.5f), floorf(ty + 0.5f), size, th->text, HV_ANCHOR_START,
-                   HV_ANCHOR_START, 0);
+        bool has_key = split_tab(lines[i], key, sizeof key, &rest);
+        measure(st, rest, size, &m);
+        float tx = r.x + pad;
+        if (has_key) {
+            hv_dl_text(dl, key, floorf(tx + 0.5f), floorf(ty + 0.5f), size, th->text, HV_ANCHOR_START, HV_ANCHOR_START,
+                       0);
+            tx += key_w + col_gap;
+        }
+        hv_dl_text(dl, rest, floorf(tx + 0.5f), floorf(ty + 0.5f), size, th->text, HV_ANCHOR_START, HV_ANCHOR_START,
+                   0);
         ty += m.ascent + m.descent + gap;
     }
     return r;

@@ -414,7 +414,7 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
     c.o = o;
     c.th = hv_theme_get(o->theme);
     c.dl = dl;
-    float W = (float)o->width, H = (float)o->height;
+    float W = (float)o->width, H = (float)o->height - fmaxf(0.0f, o->reserve_bottom);
     c.s = fminf(W / 1920.0f, H / 1080.0f);
     c.f_title = 22 * c.s;
     c.f_label = 18 * c.s;

@@ -71,6 +71,7 @@ typedef struct hv_figure_opts {
     int width, height;
     hv_theme_id theme;
     bool transparent;     /* clear to alpha 0 instead of the theme background */
+    float reserve_bottom;  /* px kept free at the bottom (a status line) */
     hv_measure_fn measure; /* NULL: a fixed-width estimate */
     void *measure_user;
 } hv_figure_opts;
