@@ -1,6 +1,7 @@
 #include "app.h"
 
 #include <SDL.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../export/encoder.h"
 #include "../export/png.h"
 #include "../gl/renderer.h"
 #include "../gl/text.h"
@@ -129,8 +131,19 @@ int hv_app_init(hv_app *a, int argc, char **argv)
     return -1;
 }
 
+static void stop_recording(hv_app *a);
+
 void hv_app_shutdown(hv_app *a)
 {
+    if (a->recording)
+        stop_recording(a);
+    if (a->enc) {
+        hv_error err = {""};
+        if (!hv_encoder_finish(a->enc, &err))
+            fprintf(stderr, "headviz: %s\n", err.msg);
+        hv_encoder_destroy(a->enc);
+        a->enc = NULL;
+    }
     hv_renderer_destroy(a->ren);
     hv_text_destroy(a->text);
     hv_drawlist_free(&a->dl);
@@ -208,7 +221,7 @@ static void jump(hv_app *a, int state)
 
 bool hv_app_animating(const hv_app *a)
 {
-    if (a->playing || a->stepping)
+    if (a->playing || a->stepping || a->recording)
         return true;
     for (int m = 0; m < a->ds.n_models; m++)
         if (a->model_alpha[m] != a->model_target[m])
@@ -222,6 +235,8 @@ void hv_app_tick(hv_app *a, double dt)
         dt = 0;
     if (dt > 0.25)
         dt = 0.25; /* after a stall, don't skip the transition */
+    if (a->recording)
+        a->rec_clock += dt;
     if (a->playing) {
         a->t += dt;
         wrap_t(a);
@@ -253,7 +268,6 @@ static void set_opts(hv_app *a)
     a->dirty = true;
 }
 
-static bool save_screenshot(hv_app *a, hv_error *err);
 
 void hv_app_event(hv_app *a, const SDL_Event *ev)
 {
@@ -329,7 +343,17 @@ void hv_app_event(hv_app *a, const SDL_Event *ev)
             break;
         case SDLK_s: {
             hv_error err = {""};
-            if (!save_screenshot(a, &err))
+            char path[300];
+            if (hv_app_screenshot(a, path, sizeof path, &err))
+                printf("saving %s\n", path);
+            else
+                fprintf(stderr, "headviz: %s\n", err.msg);
+            fflush(stdout);
+            break;
+        }
+        case SDLK_r: {
+            hv_error err = {""};
+            if (!hv_app_toggle_recording(a, &err))
                 fprintf(stderr, "headviz: %s\n", err.msg);
             break;
         }
@@ -483,55 +507,158 @@ void hv_app_build(hv_app *a, int w, int h, bool overlays)
         hv_overlay_box(&a->dl, &st, k_help, (int)(sizeof k_help / sizeof k_help[0]), 0, 0, HV_BOX_CENTER, true);
 }
 
-/* Renders the figure (no overlays) at w x h offscreen and writes path. */
-static bool write_png(hv_app *a, const char *path, int w, int h, bool overwrite, hv_error *err)
+static hv_encoder *encoder(hv_app *a, hv_error *err)
+{
+    if (!a->enc) {
+        hv_encoder_desc ed = {a->opt.threads, 0, false};
+        a->enc = hv_encoder_create(&ed, err);
+    }
+    return a->enc;
+}
+
+/* The size of window exports: --size, else the window's drawable. */
+static void export_size(hv_app *a, int *w, int *h)
+{
+    *w = a->opt.width;
+    *h = a->opt.height;
+    if (!*w)
+        hv_renderer_drawable_size(a->ren, w, h);
+}
+
+/* Renders the figure (no overlays) at w x h into an encoder buffer and
+ * queues it for path. */
+static bool queue_frame(hv_app *a, const char *path, int w, int h, hv_error *err)
+{
+    hv_encoder *e = encoder(a, err);
+    if (!e)
+        return false;
+    if (hv_encoder_error(e, err))
+        return false;
+    int ch = a->opt.transparent ? 4 : 3;
+    hv_figure_layout keep = a->layout;
+    hv_app_build(a, w, h, false);
+    a->layout = keep;
+    a->dirty = true;
+    unsigned char *buf = hv_encoder_acquire(e, w, h, ch);
+    if (!buf) {
+        hv_encoder_error(e, err);
+        return false;
+    }
+    if (!hv_renderer_render(a->ren, &a->dl, buf, ch, err)) {
+        hv_encoder_release(e, buf);
+        return false;
+    }
+    hv_encoder_submit(e, buf, w, h, ch, path);
+    return true;
+}
+
+/* a name that exists neither on disk nor among this session's earlier ones */
+static void new_name(hv_app *a, const char *prefix, const char *suffix, char *out, size_t size)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    if (strcmp(stamp, a->last_stamp) != 0) {
+        snprintf(a->last_stamp, sizeof a->last_stamp, "%s", stamp);
+        a->stamp_seq = 0;
+    }
+    struct stat st;
+    do {
+        if (a->stamp_seq == 0)
+            snprintf(out, size, "%s%s%s", prefix, stamp, suffix);
+        else
+            snprintf(out, size, "%s%s-%d%s", prefix, stamp, a->stamp_seq, suffix);
+        a->stamp_seq++;
+    } while (lstat(out, &st) == 0);
+}
+
+bool hv_app_screenshot(hv_app *a, char *path, size_t size, hv_error *err)
+{
+    if (!a->ren)
+        return hv_errorf(err, "no renderer");
+    int w, h;
+    export_size(a, &w, &h);
+    new_name(a, "headviz-", ".png", path, size);
+    return queue_frame(a, path, w, h, err);
+}
+
+static void stop_recording(hv_app *a)
+{
+    hv_error err = {""};
+    a->recording = false;
+    if (a->enc && !hv_encoder_finish(a->enc, &err))
+        fprintf(stderr, "headviz: recording: %s\n", err.msg);
+    printf("recorded %d frames (%dx%d, %g fps) to %s\n", a->rec_frames, a->rec_w, a->rec_h,
+           a->opt.fps > 0 ? a->opt.fps : 60, a->rec_dir);
+    fflush(stdout);
+}
+
+bool hv_app_toggle_recording(hv_app *a, hv_error *err)
+{
+    if (a->recording) {
+        stop_recording(a);
+        return true;
+    }
+    if (!a->ren)
+        return hv_errorf(err, "no renderer");
+    for (;;) {
+        new_name(a, "headviz-rec-", "", a->rec_dir, sizeof a->rec_dir);
+        if (mkdir(a->rec_dir, 0755) == 0)
+            break;
+        if (errno != EEXIST)
+            return hv_errorf(err, "%s: cannot create folder: %s", a->rec_dir, strerror(errno));
+    }
+    export_size(a, &a->rec_w, &a->rec_h);
+    a->recording = true;
+    a->rec_frames = 0;
+    a->rec_clock = a->rec_next = 0;
+    printf("recording to %s/ (R stops)\n", a->rec_dir);
+    fflush(stdout);
+    return true;
+}
+
+void hv_app_record(hv_app *a)
+{
+    if (!a->recording)
+        return;
+    double fps = a->opt.fps > 0 ? a->opt.fps : 60;
+    while (a->recording && a->rec_next <= a->rec_clock) {
+        char path[400];
+        hv_error err = {""};
+        snprintf(path, sizeof path, "%s/frame_%05d.png", a->rec_dir, a->rec_frames);
+        if (!queue_frame(a, path, a->rec_w, a->rec_h, &err)) {
+            fprintf(stderr, "headviz: recording stopped: %s\n", err.msg);
+            stop_recording(a);
+            break;
+        }
+        a->rec_frames++;
+        a->rec_next = a->rec_frames / fps;
+    }
+}
+
+/* Renders the figure (no overlays) at w x h offscreen and writes path
+ * synchronously (the headless --screenshot). */
+static bool write_png_now(hv_app *a, const char *path, int w, int h, bool overwrite, hv_error *err)
 {
     int max = hv_renderer_max_size(a->ren);
     if (w > max || h > max)
         return hv_errorf(err, "--size %dx%d: larger than the GPU's framebuffer limit %dx%d", w, h, max, max);
-    hv_figure_layout keep = a->layout;
     hv_app_build(a, w, h, false);
-    a->layout = keep;
     if (a->dl.oom)
         return hv_errorf(err, "out of memory building the frame");
-    unsigned char *rgba = malloc((size_t)w * (size_t)h * 4);
-    if (!rgba)
+    int ch = a->opt.transparent ? 4 : 3;
+    unsigned char *px = malloc((size_t)w * (size_t)h * (size_t)ch);
+    if (!px)
         return hv_errorf(err, "out of memory for a %dx%d image", w, h);
-    bool ok = hv_renderer_render_rgba(a->ren, &a->dl, rgba, err) &&
-              hv_png_write(path, rgba, w, h, a->opt.transparent, overwrite, err);
-    free(rgba);
-    a->dirty = true;
+    unsigned char *png = NULL;
+    size_t len = 0;
+    bool ok = hv_renderer_render(a->ren, &a->dl, px, ch, err) && hv_png_encode(px, w, h, ch, &png, &len, err) &&
+              hv_write_file_atomic(path, png, len, overwrite, err);
+    free(png);
+    free(px);
     return ok;
-}
-
-/* headviz-YYYYMMDD-HHMMSS[-N].png in the current folder, never overwriting;
- * at the window's size, or at --size when given. */
-static bool save_screenshot(hv_app *a, hv_error *err)
-{
-    if (!a->ren)
-        return hv_errorf(err, "no renderer");
-    int w = a->opt.width, h = a->opt.height;
-    if (!w)
-        hv_renderer_drawable_size(a->ren, &w, &h);
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    char stamp[32], path[256];
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    for (int n = 0; n < 1000; n++) {
-        if (n == 0)
-            snprintf(path, sizeof path, "headviz-%s.png", stamp);
-        else
-            snprintf(path, sizeof path, "headviz-%s-%d.png", stamp, n);
-        if (write_png(a, path, w, h, false, err)) {
-            printf("saved %s (%dx%d)\n", path, w, h);
-            fflush(stdout);
-            return true;
-        }
-        if (!strstr(err->msg, "file exists"))
-            return false;
-    }
-    return hv_errorf(err, "cannot find a free screenshot name in the current folder");
 }
 
 /* ---- modes ---------------------------------------------------------------- */
@@ -564,7 +691,7 @@ static int run_screenshot(hv_app *a)
     if (rc >= 0 || (rc = hv_app_open(a, false)) >= 0)
         return rc;
     int w = a->opt.width ? a->opt.width : 1920, h = a->opt.height ? a->opt.height : 1080;
-    if (!write_png(a, a->opt.screenshot, w, h, a->opt.force, &err))
+    if (!write_png_now(a, a->opt.screenshot, w, h, a->opt.force, &err))
         return fail(strstr(err.msg, "file exists") || strstr(err.msg, "--size") ? EXIT_USAGE : EXIT_RUNTIME, &err);
     printf("%s (%dx%d)\n", a->opt.screenshot, w, h);
     return 0;
@@ -595,6 +722,7 @@ static int run_window(hv_app *a)
         Uint64 now = SDL_GetPerformanceCounter();
         hv_app_tick(a, (double)(now - last) / (double)freq);
         last = now;
+        hv_app_record(a);
         if (a->dirty && !a->quit) {
             int w, h;
             hv_renderer_drawable_size(a->ren, &w, &h);

@@ -13,6 +13,7 @@
 #include "cli.h"
 
 typedef struct hv_renderer hv_renderer;
+typedef struct hv_encoder hv_encoder;
 typedef struct hv_text hv_text;
 typedef union SDL_Event SDL_Event;
 
@@ -43,6 +44,14 @@ typedef struct hv_app {
     bool mouse_in;
     int hover_panel, hover_point; /* -1: none */
     char status[512];
+    /* window exports: PNGs are encoded on worker threads */
+    hv_encoder *enc;
+    char last_stamp[32];
+    int stamp_seq;
+    bool recording;
+    char rec_dir[256];
+    int rec_frames, rec_w, rec_h;
+    double rec_clock, rec_next;
 } hv_app;
 
 /* Parses argv and loads data/spec/fonts. Returns -1 to go on, or an exit
@@ -57,6 +66,13 @@ void hv_app_event(hv_app *a, const SDL_Event *ev);
 void hv_app_tick(hv_app *a, double dt);
 bool hv_app_animating(const hv_app *a);
 double hv_app_progress(const hv_app *a);
+/* Window exports, off the render thread: S saves a PNG at the window's size
+ * (or --size); R starts/stops recording frames into a new folder at --fps
+ * (default 60). hv_app_record renders the frames due after a tick. */
+bool hv_app_screenshot(hv_app *a, char *path, size_t size, hv_error *err);
+bool hv_app_toggle_recording(hv_app *a, hv_error *err);
+void hv_app_record(hv_app *a);
+
 /* Builds the frame (figure + overlays when `overlays`) at w x h into a->dl. */
 void hv_app_build(hv_app *a, int w, int h, bool overlays);
 

@@ -255,9 +255,13 @@ int hv_app_export(hv_app *a)
                 hv_encoder_submit_same(enc, unique_id, path);
             } else {
                 unsigned char *buf = hv_encoder_acquire(enc, W, H, ch);
-                if (!buf || !hv_renderer_render(a->ren, &a->dl, buf, ch, &err)) {
-                    if (!buf)
-                        hv_encoder_error(enc, &err);
+                if (!buf) {
+                    hv_encoder_error(enc, &err);
+                    ok = false;
+                    break;
+                }
+                if (!hv_renderer_render(a->ren, &a->dl, buf, ch, &err)) {
+                    hv_encoder_release(enc, buf);
                     ok = false;
                     break;
                 }

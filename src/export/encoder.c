@@ -247,6 +247,17 @@ static slot *slot_of(hv_encoder *e, const unsigned char *buf)
     return NULL;
 }
 
+void hv_encoder_release(hv_encoder *e, unsigned char *buf)
+{
+    pthread_mutex_lock(&e->mu);
+    slot *s = slot_of(e, buf);
+    if (s) {
+        s->state = SLOT_FREE;
+        pthread_cond_broadcast(&e->cv_free);
+    }
+    pthread_mutex_unlock(&e->mu);
+}
+
 void hv_encoder_submit(hv_encoder *e, unsigned char *buf, int w, int h, int channels, const char *path)
 {
     pthread_mutex_lock(&e->mu);

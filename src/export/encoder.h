@@ -25,6 +25,8 @@ hv_encoder *hv_encoder_create(const hv_encoder_desc *desc, hv_error *err);
 /* A buffer of at least w*h*channels bytes; blocks until one is free. NULL
  * on out of memory or after an error. */
 unsigned char *hv_encoder_acquire(hv_encoder *e, int w, int h, int channels);
+/* Gives back a buffer from acquire without writing anything. */
+void hv_encoder_release(hv_encoder *e, unsigned char *buf);
 /* Queues the buffer from acquire (top row first) for encoding to path. */
 void hv_encoder_submit(hv_encoder *e, unsigned char *buf, int w, int h, int channels, const char *path);
 /* Like submit, and remembers the encoded bytes under `id`, so that later

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "../unit/check.h"
@@ -242,6 +243,76 @@ static void test_mouse(void)
     rmdir(dir);
 }
 
+/* S saves a PNG of the window's size, R records frames into a new folder;
+ * both encode off the render thread. Runs in a scratch folder. */
+static void test_screenshot_and_record(void)
+{
+    char dir[] = "/tmp/hv_rec_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char old[4096];
+    CHECK(getcwd(old, sizeof old) != NULL);
+    CHECK(chdir(dir) == 0);
+    hv_app *a = calloc(1, sizeof *a);
+    char *argv[] = {"headviz", "--size", "640x360", "--fps", "20", NULL};
+    CHECK_INT(hv_app_init(a, 5, argv), -1);
+    CHECK_INT(hv_app_open(a, false), -1);
+    key(a, SDLK_s);
+    key(a, SDLK_s); /* a second press never overwrites the first */
+    key(a, SDLK_r);
+    CHECK(a->recording);
+    CHECK(hv_app_animating(a)); /* recording keeps the loop running */
+    for (int i = 0; i < 10; i++) { /* 0.51 s at 20 fps: frames 0..10 */
+        hv_app_tick(a, 0.051);
+        hv_app_record(a);
+    }
+    char rec[256];
+    snprintf(rec, sizeof rec, "%s", a->rec_dir);
+    key(a, SDLK_r);
+    CHECK(!a->recording);
+    CHECK_INT(a->rec_frames, 11);
+    hv_app_shutdown(a); /* waits for the encoder */
+    free(a);
+    /* two screenshots with distinct names, PNG signature and 640x360 */
+    int pngs = 0;
+    DIR *d = opendir(".");
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        if (strncmp(de->d_name, "headviz-", 8) != 0 || !strstr(de->d_name, ".png"))
+            continue;
+        FILE *f = fopen(de->d_name, "rb");
+        unsigned char hdr[24] = {0};
+        CHECK(f && fread(hdr, 1, 24, f) == 24);
+        if (f)
+            fclose(f);
+        CHECK(hdr[1] == 'P' && hdr[2] == 'N' && hdr[3] == 'G');
+        CHECK_INT((hdr[16] << 24) | (hdr[17] << 16) | (hdr[18] << 8) | hdr[19], 640);
+        CHECK_INT((hdr[20] << 24) | (hdr[21] << 16) | (hdr[22] << 8) | hdr[23], 360);
+        remove(de->d_name);
+        pngs++;
+    }
+    if (d)
+        closedir(d);
+    CHECK_INT(pngs, 2);
+    /* the recording: frame_00000.png .. frame_00010.png */
+    int frames = 0;
+    d = opendir(rec);
+    char path[600];
+    while (d && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        CHECK(strncmp(de->d_name, "frame_000", 9) == 0);
+        snprintf(path, sizeof path, "%s/%s", rec, de->d_name);
+        remove(path);
+        frames++;
+    }
+    if (d)
+        closedir(d);
+    CHECK_INT(frames, 11);
+    rmdir(rec);
+    CHECK(chdir(old) == 0);
+    rmdir(dir);
+}
+
 int main(void)
 {
     SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
@@ -251,6 +322,7 @@ int main(void)
     }
     test_keys();
     test_mouse();
+    test_screenshot_and_record();
     SDL_Quit();
     return check_summary();
 }
