@@ -693,7 +693,10 @@ static int run_screenshot(hv_app *a)
     int w = a->opt.width ? a->opt.width : 1920, h = a->opt.height ? a->opt.height : 1080;
     if (!write_png_now(a, a->opt.screenshot, w, h, a->opt.force, &err))
         return fail(strstr(err.msg, "file exists") || strstr(err.msg, "--size") ? EXIT_USAGE : EXIT_RUNTIME, &err);
-    printf("%s (%dx%d)\n", a->opt.screenshot, w, h);
+    struct stat st;
+    /* into a pipe or device (/dev/stdout): the PNG is the output, no chatter */
+    if (!(stat(a->opt.screenshot, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))))
+        printf("%s (%dx%d)\n", a->opt.screenshot, w, h);
     return 0;
 }
 

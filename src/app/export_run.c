@@ -337,8 +337,10 @@ int hv_app_export(hv_app *a)
         else
             printf("assemble: ffmpeg -framerate %g -i %s -c:v libx264 -pix_fmt yuv420p -crf 18 %s\n", fps, q, qo);
     } else {
-        printf("wrote %s (%ld frames, %dx%d, %g fps) in %.2f s: %.1f frames/s\n", o->video, n, W, H, fps, el,
-               el > 0 ? (double)n / el : 0);
+        struct stat st;
+        FILE *out = stat(o->video, &st) == 0 && !S_ISREG(st.st_mode) ? stderr : stdout; /* keep a piped video clean */
+        fprintf(out, "wrote %s (%ld frames, %dx%d, %g fps) in %.2f s: %.1f frames/s\n", o->video, n, W, H, fps, el,
+                el > 0 ? (double)n / el : 0);
     }
     return 0;
 }

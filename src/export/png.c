@@ -28,8 +28,35 @@ bool hv_png_encode(const unsigned char *px, int w, int h, int channels, unsigned
 bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite, hv_error *err)
 {
     struct stat st;
-    if (!overwrite && lstat(path, &st) == 0)
-        return hv_errorf(err, "%s: file exists; use --force to overwrite", path);
+    if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+        /* a stream (/dev/stdout, a pipe, /dev/full): write straight into it */
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+            return hv_errorf(err, "%s: cannot write: %s", path, strerror(errno));
+        const unsigned char *p = data;
+        size_t left = len;
+        while (left > 0) {
+            ssize_t w = write(fd, p, left);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                int e = w < 0 ? errno : ENOSPC;
+                close(fd);
+                return hv_errorf(err, "%s: write failed: %s", path, strerror(e));
+            }
+            p += w;
+            left -= (size_t)w;
+        }
+        if (close(fd) != 0)
+            return hv_errorf(err, "%s: write failed: %s", path, strerror(errno));
+        return true;
+    }
+    if (lstat(path, &st) == 0) {
+        if (!S_ISREG(st.st_mode))
+            return hv_errorf(err, "%s: exists and is not a regular file", path);
+        if (!overwrite)
+            return hv_errorf(err, "%s: file exists; use --force to overwrite", path);
+    }
     size_t n = strlen(path);
     char *tmp = malloc(n + 32);
     if (!tmp)

@@ -20,6 +20,7 @@ struct hv_video {
     int w, h;
     char *path, *tmp;
     bool overwrite;
+    bool stream; /* writing into a device or pipe, not a file */
 };
 
 typedef enum { FMT_MP4, FMT_WEBM, FMT_GIF, FMT_MOV, FMT_UNKNOWN } vfmt;
@@ -56,9 +57,16 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
     if (!hv_video_check_path(path, alpha, err))
         return NULL;
     struct stat st;
-    if (!overwrite && lstat(path, &st) == 0) {
-        hv_errorf(err, "%s: file exists; use --force to overwrite", path);
-        return NULL;
+    bool stream = stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
+    if (!stream && lstat(path, &st) == 0) {
+        if (!S_ISREG(st.st_mode)) {
+            hv_errorf(err, "%s: exists and is not a regular file", path);
+            return NULL;
+        }
+        if (!overwrite) {
+            hv_errorf(err, "%s: file exists; use --force to overwrite", path);
+            return NULL;
+        }
     }
     hv_video *v = calloc(1, sizeof *v);
     if (!v) {
@@ -79,9 +87,13 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
     memcpy(v->path, path, n + 1);
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path + 1) : 0;
-    snprintf(v->tmp, n + 48, "%.*s.%s.%ld.tmp", (int)dir_len, path, path + dir_len, (long)getpid());
+    v->stream = stream;
+    if (stream) /* a device or pipe: ffmpeg writes into it directly */
+        snprintf(v->tmp, n + 48, "%s", path);
+    else
+        snprintf(v->tmp, n + 48, "%.*s.%s.%ld.tmp", (int)dir_len, path, path + dir_len, (long)getpid());
     /* fail early and clearly on an unwritable folder */
-    int probe = open(v->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    int probe = stream ? open(v->tmp, O_WRONLY | O_CLOEXEC) : open(v->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (probe < 0) {
         hv_errorf(err, "%s: cannot write: %s", path, strerror(errno));
         free(v->path), free(v->tmp), free(v);
@@ -145,7 +157,8 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
     int pipefd[2];
     if (pipe(pipefd) != 0) {
         hv_errorf(err, "cannot create a pipe to ffmpeg: %s", strerror(errno));
-        unlink(v->tmp);
+        if (!stream)
+            unlink(v->tmp);
         free(v->path), free(v->tmp), free(v);
         return NULL;
     }
@@ -159,7 +172,8 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
     close(pipefd[0]);
     if (rc != 0) {
         close(pipefd[1]);
-        unlink(v->tmp);
+        if (!stream)
+            unlink(v->tmp);
         if (rc == ENOENT)
             hv_errorf(err, "--video needs ffmpeg, which is not installed or not on PATH (Debian: apt-get install ffmpeg); --export-frames DIR writes PNG frames without it");
         else
@@ -204,7 +218,7 @@ bool hv_video_close(hv_video *v, bool abort, hv_error *err)
         ok = hv_errorf(err, "%s: ffmpeg failed (%s %d); no file written", v->path,
                        WIFEXITED(status) ? "exit status" : "signal",
                        WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-    if (ok) {
+    if (ok && !v->stream) {
         int rc;
         if (v->overwrite) {
             rc = rename(v->tmp, v->path);
@@ -216,7 +230,7 @@ bool hv_video_close(hv_video *v, bool abort, hv_error *err)
         if (rc != 0)
             ok = hv_errorf(err, "%s: %s", v->path, errno == EEXIST ? "file exists; use --force to overwrite" : strerror(errno));
     }
-    if (!ok)
+    if (!ok && !v->stream)
         unlink(v->tmp);
     free(v->path);
     free(v->tmp);

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Export tests: frame sequences (count, names, determinism, equality with the
+# --progress still, transparency, never clobbering, atomic writes, Ctrl-C)
+# and videos through ffmpeg (checked with ffprobe when ffmpeg is installed).
+# usage: export_test.sh HEADVIZ PNGTOOL
+set -u
+HV=$1
+PT=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { # check NAME CONDITION...
+  local name=$1
+  shift
+  if "$@"; then ok "$name"; else bad "$name"; fi
+}
+count() { find "$1" -maxdepth 1 -name 'frame_*.png' | wc -l; }
+
+# --- frame count and names ---------------------------------------------------
+out=$("$HV" --export-frames "$T/a" --fps 10 --duration 1 --size 320x180 2>"$T/err"); rc=$?
+check "fps 10 x 1 s: exit 0" [ $rc -eq 0 ]
+check "fps 10 x 1 s: 10 frames" [ "$(count "$T/a")" -eq 10 ]
+check "names frame_00000..frame_00009" [ -f "$T/a/frame_00000.png" -a -f "$T/a/frame_00009.png" -a ! -e "$T/a/frame_00010.png" ]
+check "summary line" grep -q "^wrote 10 frames (320x180, 10 fps, 1.000 s of timeline) to $T/a in" <<<"$out"
+check "prints the ffmpeg line" grep -qF "assemble: ffmpeg -framerate 10 -i $T/a/frame_%05d.png -c:v libx264 -pix_fmt yuv420p -crf 18 out.mp4" <<<"$out"
+check "no progress line when stderr is not a terminal" [ ! -s "$T/err" ]
+check "frames are 320x180 RGB" [ "$("$PT" info "$T/a/frame_00003.png")" = "320 180 3" ]
+"$HV" --export-frames "$T/b" --frames 7 --size 160x90 >/dev/null 2>&1
+check "--frames 7: 7 frames" [ "$(count "$T/b")" -eq 7 ]
+# default duration: one full cycle (2 states x (1 s hold + 1.5 s transition) = 5 s)
+"$HV" --export-frames "$T/c" --fps 4 --size 160x90 >/dev/null 2>&1
+check "default: one cycle = 5 s = 20 frames at 4 fps" [ "$(count "$T/c")" -eq 20 ]
+
+# --- the same frames on every run ----------------------------------------------
+"$HV" --export-frames "$T/d1" --fps 10 --duration 2.5 --size 320x180 --layout morph --match rank >/dev/null 2>&1
+"$HV" --export-frames "$T/d2" --fps 10 --duration 2.5 --size 320x180 --layout morph --match rank --threads 1 >/dev/null 2>&1
+same=1
+for f in "$T"/d1/frame_*.png; do cmp -s "$f" "$T/d2/$(basename "$f")" || same=0; done
+check "two runs (2 threads, 1 thread) give byte-identical frames" [ $same -eq 1 -a "$(count "$T/d1")" -eq 25 ]
+# held frames are repeats of one encode: identical bytes
+check "frames held on a state are identical" cmp -s "$T/d1/frame_00000.png" "$T/d1/frame_00009.png"
+check "frames in a transition differ" bash -c "! cmp -s '$T/d1/frame_00012.png' '$T/d1/frame_00016.png'"
+
+# --- frame k equals the --progress still at the same moment ---------------------
+# hold 1 s + transition 2 s: frame 20 at 10 fps is t = 2 s = progress 0.5
+"$HV" --export-frames "$T/e" --fps 10 --frames 21 --hold 1 --transition 2 --size 400x240 --layout morph --match rank >/dev/null 2>&1
+"$HV" --screenshot "$T/e_still.png" --progress 0.5 --hold 1 --transition 2 --size 400x240 --layout morph --match rank >/dev/null 2>&1
+check "frame 20 == --progress 0.5 still" "$PT" same "$T/e/frame_00020.png" "$T/e_still.png"
+check "frame 19 != that still" bash -c "! '$PT' same '$T/e/frame_00019.png' '$T/e_still.png' 2>/dev/null"
+for layout in side models; do
+  "$HV" --export-frames "$T/e_$layout" --fps 10 --frames 16 --size 320x180 --layout $layout --easing back >/dev/null 2>&1
+  "$HV" --screenshot "$T/e_$layout.png" --progress 0.3333333333333333 --size 320x180 --layout $layout --easing back >/dev/null 2>&1
+  check "$layout: frame 15 (t=1.5 s) == --progress 1/3 still" "$PT" same "$T/e_$layout/frame_00015.png" "$T/e_$layout.png"
+done
+
+# --- transparency ---------------------------------------------------------------
+"$HV" --export-frames "$T/f" --frames 2 --size 320x180 --transparent --theme dark >/dev/null 2>&1
+check "--transparent: RGBA frames" [ "$("$PT" info "$T/f/frame_00000.png")" = "320 180 4" ]
+check "--transparent: background alpha 0" [ "$("$PT" px "$T/f/frame_00000.png" 1 1 | cut -d' ' -f4)" = "0" ]
+check "--transparent: opaque pixels where the figure is" [ "$("$PT" opaque "$T/f/frame_00000.png")" -gt 1000 ]
+
+# --- never clobber ------------------------------------------------------------------
+sum_before=$(cat "$T"/a/frame_*.png | md5sum)
+err=$("$HV" --export-frames "$T/a" --fps 10 --duration 1 --size 320x180 2>&1 >/dev/null); rc=$?
+check "existing frames: exit 2" [ $rc -eq 2 ]
+check "existing frames: message" [ "$err" = "headviz: --export-frames $T/a: folder already holds 10 frame files (frame_00000.png...); use --force to overwrite them, or pick another folder" ]
+check "existing frames: untouched" [ "$(cat "$T"/a/frame_*.png | md5sum)" = "$sum_before" ]
+"$HV" --export-frames "$T/a" --fps 10 --duration 0.5 --size 320x180 --force >"$T/out" 2>&1; rc=$?
+check "--force: exit 0" [ $rc -eq 0 ]
+check "--force: stale frames of the longer export removed" [ "$(count "$T/a")" -eq 5 ]
+check "--force: says so" grep -q "removed 5 stale frame files" "$T/out"
+touch "$T/x.png"
+err=$("$HV" --screenshot "$T/x.png" 2>&1); rc=$?
+check "existing screenshot: exit 2 + message" [ $rc -eq 2 -a "$err" = "headviz: $T/x.png: file exists; use --force to overwrite" ]
+check "existing screenshot: still empty" [ ! -s "$T/x.png" ]
+
+# --- bad places and sizes ---------------------------------------------------------------
+err=$("$HV" --export-frames /etc/passwd/frames --frames 2 2>&1); rc=$?
+check "folder under a file: exit 1 + message" [ $rc -eq 1 -a "$err" = "headviz: --export-frames /etc/passwd/frames: cannot create folder: Not a directory" ]
+err=$("$HV" --export-frames "$T/x.png" --frames 2 2>&1); rc=$?
+check "a file as the folder: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --export-frames $T/x.png: exists and is not a folder" ]
+err=$("$HV" --screenshot "$T/nope/x.png" 2>&1); rc=$?
+check "screenshot into a missing folder: exit 1 + message" [ $rc -eq 1 -a "$err" = "headviz: $T/nope/x.png: cannot write: No such file or directory" ]
+err=$("$HV" --screenshot /dev/full --size 64x64 2>&1); rc=$?
+check "/dev/full: exit 1 + message" [ $rc -eq 1 -a "$err" = "headviz: /dev/full: write failed: No space left on device" ]
+check "/dev/full is still a device" [ -c /dev/full ]
+err=$("$HV" --export-frames "$T/g" --size 0x100 2>&1); rc=$?
+check "size 0: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --size: 0x100 is out of range (each side 16..16384)" ]
+err=$("$HV" --export-frames "$T/g" --size -5x100 2>&1); rc=$?
+check "negative size: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --size: expected WxH like 1920x1080, got \"-5x100\"" ]
+err=$("$HV" --export-frames "$T/g" --fps 0 2>&1); rc=$?
+check "fps 0: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --fps: 0 is out of range (1..240)" ]
+check "no frames folder left by refused runs" [ ! -e "$T/g" ]
+# a full disk: a 1 MiB tmpfs, when this machine lets us mount one
+mkdir -p "$T/small"
+if mount -t tmpfs -o size=1m tmpfs "$T/small" 2>/dev/null; then
+  err=$("$HV" --export-frames "$T/small/f" --frames 400 --size 640x360 2>&1); rc=$?
+  check "full disk: exit 1" [ $rc -eq 1 ]
+  check "full disk: says No space left" grep -q "No space left on device" <<<"$err"
+  check "full disk: says how many were written" grep -q "frames were written to $T/small/f before the error" <<<"$err"
+  tmpfiles=$(find "$T/small/f" -name '*.tmp' | wc -l)
+  check "full disk: no temporary files left" [ "$tmpfiles" -eq 0 ]
+  allok=1
+  for f in "$T"/small/f/frame_*.png; do [ -e "$f" ] || continue; "$PT" info "$f" >/dev/null 2>&1 || allok=0; done
+  check "full disk: every frame left is a whole PNG" [ $allok -eq 1 ]
+  umount "$T/small"
+else
+  echo "skip full-disk case (cannot mount a tmpfs here)"
+fi
+
+# --- Ctrl-C: stops cleanly, says how many, no truncated file -------------------------------
+"$HV" --export-frames "$T/i" --frames 3000 --size 1280x720 --layout morph >"$T/i.out" 2>"$T/i.err" &
+pid=$!
+for _ in $(seq 50); do [ "$(count "$T/i" 2>/dev/null || echo 0)" -ge 5 ] && break; sleep 0.1; done
+kill -INT $pid
+wait $pid; rc=$?
+check "Ctrl-C: exit 130" [ $rc -eq 130 ]
+n=$(count "$T/i")
+check "Ctrl-C: message with the count" grep -q "^headviz: interrupted: $n of 3000 frames written to $T/i (each one complete)$" "$T/i.err"
+check "Ctrl-C: no temporary files" [ "$(find "$T/i" -name '*.tmp' | wc -l)" -eq 0 ]
+allok=1
+for f in "$T"/i/frame_*.png; do "$PT" info "$f" >/dev/null 2>&1 || allok=0; done
+check "Ctrl-C: every frame written is a whole PNG ($n)" [ $allok -eq 1 -a "$n" -ge 5 -a "$n" -lt 3000 ]
+
+# --- video ---------------------------------------------------------------------------------
+err=$("$HV" --video "$T/v.avi" 2>&1); rc=$?
+check "unknown video format: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --video $T/v.avi: unknown format (use .mp4, .webm, .gif or .mov)" ]
+err=$(PATH=/nonexistent "$HV" --video "$T/v.mp4" --frames 2 --size 64x64 2>&1); rc=$?
+check "ffmpeg missing: exit 1 + message" [ $rc -eq 1 -a "$err" = "headviz: --video needs ffmpeg, which is not installed or not on PATH (Debian: apt-get install ffmpeg); --export-frames DIR writes PNG frames without it" ]
+check "ffmpeg missing: nothing left behind" [ -z "$(ls -A "$T" | grep -E '^\.?v\.mp4')" ]
+if command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null; then
+  probe() { ffprobe -v error -count_frames -select_streams v:0 -show_entries stream="$2" -of csv=p=0 "$1"; }
+  name="$T/my clip 'quoted' ; rm -rf x.mp4"
+  out=$("$HV" --video "$name" --fps 10 --duration 1.5 --size 320x240 2>"$T/v.err"); rc=$?
+  check "mp4 with spaces, quotes and ; in its name: exit 0" [ $rc -eq 0 -a -f "$name" ]
+  check "mp4: 15 frames, 320x240, 10 fps, h264 yuv420p" [ "$(probe "$name" codec_name,width,height,r_frame_rate,pix_fmt,nb_read_frames)" = "h264,320,240,yuv420p,10/1,15" ]
+  check "mp4: summary line" grep -q "^wrote $name (15 frames, 320x240, 10 fps) in" <<<"$out"
+  err=$("$HV" --video "$name" --frames 2 --size 64x64 2>&1); rc=$?
+  check "existing video: exit 2 + message" [ $rc -eq 2 -a "$err" = "headviz: $name: file exists; use --force to overwrite" ]
+  "$HV" --video "$T/v.webm" --fps 10 --frames 6 --size 160x90 >/dev/null 2>&1
+  check "webm: vp9, 6 frames" [ "$(probe "$T/v.webm" codec_name,nb_read_frames)" = "vp9,6" ]
+  "$HV" --video "$T/v.gif" --fps 10 --frames 6 --size 160x90 >/dev/null 2>&1
+  check "gif: 6 frames" [ "$(probe "$T/v.gif" codec_name,nb_read_frames)" = "gif,6" ]
+  "$HV" --video "$T/v.mov" --fps 10 --frames 4 --size 160x90 --transparent >/dev/null 2>&1
+  check "mov --transparent: ProRes 4444 with alpha" grep -q "^prores,yuva444p" <<<"$(probe "$T/v.mov" codec_name,pix_fmt)"
+  err=$("$HV" --video "$T/alpha.mp4" --transparent 2>&1); rc=$?
+  check "mp4 + --transparent: exit 2" [ $rc -eq 2 ]
+  check "no temporary video files left" [ -z "$(find "$T" -maxdepth 1 -name '.*.tmp')" ]
+else
+  echo "skip video cases: ffmpeg/ffprobe not installed"
+fi
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

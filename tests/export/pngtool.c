@@ -1,0 +1,59 @@
+/* pngtool: small PNG checks for the export tests (decodes with stb_image).
+ *   pngtool info FILE           prints "W H CHANNELS"
+ *   pngtool same A B            exit 0 when the decoded pixels are identical
+ *   pngtool px FILE X Y         prints "R G B A" of one pixel
+ *   pngtool opaque FILE         prints how many pixels have alpha 255 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STBI_ONLY_PNG
+#include <stb_image.h>
+
+int main(int argc, char **argv)
+{
+    if (argc < 3)
+        return 2;
+    int w, h, n;
+    unsigned char *a = stbi_load(argv[2], &w, &h, &n, 4);
+    if (!a) {
+        fprintf(stderr, "pngtool: %s: %s\n", argv[2], stbi_failure_reason());
+        return 1;
+    }
+    int rc = 0;
+    if (strcmp(argv[1], "info") == 0) {
+        printf("%d %d %d\n", w, h, n);
+    } else if (strcmp(argv[1], "same") == 0 && argc > 3) {
+        int w2, h2, n2;
+        unsigned char *b = stbi_load(argv[3], &w2, &h2, &n2, 4);
+        if (!b || w != w2 || h != h2) {
+            fprintf(stderr, "pngtool: %s and %s differ in size\n", argv[2], argv[3]);
+            rc = 1;
+        } else {
+            long diff = 0;
+            for (long i = 0; i < (long)w * h * 4; i++)
+                diff += a[i] != b[i];
+            if (diff) {
+                fprintf(stderr, "pngtool: %ld bytes differ\n", diff);
+                rc = 1;
+            }
+        }
+        stbi_image_free(b);
+    } else if (strcmp(argv[1], "px") == 0 && argc > 4) {
+        int x = atoi(argv[3]), y = atoi(argv[4]);
+        if (x < 0 || y < 0 || x >= w || y >= h)
+            rc = 1;
+        else
+            printf("%d %d %d %d\n", a[(y * w + x) * 4], a[(y * w + x) * 4 + 1], a[(y * w + x) * 4 + 2],
+                   a[(y * w + x) * 4 + 3]);
+    } else if (strcmp(argv[1], "opaque") == 0) {
+        long k = 0;
+        for (long i = 0; i < (long)w * h; i++)
+            k += a[i * 4 + 3] == 255;
+        printf("%ld\n", k);
+    } else {
+        rc = 2;
+    }
+    stbi_image_free(a);
+    return rc;
+}
