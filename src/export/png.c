@@ -128,8 +128,8 @@ bool hv_png_write(const char *path, const unsigned char *rgba, int w, int h, boo
             memcpy(rgb + i * 3, rgba + i * 4, 3);
         px = rgb;
     }
-    unsigned char *png;
-    size_t len;
+    unsigned char *png = NULL;
+    size_t len = 0;
     bool ok = hv_png_encode(px, w, h, keep_alpha ? 4 : 3, &png, &len, err);
     free(rgb);
     if (!ok)
