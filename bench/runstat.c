@@ -22,7 +22,7 @@ int main(int argc, char **argv)
     }
     int status = 0;
     struct rusage ru;
-    if (pid < 0 || wait4(pid, &status, 0, &ru) < 0) {
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || getrusage(RUSAGE_CHILDREN, &ru) != 0) {
         perror("runstat");
         return 1;
     }

@@ -7,6 +7,8 @@ layout(location = 2) in vec4 a_fill;     // straight RGBA, used when value < 0
 layout(location = 3) in vec4 a_outline;  // straight RGBA
 layout(location = 4) in vec4 a_params;   // value, alpha, outline width, stroke width
 uniform vec2 u_view;
+uniform float u_flip;  // 1: window (y up); -1: offscreen, rows stored top first
+uniform float u_y0;    // first row of the band being drawn (tiled offscreen rendering)
 out vec2 v_local;                         // px from the centre, y down
 flat out vec4 v_fill;
 flat out vec4 v_outline;
@@ -18,7 +20,7 @@ void main()
     float ext = r + a_params.z + a_params.w + 2.0;
     vec2 local = (a_corner * 2.0 - 1.0) * ext;
     vec2 p = a_geom.xy + local;
-    gl_Position = vec4(p.x / u_view.x * 2.0 - 1.0, 1.0 - p.y / u_view.y * 2.0, 0.0, 1.0);
+    gl_Position = vec4(p.x / u_view.x * 2.0 - 1.0, (1.0 - (p.y - u_y0) / u_view.y * 2.0) * u_flip, 0.0, 1.0);
     v_local = local;
     v_fill = a_fill;
     v_outline = a_outline;

@@ -43,6 +43,7 @@ struct hv_encoder {
     bool overwrite, stop, failed;
     hv_error err;
     int written;
+    int inflight; /* jobs taken by workers, not finished */
     cached cache[MAX_SLOTS + 2];
     bool have_latest;
     unsigned long latest; /* id of the newest cached frame */
@@ -70,15 +71,39 @@ static void trim_cache(hv_encoder *e)
 
 static int pending_locked(const hv_encoder *e)
 {
-    int n = 0;
+    int n = e->inflight;
     for (int i = 0; i < e->n_slots; i++)
-        n += e->slots[i].state == SLOT_QUEUED || e->slots[i].state == SLOT_WORKING;
+        n += e->slots[i].state == SLOT_QUEUED;
     return n;
+}
+
+/* The slot a worker is encoding from: given back as soon as the PNG rows
+ * are filtered (hv_encoder_source_done, called from the compressor), so the
+ * render thread can fill it again while this worker deflates. */
+static _Thread_local hv_encoder *tls_enc;
+static _Thread_local slot *tls_slot;
+
+static void free_slot_locked(hv_encoder *e, slot *s)
+{
+    s->state = SLOT_FREE;
+    pthread_cond_broadcast(&e->cv_free);
+}
+
+void hv_encoder_source_done(void)
+{
+    hv_encoder *e = tls_enc;
+    if (!e || !tls_slot)
+        return;
+    pthread_mutex_lock(&e->mu);
+    free_slot_locked(e, tls_slot);
+    pthread_mutex_unlock(&e->mu);
+    tls_slot = NULL;
 }
 
 static void *worker(void *arg)
 {
     hv_encoder *e = arg;
+    tls_enc = e;
     pthread_mutex_lock(&e->mu);
     for (;;) {
         slot *job = NULL;
@@ -93,11 +118,22 @@ static void *worker(void *arg)
         }
         if (!job)
             break;
+        /* take the job out of the slot: the slot may be reused before the
+         * file is written */
         job->state = SLOT_WORKING;
+        e->inflight++;
+        char *path = job->path;
+        job->path = NULL;
+        bool same = job->same, keep = job->keep;
+        unsigned long id = job->id;
+        int w = job->w, h = job->h, ch = job->channels;
+        const unsigned char *buf = job->buf;
         bool skip = e->failed;
         cached *src = NULL;
-        if (job->same && !skip) {
-            src = find_cached(e, job->id);
+        if (same || skip)
+            free_slot_locked(e, job); /* no pixels to read */
+        if (same && !skip) {
+            src = find_cached(e, id);
             while (src && !src->ready && !e->failed)
                 pthread_cond_wait(&e->cv_done, &e->mu);
             skip = e->failed || !src;
@@ -108,16 +144,18 @@ static void *worker(void *arg)
         unsigned char *png = NULL;
         size_t len = 0;
         if (!skip && src) {
-            ok = hv_write_file_atomic(job->path, src->png, src->len, e->overwrite, &err);
+            ok = hv_write_file_atomic(path, src->png, src->len, e->overwrite, &err);
         } else if (!skip) {
-            ok = hv_png_encode(job->buf, job->w, job->h, job->channels, &png, &len, &err) &&
-                 hv_write_file_atomic(job->path, png, len, e->overwrite, &err);
+            tls_slot = job;
+            ok = hv_png_encode(buf, w, h, ch, &png, &len, &err);
+            hv_encoder_source_done(); /* if the compressor was never reached */
+            ok = ok && hv_write_file_atomic(path, png, len, e->overwrite, &err);
         }
         pthread_mutex_lock(&e->mu);
         if (src)
             src->refs--;
-        if (job->keep) {
-            cached *c = find_cached(e, job->id);
+        if (keep) {
+            cached *c = find_cached(e, id);
             if (c && png) {
                 c->png = png;
                 c->len = len;
@@ -134,9 +172,8 @@ static void *worker(void *arg)
             e->failed = true;
             e->err = err;
         }
-        free(job->path);
-        job->path = NULL;
-        job->state = SLOT_FREE;
+        free(path);
+        e->inflight--;
         pthread_cond_broadcast(&e->cv_free);
         pthread_cond_broadcast(&e->cv_done);
     }
@@ -158,7 +195,9 @@ hv_encoder *hv_encoder_create(const hv_encoder_desc *desc, hv_error *err)
     }
     if (n > MAX_THREADS)
         n = MAX_THREADS;
-    e->n_slots = desc->slots > 0 ? desc->slots : n + 1;
+    /* slots are held only until a frame's rows are filtered: one per thread
+     * keeps every core busy */
+    e->n_slots = desc->slots > 0 ? desc->slots : n;
     if (e->n_slots > MAX_SLOTS)
         e->n_slots = MAX_SLOTS;
     e->overwrite = desc->overwrite;

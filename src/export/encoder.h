@@ -17,7 +17,7 @@ typedef struct hv_encoder hv_encoder;
 
 typedef struct hv_encoder_desc {
     int threads;    /* 0 = number of online CPUs */
-    int slots;      /* buffers in flight; 0 = threads + 1 */
+    int slots;      /* buffers in flight; 0 = one per thread */
     bool overwrite; /* replace existing files */
 } hv_encoder_desc;
 
@@ -47,5 +47,10 @@ int hv_encoder_pending(hv_encoder *e);
 bool hv_encoder_finish(hv_encoder *e, hv_error *err);
 /* Finishes, stops the threads, frees everything. */
 void hv_encoder_destroy(hv_encoder *e);
+
+/* Internal: the PNG compressor calls this once stb_image_write has read all
+ * of the source pixels, so a worker's buffer can be refilled early. A no-op
+ * outside encoder threads. */
+void hv_encoder_source_done(void);
 
 #endif

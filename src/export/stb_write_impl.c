@@ -5,6 +5,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "encoder.h"
+
 /* zlib's deflate, streamed into a buffer that starts small and grows: the
  * figures compress 20:1 or better, so no compressBound-sized allocation. */
 /* Measured on a 1920x1080 frame of this figure (bench/README.md): filter 2
@@ -15,6 +17,8 @@ int hv_png_zlevel = 1, hv_png_zstrategy = Z_RLE, hv_png_filter = 2;
 static unsigned char *hv_zlib_compress(unsigned char *data, int data_len, int *out_len, int quality)
 {
     (void)quality;
+    /* stb has filtered every row into `data`: the source pixels are free */
+    hv_encoder_source_done();
     z_stream zs;
     memset(&zs, 0, sizeof zs);
     if (deflateInit2(&zs, hv_png_zlevel, Z_DEFLATED, 15, 8, hv_png_zstrategy) != Z_OK)
