@@ -64,7 +64,7 @@ static int load(hv_app *a)
         if (!hv_spec_load(&a->spec, a->opt.spec_path, &err))
             return fail(EXIT_USAGE, &err);
         spec_name = a->opt.spec_path;
-    } else if (a->opt.data_path) {
+    } else if (a->opt.data_path && strcmp(a->opt.data_path, "-") != 0) {
         if (find_spec_beside(a->opt.data_path, beside, sizeof beside)) {
             if (!hv_spec_load(&a->spec, beside, &err))
                 return fail(EXIT_USAGE, &err);
@@ -89,7 +89,7 @@ static int load(hv_app *a)
     a->tl.n_states = a->ds.n_conditions;
     a->tl.hold = a->opt.hold > 0 ? a->opt.hold : 1.0;
     a->tl.transition = a->opt.transition > 0 ? a->opt.transition : 1.5;
-    if (a->opt.progress_set && a->opt.progress > a->ds.n_conditions - 1 + 1e-9) {
+    if (a->opt.progress_set && (a->opt.progress < 0 || a->opt.progress > a->ds.n_conditions - 1 + 1e-9)) {
         hv_errorf(&err, "--progress: %g is out of range for %d conditions (0..%d)", a->opt.progress,
                   a->ds.n_conditions, a->ds.n_conditions - 1);
         return fail(EXIT_USAGE, &err);
@@ -117,6 +117,8 @@ int hv_app_init(hv_app *a, int argc, char **argv)
     a->text = hv_text_create(a->opt.font, &err);
     if (!a->text)
         return fail(a->opt.font ? EXIT_USAGE : EXIT_RUNTIME, &err);
+    if (hv_text_warning(a->text)[0])
+        fprintf(stderr, "headviz: warning: --font: %s\n", hv_text_warning(a->text));
     a->theme = a->opt.theme;
     a->show_hud = true;
     a->dir = 1;
@@ -692,8 +694,10 @@ static int run_screenshot(hv_app *a)
     if (rc >= 0 || (rc = hv_app_open(a, false)) >= 0)
         return rc;
     int w = a->opt.width ? a->opt.width : 1920, h = a->opt.height ? a->opt.height : 1080;
+    if (!hv_check_output(a->opt.screenshot, a->opt.force, &err)) /* before spending a render */
+        return fail(hv_error_exit_code(&err), &err);
     if (!write_png_now(a, a->opt.screenshot, w, h, a->opt.force, &err))
-        return fail(strstr(err.msg, "file exists") || strstr(err.msg, "--size") ? EXIT_USAGE : EXIT_RUNTIME, &err);
+        return fail(hv_error_exit_code(&err), &err);
     struct stat st;
     /* into a pipe or device (/dev/stdout): the PNG is the output, no chatter */
     if (!(stat(a->opt.screenshot, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))))

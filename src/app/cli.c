@@ -97,11 +97,22 @@ static bool parse_number(const char *name, const char *v, double lo, double hi, 
 {
     char *end;
     double d = strtod(v, &end);
-    if (end == v || *end || !isfinite(d))
+    if (end == v || *end || isnan(d))
         return hv_errorf(err, "%s: expected a number, got \"%s\"", name, v);
-    if (d < lo || d > hi)
+    if (d < lo || d > hi) /* also infinities and overflow */
         return hv_errorf(err, "%s: %s is out of range (%g..%g)", name, v, lo, hi);
     *out = d;
+    return true;
+}
+
+static bool parse_whole(const char *name, const char *v, double lo, double hi, int *out, hv_error *err)
+{
+    double d;
+    if (!parse_number(name, v, lo, hi, &d, err))
+        return false;
+    if (d != floor(d))
+        return hv_errorf(err, "%s: expected a whole number, got \"%s\"", name, v);
+    *out = (int)d;
     return true;
 }
 
@@ -197,7 +208,8 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
                 return hv_errorf(err, "--easing: unknown easing \"%s\" (known: linear, cubic, quint, back, elastic)", v);
             o->easing_set = true;
         } else if (take_value(argc, argv, &i, a, "--progress", &v, err)) {
-            if (!v || !parse_number("--progress", v, 0, HV_MAX_CONDITIONS, &o->progress, err))
+            /* the range depends on the data: checked once it is loaded */
+            if (!v || !parse_number("--progress", v, -1e300, 1e300, &o->progress, err))
                 return false;
             o->progress_set = true;
         } else if (take_value(argc, argv, &i, a, "--hold", &v, err)) {
@@ -226,17 +238,11 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             if (!v || !parse_number("--duration", v, 0.001, 86400, &o->duration, err))
                 return false;
         } else if (take_value(argc, argv, &i, a, "--frames", &v, err)) {
-            double d;
-            if (!v || !parse_number("--frames", v, 1, 10000000, &d, err))
+            if (!v || !parse_whole("--frames", v, 1, 10000000, &o->frames, err))
                 return false;
-            if (d != floor(d))
-                return hv_errorf(err, "--frames: expected a whole number, got \"%s\"", v);
-            o->frames = (int)d;
         } else if (take_value(argc, argv, &i, a, "--threads", &v, err)) {
-            double d;
-            if (!v || !parse_number("--threads", v, 1, 16, &d, err))
+            if (!v || !parse_whole("--threads", v, 1, 16, &o->threads, err))
                 return false;
-            o->threads = (int)d;
         } else if (take_value(argc, argv, &i, a, "--font", &v, err)) {
             if (!v)
                 return false;

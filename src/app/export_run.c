@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../export/encoder.h"
+#include "../export/png.h"
 #include "../export/video.h"
 #include "../gl/renderer.h"
 
@@ -185,9 +186,9 @@ int hv_app_export(hv_app *a)
     }
     bool alpha = o->transparent;
     int ch = alpha ? 4 : 3;
-    if (o->video && !hv_video_check_path(o->video, alpha, &err)) {
+    if (o->video && (!hv_video_check_path(o->video, alpha, &err) || !hv_check_output(o->video, o->force, &err))) {
         fprintf(stderr, "headviz: %s\n", err.msg);
-        return EXIT_USAGE;
+        return hv_video_check_path(o->video, alpha, NULL) ? hv_error_exit_code(&err) : EXIT_USAGE;
     }
     int rc = -1;
     if (o->export_frames && (rc = prepare_dir(o->export_frames, o->force)) >= 0)
@@ -222,7 +223,7 @@ int hv_app_export(hv_app *a)
     if (!enc && !vid) {
         fprintf(stderr, "headviz: %s\n", err.msg);
         free(rgba);
-        return strstr(err.msg, "file exists") ? EXIT_USAGE : EXIT_RUNTIME;
+        return hv_error_exit_code(&err);
     }
 
     struct sigaction sa, old_int, old_term;
@@ -311,7 +312,7 @@ int hv_app_export(hv_app *a)
         if (o->export_frames)
             fprintf(stderr, "headviz: %d of %ld frames were written to %s before the error\n", written, n,
                     o->export_frames);
-        return strstr(err.msg, "file exists") ? EXIT_USAGE : EXIT_RUNTIME;
+        return hv_error_exit_code(&err);
     }
     if (interrupted) {
         if (o->export_frames)

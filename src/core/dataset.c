@@ -352,29 +352,38 @@ bool hv_dataset_parse(hv_dataset *ds, const char *text, size_t len, const char *
     return ok;
 }
 
+static void close_input(FILE *f)
+{
+    if (f != stdin)
+        fclose(f);
+}
+
 bool hv_read_file(const char *path, size_t max_bytes, char **out, size_t *out_len, hv_error *err)
 {
     *out = NULL;
     *out_len = 0;
-    FILE *f = fopen(path, "rb");
+    bool is_stdin = strcmp(path, "-") == 0; /* "-" reads standard input */
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (is_stdin)
+        path = "<stdin>";
     if (!f)
         return hv_errorf(err, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
+        close_input(f);
         return hv_errorf(err, "%s: is a directory, expected a file", path);
     }
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap + 1);
     if (!buf) {
-        fclose(f);
+        close_input(f);
         return hv_errorf(err, "%s: out of memory", path);
     }
     for (;;) {
         if (len == cap) {
             if (len > max_bytes) {
                 free(buf);
-                fclose(f);
+                close_input(f);
                 return hv_errorf(err, "%s: larger than %zu bytes", path, max_bytes);
             }
             /* room for one byte past the limit, to tell "exactly max_bytes"
@@ -383,7 +392,7 @@ bool hv_read_file(const char *path, size_t max_bytes, char **out, size_t *out_le
             char *nb = realloc(buf, cap + 1);
             if (!nb) {
                 free(buf);
-                fclose(f);
+                close_input(f);
                 return hv_errorf(err, "%s: out of memory", path);
             }
             buf = nb;
@@ -394,13 +403,13 @@ bool hv_read_file(const char *path, size_t max_bytes, char **out, size_t *out_le
             if (ferror(f)) {
                 int e = errno;
                 free(buf);
-                fclose(f);
+                close_input(f);
                 return hv_errorf(err, "%s: read error: %s", path, strerror(e));
             }
             break;
         }
     }
-    fclose(f);
+    close_input(f);
     if (len > max_bytes) { /* the first buffer can hold more than max_bytes */
         free(buf);
         return hv_errorf(err, "%s: larger than %zu bytes", path, max_bytes);
@@ -418,7 +427,7 @@ bool hv_dataset_load(hv_dataset *ds, const char *path, hv_error *err)
     memset(ds, 0, sizeof *ds);
     if (!hv_read_file(path, (size_t)64 << 20, &buf, &len, err))
         return false;
-    bool ok = hv_dataset_parse(ds, buf, len, path, err);
+    bool ok = hv_dataset_parse(ds, buf, len, strcmp(path, "-") == 0 ? "<stdin>" : path, err);
     free(buf);
     return ok;
 }

@@ -75,7 +75,8 @@ static void make_index_ticks(hv_tickset *ts, const hv_ticks *spec, double lo, do
     if (step < 1)
         step = 1;
     double v[HV_MAX_TICKS];
-    int n = hv_ticks_step(lo, hi, step, v, HV_MAX_TICKS);
+    /* indices are >= 0: no tick on the air below 0 */
+    int n = hv_ticks_step(lo < 0 ? 0 : lo, hi, step, v, HV_MAX_TICKS);
     fill_tickset(ts, v, n, step);
 }
 
@@ -106,10 +107,15 @@ bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec
             ci->lo = cs->range.lo;
             ci->hi = cs->range.hi;
         } else {
-            ci->lo = 0.0;
-            ci->hi = hv_dataset_max_score(ds, c);
-            if (!(ci->hi > ci->lo))
-                ci->hi = ci->lo + 1.0;
+            /* [0, max]; negative scores stretch it below 0 */
+            double mn = 0.0, mx = 0.0;
+            for (int i = 0; i < ds->n_points; i++)
+                if (ds->points[i].condition == c) {
+                    mn = fmin(mn, ds->points[i].score);
+                    mx = fmax(mx, ds->points[i].score);
+                }
+            ci->lo = mn;
+            ci->hi = mx > mn ? mx : mn + 1.0;
         }
         make_ticks(&ci->ticks, cs ? &cs->ticks : NULL, ci->lo, ci->hi, 6);
         int k = 0;

@@ -25,6 +25,8 @@ bool hv_png_encode(const unsigned char *px, int w, int h, int channels, unsigned
     return true;
 }
 
+static bool missing_folder(const char *path, hv_error *err);
+
 bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite, hv_error *err)
 {
     struct stat st;
@@ -69,6 +71,8 @@ bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool o
     if (fd < 0) {
         int e = errno;
         free(tmp);
+        if (e == ENOENT && missing_folder(path, err))
+            return false;
         return hv_errorf(err, "%s: cannot write: %s", path, strerror(e));
     }
     const unsigned char *p = data;
@@ -137,4 +141,42 @@ bool hv_png_write(const char *path, const unsigned char *rgba, int w, int h, boo
     ok = hv_write_file_atomic(path, png, len, overwrite, err);
     free(png);
     return ok;
+}
+
+/* "folder "x" does not exist" for the folder part of path, or false. */
+static bool missing_folder(const char *path, hv_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return false;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    struct stat st;
+    if (stat(dir, &st) == 0)
+        return false;
+    return !hv_errorf(err, "%s: folder \"%s\" does not exist", path, dir);
+}
+
+bool hv_check_output(const char *path, bool overwrite, hv_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
+        return true;
+    if (lstat(path, &st) == 0) {
+        if (!S_ISREG(st.st_mode))
+            return hv_errorf(err, "%s: exists and is not a regular file", path);
+        if (!overwrite)
+            return hv_errorf(err, "%s: file exists; use --force to overwrite", path);
+        return true;
+    }
+    return !missing_folder(path, err);
+}
+
+int hv_error_exit_code(const hv_error *err)
+{
+    static const char *const usage[] = {"file exists", "does not exist", "is not a regular file", "--size"};
+    for (unsigned i = 0; i < sizeof usage / sizeof usage[0]; i++)
+        if (strstr(err->msg, usage[i]))
+            return 2;
+    return 1;
 }

@@ -20,6 +20,14 @@ bool hv_png_encode(const unsigned char *px, int w, int h, int channels, unsigned
  * error ("... exists; use --force to overwrite"). */
 bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite, hv_error *err);
 
+/* Checks that path can be written: an existing file needs overwrite, its
+ * folder must exist. Streams (devices, pipes) are always fine. */
+bool hv_check_output(const char *path, bool overwrite, hv_error *err);
+
+/* Exit code for an output error: 2 when the user named something unusable
+ * (an existing file without --force, a missing folder, a size), else 1. */
+int hv_error_exit_code(const hv_error *err);
+
 /* Encodes and writes in one go. RGBA in; alpha dropped when !keep_alpha. */
 bool hv_png_write(const char *path, const unsigned char *rgba, int w, int h, bool keep_alpha,
                   bool overwrite, hv_error *err);

@@ -1,5 +1,7 @@
 #include "video.h"
 
+#include "png.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -58,16 +60,8 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
         return NULL;
     struct stat st;
     bool stream = stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
-    if (!stream && lstat(path, &st) == 0) {
-        if (!S_ISREG(st.st_mode)) {
-            hv_errorf(err, "%s: exists and is not a regular file", path);
-            return NULL;
-        }
-        if (!overwrite) {
-            hv_errorf(err, "%s: file exists; use --force to overwrite", path);
-            return NULL;
-        }
-    }
+    if (!hv_check_output(path, overwrite, err))
+        return NULL;
     hv_video *v = calloc(1, sizeof *v);
     if (!v) {
         hv_errorf(err, "out of memory");

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #define CACHE_SIZE 1024 /* entries; LRU-evicted */
@@ -32,6 +33,7 @@ typedef struct measured {
 } measured;
 
 struct hv_text {
+    char warning[512]; /* e.g. the requested font family was not found */
     measured measures[MEASURE_CACHE]; /* TTF_SizeUTF8 re-reads glyphs: cache */
     char path[1024];
     TTF_Font *fonts[MAX_SIZES];
@@ -42,7 +44,8 @@ struct hv_text {
     bool ttf_inited;
 };
 
-static bool find_font(const char *want, char *out, size_t out_size, hv_error *err)
+static bool find_font(const char *want, char *out, size_t out_size, char *warning, size_t warning_size,
+                      hv_error *err)
 {
     struct stat st;
     if (want && (strchr(want, '/') || strstr(want, ".ttf") || strstr(want, ".otf"))) {
@@ -63,7 +66,11 @@ static bool find_font(const char *want, char *out, size_t out_size, hv_error *er
         FcDefaultSubstitute(pat);
         FcResult res;
         FcPattern *match = FcFontMatch(NULL, pat, &res);
-        FcChar8 *file = NULL;
+        FcChar8 *file = NULL, *want_family = NULL, *got_family = NULL;
+        if (match && i == 0 && FcPatternGetString(pat, FC_FAMILY, 0, &want_family) == FcResultMatch &&
+            FcPatternGetString(match, FC_FAMILY, 0, &got_family) == FcResultMatch &&
+            strcasecmp((const char *)want_family, (const char *)got_family) != 0)
+            snprintf(warning, warning_size, "no font matches \"%s\"; using %s", want, (const char *)got_family);
         if (match && FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch && file) {
             const char *f = (const char *)file;
             size_t n = strlen(f);
@@ -92,7 +99,7 @@ hv_text *hv_text_create(const char *font, hv_error *err)
         hv_errorf(err, "out of memory");
         return NULL;
     }
-    if (!find_font(font, t->path, sizeof t->path, err)) {
+    if (!find_font(font, t->path, sizeof t->path, t->warning, sizeof t->warning, err)) {
         free(t);
         return NULL;
     }
@@ -115,6 +122,7 @@ hv_text *hv_text_create(const char *font, hv_error *err)
 }
 
 const char *hv_text_font_path(const hv_text *t) { return t->path; }
+const char *hv_text_warning(const hv_text *t) { return t->warning; }
 
 static int px_of(float size)
 {

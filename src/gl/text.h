@@ -18,6 +18,9 @@ typedef struct hv_text hv_text;
 hv_text *hv_text_create(const char *font, hv_error *err);
 void hv_text_destroy(hv_text *t);
 const char *hv_text_font_path(const hv_text *t);
+/* A one-line warning about the font chosen ("" when none), e.g. when no
+ * installed family matches --font and fontconfig substituted another. */
+const char *hv_text_warning(const hv_text *t);
 
 /* hv_measure_fn for the core. */
 void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m);

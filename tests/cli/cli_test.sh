@@ -324,6 +324,15 @@ group_errors() {
     fail_case "--progress beyond the last condition" 2 \
         '--progress: 5 is out of range for 2 conditions (0..1)' \
         -- --screenshot out/x.png --progress 5
+    fail_case "--progress below 0" 2 \
+        '--progress: -1 is out of range for 2 conditions (0..1)' \
+        -- --screenshot out/x.png --progress -1
+    fail_case "--hold overflowing to infinity" 2 \
+        '--hold: 1e999 is out of range (0..3600)' \
+        -- --screenshot out/x.png --hold 1e999
+    fail_case "--threads not whole" 2 \
+        '--threads: expected a whole number, got "2.5"' \
+        -- --export-frames out/f --threads 2.5
 
     # -- specs
     printf '[figure]\ntitle = Heads\nbogus = 1\n' >badkey.ini
@@ -390,6 +399,21 @@ group_output() {
     expect_png out/fig.png 1920x1080
     expect_dir_only out fig.png
     finish "--screenshot on the bundled data is a 1920x1080 PNG"
+
+    # "-" reads the data from standard input
+    fresh_out
+    hv_wrap sh -c 'f=$1; shift; exec "$0" "$@" <"$f"' -- "$T/good.csv" - --screenshot out/in.png --size 64x48
+    RC_STDIN=$RC
+    [ "$RC_STDIN" -eq 0 ] || note "exit: expected 0, got $RC_STDIN ($(show "$T/.stderr"))"
+    expect_png out/in.png 64x48
+    finish "- reads the data from standard input"
+    fresh_out
+    printf 'model,condition,layer,head,score\nm,c,1,x,2\n' >"$T/bad_stdin.csv"
+    hv_wrap sh -c 'f=$1; shift; exec "$0" "$@" <"$f"' -- "$T/bad_stdin.csv" - --screenshot out/in.png --size 64x48
+    expect_rc 2
+    expect_stderr 'headviz: <stdin>:2: column "head": expected an integer 0..100000, got "x"'
+    expect_dir_empty out
+    finish "- names <stdin> in its errors"
 
     fresh_out
     hv --screenshot out/fig.png --size 1280x720
@@ -479,8 +503,8 @@ group_output() {
     # folders that cannot take the file: message names the path, no temp left
     fresh_out
     hv --screenshot out/nodir/fig.png --size 64x64
-    expect_rc "1|2"
-    expect_stderr 'headviz: out/nodir/fig.png: cannot write: No such file or directory'
+    expect_rc 2
+    expect_stderr 'headviz: out/nodir/fig.png: folder "out/nodir" does not exist'
     expect_stdout_empty
     expect_dir_empty out
     finish "--screenshot into a folder that does not exist"

@@ -83,7 +83,9 @@ check "folder under a file: exit 1 + message" [ $rc -eq 1 -a "$err" = "headviz: 
 err=$("$HV" --export-frames "$T/x.png" --frames 2 2>&1); rc=$?
 check "a file as the folder: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --export-frames $T/x.png: exists and is not a folder" ]
 err=$("$HV" --screenshot "$T/nope/x.png" 2>&1); rc=$?
-check "screenshot into a missing folder: exit 1 + message" [ $rc -eq 1 -a "$err" = "headviz: $T/nope/x.png: cannot write: No such file or directory" ]
+check "screenshot into a missing folder: exit 2 + message" [ $rc -eq 2 -a "$err" = "headviz: $T/nope/x.png: folder \"$T/nope\" does not exist" ]
+err=$("$HV" --video "$T/nope/v.mp4" --frames 2 2>&1); rc=$?
+check "video into a missing folder: exit 2 + message" [ $rc -eq 2 -a "$err" = "headviz: $T/nope/v.mp4: folder \"$T/nope\" does not exist" ]
 err=$("$HV" --screenshot /dev/full --size 64x64 2>&1); rc=$?
 check "/dev/full: exit 1 + message" [ $rc -eq 1 -a "$err" = "headviz: /dev/full: write failed: No space left on device" ]
 check "/dev/full is still a device" [ -c /dev/full ]
