@@ -107,7 +107,7 @@ static bool parse_number(const char *name, const char *v, double lo, double hi, 
 
 static bool parse_whole(const char *name, const char *v, double lo, double hi, int *out, hv_error *err)
 {
-    double d;
+    double d = 0;
     if (!parse_number(name, v, lo, hi, &d, err))
         return false;
     if (d != floor(d))

@@ -195,9 +195,11 @@ hv_encoder *hv_encoder_create(const hv_encoder_desc *desc, hv_error *err)
     }
     if (n > MAX_THREADS)
         n = MAX_THREADS;
-    /* slots are held only until a frame's rows are filtered: one per thread
-     * keeps every core busy */
-    e->n_slots = desc->slots > 0 ? desc->slots : n;
+    /* a slot is held only from render until the frame's rows are filtered,
+     * so the render thread refills it while workers deflate: one slot per
+     * two threads keeps the cores busy (measured on 2 cores: 1 slot is as
+     * fast as 2 and 24 MB lighter at 3840x2160) */
+    e->n_slots = desc->slots > 0 ? desc->slots : (n + 1) / 2;
     if (e->n_slots > MAX_SLOTS)
         e->n_slots = MAX_SLOTS;
     e->overwrite = desc->overwrite;

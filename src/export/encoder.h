@@ -17,7 +17,7 @@ typedef struct hv_encoder hv_encoder;
 
 typedef struct hv_encoder_desc {
     int threads;    /* 0 = number of online CPUs */
-    int slots;      /* buffers in flight; 0 = one per thread */
+    int slots;      /* buffers in flight; 0 = one per two threads */
     bool overwrite; /* replace existing files */
 } hv_encoder_desc;
 
