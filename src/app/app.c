@@ -652,6 +652,8 @@ static bool write_png_now(hv_app *a, const char *path, int w, int h, bool overwr
     if (a->dl.oom)
         return hv_errorf(err, "out of memory building the frame");
     int ch = a->opt.transparent ? 4 : 3;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    hv_png_set_threads(cores > 1 ? (int)cores : 1); /* one image: deflate on every core */
     unsigned char *px = malloc((size_t)w * (size_t)h * (size_t)ch);
     if (!px)
         return hv_errorf(err, "out of memory for a %dx%d image", w, h);

@@ -11,6 +11,10 @@
 
 #include "../core/hv_error.h"
 
+/* Threads that may deflate one image encoded by the calling thread
+ * (default 1). A still uses every core; export workers keep 1 each. */
+void hv_png_set_threads(int n);
+
 /* Encodes w*h pixels of `channels` (3 or 4) bytes, top row first, into a
  * malloc'd PNG. */
 bool hv_png_encode(const unsigned char *px, int w, int h, int channels, unsigned char **out,
