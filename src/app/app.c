@@ -3,6 +3,7 @@
 #include <SDL.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,27 @@ static int load(hv_app *a)
     return -1;
 }
 
+static void *load_fonts(void *arg)
+{
+    hv_app *a = arg;
+    a->text = hv_text_create(a->opt.font, &a->font_err);
+    return NULL;
+}
+
+/* Waits for the fonts; -1 when loaded, else the exit code (message printed). */
+static int join_fonts(hv_app *a)
+{
+    if (a->font_pending) {
+        pthread_join(a->font_thread, NULL);
+        a->font_pending = false;
+        if (a->text && hv_text_warning(a->text)[0])
+            fprintf(stderr, "headviz: warning: --font: %s\n", hv_text_warning(a->text));
+    }
+    if (!a->text)
+        return fail(a->opt.font ? EXIT_USAGE : EXIT_RUNTIME, &a->font_err);
+    return -1;
+}
+
 int hv_app_init(hv_app *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
@@ -114,11 +136,15 @@ int hv_app_init(hv_app *a, int argc, char **argv)
     int rc = load(a);
     if (rc >= 0)
         return rc;
-    a->text = hv_text_create(a->opt.font, &err);
-    if (!a->text)
-        return fail(a->opt.font ? EXIT_USAGE : EXIT_RUNTIME, &err);
-    if (hv_text_warning(a->text)[0])
-        fprintf(stderr, "headviz: warning: --font: %s\n", hv_text_warning(a->text));
+    /* fontconfig and FreeType work while hv_app_open creates the GL context
+     * (which mostly waits on loading the driver) */
+    pthread_t th;
+    if (pthread_create(&th, NULL, load_fonts, a) == 0) {
+        a->font_thread = th;
+        a->font_pending = true;
+    } else {
+        load_fonts(a);
+    }
     a->theme = a->opt.theme;
     a->show_hud = true;
     a->dir = 1;
@@ -138,6 +164,10 @@ static void stop_recording(hv_app *a);
 
 void hv_app_shutdown(hv_app *a)
 {
+    if (a->font_pending) {
+        pthread_join(a->font_thread, NULL);
+        a->font_pending = false;
+    }
     if (a->recording)
         stop_recording(a);
     if (a->enc) {
@@ -165,9 +195,13 @@ int hv_app_open(hv_app *a, bool visible)
     rd.height = a->opt.height ? a->opt.height : 900;
     rd.title = "headviz";
     rd.vsync = true;
-    a->ren = hv_renderer_create(&rd, a->text, &err);
+    a->ren = hv_renderer_create(&rd, NULL, &err);
+    int rc = join_fonts(a);
+    if (rc >= 0)
+        return rc;
     if (!a->ren)
         return fail(EXIT_RUNTIME, &err);
+    hv_renderer_set_text(a->ren, a->text);
     return -1;
 }
 

@@ -6,6 +6,7 @@
 #ifndef HV_APP_H
 #define HV_APP_H
 
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "../core/anim.h"
@@ -27,6 +28,10 @@ typedef struct hv_app {
     hv_timeline tl;
     hv_text *text;
     hv_renderer *ren;
+    /* fonts load on a thread while the GL context is created */
+    pthread_t font_thread;
+    bool font_pending;
+    hv_error font_err;
     hv_drawlist dl;
     hv_panel_state panels[HV_MAX_CONDITIONS > HV_MAX_MODELS ? HV_MAX_CONDITIONS : HV_MAX_MODELS];
     int n_panels;

@@ -27,6 +27,7 @@ typedef struct chunk {
     bool raw;         /* no zlib header: a piece of a stream */
     unsigned char *out;
     size_t out_len;
+    uLong adler; /* Adler-32 of this piece's input */
 } chunk;
 
 /* Deflates one piece into a buffer that starts small and grows: the figures
@@ -69,6 +70,8 @@ static void *deflate_chunk(void *arg)
     deflateEnd(&zs);
     c->out = out;
     c->out_len = len;
+    if (c->raw)
+        c->adler = adler32(1L, c->in, (uInt)c->in_len);
     return NULL;
 }
 
@@ -83,7 +86,7 @@ static unsigned char *hv_zlib_compress(unsigned char *data, int data_len, int *o
     hv_encoder_source_done();
     int n = tls_deflate_threads;
     if (n < 2 || data_len < (1 << 20)) {
-        chunk c = {data, (size_t)data_len, true, false, NULL, 0};
+        chunk c = {data, (size_t)data_len, true, false, NULL, 0, 0};
         deflate_chunk(&c);
         if (c.out)
             *out_len = (int)c.out_len;
@@ -95,7 +98,7 @@ static unsigned char *hv_zlib_compress(unsigned char *data, int data_len, int *o
     size_t per = (size_t)data_len / (size_t)n;
     for (int i = 0; i < n; i++) {
         size_t off = per * (size_t)i;
-        cs[i] = (chunk){data + off, i == n - 1 ? (size_t)data_len - off : per, i == n - 1, true, NULL, 0};
+        cs[i] = (chunk){data + off, i == n - 1 ? (size_t)data_len - off : per, i == n - 1, true, NULL, 0, 0};
         if (i > 0)
             started[i] = pthread_create(&th[i], NULL, deflate_chunk, &cs[i]) == 0;
     }
@@ -120,7 +123,9 @@ static unsigned char *hv_zlib_compress(unsigned char *data, int data_len, int *o
             memcpy(out + o, cs[i].out, cs[i].out_len);
             o += cs[i].out_len;
         }
-        uLong adler = adler32(1L, data, (uInt)data_len);
+        uLong adler = cs[0].adler;
+        for (int i = 1; i < n; i++)
+            adler = adler32_combine(adler, cs[i].adler, (z_off_t)cs[i].in_len);
         out[o++] = (unsigned char)(adler >> 24);
         out[o++] = (unsigned char)(adler >> 16);
         out[o++] = (unsigned char)(adler >> 8);

@@ -277,6 +277,7 @@ void hv_renderer_destroy(hv_renderer *r)
 }
 
 SDL_Window *hv_renderer_window(hv_renderer *r) { return r->win; }
+void hv_renderer_set_text(hv_renderer *r, hv_text *text) { r->text = text; }
 const char *hv_renderer_info(hv_renderer *r) { return r->info; }
 int hv_renderer_max_size(hv_renderer *r) { return r->max_size; }
 
@@ -340,7 +341,7 @@ static bool upload(hv_renderer *r, const hv_drawlist *dl)
     for (int i = 0; i < dl->n_texts; i++) {
         const hv_text_item *t = &dl->texts[i];
         int w = 0, h = 0;
-        r->text_tex[i] = hv_text_texture(r->text, hv_dl_string(dl, t), t->size, &w, &h);
+        r->text_tex[i] = r->text ? hv_text_texture(r->text, hv_dl_string(dl, t), t->size, &w, &h) : 0;
         /* box origin (top-left of the unrotated box) relative to the anchor */
         float ox = -(float)w * 0.5f * (float)t->ax, oy = -(float)h * 0.5f * (float)t->ay;
         float corners[4][2] = {{ox, oy}, {ox + (float)w, oy}, {ox, oy + (float)h}, {ox + (float)w, oy + (float)h}};

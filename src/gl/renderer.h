@@ -27,6 +27,8 @@ typedef struct hv_renderer_desc {
 
 hv_renderer *hv_renderer_create(const hv_renderer_desc *desc, hv_text *text, hv_error *err);
 void hv_renderer_destroy(hv_renderer *r);
+/* The fonts to draw text with (may be set after creation). */
+void hv_renderer_set_text(hv_renderer *r, hv_text *text);
 SDL_Window *hv_renderer_window(hv_renderer *r);
 /* e.g. "OpenGL 4.5 (Core Profile) Mesa 22.3.6 / llvmpipe (LLVM 15.0.6, 256 bits)" */
 const char *hv_renderer_info(hv_renderer *r);
