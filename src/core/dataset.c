@@ -253,6 +253,29 @@ static bool check_duplicates(const hv_dataset *ds, const char *name, hv_error *e
     return true;
 }
 
+/* A model or condition name: trimmed, non-empty, short enough; numbered in
+ * order of first appearance. Returns its index, or -1 with err filled. */
+static int name_column(char names[][HV_MAX_NAME], int *n, int max, const char *s, const char *column,
+                       const char *plural, const reader *rd, int line, hv_error *err)
+{
+    const char *b, *e;
+    trim(s, &b, &e);
+    if (b == e) {
+        hv_errorf(err, "%s:%d: column \"%s\": empty", rd->name, line, column);
+        return -1;
+    }
+    if ((size_t)(e - b) >= HV_MAX_NAME) {
+        hv_errorf(err, "%s:%d: column \"%s\": longer than %d bytes", rd->name, line, column, HV_MAX_NAME - 1);
+        return -1;
+    }
+    char name[HV_MAX_NAME];
+    snprintf(name, sizeof name, "%.*s", (int)(e - b), b);
+    int idx = intern(names, n, max, name);
+    if (idx < 0)
+        hv_errorf(err, "%s:%d: column \"%s\": more than %d %s", rd->name, line, column, max, plural);
+    return idx;
+}
+
 static bool parse_body(hv_dataset *ds, reader *rd, record *r, hv_error *err)
 {
     int rc = read_record(rd, r, err);
@@ -289,31 +312,14 @@ static bool parse_body(hv_dataset *ds, reader *rd, record *r, hv_error *err)
                              r->line, header_fields, r->n);
         hv_point pt = {0};
         pt.line = r->line;
-        const char *s = field(r, col[COL_MODEL]);
-        const char *b, *e;
-        trim(s, &b, &e);
-        char name[HV_MAX_NAME];
-        if (b == e)
-            return hv_errorf(err, "%s:%d: column \"model\": empty", rd->name, r->line);
-        if ((size_t)(e - b) >= HV_MAX_NAME)
-            return hv_errorf(err, "%s:%d: column \"model\": longer than %d bytes", rd->name,
-                             r->line, HV_MAX_NAME - 1);
-        snprintf(name, sizeof name, "%.*s", (int)(e - b), b);
-        pt.model = intern(ds->models, &ds->n_models, HV_MAX_MODELS, name);
+        pt.model = name_column(ds->models, &ds->n_models, HV_MAX_MODELS, field(r, col[COL_MODEL]), "model",
+                               "models", rd, r->line, err);
         if (pt.model < 0)
-            return hv_errorf(err, "%s:%d: column \"model\": more than %d models", rd->name,
-                             r->line, HV_MAX_MODELS);
-        trim(field(r, col[COL_CONDITION]), &b, &e);
-        if (b == e)
-            return hv_errorf(err, "%s:%d: column \"condition\": empty", rd->name, r->line);
-        if ((size_t)(e - b) >= HV_MAX_NAME)
-            return hv_errorf(err, "%s:%d: column \"condition\": longer than %d bytes", rd->name,
-                             r->line, HV_MAX_NAME - 1);
-        snprintf(name, sizeof name, "%.*s", (int)(e - b), b);
-        pt.condition = intern(ds->conditions, &ds->n_conditions, HV_MAX_CONDITIONS, name);
+            return false;
+        pt.condition = name_column(ds->conditions, &ds->n_conditions, HV_MAX_CONDITIONS,
+                                   field(r, col[COL_CONDITION]), "condition", "conditions", rd, r->line, err);
         if (pt.condition < 0)
-            return hv_errorf(err, "%s:%d: column \"condition\": more than %d conditions",
-                             rd->name, r->line, HV_MAX_CONDITIONS);
+            return false;
         if (!parse_index(field(r, col[COL_LAYER]), &pt.layer))
             return hv_errorf(err, "%s:%d: column \"layer\": expected an integer 0..%d, got \"%s\"",
                              rd->name, r->line, HV_MAX_LAYER, field(r, col[COL_LAYER]));

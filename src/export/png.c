@@ -27,76 +27,44 @@ bool hv_png_encode(const unsigned char *px, int w, int h, int channels, unsigned
 
 static bool missing_folder(const char *path, hv_error *err);
 
-bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite, hv_error *err)
+bool hv_write_all(int fd, const void *data, size_t len, int *error)
 {
-    struct stat st;
-    if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
-        /* a stream (/dev/stdout, a pipe, /dev/full): write straight into it */
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0)
-            return hv_errorf(err, "%s: cannot write: %s", path, strerror(errno));
-        const unsigned char *p = data;
-        size_t left = len;
-        while (left > 0) {
-            ssize_t w = write(fd, p, left);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0) {
-                int e = w < 0 ? errno : ENOSPC;
-                close(fd);
-                return hv_errorf(err, "%s: write failed: %s", path, strerror(e));
-            }
-            p += w;
-            left -= (size_t)w;
-        }
-        if (close(fd) != 0)
-            return hv_errorf(err, "%s: write failed: %s", path, strerror(errno));
-        return true;
-    }
-    if (lstat(path, &st) == 0) {
-        if (!S_ISREG(st.st_mode))
-            return hv_errorf(err, "%s: exists and is not a regular file", path);
-        if (!overwrite)
-            return hv_errorf(err, "%s: file exists; use --force to overwrite", path);
-    }
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 32);
-    if (!tmp)
-        return hv_errorf(err, "%s: out of memory", path);
-    /* hidden temporary beside the target, so rename() stays on one file system */
-    const char *slash = strrchr(path, '/');
-    size_t dir_len = slash ? (size_t)(slash - path + 1) : 0;
-    snprintf(tmp, n + 32, "%.*s.%s.%ld.tmp", (int)dir_len, path, path + dir_len, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        if (e == ENOENT && missing_folder(path, err))
-            return false;
-        return hv_errorf(err, "%s: cannot write: %s", path, strerror(e));
-    }
     const unsigned char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            int e = w < 0 ? errno : ENOSPC;
-            close(fd);
-            unlink(tmp);
-            free(tmp);
-            return hv_errorf(err, "%s: write failed: %s", path, strerror(e));
+            *error = w < 0 ? errno : ENOSPC;
+            return false;
         }
         p += w;
-        left -= (size_t)w;
+        len -= (size_t)w;
     }
-    if (close(fd) != 0) {
-        int e = errno;
-        unlink(tmp);
-        free(tmp);
-        return hv_errorf(err, "%s: write failed: %s", path, strerror(e));
-    }
+    return true;
+}
+
+bool hv_is_stream(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
+}
+
+char *hv_temp_name(const char *path)
+{
+    /* hidden temporary beside the target, so rename() stays on one file system */
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return NULL;
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path + 1) : 0;
+    snprintf(tmp, n, "%.*s.%s.%ld.tmp", (int)dir_len, path, path + dir_len, (long)getpid());
+    return tmp;
+}
+
+bool hv_publish(const char *tmp, const char *path, bool overwrite, hv_error *err)
+{
     int rc;
     if (overwrite) {
         rc = rename(tmp, path);
@@ -106,16 +74,56 @@ bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool o
         if (rc == 0)
             unlink(tmp);
     }
-    if (rc != 0) {
-        int e = errno;
-        unlink(tmp);
+    if (rc == 0)
+        return true;
+    int e = errno;
+    unlink(tmp);
+    if (e == EEXIST)
+        return hv_errorf(err, "%s: file exists; use --force to overwrite", path);
+    return hv_errorf(err, "%s: cannot write: %s", path, strerror(e));
+}
+
+bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite, hv_error *err)
+{
+    int e = 0;
+    if (hv_is_stream(path)) {
+        /* a stream (/dev/stdout, a pipe, /dev/full): write straight into it */
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+            return hv_errorf(err, "%s: cannot write: %s", path, strerror(errno));
+        bool ok = hv_write_all(fd, data, len, &e);
+        if (close(fd) != 0 && ok) {
+            e = errno;
+            ok = false;
+        }
+        return ok || hv_errorf(err, "%s: write failed: %s", path, strerror(e));
+    }
+    if (!hv_check_output(path, overwrite, err))
+        return false;
+    char *tmp = hv_temp_name(path);
+    if (!tmp)
+        return hv_errorf(err, "%s: out of memory", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        e = errno;
         free(tmp);
-        if (e == EEXIST)
-            return hv_errorf(err, "%s: file exists; use --force to overwrite", path);
+        if (e == ENOENT && missing_folder(path, err))
+            return false;
         return hv_errorf(err, "%s: cannot write: %s", path, strerror(e));
     }
+    bool ok = hv_write_all(fd, data, len, &e);
+    if (close(fd) != 0 && ok) {
+        e = errno;
+        ok = false;
+    }
+    if (!ok) {
+        unlink(tmp);
+        free(tmp);
+        return hv_errorf(err, "%s: write failed: %s", path, strerror(e));
+    }
+    ok = hv_publish(tmp, path, overwrite, err);
     free(tmp);
-    return true;
+    return ok;
 }
 
 bool hv_png_write(const char *path, const unsigned char *rgba, int w, int h, bool keep_alpha,
@@ -160,7 +168,7 @@ static bool missing_folder(const char *path, hv_error *err)
 bool hv_check_output(const char *path, bool overwrite, hv_error *err)
 {
     struct stat st;
-    if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
+    if (hv_is_stream(path))
         return true;
     if (lstat(path, &st) == 0) {
         if (!S_ISREG(st.st_mode))

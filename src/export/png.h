@@ -24,6 +24,18 @@ bool hv_png_encode(const unsigned char *px, int w, int h, int channels, unsigned
  * error ("... exists; use --force to overwrite"). */
 bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite, hv_error *err);
 
+/* Building blocks of atomic writes, shared by PNG and video output. */
+/* Writes all of data to fd (retrying short writes); on failure *error is
+ * the errno (ENOSPC for a zero-length write). */
+bool hv_write_all(int fd, const void *data, size_t len, int *error);
+/* path names a character device or a pipe (written directly, no temp). */
+bool hv_is_stream(const char *path);
+/* Malloc'd ".NAME.PID.tmp" beside path. */
+char *hv_temp_name(const char *path);
+/* Moves a complete temporary to path: rename() with overwrite, else link()
+ * (never clobbers a file that appeared meanwhile). Removes tmp on failure. */
+bool hv_publish(const char *tmp, const char *path, bool overwrite, hv_error *err);
+
 /* Checks that path can be written: an existing file needs overwrite, its
  * folder must exist. Streams (devices, pipes) are always fine. */
 bool hv_check_output(const char *path, bool overwrite, hv_error *err);

@@ -58,8 +58,7 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
 {
     if (!hv_video_check_path(path, alpha, err))
         return NULL;
-    struct stat st;
-    bool stream = stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
+    bool stream = hv_is_stream(path);
     if (!hv_check_output(path, overwrite, err))
         return NULL;
     hv_video *v = calloc(1, sizeof *v);
@@ -72,20 +71,16 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
     v->overwrite = overwrite;
     size_t n = strlen(path);
     v->path = malloc(n + 1);
-    v->tmp = malloc(n + 48);
+    v->tmp = stream ? malloc(n + 1) : hv_temp_name(path);
     if (!v->path || !v->tmp) {
         free(v->path), free(v->tmp), free(v);
         hv_errorf(err, "out of memory");
         return NULL;
     }
     memcpy(v->path, path, n + 1);
-    const char *slash = strrchr(path, '/');
-    size_t dir_len = slash ? (size_t)(slash - path + 1) : 0;
     v->stream = stream;
     if (stream) /* a device or pipe: ffmpeg writes into it directly */
-        snprintf(v->tmp, n + 48, "%s", path);
-    else
-        snprintf(v->tmp, n + 48, "%.*s.%s.%ld.tmp", (int)dir_len, path, path + dir_len, (long)getpid());
+        memcpy(v->tmp, path, n + 1);
     /* fail early and clearly on an unwritable folder */
     int probe = stream ? open(v->tmp, O_WRONLY | O_CLOEXEC) : open(v->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (probe < 0) {
@@ -182,18 +177,10 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
 
 bool hv_video_write(hv_video *v, const unsigned char *rgba, hv_error *err)
 {
-    size_t left = (size_t)v->w * (size_t)v->h * 4;
-    const unsigned char *p = rgba;
-    while (left > 0) {
-        ssize_t n = write(v->fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return hv_errorf(err, "%s: ffmpeg stopped taking frames (%s); see its message above", v->path,
-                             n < 0 ? strerror(errno) : "closed");
-        p += n;
-        left -= (size_t)n;
-    }
+    int e = 0;
+    if (!hv_write_all(v->fd, rgba, (size_t)v->w * (size_t)v->h * 4, &e))
+        return hv_errorf(err, "%s: ffmpeg stopped taking frames (%s); see its message above", v->path,
+                         strerror(e));
     return true;
 }
 
@@ -212,19 +199,9 @@ bool hv_video_close(hv_video *v, bool abort, hv_error *err)
         ok = hv_errorf(err, "%s: ffmpeg failed (%s %d); no file written", v->path,
                        WIFEXITED(status) ? "exit status" : "signal",
                        WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-    if (ok && !v->stream) {
-        int rc;
-        if (v->overwrite) {
-            rc = rename(v->tmp, v->path);
-        } else {
-            rc = link(v->tmp, v->path);
-            if (rc == 0)
-                unlink(v->tmp);
-        }
-        if (rc != 0)
-            ok = hv_errorf(err, "%s: %s", v->path, errno == EEXIST ? "file exists; use --force to overwrite" : strerror(errno));
-    }
-    if (!ok && !v->stream)
+    if (ok && !v->stream)
+        ok = hv_publish(v->tmp, v->path, v->overwrite, err); /* removes tmp on failure */
+    else if (!ok && !v->stream)
         unlink(v->tmp);
     free(v->path);
     free(v->tmp);
