@@ -33,7 +33,7 @@ hv_rect hv_overlay_box(hv_drawlist *dl, const hv_overlay_style *st, const char *
                        float y, hv_box_anchor anchor, bool heading)
 {
     float s = st->scale;
-    float fs = 15 * s, fh = 17 * s;
+    float fs = fmaxf(15 * s, 9), fh = fmaxf(17 * s, 10);
     float pad = 10 * s, gap = 4 * s, col_gap = 18 * s;
     float w = 0, h = 0, key_w = 0, rest_w = 0;
     char key[128];

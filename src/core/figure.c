@@ -422,10 +422,12 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
     c.dl = dl;
     float W = (float)o->width, H = (float)o->height - fmaxf(0.0f, o->reserve_bottom);
     c.s = fminf(W / 1920.0f, H / 1080.0f);
-    c.f_title = 22 * c.s;
-    c.f_label = 18 * c.s;
-    c.f_tick = 15 * c.s;
-    c.f_legend = 15 * c.s;
+    /* text scales with the output, but never below a legible size: small
+     * windows give the plot less room instead */
+    c.f_title = fmaxf(22 * c.s, 11);
+    c.f_label = fmaxf(18 * c.s, 10);
+    c.f_tick = fmaxf(15 * c.s, 9);
+    c.f_legend = fmaxf(15 * c.s, 9);
     c.tick_len = snap(6 * c.s);
     c.pad = 5 * c.s;
     c.lw = fmaxf(1.0f, snap(1.25f * c.s));
