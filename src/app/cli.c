@@ -28,6 +28,7 @@ const char *hv_cli_usage(void)
            "  --font FONT          a .ttf/.otf file or a fontconfig pattern\n"
            "  --transparent        PNG with a transparent background\n"
            "  --force              overwrite existing output files\n"
+           "  --help, --version    this text; the version\n"
            "\n"
            "animation:\n"
            "  --layout side|morph|models   side: one viewport per condition (default);\n"
@@ -50,8 +51,6 @@ const char *hv_cli_usage(void)
            "  --duration S         seconds to export (default: one full cycle)\n"
            "  --frames N           number of frames (instead of --duration)\n"
            "  --threads N          PNG encoder threads (default: one per core)\n"
-           "  --help               this text\n"
-           "  --version            the version\n"
            "\n"
            "examples:\n"
            "  headviz                                   open a window on the bundled data\n"
@@ -64,8 +63,8 @@ const char *hv_cli_usage(void)
            "keys (window): Space play/pause, Right/PageDown next state, Left/PageUp\n"
            "previous, Home/End first/last, L layout, M matching, E easing, F fullscreen,\n"
            "T theme, I status line, H or ? help, S screenshot, R record frames,\n"
-           "Esc/Q quit; "
-           "hover a marker for its scores, click a legend entry to hide/show a model\n";
+           "Esc/Q quit;\n"
+           "hover a marker for its scores; click a legend entry to hide/show a model\n";
 }
 
 bool hv_cli_parse_size(const char *s, int *w, int *h, hv_error *err)
