@@ -734,9 +734,8 @@ static int run_screenshot(hv_app *a)
         return fail(hv_error_exit_code(&err), &err);
     if (!write_png_now(a, a->opt.screenshot, w, h, a->opt.force, &err))
         return fail(hv_error_exit_code(&err), &err);
-    struct stat st;
     /* into a pipe or device (/dev/stdout): the PNG is the output, no chatter */
-    if (!(stat(a->opt.screenshot, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))))
+    if (!hv_is_stream(a->opt.screenshot))
         printf("%s (%dx%d)\n", a->opt.screenshot, w, h);
     return 0;
 }

@@ -218,7 +218,11 @@ int hv_app_export(hv_app *a)
         if (!rgba)
             hv_errorf(&err, "out of memory for a %dx%d frame", W, H);
         else
-            vid = hv_video_open(o->video, W, H, fps, alpha, o->force, &err);
+        {
+            const hv_color *bg = &hv_theme_get((hv_theme_id)a->theme)->bg;
+            const float pad[3] = {bg->r, bg->g, bg->b};
+            vid = hv_video_open(o->video, W, H, fps, alpha, pad, o->force, &err);
+        }
     }
     if (!enc && !vid) {
         fprintf(stderr, "headviz: %s\n", err.msg);
@@ -274,8 +278,14 @@ int hv_app_export(hv_app *a)
         } else {
             if (!same && !hv_renderer_render(a->ren, &a->dl, rgba, 4, &err))
                 ok = false;
-            if (ok && !hv_video_write(vid, rgba, &err))
+            if (ok && !hv_video_write(vid, rgba, &g_interrupted, &err) && !g_interrupted) {
+                /* ffmpeg stopped reading: its exit status says why */
+                hv_error why = {""};
+                if (!hv_video_close(vid, false, &why))
+                    err = why;
+                vid = NULL;
                 ok = false;
+            }
         }
         if (!same) {
             if (!hv_drawlist_copy(&prev, &a->dl))
@@ -299,7 +309,7 @@ int hv_app_export(hv_app *a)
     if (tty)
         progress_line(written, (int)n, t0, true);
     bool interrupted = g_interrupted != 0;
-    if (vid && !hv_video_close(vid, !ok || interrupted, ok && !interrupted ? &err : NULL))
+    if (vid && !hv_video_close(vid, !ok || interrupted, &err))
         ok = false;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
@@ -338,8 +348,7 @@ int hv_app_export(hv_app *a)
         else
             printf("assemble: ffmpeg -framerate %g -i %s -c:v libx264 -pix_fmt yuv420p -crf 18 %s\n", fps, q, qo);
     } else {
-        struct stat st;
-        FILE *out = stat(o->video, &st) == 0 && !S_ISREG(st.st_mode) ? stderr : stdout; /* keep a piped video clean */
+        FILE *out = hv_is_stream(o->video) ? stderr : stdout; /* keep a piped video clean */
         fprintf(out, "wrote %s (%ld frames, %dx%d, %g fps) in %.2f s: %.1f frames/s\n", o->video, n, W, H, fps, el,
                 el > 0 ? (double)n / el : 0);
     }

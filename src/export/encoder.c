@@ -9,6 +9,9 @@
 
 #define MAX_SLOTS 16
 #define MAX_THREADS 16
+/* jobs in flight are at most threads + slots: each may hold one entry, plus
+ * the newest */
+#define CACHE_ENTRIES (MAX_THREADS + MAX_SLOTS + 2)
 
 typedef enum { SLOT_FREE, SLOT_FILLING, SLOT_QUEUED, SLOT_WORKING } slot_state;
 
@@ -44,14 +47,14 @@ struct hv_encoder {
     hv_error err;
     int written;
     int inflight; /* jobs taken by workers, not finished */
-    cached cache[MAX_SLOTS + 2];
+    cached cache[CACHE_ENTRIES];
     bool have_latest;
     unsigned long latest; /* id of the newest cached frame */
 };
 
 static cached *find_cached(hv_encoder *e, unsigned long id)
 {
-    for (int i = 0; i < MAX_SLOTS + 2; i++)
+    for (int i = 0; i < CACHE_ENTRIES; i++)
         if (e->cache[i].used && e->cache[i].id == id)
             return &e->cache[i];
     return NULL;
@@ -60,7 +63,7 @@ static cached *find_cached(hv_encoder *e, unsigned long id)
 /* Drops cached bytes nobody needs any more (all but the newest). */
 static void trim_cache(hv_encoder *e)
 {
-    for (int i = 0; i < MAX_SLOTS + 2; i++) {
+    for (int i = 0; i < CACHE_ENTRIES; i++) {
         cached *c = &e->cache[i];
         if (c->used && c->ready && c->refs == 0 && !(e->have_latest && c->id == e->latest)) {
             free(c->png);
@@ -316,9 +319,13 @@ void hv_encoder_submit_id(hv_encoder *e, unsigned char *buf, int w, int h, int c
     pthread_mutex_lock(&e->mu);
     slot *s = slot_of(e, buf);
     cached *c = NULL;
-    for (int i = 0; s && i < MAX_SLOTS + 2 && !c; i++)
-        if (!e->cache[i].used)
-            c = &e->cache[i];
+    while (s && !c && !e->failed) {
+        for (int i = 0; i < CACHE_ENTRIES && !c; i++)
+            if (!e->cache[i].used)
+                c = &e->cache[i];
+        if (!c) /* every entry still has a write to serve: wait for one */
+            pthread_cond_wait(&e->cv_done, &e->mu);
+    }
     if (s) {
         s->same = false;
         s->keep = c != NULL;
@@ -416,7 +423,7 @@ void hv_encoder_destroy(hv_encoder *e)
         free(e->slots[i].buf);
         free(e->slots[i].path);
     }
-    for (int i = 0; i < MAX_SLOTS + 2; i++)
+    for (int i = 0; i < CACHE_ENTRIES; i++)
         free(e->cache[i].png);
     pthread_mutex_destroy(&e->mu);
     pthread_cond_destroy(&e->cv_free);

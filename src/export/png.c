@@ -27,12 +27,12 @@ bool hv_png_encode(const unsigned char *px, int w, int h, int channels, unsigned
 
 static bool missing_folder(const char *path, hv_error *err);
 
-bool hv_write_all(int fd, const void *data, size_t len, int *error)
+bool hv_write_all(int fd, const void *data, size_t len, const volatile sig_atomic_t *stop, int *error)
 {
     const unsigned char *p = data;
     while (len > 0) {
         ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
+        if (w < 0 && errno == EINTR && !(stop && *stop))
             continue;
         if (w <= 0) {
             *error = w < 0 ? errno : ENOSPC;
@@ -44,10 +44,33 @@ bool hv_write_all(int fd, const void *data, size_t len, int *error)
     return true;
 }
 
+/* The descriptor behind /dev/stdout, /dev/stderr, /dev/fd/N, or -1. */
+static int std_fd(const char *path)
+{
+    if (strcmp(path, "/dev/stdout") == 0)
+        return 1;
+    if (strcmp(path, "/dev/stderr") == 0)
+        return 2;
+    const char *num = strncmp(path, "/dev/fd/", 8) == 0 ? path + 8 : NULL;
+    if (!num || !*num || strspn(num, "0123456789") != strlen(num) || strlen(num) > 6)
+        return -1;
+    return atoi(num);
+}
+
 bool hv_is_stream(const char *path)
 {
     struct stat st;
+    if (std_fd(path) >= 0) /* whatever the shell connected it to, even a file */
+        return true;
     return stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
+}
+
+/* A descriptor to write a stream with: the process's own for /dev/stdout
+ * and friends (so `> fig.png` and `>> log` behave as the shell means). */
+static int open_stream(const char *path)
+{
+    int fd = std_fd(path);
+    return fd >= 0 ? dup(fd) : open(path, O_WRONLY | O_CLOEXEC);
 }
 
 char *hv_temp_name(const char *path)
@@ -88,10 +111,10 @@ bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool o
     int e = 0;
     if (hv_is_stream(path)) {
         /* a stream (/dev/stdout, a pipe, /dev/full): write straight into it */
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        int fd = open_stream(path);
         if (fd < 0)
             return hv_errorf(err, "%s: cannot write: %s", path, strerror(errno));
-        bool ok = hv_write_all(fd, data, len, &e);
+        bool ok = hv_write_all(fd, data, len, NULL, &e);
         if (close(fd) != 0 && ok) {
             e = errno;
             ok = false;
@@ -111,7 +134,7 @@ bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool o
             return false;
         return hv_errorf(err, "%s: cannot write: %s", path, strerror(e));
     }
-    bool ok = hv_write_all(fd, data, len, &e);
+    bool ok = hv_write_all(fd, data, len, NULL, &e);
     if (close(fd) != 0 && ok) {
         e = errno;
         ok = false;

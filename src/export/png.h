@@ -6,6 +6,7 @@
 #ifndef HV_PNG_H
 #define HV_PNG_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -25,9 +26,10 @@ bool hv_png_encode(const unsigned char *px, int w, int h, int channels, unsigned
 bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite, hv_error *err);
 
 /* Building blocks of atomic writes, shared by PNG and video output. */
-/* Writes all of data to fd (retrying short writes); on failure *error is
- * the errno (ENOSPC for a zero-length write). */
-bool hv_write_all(int fd, const void *data, size_t len, int *error);
+/* Writes all of data to fd (retrying short writes and, unless *stop is set,
+ * interrupted ones); on failure *error is the errno (ENOSPC for a
+ * zero-length write). stop may be NULL. */
+bool hv_write_all(int fd, const void *data, size_t len, const volatile sig_atomic_t *stop, int *error);
 /* path names a character device or a pipe (written directly, no temp). */
 bool hv_is_stream(const char *path);
 /* Malloc'd ".NAME.PID.tmp" beside path. */

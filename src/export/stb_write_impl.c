@@ -164,9 +164,17 @@ static unsigned int hv_crc32(unsigned char *buffer, int len)
 #include "png.h"
 
 unsigned char *hv_stb_png_to_mem(const unsigned char *px, int stride, int w, int h, int n, int *len);
+static pthread_once_t filter_once = PTHREAD_ONCE_INIT;
+
+static void set_filter(void)
+{
+    /* one filter for every row instead of trying all five (a global of
+     * stb's: set once, before any thread encodes) */
+    stbi_write_force_png_filter = hv_png_filter;
+}
+
 unsigned char *hv_stb_png_to_mem(const unsigned char *px, int stride, int w, int h, int n, int *len)
 {
-    /* one filter for every row instead of trying all five */
-    stbi_write_force_png_filter = hv_png_filter;
+    pthread_once(&filter_once, set_filter);
     return stbi_write_png_to_mem(px, stride, w, h, n, len);
 }

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -51,16 +52,21 @@ bool hv_video_check_path(const char *path, bool alpha, hv_error *err)
         return hv_errorf(err, "--video %s: unknown format (use .mp4, .webm, .gif or .mov)", path);
     if (alpha && f == FMT_MP4)
         return hv_errorf(err, "--video %s: H.264 .mp4 has no alpha channel; use .mov (ProRes 4444) or .webm with --transparent", path);
+    if (hv_is_stream(path) && (f == FMT_MP4 || f == FMT_MOV))
+        return hv_errorf(err, "%s: %s needs a seekable file, not a pipe or device; write .webm or .gif to a stream",
+                         path, f == FMT_MP4 ? ".mp4" : ".mov");
     return true;
 }
 
-hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, bool overwrite, hv_error *err)
+hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, const float pad_rgb[3],
+                        bool overwrite, hv_error *err)
 {
     if (!hv_video_check_path(path, alpha, err))
         return NULL;
     bool stream = hv_is_stream(path);
     if (!hv_check_output(path, overwrite, err))
         return NULL;
+
     hv_video *v = calloc(1, sizeof *v);
     if (!v) {
         hv_errorf(err, "out of memory");
@@ -81,17 +87,22 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
     v->stream = stream;
     if (stream) /* a device or pipe: ffmpeg writes into it directly */
         memcpy(v->tmp, path, n + 1);
-    /* fail early and clearly on an unwritable folder */
-    int probe = stream ? open(v->tmp, O_WRONLY | O_CLOEXEC) : open(v->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (probe < 0) {
-        hv_errorf(err, "%s: cannot write: %s", path, strerror(errno));
-        free(v->path), free(v->tmp), free(v);
-        return NULL;
+    /* fail early and clearly on an unwritable folder (a stream is not
+     * probed: opening and closing a FIFO would end its reader) */
+    if (!stream) {
+        int probe = open(v->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (probe < 0) {
+            hv_errorf(err, "%s: cannot write: %s", path, strerror(errno));
+            free(v->path), free(v->tmp), free(v);
+            return NULL;
+        }
+        close(probe);
     }
-    close(probe);
 
-    char size[32], rate[32];
+    char size[32], rate[32], pad[96];
     snprintf(size, sizeof size, "%dx%d", w, h);
+    snprintf(pad, sizeof pad, "pad=ceil(iw/2)*2:ceil(ih/2)*2:color=0x%02x%02x%02x", (int)lrintf(pad_rgb[0] * 255),
+             (int)lrintf(pad_rgb[1] * 255), (int)lrintf(pad_rgb[2] * 255));
     snprintf(rate, sizeof rate, "%.6g", fps);
     const char *args[64];
     int a = 0;
@@ -115,8 +126,8 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
     case FMT_MP4:
         args[a++] = "-c:v", args[a++] = "libx264", args[a++] = "-preset", args[a++] = "medium";
         args[a++] = "-crf", args[a++] = "18", args[a++] = "-pix_fmt", args[a++] = "yuv420p";
-        /* yuv420p needs even sizes */
-        args[a++] = "-vf", args[a++] = "pad=ceil(iw/2)*2:ceil(ih/2)*2";
+        /* yuv420p needs even sizes: an odd one gets a row/column of the ground */
+        args[a++] = "-vf", args[a++] = pad;
         args[a++] = "-movflags", args[a++] = "+faststart", args[a++] = "-f", args[a++] = "mp4";
         break;
     case FMT_WEBM:
@@ -127,8 +138,10 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
         break;
     case FMT_GIF:
         args[a++] = "-vf";
-        args[a++] = alpha ? "split[a][b];[a]palettegen=reserve_transparent=1[p];[b][p]paletteuse=alpha_threshold=128"
-                          : "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=sierra2_4a";
+        /* one palette, from the first frame (it shows the whole colorbar, so
+         * every colormap colour): ffmpeg then holds one frame, not the clip */
+        args[a++] = alpha ? "split[a][b];[a]trim=end_frame=1,palettegen=reserve_transparent=1[p];[b][p]paletteuse=alpha_threshold=128"
+                          : "split[a][b];[a]trim=end_frame=1,palettegen[p];[b][p]paletteuse=dither=sierra2_4a";
         args[a++] = "-f", args[a++] = "gif";
         break;
     case FMT_MOV:
@@ -156,7 +169,14 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
     posix_spawn_file_actions_adddup2(&fa, pipefd[0], 0);
     posix_spawn_file_actions_addclose(&fa, pipefd[1]);
     posix_spawn_file_actions_addclose(&fa, pipefd[0]);
-    int rc = posix_spawnp(&v->pid, "ffmpeg", &fa, NULL, (char *const *)args, environ);
+    /* its own process group: a Ctrl-C at the terminal reaches headviz, which
+     * stops ffmpeg itself, rather than killing ffmpeg under it */
+    posix_spawnattr_t sa;
+    posix_spawnattr_init(&sa);
+    posix_spawnattr_setflags(&sa, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&sa, 0);
+    int rc = posix_spawnp(&v->pid, "ffmpeg", &fa, &sa, (char *const *)args, environ);
+    posix_spawnattr_destroy(&sa);
     posix_spawn_file_actions_destroy(&fa);
     close(pipefd[0]);
     if (rc != 0) {
@@ -175,12 +195,11 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
     return v;
 }
 
-bool hv_video_write(hv_video *v, const unsigned char *rgba, hv_error *err)
+bool hv_video_write(hv_video *v, const unsigned char *rgba, const volatile sig_atomic_t *stop, hv_error *err)
 {
     int e = 0;
-    if (!hv_write_all(v->fd, rgba, (size_t)v->w * (size_t)v->h * 4, &e))
-        return hv_errorf(err, "%s: ffmpeg stopped taking frames (%s); see its message above", v->path,
-                         strerror(e));
+    if (!hv_write_all(v->fd, rgba, (size_t)v->w * (size_t)v->h * 4, stop, &e))
+        return hv_errorf(err, "%s: ffmpeg stopped taking frames (%s)", v->path, strerror(e));
     return true;
 }
 
@@ -194,14 +213,17 @@ bool hv_video_close(hv_video *v, bool abort, hv_error *err)
     int status = 0;
     while (waitpid(v->pid, &status, 0) < 0 && errno == EINTR) {
     }
-    bool ok = !abort;
-    if (ok && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-        ok = hv_errorf(err, "%s: ffmpeg failed (%s %d); no file written", v->path,
-                       WIFEXITED(status) ? "exit status" : "signal",
-                       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-    if (ok && !v->stream)
+    bool ok = true;
+    if (!abort && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+        if (WIFEXITED(status))
+            ok = hv_errorf(err, "%s: ffmpeg failed with exit status %d (its message is above); no file written", v->path,
+                           WEXITSTATUS(status));
+        else
+            ok = hv_errorf(err, "%s: ffmpeg was killed by signal %d; no file written", v->path, WTERMSIG(status));
+    }
+    if (ok && !abort && !v->stream)
         ok = hv_publish(v->tmp, v->path, v->overwrite, err); /* removes tmp on failure */
-    else if (!ok && !v->stream)
+    else if (!v->stream)
         unlink(v->tmp);
     free(v->path);
     free(v->tmp);

@@ -10,6 +10,7 @@
 #ifndef HV_VIDEO_H
 #define HV_VIDEO_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "../core/hv_error.h"
@@ -18,10 +19,13 @@ typedef struct hv_video hv_video;
 
 /* Checks the extension (and alpha support) without starting anything. */
 bool hv_video_check_path(const char *path, bool alpha, hv_error *err);
-hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, bool overwrite, hv_error *err);
-/* w*h*4 bytes of RGBA. */
-bool hv_video_write(hv_video *v, const unsigned char *rgba, hv_error *err);
-/* Closes ffmpeg's input and waits. abort: discard the output. Frees v. */
+/* pad_rgb: the colour of the row/column added to odd sizes for yuv420p. */
+hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, const float pad_rgb[3],
+                        bool overwrite, hv_error *err);
+/* w*h*4 bytes of RGBA. Gives up when interrupted while *stop is set. */
+bool hv_video_write(hv_video *v, const unsigned char *rgba, const volatile sig_atomic_t *stop, hv_error *err);
+/* Closes ffmpeg's input and waits. abort: stop ffmpeg and discard the output
+ * (returns true). Else false with err when ffmpeg failed. Frees v. */
 bool hv_video_close(hv_video *v, bool abort, hv_error *err);
 
 #endif

@@ -89,6 +89,8 @@ check "video into a missing folder: exit 2 + message" [ $rc -eq 2 -a "$err" = "h
 err=$("$HV" --screenshot /dev/full --size 64x64 2>&1); rc=$?
 check "/dev/full: exit 1 + message" [ $rc -eq 1 -a "$err" = "headviz: /dev/full: write failed: No space left on device" ]
 check "/dev/full is still a device" [ -c /dev/full ]
+"$HV" --screenshot /dev/stdout --size 64x48 >"$T/redirected.png" 2>"$T/err"; rc=$?
+check "--screenshot /dev/stdout > file: exit 0, a 64x48 PNG, no chatter" [ $rc -eq 0 -a "$("$PT" info "$T/redirected.png")" = "64 48 3" -a ! -s "$T/err" ]
 err=$("$HV" --export-frames "$T/g" --size 0x100 2>&1); rc=$?
 check "size 0: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --size: 0x100 is out of range (each side 16..16384)" ]
 err=$("$HV" --export-frames "$T/g" --size -5x100 2>&1); rc=$?
@@ -148,6 +150,26 @@ if command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null; then
   check "gif: 6 frames" [ "$(probe "$T/v.gif" codec_name,nb_read_frames)" = "gif,6" ]
   "$HV" --video "$T/v.mov" --fps 10 --frames 4 --size 160x90 --transparent >/dev/null 2>&1
   check "mov --transparent: ProRes 4444 with alpha" grep -q "^prores,yuva444p" <<<"$(probe "$T/v.mov" codec_name,pix_fmt)"
+  # Ctrl-C during a video: exit 130, no file under either name
+  "$HV" --layout morph --video "$T/int.mp4" --size 320x180 --duration 60 >/dev/null 2>"$T/int.err" &
+  pid=$!
+  sleep 1.5
+  kill -INT $pid
+  wait $pid; rc=$?
+  check "video Ctrl-C: exit 130 + message" [ $rc -eq 130 ] && grep -qx "headviz: interrupted: no video written ($T/int.mp4 left untouched)" "$T/int.err"
+  check "video Ctrl-C: no file, no temporary" [ ! -e "$T/int.mp4" -a -z "$(find "$T" -maxdepth 1 -name '.int.mp4*')" ]
+  # into a FIFO: the reader gets the whole clip
+  mkfifo "$T/fifo.webm"
+  cat "$T/fifo.webm" >"$T/from_fifo.webm" &
+  catpid=$!
+  timeout 60 "$HV" --video "$T/fifo.webm" --fps 10 --frames 8 --size 96x64 >/dev/null 2>&1; rc=$?
+  wait $catpid
+  check "webm into a FIFO: exit 0, 8 frames arrive" [ $rc -eq 0 -a "$(probe "$T/from_fifo.webm" nb_read_frames)" = "8" ]
+  err=$(timeout 60 "$HV" --video /dev/fd/1 --frames 2 --size 64x64 2>&1 >/dev/null); rc=$?
+  check "video without a known extension: exit 2" [ $rc -eq 2 ]
+  mkfifo "$T/fifo.mp4"
+  err=$(timeout 60 "$HV" --video "$T/fifo.mp4" --frames 2 --size 64x64 2>&1); rc=$?
+  check "mp4 into a pipe: refused, exit 2" [ $rc -eq 2 -a "$err" = "headviz: $T/fifo.mp4: .mp4 needs a seekable file, not a pipe or device; write .webm or .gif to a stream" ]
   err=$("$HV" --video "$T/alpha.mp4" --transparent 2>&1); rc=$?
   check "mp4 + --transparent: exit 2" [ $rc -eq 2 ]
   check "no temporary video files left" [ -z "$(find "$T" -maxdepth 1 -name '.*.tmp')" ]

@@ -294,9 +294,10 @@ static void test_layouts_progress(void)
                              * the white ground or, on an even layer/head, a grid line */
                             const hv_theme *th = hv_theme_get(HV_THEME_LIGHT);
                             float want[3], want_grid[3];
+                            const float grid[3] = {th->grid.r, th->grid.g, th->grid.b};
                             for (int q = 0; q < 3; q++) {
                                 want[q] = c[q] * sp->alpha + (1 - sp->alpha);
-                                want_grid[q] = c[q] * sp->alpha + (&th->grid.r)[q] * (1 - sp->alpha);
+                                want_grid[q] = c[q] * sp->alpha + grid[q] * (1 - sp->alpha);
                             }
                             px_at(&f, x, y, got);
                             int d = color_dist(got, want), dg = color_dist(got, want_grid);
