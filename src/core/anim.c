@@ -196,6 +196,14 @@ static int cmp_strongest(const void *pa, const void *pb)
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
+static int cmp_head(const void *pa, const void *pb)
+{
+    const sort_item *a = pa, *b = pb;
+    if (a->layer != b->layer)
+        return a->layer < b->layer ? -1 : 1;
+    return (a->head > b->head) - (a->head < b->head);
+}
+
 /* Points of (model, cond), strongest first. Returns count. */
 static int collect(const hv_dataset *ds, int model, int cond, sort_item *out)
 {
@@ -273,35 +281,41 @@ int hv_match(const hv_dataset *ds, int ca, int cb, hv_match_mode mode, hv_pair *
     for (int m = 0; m < ds->n_models; m++) {
         int na = collect(ds, m, ca, A), nb = collect(ds, m, cb, B);
         int first = np;
-        if (mode == HV_MATCH_RANK) {
+        /* the optimal assignment is O(n^3): past HV_NEAREST_MAX points a side
+         * a model is matched by rank instead */
+        if (mode == HV_MATCH_RANK || (mode == HV_MATCH_NEAREST && (na > HV_NEAREST_MAX || nb > HV_NEAREST_MAX))) {
             int k = na > nb ? na : nb;
             for (int i = 0; i < k; i++)
                 out[np++] = (hv_pair){i < na ? A[i].idx : -1, i < nb ? B[i].idx : -1, 0};
-        } else if (mode == HV_MATCH_NEAREST && na > 0 && nb > 0) {
+        } else if (mode == HV_MATCH_NEAREST && na > 0 && nb > 0 && na <= HV_NEAREST_MAX && nb <= HV_NEAREST_MAX) {
             if (!match_nearest(A, na, B, nb, out, &np)) {
                 free(A), free(B);
                 return -1;
             }
         } else { /* head (and nearest with one side empty) */
-            bool *taken = calloc((size_t)nb + 1, sizeof *taken);
-            if (!taken) {
-                free(A), free(B);
+            /* B again, sorted by (layer, head): a binary search per A point;
+             * taken[] is indexed by dataset point */
+            sort_item *bh = malloc(((size_t)nb + 1) * sizeof *bh);
+            bool *taken = calloc((size_t)ds->n_points + 1, sizeof *taken);
+            if (!taken || !bh) {
+                free(taken), free(bh), free(A), free(B);
                 return -1;
             }
+            memcpy(bh, B, (size_t)nb * sizeof *bh);
+            qsort(bh, (size_t)nb, sizeof *bh, cmp_head);
             for (int i = 0; i < na; i++) {
-                int hit = -1;
+                const sort_item *hit = NULL;
                 if (mode == HV_MATCH_HEAD)
-                    for (int j = 0; j < nb && hit < 0; j++)
-                        if (A[i].layer == B[j].layer && A[i].head == B[j].head)
-                            hit = j;
-                out[np++] = (hv_pair){A[i].idx, hit >= 0 ? B[hit].idx : -1, 0};
-                if (hit >= 0)
-                    taken[hit] = true;
+                    hit = bsearch(&A[i], bh, (size_t)nb, sizeof *bh, cmp_head);
+                out[np++] = (hv_pair){A[i].idx, hit ? hit->idx : -1, 0};
+                if (hit)
+                    taken[hit->idx] = true;
             }
             for (int j = 0; j < nb; j++)
-                if (!taken[j])
+                if (!taken[B[j].idx])
                     out[np++] = (hv_pair){-1, B[j].idx, 0};
             free(taken);
+            free(bh);
         }
         (void)first;
     }
@@ -324,49 +338,46 @@ void hv_anim_free(hv_anim *a)
 
 bool hv_anim_set_opts(hv_anim *a, const hv_anim_opts *o, hv_error *err)
 {
-    const hv_dataset *ds = a->fig->ds;
-    bool rematch = !a->points || o->match != a->o.match;
+    (void)err;
     a->o = *o;
     if (a->o.stagger < 0)
         a->o.stagger = 0;
     if (a->o.stagger > 0.9)
         a->o.stagger = 0.9;
-    if (!rematch)
-        return true;
+    return true;
+}
+
+/* Pairs are matched when a morphing layout first needs them (the side
+ * layout never does), and again after a change of matching mode. Out of
+ * memory leaves a transition without points rather than failing a frame. */
+static void ensure_pairs(hv_anim *a)
+{
+    if (a->pairs_mode == (int)a->o.match + 1)
+        return;
+    const hv_dataset *ds = a->fig->ds;
     int n = ds->n_conditions;
     for (int k = 0; k < n; k++) {
-        free(a->pairs[k]);
-        a->pairs[k] = malloc((size_t)(2 * ds->n_points + 1) * sizeof(hv_pair));
         if (!a->pairs[k])
-            return hv_errorf(err, "out of memory");
-        a->n_pairs[k] = hv_match(ds, k, (k + 1) % n, a->o.match, a->pairs[k]);
+            a->pairs[k] = malloc((size_t)(2 * ds->n_points + 1) * sizeof(hv_pair));
+        a->n_pairs[k] = a->pairs[k] ? hv_match(ds, k, (k + 1) % n, a->o.match, a->pairs[k]) : 0;
         if (a->n_pairs[k] < 0)
-            return hv_errorf(err, "out of memory matching points");
+            a->n_pairs[k] = 0;
     }
-    return true;
+    a->pairs_mode = (int)a->o.match + 1;
 }
 
 bool hv_anim_init(hv_anim *a, const hv_figure *fig, const hv_anim_opts *o, hv_error *err)
 {
     memset(a, 0, sizeof *a);
     a->fig = fig;
-    a->points = NULL;
-    a->o.match = o->match;
     size_t cap = (size_t)(2 * fig->ds->n_points + 1);
-    hv_scene_point *pts = malloc(cap * sizeof *pts);
-    if (!pts)
-        return hv_errorf(err, "out of memory");
-    bool ok = true;
-    /* force a match on first use */
-    a->points = NULL;
-    ok = hv_anim_set_opts(a, o, err);
-    a->points = pts;
+    a->points = malloc(cap * sizeof *a->points);
     a->order = malloc(cap * sizeof(sort_item));
-    if (ok && !a->order)
-        ok = hv_errorf(err, "out of memory");
-    if (!ok)
+    if (!a->points || !a->order) {
         hv_anim_free(a);
-    return ok;
+        return hv_errorf(err, "out of memory");
+    }
+    return hv_anim_set_opts(a, o, err);
 }
 
 int hv_anim_panel_count(const hv_anim *a)
@@ -479,6 +490,8 @@ int hv_anim_frame(hv_anim *a, double progress, const float *model_alpha, hv_pane
     int t = (s + 1) % nc;
     double eg = clamp01(hv_ease(a->o.easing, u));
 
+    if (a->o.layout != HV_LAYOUT_SIDE)
+        ensure_pairs(a);
     if (a->o.layout == HV_LAYOUT_MORPH) {
         hv_panel_state *ps = &panels[0];
         base_panel(a, ps, model_alpha);
@@ -542,25 +555,24 @@ int hv_anim_frame(hv_anim *a, double progress, const float *model_alpha, hv_pane
 
 void hv_anim_shared(const hv_dataset *ds, int model, int ca, int cb, int *shared, int *total)
 {
+    /* both conditions' heads sorted by (layer, head), then one merge */
+    sort_item *A = malloc(((size_t)ds->n_points + 1) * sizeof *A);
+    sort_item *B = malloc(((size_t)ds->n_points + 1) * sizeof *B);
     int na = 0, nb = 0, sh = 0;
-    for (int i = 0; i < ds->n_points; i++) {
-        const hv_point *p = &ds->points[i];
-        if (p->model != model)
-            continue;
-        if (p->condition == ca)
-            na++;
-        if (p->condition == cb)
-            nb++;
-        if (p->condition != ca)
-            continue;
-        for (int j = 0; j < ds->n_points; j++) {
-            const hv_point *q = &ds->points[j];
-            if (q->model == model && q->condition == cb && q->layer == p->layer && q->head == p->head) {
-                sh++;
-                break;
-            }
+    if (A && B) {
+        na = collect(ds, model, ca, A);
+        nb = collect(ds, model, cb, B);
+        qsort(A, (size_t)na, sizeof *A, cmp_head);
+        qsort(B, (size_t)nb, sizeof *B, cmp_head);
+        for (int i = 0, j = 0; i < na && j < nb;) {
+            int c = cmp_head(&A[i], &B[j]);
+            sh += c == 0;
+            i += c <= 0;
+            j += c >= 0;
         }
     }
+    free(A);
+    free(B);
     *shared = sh;
     *total = na > nb ? na : nb;
 }

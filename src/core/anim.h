@@ -62,6 +62,10 @@ typedef struct hv_pair {
     int rank;
 } hv_pair;
 
+/* --match nearest is an O(n^3) optimal assignment: a model with more points
+ * than this in a condition is matched by rank instead. */
+#define HV_NEAREST_MAX 400
+
 /* Pairs for every model between conditions ca and cb. out needs room for
  * the points of both conditions. Returns the count. */
 int hv_match(const hv_dataset *ds, int ca, int cb, hv_match_mode mode, hv_pair *out);
@@ -85,6 +89,7 @@ typedef struct hv_anim {
     int n_pairs[HV_MAX_CONDITIONS];
     hv_scene_point *points;            /* scratch for one frame */
     void *order;                       /* scratch: pop-in order */
+    int pairs_mode;                    /* match mode + 1 the pairs were made with; 0 = none */
     char titles[HV_MAX_MODELS][2][HV_TEXT_MAX];
 } hv_anim;
 

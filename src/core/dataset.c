@@ -330,6 +330,9 @@ static bool parse_body(hv_dataset *ds, reader *rd, record *r, hv_error *err)
         if (!parse_score(field(r, col[COL_SCORE]), &pt.score, &nonfinite))
             return hv_errorf(err, "%s:%d: column \"score\": expected a finite number, got \"%s\"",
                              rd->name, r->line, field(r, col[COL_SCORE]));
+        if (fabs(pt.score) > HV_MAX_SCORE) /* keeps every range and label finite */
+            return hv_errorf(err, "%s:%d: column \"score\": %s is outside -1e15..1e15", rd->name, r->line,
+                             field(r, col[COL_SCORE]));
         if (!push_point(ds, pt))
             return hv_errorf(err, "%s:%d: out of memory", rd->name, r->line);
     }

@@ -17,6 +17,7 @@
 #define HV_MAX_CONDITIONS 16
 #define HV_MAX_NAME 128
 #define HV_MAX_LAYER 100000
+#define HV_MAX_SCORE 1e15
 
 typedef struct hv_point {
     int model;     /* index into models[] */

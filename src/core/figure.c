@@ -71,8 +71,11 @@ static void make_index_ticks(hv_tickset *ts, const hv_ticks *spec, double lo, do
         make_ticks(ts, spec, lo, hi, 0);
         return;
     }
-    double step = hv_nice_step(lo, hi, 15);
-    if (step < 1)
+    /* whole steps of 1, 2 or 5 x 10^n: a layer or head is a whole number */
+    double raw = (hi - lo) / 15.0, mag = pow(10.0, floor(log10(raw > 1 ? raw : 1)));
+    double f = raw / mag;
+    double step = (f <= 1.5 ? 1 : f <= 3.5 ? 2 : f <= 7.5 ? 5 : 10) * mag;
+    if (!(step >= 1))
         step = 1;
     double v[HV_MAX_TICKS];
     /* indices are >= 0: no tick on the air below 0 */
@@ -151,7 +154,7 @@ float hv_figure_value(double score, double lo, double hi)
     if (!(hi > lo))
         return 0.0f;
     double t = (score - lo) / (hi - lo);
-    return (float)(t < 0 ? 0 : t > 1 ? 1 : t);
+    return (float)(t > 1 ? 1 : t >= 0 ? t : 0); /* NaN -> 0 */
 }
 
 int hv_figure_side_panels(const hv_figure *fig, hv_panel_state *panels, hv_scene_point *points)

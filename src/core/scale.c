@@ -54,12 +54,13 @@ int hv_ticks_spec(const hv_ticks *t, double lo, double hi, double *out, int cap)
 {
     if (!(t->step > 0)) /* unset or invalid: no ticks (and no endless loop) */
         return 0;
+    double count = floor((t->last - t->first) / t->step + 1e-9) + 1;
+    if (!(count >= 1) || count > 1e6) /* also NaN and infinities */
+        return 0;
     double eps = t->step * 1e-9;
     int n = 0;
-    for (int i = 0; n < cap; i++) {
-        double v = t->first + i * t->step;
-        if (v > t->last + eps)
-            break;
+    for (long i = 0; i < (long)count && n < cap; i++) {
+        double v = t->first + (double)i * t->step;
         if (v >= lo - eps && v <= hi + eps)
             out[n++] = fabs(v) < eps ? 0.0 : v;
     }
@@ -68,6 +69,11 @@ int hv_ticks_spec(const hv_ticks *t, double lo, double hi, double *out, int cap)
 
 void hv_format_tick(double v, double step, char *buf, int size)
 {
+    if (fabs(v) >= 1e7 || (step < 1e-4 && v != 0.0)) {
+        /* very large or very fine: significant digits, not a row of zeros */
+        snprintf(buf, (size_t)size, "%.4g", v);
+        return;
+    }
     int dec = 0;
     /* smallest number of decimals that shows the step exactly */
     while (dec < 6) {

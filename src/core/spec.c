@@ -90,9 +90,11 @@ static bool set_range(hv_range *r, const char *v, parse_ctx *c, const char *key)
 static bool set_ticks(hv_ticks *t, const char *v, parse_ctx *c, const char *key)
 {
     double d[3];
-    if (!parse_numbers(v, d, 3) || !(d[2] > 0) || !(d[1] >= d[0]) || (d[1] - d[0]) / d[2] > 1000)
+    /* at most 64 ticks (what a figure can show), and a step that moves */
+    if (!parse_numbers(v, d, 3) || !(d[2] > 0) || !(d[1] >= d[0]) || (d[1] - d[0]) / d[2] > 63 ||
+        d[0] + d[2] == d[0])
         return fail(c,
-                    "key \"%s\": expected \"first, last, step\" with first <= last, step > 0 and at most 1000 ticks, got \"%s\"",
+                    "key \"%s\": expected \"first, last, step\" with first <= last, step > 0 and at most 64 ticks, got \"%s\"",
                     key, v);
     t->set = true;
     t->first = d[0];
@@ -229,7 +231,34 @@ static int handler(void *user, const char *section, const char *key, const char 
                 section, "");
 }
 
+static bool parse_lf(hv_spec *spec, const char *text, const char *name, hv_error *err);
+
+/* inih splits lines on LF only: old Mac files (CR alone) become LF. */
 bool hv_spec_parse(hv_spec *spec, const char *text, const char *name, hv_error *err)
+{
+    if (!strchr(text, '\r'))
+        return parse_lf(spec, text, name, err);
+    size_t n = strlen(text);
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return hv_errorf(err, "%s: out of memory", name);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (text[i] == '\r') {
+            copy[o++] = '\n';
+            if (text[i + 1] == '\n')
+                i++;
+        } else {
+            copy[o++] = text[i];
+        }
+    }
+    copy[o] = '\0';
+    bool ok = parse_lf(spec, copy, name, err);
+    free(copy);
+    return ok;
+}
+
+static bool parse_lf(hv_spec *spec, const char *text, const char *name, hv_error *err)
 {
     /* inih reads a line in pieces of at most INI_MAX_LINE - 1 bytes (newline
      * included) and parses the rest as a line of its own, which misreads the
