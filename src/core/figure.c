@@ -262,6 +262,18 @@ static float max_label_w(const ctx *c, const hv_tickset *ts, float size)
     return w;
 }
 
+/* 1, or the smallest k such that every k-th tick label has `need` px. */
+static int label_stride(const hv_tickset *ts, const hv_scale *sc, float need)
+{
+    if (ts->n < 2)
+        return 1;
+    float spacing = fabsf((float)(hv_scale_map(sc, ts->v[1]) - hv_scale_map(sc, ts->v[0])));
+    if (!(spacing > 0))
+        return 1;
+    int k = (int)ceilf(need / spacing);
+    return k < 1 ? 1 : k > ts->n ? ts->n : k;
+}
+
 static void draw_marker(ctx *c, float x, float y, float size, int shape, float value,
                         const float *rgb, float alpha)
 {
@@ -425,16 +437,41 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
     c.dl = dl;
     float W = (float)o->width, H = (float)o->height - fmaxf(0.0f, o->reserve_bottom);
     c.s = fminf(W / 1920.0f, H / 1080.0f);
-    /* text scales with the output, but never below a legible size: small
-     * windows give the plot less room instead */
-    c.f_title = fmaxf(22 * c.s, 11);
-    c.f_label = fmaxf(18 * c.s, 10);
-    c.f_tick = fmaxf(15 * c.s, 9);
-    c.f_legend = fmaxf(15 * c.s, 9);
-    c.tick_len = snap(6 * c.s);
-    c.pad = 5 * c.s;
+    float margin_x = 24 * c.s, margin_top = 18 * c.s, margin_bottom = 14 * c.s;
+    float gap = 56 * c.s, vgap = 30 * c.s;
+    /* up to four panels side by side (the seed's composition); more go in a
+     * grid whose cells are closest to that shape, so 16 conditions stay
+     * legible instead of shrinking to slivers */
+    int cols = n_panels > 0 ? n_panels : 1, rows = 1;
+    if (n_panels > 4) {
+        float best = 1e30f;
+        for (int cc = 1; cc <= n_panels; cc++) {
+            int rr = (n_panels + cc - 1) / cc;
+            float cw = (W - 2 * margin_x - gap * (float)(cc - 1)) / (float)cc;
+            float ch = (H - margin_top - margin_bottom - vgap * (float)(rr - 1)) / (float)rr;
+            float score = fabsf(logf(fmaxf(cw, 1) / fmaxf(ch, 1) / 0.85f));
+            if (score < best) {
+                best = score;
+                cols = cc;
+                rows = rr;
+            }
+        }
+    }
+    float col_w = (W - 2 * margin_x - gap * (float)(cols - 1)) / (float)cols;
+    float row_h = (H - margin_top - margin_bottom - vgap * (float)(rows - 1)) / (float)rows;
+    /* text and markers follow the cell: a grid of small panels gets smaller
+     * type (the reference cell is one of the seed's two at 1920x1080) */
+    float st = c.s * fmaxf(0.45f, fminf(1.0f, fminf(col_w / (908 * c.s), row_h / (1048 * c.s))));
+    /* text never below a legible size: small windows give the plot less
+     * room instead */
+    c.f_title = fmaxf(22 * st, 11);
+    c.f_label = fmaxf(18 * st, 10);
+    c.f_tick = fmaxf(15 * st, 9);
+    c.f_legend = fmaxf(15 * st, 9);
+    c.tick_len = snap(6 * st);
+    c.pad = 5 * st;
     c.lw = fmaxf(1.0f, snap(1.25f * c.s));
-    c.marker = 16 * c.s * (float)fig->spec->marker_scale;
+    c.marker = 16 * st * (float)fig->spec->marker_scale;
 
     hv_color clear = c.th->bg;
     if (o->transparent)
@@ -456,14 +493,11 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
     }
     const hv_spec *spec = fig->spec;
     float h_title = text_h(&c, c.f_title), h_label = text_h(&c, c.f_label), h_tick = text_h(&c, c.f_tick);
-    float margin_x = 24 * c.s, margin_top = 18 * c.s, margin_bottom = 14 * c.s;
-    float gap = 56 * c.s;
-    float left = h_label + 10 * c.s + ytick_w + c.pad + c.tick_len;
-    float cb_gap = 22 * c.s, cb_w = snap(22 * c.s);
-    float right = cb_gap + cb_w + c.tick_len + c.pad + cb_tick_w + 12 * c.s + h_label;
-    float top = h_title + 14 * c.s;
-    float bottom = c.tick_len + c.pad + h_tick + 8 * c.s + h_label;
-    float col_w = (W - 2 * margin_x - gap * (float)(n_panels - 1)) / (float)n_panels;
+    float left = h_label + 10 * st + ytick_w + c.pad + c.tick_len;
+    float cb_gap = 22 * st, cb_w = snap(22 * st);
+    float right = cb_gap + cb_w + c.tick_len + c.pad + cb_tick_w + 12 * st + h_label;
+    float top = h_title + 14 * st;
+    float bottom = c.tick_len + c.pad + h_tick + 8 * st + h_label;
 
     if (layout) {
         memset(layout, 0, sizeof *layout);
@@ -476,9 +510,10 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
         const hv_panel_state *ps = &panels[p];
         hv_panel_layout pl;
         memset(&pl, 0, sizeof pl);
-        float x0 = margin_x + (col_w + gap) * (float)p;
-        float px = snap(x0 + left), py = snap(margin_top + top);
-        float pw = snap(x0 + col_w - right) - px, ph = snap(H - margin_bottom - bottom) - py;
+        float x0 = margin_x + (col_w + gap) * (float)(p % cols);
+        float y0 = margin_top + (row_h + vgap) * (float)(p / cols);
+        float px = snap(x0 + left), py = snap(y0 + top);
+        float pw = snap(x0 + col_w - right) - px, ph = snap(y0 + row_h - bottom) - py;
         if (pw < 4 || ph < 4)
             continue; /* too small to draw anything useful */
         pl.plot = (hv_rect){px, py, pw, ph};
@@ -529,16 +564,19 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
                   th->axis);
         for (int i = 0; i < fig->yticks.n; i++)
             hline(&c, px - c.lw - c.tick_len, px - c.lw, (float)hv_scale_map(&pl.sy, fig->yticks.v[i]), th->axis);
-        for (int i = 0; i < fig->xticks.n; i++)
+        /* where labels would touch, label every k-th tick only */
+        int kx = label_stride(&fig->xticks, &pl.sx, max_label_w(&c, &fig->xticks, c.f_tick) + 6 * st);
+        int ky = label_stride(&fig->yticks, &pl.sy, h_tick + 2 * st);
+        for (int i = 0; i < fig->xticks.n; i += kx)
             hv_dl_text(dl, fig->xticks.label[i], snap((float)hv_scale_map(&pl.sx, fig->xticks.v[i])),
                        snap(py + ph + c.lw + c.tick_len + c.pad), c.f_tick, th->text, HV_ANCHOR_CENTER,
                        HV_ANCHOR_START, 0);
-        for (int i = 0; i < fig->yticks.n; i++)
+        for (int i = 0; i < fig->yticks.n; i += ky)
             hv_dl_text(dl, fig->yticks.label[i], snap(px - c.lw - c.tick_len - c.pad),
                        snap((float)hv_scale_map(&pl.sy, fig->yticks.v[i])), c.f_tick, th->text, HV_ANCHOR_END,
                        HV_ANCHOR_CENTER, 0);
         /* axis labels */
-        hv_dl_text(dl, spec->xlabel, snap(px + pw * 0.5f), snap(H - margin_bottom), c.f_label, th->text,
+        hv_dl_text(dl, spec->xlabel, snap(px + pw * 0.5f), snap(y0 + row_h), c.f_label, th->text,
                    HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
         hv_dl_text(dl, spec->ylabel, snap(x0), snap(py + ph * 0.5f), c.f_label, th->text, HV_ANCHOR_CENTER,
                    HV_ANCHOR_START, 90);
