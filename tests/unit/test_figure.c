@@ -537,9 +537,86 @@ static void test_layout(void)
     hv_dataset_free(&f.ds);
 }
 
+/* 16 conditions: a grid of legible panels, none collapsed, all inside the
+ * image and apart; index axes get whole-number ticks without a spec; tick
+ * labels that would touch are thinned. */
+static void test_many_panels(void)
+{
+    char csv[16384];
+    int o = snprintf(csv, sizeof csv, "model,condition,layer,head,score\n");
+    for (int c = 0; c < 16; c++)
+        for (int k = 0; k < 4; k++)
+            o += snprintf(csv + o, sizeof csv - (size_t)o, "m%d,cond %d,%d,%d,%d\n", k % 2, c, (c * 7 + k * 5) % 32,
+                          (c * 3 + k * 11) % 32, c + k);
+    hv_dataset ds;
+    hv_spec spec;
+    hv_figure fig;
+    hv_error err;
+    CHECK(hv_dataset_parse(&ds, csv, (size_t)o, "m.csv", &err));
+    hv_spec_init(&spec);
+    CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+    /* 0..31 data: limits -1..32, ticks every 2 from 0 (not 2.5) */
+    CHECK(fig.xticks.n >= 2);
+    CHECK_NEAR(fig.xticks.v[0], 0, 0);
+    CHECK_NEAR(fig.xticks.v[1] - fig.xticks.v[0], 2, 0);
+    CHECK_STR(fig.xticks.label[1], "2");
+    static hv_panel_state panels[HV_MAX_CONDITIONS];
+    static hv_scene_point pts[64];
+    int n = hv_figure_side_panels(&fig, panels, pts);
+    CHECK_INT(n, 16);
+    hv_figure_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.width = 1920;
+    fo.height = 1080;
+    fo.measure = fake_measure;
+    hv_drawlist dl = {0};
+    static hv_figure_layout lay;
+    hv_figure_build(&fig, &fo, panels, n, &dl, &lay);
+    CHECK_INT(lay.n_panels, 16);
+    int rows_seen = 0;
+    float last_y = -1;
+    for (int p = 0; p < 16; p++) {
+        hv_rect r = lay.panels[p].plot;
+        check_context("panel %d", p);
+        CHECK(r.w > 100 && r.h > 100); /* not slivers */
+        CHECK(r.x >= 0 && r.y >= 0 && r.x + r.w <= 1920 && r.y + r.h <= 1080);
+        if (r.y != last_y) {
+            rows_seen++;
+            last_y = r.y;
+        }
+        for (int q = 0; q < p; q++) {
+            hv_rect u = lay.panels[q].plot;
+            CHECK(r.x >= u.x + u.w || u.x >= r.x + r.w || r.y >= u.y + u.h || u.y >= r.y + r.h);
+        }
+    }
+    check_context("%s", "");
+    CHECK(rows_seen >= 3);
+    /* every marker is drawn (16 x 4 data + 2 legend entries x 16) */
+    CHECK_INT(dl.n_markers, 64 + 32);
+    /* x tick labels of one panel never overlap each other */
+    int xlabels = 0;
+    float prev_right = -1e9f;
+    hv_rect p0 = lay.panels[0].plot;
+    for (int i = 0; i < dl.n_texts; i++) {
+        const hv_text_item *t = &dl.texts[i];
+        box b = text_box(&dl, t);
+        const char *str = hv_dl_string(&dl, t);
+        if (t->rotate || strspn(str, "0123456789") != strlen(str) || b.y0 < p0.y + p0.h || b.y0 > p0.y + p0.h + 40 ||
+            b.x1 > p0.x + p0.w + 20 || b.x0 < p0.x - 20)
+            continue; /* only panel 0's x tick labels */
+        CHECK(b.x0 >= prev_right);
+        prev_right = b.x1;
+        xlabels++;
+    }
+    CHECK(xlabels >= 4 && xlabels <= fig.xticks.n);
+    hv_drawlist_free(&dl);
+    hv_dataset_free(&ds);
+}
+
 int main(void)
 {
     test_prepare();
     test_layout();
+    test_many_panels();
     return check_summary();
 }
