@@ -223,6 +223,29 @@ static float text_h(const ctx *c, float size)
 
 static float snap(float v) { return floorf(v + 0.5f); }
 
+/* s, or its longest start (whole UTF-8 characters) with "…" that fits maxw
+ * px, into out. Names may be 127 bytes: none may run out of its panel. */
+static const char *fit_text(const ctx *c, const char *s, float size, float maxw, char *out, size_t out_size)
+{
+    if (text_w(c, s, size) <= maxw || out_size < 8)
+        return s;
+    size_t n = strlen(s), lo = 0, hi = n < out_size - 4 ? n : out_size - 4;
+    while (lo < hi) { /* longest prefix that fits, by bisection */
+        size_t mid = (lo + hi + 1) / 2;
+        while (mid > 0 && ((unsigned char)s[mid] & 0xC0) == 0x80)
+            mid--; /* not inside a character */
+        snprintf(out, out_size, "%.*s\xe2\x80\xa6", (int)mid, s);
+        if (mid > lo && text_w(c, out, size) <= maxw)
+            lo = mid;
+        else
+            hi = mid > lo ? mid - 1 : lo;
+    }
+    while (lo > 0 && ((unsigned char)s[lo] & 0xC0) == 0x80)
+        lo--;
+    snprintf(out, out_size, "%.*s\xe2\x80\xa6", (int)lo, s);
+    return out;
+}
+
 static hv_color with_alpha(hv_color c, float a)
 {
     c.a *= a;
@@ -308,13 +331,16 @@ static void draw_legend(ctx *c, const hv_panel_state *ps, hv_panel_layout *pl)
     const hv_dataset *ds = c->fig->ds;
     float row_h = fmaxf(c->marker, text_h(c, c->f_legend)) * 1.35f;
     float sw = c->marker * 1.8f; /* swatch column */
+    float max_label = pl->plot.w * 0.45f; /* the legend never covers most of the plot */
     float pad = 8 * c->s;
     float lw = 0;
     int rows = 0;
     for (int m = 0; m < ds->n_models; m++) {
         if (!in_legend(ps, m))
             continue;
-        float w = text_w(c, c->fig->models[m].label, c->f_legend);
+        char fit[HV_TEXT_MAX + 8];
+        float w = text_w(c, fit_text(c, c->fig->models[m].label, c->f_legend, max_label, fit, sizeof fit),
+                         c->f_legend);
         if (w > lw)
             lw = w;
         rows++;
@@ -339,7 +365,9 @@ static void draw_legend(ctx *c, const hv_panel_state *ps, hv_panel_layout *pl)
         float cx = box.x + pad + sw * 0.5f;
         pl->legend_rows[m] = (hv_rect){box.x, top, box.w, row_h};
         draw_marker(c, cx, cy, c->marker, mi->shape, mi->legend_t, mi->color, dim);
-        hv_dl_text(c->dl, mi->label, snap(box.x + pad + sw + 4 * c->s), snap(cy), c->f_legend,
+        char fit[HV_TEXT_MAX + 8];
+        hv_dl_text(c->dl, fit_text(c, mi->label, c->f_legend, max_label, fit, sizeof fit),
+                   snap(box.x + pad + sw + 4 * c->s), snap(cy), c->f_legend,
                    with_alpha(c->th->text, dim), HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
         row++;
     }
@@ -394,9 +422,11 @@ static void draw_colorbar(ctx *c, const hv_panel_state *ps, const hv_panel_layou
 /* Two titles cross-fade. Their common leading words stay put at full
  * opacity; only the differing ends fade, and the whole line re-centres
  * smoothly, so "Top 10 Safety Heads on" never flickers. */
-static void draw_titles(ctx *c, const hv_panel_state *ps, float cx, float y)
+static void draw_titles(ctx *c, const hv_panel_state *ps, float cx, float y, float maxw)
 {
-    const char *t0 = ps->title[0], *t1 = ps->title[1];
+    char f0[HV_TEXT_MAX + 8], f1[HV_TEXT_MAX + 8];
+    const char *t0 = ps->title[0] ? fit_text(c, ps->title[0], c->f_title, maxw, f0, sizeof f0) : NULL;
+    const char *t1 = ps->title[1] ? fit_text(c, ps->title[1], c->f_title, maxw, f1, sizeof f1) : NULL;
     float a0 = t0 ? ps->title_alpha[0] : 0, a1 = t1 ? ps->title_alpha[1] : 0;
     if (!t0 || !t1 || a0 <= 0 || a1 <= 0) {
         const char *t = a1 > a0 ? t1 : t0;
@@ -576,15 +606,21 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
                        snap((float)hv_scale_map(&pl.sy, fig->yticks.v[i])), c.f_tick, th->text, HV_ANCHOR_END,
                        HV_ANCHOR_CENTER, 0);
         /* axis labels */
-        hv_dl_text(dl, spec->xlabel, snap(px + pw * 0.5f), snap(y0 + row_h), c.f_label, th->text,
+        char fit[HV_TEXT_MAX + 8];
+        hv_dl_text(dl, fit_text(&c, spec->xlabel, c.f_label, pw, fit, sizeof fit), snap(px + pw * 0.5f),
+                   snap(y0 + row_h), c.f_label, th->text,
                    HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
-        hv_dl_text(dl, spec->ylabel, snap(x0), snap(py + ph * 0.5f), c.f_label, th->text, HV_ANCHOR_CENTER,
+        hv_dl_text(dl, fit_text(&c, spec->ylabel, c.f_label, ph, fit, sizeof fit), snap(x0), snap(py + ph * 0.5f),
+                   c.f_label, th->text, HV_ANCHOR_CENTER,
                    HV_ANCHOR_START, 90);
-        draw_titles(&c, ps, px + pw * 0.5f, py - 14 * c.s);
+        /* centred on the plot, kept within the panel's cell */
+        float tcx = px + pw * 0.5f;
+        draw_titles(&c, ps, tcx, py - 14 * c.s, 2 * fminf(tcx - x0, x0 + col_w - tcx));
 
         draw_legend(&c, ps, &pl);
         draw_colorbar(&c, ps, &pl);
-        hv_dl_text(dl, spec->cbar_label, snap(x0 + col_w), snap(py + ph * 0.5f), c.f_label, th->text,
+        hv_dl_text(dl, fit_text(&c, spec->cbar_label, c.f_label, ph, fit, sizeof fit), snap(x0 + col_w),
+                   snap(py + ph * 0.5f), c.f_label, th->text,
                    HV_ANCHOR_CENTER, HV_ANCHOR_END, 90);
         if (layout)
             layout->panels[p] = pl;
