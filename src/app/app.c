@@ -444,7 +444,7 @@ static void status_line(hv_app *a, char *out, size_t size)
     else
         o += snprintf(out + o, size - (size_t)o, "%s (%d/%d)", ds->conditions[k], k + 1, ds->n_conditions);
     o += snprintf(out + o, size - (size_t)o, "  \xc2\xb7  %s  \xc2\xb7  layout %s, match %s, easing %s",
-                  a->playing ? "playing" : "paused", hv_layout_name(a->aopt.layout), hv_match_name(a->aopt.match),
+                  a->playing ? "playing" : a->stepping ? "moving" : "paused", hv_layout_name(a->aopt.layout), hv_match_name(a->aopt.match),
                   hv_easing_name(a->aopt.easing));
     if (a->aopt.layout != HV_LAYOUT_SIDE && ds->n_conditions > 1)
         for (int m = 0; m < ds->n_models && (size_t)o < size; m++) {
