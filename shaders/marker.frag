@@ -51,7 +51,7 @@ float star5(vec2 p, float r)
     float d = seg(q, o, i);
     // inside if q is on the centre's side of the edge o-i
     float side = (i.x - o.x) * (q.y - o.y) - (i.y - o.y) * (q.x - o.x);
-    return side > 0.0 ? -d : d;
+    return side < 0.0 ? -d : d;
 }
 
 float shape_sdf(int shape, vec2 p, float r, float stroke)

@@ -349,7 +349,31 @@ static void draw_legend(ctx *c, const hv_panel_state *ps, hv_panel_layout *pl)
         return;
     float bw = snap(pad + sw + 4 * c->s + lw + pad);
     float bh = snap(pad * 0.75f * 2 + row_h * (float)rows);
-    hv_rect box = {snap(pl->plot.x + pl->plot.w - bw - 8 * c->s), snap(pl->plot.y + 8 * c->s), bw, bh};
+    /* top right, as in the seed, unless another corner hides fewer heads:
+     * counted over every condition, so the legend stays put while playing */
+    float inset = 8 * c->s, r = c->marker * 0.5f;
+    float xs[2] = {pl->plot.x + pl->plot.w - bw - inset, pl->plot.x + inset};
+    float ys[2] = {pl->plot.y + inset, pl->plot.y + pl->plot.h - bh - inset};
+    static const int order[4][2] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}}; /* TR, TL, BR, BL */
+    hv_rect box = {0, 0, bw, bh};
+    int best = -1;
+    for (int k = 0; k < 4; k++) {
+        hv_rect cand = {snap(xs[order[k][0]]), snap(ys[order[k][1]]), bw, bh};
+        int hidden = 0;
+        for (int i = 0; i < ds->n_points; i++) {
+            const hv_point *pt = &ds->points[i];
+            if (!in_legend(ps, pt->model))
+                continue;
+            float x = (float)hv_scale_map(&pl->sx, pt->layer), y = (float)hv_scale_map(&pl->sy, pt->head);
+            hidden += x + r > cand.x && x - r < cand.x + cand.w && y + r > cand.y && y - r < cand.y + cand.h;
+        }
+        if (best < 0 || hidden < best) {
+            best = hidden;
+            box = cand;
+        }
+        if (best == 0)
+            break;
+    }
     pl->legend = box;
     hv_dl_rect(c->dl, box, c->th->legend_bg);
     frame_rect(c, box, c->th->legend_border);
