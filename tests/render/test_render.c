@@ -498,6 +498,37 @@ static void test_golden(const char *golden_dir)
     hv_anim_free(&anim);
 }
 
+/* Every marker shape (a model each: circle, x, square, triangle, diamond,
+ * plus, star) is filled with its colormap colour at its centre. */
+static void test_all_shapes(void)
+{
+    char csv[4096];
+    int o = snprintf(csv, sizeof csv, "model,condition,layer,head,score\n");
+    for (int m = 0; m < HV_SHAPE_COUNT; m++)
+        for (int k = 0; k < 3; k++)
+            o += snprintf(csv + o, sizeof csv - (size_t)o, "model %d,A,%d,%d,%d\n", m, 2 + m * 4, 4 + k * 8, 10 * k + m);
+    hv_dataset ds_keep = g_ds;
+    hv_figure fig_keep = g_fig;
+    hv_spec spec;
+    hv_error err;
+    hv_spec_init(&spec);
+    CHECK(hv_dataset_parse(&g_ds, csv, (size_t)o, "shapes.csv", &err));
+    CHECK(hv_figure_prepare(&g_fig, &g_ds, &spec, &err));
+    for (int m = 0; m < HV_SHAPE_COUNT; m++)
+        CHECK_INT(g_fig.models[m].shape, m);
+    hv_anim anim;
+    hv_anim_opts ao = {HV_LAYOUT_SIDE, HV_MATCH_HEAD, HV_EASE_CUBIC, 0};
+    CHECK(hv_anim_init(&anim, &g_fig, &ao, &err));
+    frame f = {0};
+    render(&f, 1600, 900, &anim, 0, HV_THEME_LIGHT, false);
+    CHECK_INT(check_marker_colours(&f, "shapes"), 21);
+    frame_free(&f);
+    hv_anim_free(&anim);
+    hv_dataset_free(&g_ds);
+    g_ds = ds_keep;
+    g_fig = fig_keep;
+}
+
 static void test_size_limit(void)
 {
     int max = hv_renderer_max_size(g_ren);
@@ -546,6 +577,7 @@ int main(int argc, char **argv)
     test_mid_transition_point();
     test_transparent();
     test_size_limit();
+    test_all_shapes();
     test_golden(golden_dir);
     hv_renderer_destroy(g_ren);
     hv_text_destroy(g_text);
