@@ -16,6 +16,7 @@
 #define HV_CHECK_H
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -96,6 +97,16 @@ static inline int check_str_(const char *a, const char *b, const char *ea, const
 #define CHECK_INT(a, b) check_int_((long long)(a), (long long)(b), #a, #b, __FILE__, __LINE__)
 #define CHECK_NEAR(a, b, tol) check_near_((double)(a), (double)(b), (double)(tol), #a, #b, __FILE__, __LINE__)
 #define CHECK_STR(a, b) check_str_((a), (b), #a, #b, __FILE__, __LINE__)
+
+/* Writes a test fixture file; true when all of it was written. */
+static inline bool check_write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return false;
+    bool ok = fwrite(data, 1, len, f) == len;
+    return fclose(f) == 0 && ok;
+}
 
 static inline int check_summary(void)
 {

@@ -437,15 +437,6 @@ static void test_bundled(void)
     hv_dataset_free(&ds);
 }
 
-static bool write_file(const char *path, const char *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return false;
-    bool ok = fwrite(data, 1, len, f) == len;
-    return fclose(f) == 0 && ok;
-}
-
 static void test_load(void)
 {
     hv_dataset ds;
@@ -464,14 +455,14 @@ static void test_load(void)
     char path[64];
     snprintf(path, sizeof path, "%s/data.csv", dir);
     const char good[] = HDR "m,c,1,2,3\nm,c,2,2,4\n";
-    CHECK(write_file(path, good, sizeof good - 1));
+    CHECK(check_write_file(path, good, sizeof good - 1));
     CHECK(hv_dataset_load(&ds, path, &err));
     CHECK_INT(ds.n_points, 2);
     hv_dataset_free(&ds);
 
     /* errors from a loaded file name the path */
     const char bad[] = HDR "m,c,1,2,3\nm,c,2,2,oops\n";
-    CHECK(write_file(path, bad, sizeof bad - 1));
+    CHECK(check_write_file(path, bad, sizeof bad - 1));
     CHECK(!hv_dataset_load(&ds, path, &err));
     snprintf(msg, sizeof msg, "%s:3: column \"score\": expected a finite number, got \"oops\"", path);
     CHECK_STR(err.msg, msg);
@@ -497,11 +488,11 @@ static void test_load(void)
     CHECK(data != NULL);
     if (data) {
         memset(data, 'x', big + 1);
-        CHECK(write_file(path, data, big));
+        CHECK(check_write_file(path, data, big));
         CHECK(hv_read_file(path, big, &buf, &len, &err));
         CHECK_INT(len, big);
         free(buf);
-        CHECK(write_file(path, data, big + 1));
+        CHECK(check_write_file(path, data, big + 1));
         CHECK(!hv_read_file(path, big, &buf, &len, &err));
         snprintf(msg, sizeof msg, "%s: larger than %zu bytes", path, big);
         CHECK_STR(err.msg, msg);
@@ -512,7 +503,7 @@ static void test_load(void)
     }
 
     /* an empty file is read as "" */
-    CHECK(write_file(path, "", 0));
+    CHECK(check_write_file(path, "", 0));
     CHECK(hv_read_file(path, 10, &buf, &len, &err));
     CHECK(buf != NULL && buf[0] == '\0' && len == 0);
     free(buf);

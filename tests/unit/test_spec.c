@@ -495,15 +495,6 @@ static void test_check_names(void)
     CHECK_STR(msg, "s.ini: [model: N] names no model in the data");
 }
 
-static bool write_file(const char *path, const char *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return false;
-    bool ok = fwrite(data, 1, len, f) == len;
-    return fclose(f) == 0 && ok;
-}
-
 static void test_load(void)
 {
     hv_spec s;
@@ -521,12 +512,12 @@ static void test_load(void)
     CHECK_STR(err.msg, msg);
 
     static const char good[] = "[figure]\ntitle = Loaded\n";
-    CHECK(write_file(path, good, sizeof good - 1));
+    CHECK(check_write_file(path, good, sizeof good - 1));
     CHECK(hv_spec_load(&s, path, &err));
     CHECK_STR(s.title, "Loaded");
 
     static const char bad[] = "[figure]\ntitle = x\ncolormap = jet\n";
-    CHECK(write_file(path, bad, sizeof bad - 1));
+    CHECK(check_write_file(path, bad, sizeof bad - 1));
     CHECK(!hv_spec_load(&s, path, &err));
     snprintf(msg, sizeof msg,
              "%s:3: key \"colormap\": unknown colormap \"jet\" (known: viridis, plasma, magma, inferno, cividis)",
@@ -535,7 +526,7 @@ static void test_load(void)
     CHECK_STR(s.title, "Loaded");
 
     static const char nul[] = "[figure]\ntitle = x\0y\n";
-    CHECK(write_file(path, nul, sizeof nul - 1));
+    CHECK(check_write_file(path, nul, sizeof nul - 1));
     CHECK(!hv_spec_load(&s, path, &err));
     snprintf(msg, sizeof msg, "%s: not a text file (contains NUL bytes)", path);
     CHECK_STR(err.msg, msg);
