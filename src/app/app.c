@@ -19,8 +19,6 @@
 #include "export_run.h"
 #include "overlay.h"
 
-#define EXIT_USAGE 2
-#define EXIT_RUNTIME 1
 #define MODEL_FADE_S 0.3
 
 static int fail(int code, const hv_error *err)
@@ -55,24 +53,24 @@ static int load(hv_app *a)
     hv_spec_init(&a->spec);
     if (a->opt.data_path) {
         if (!hv_dataset_load(&a->ds, a->opt.data_path, &err))
-            return fail(EXIT_USAGE, &err);
+            return fail(HV_EXIT_USAGE, &err);
     } else if (!hv_dataset_parse(&a->ds, hv_asset_csv, hv_asset_csv_len, "assets/safety_heads.csv", &err)) {
-        return fail(EXIT_RUNTIME, &err);
+        return fail(HV_EXIT_RUNTIME, &err);
     }
     char beside[4096];
     const char *spec_name = "spec";
     if (a->opt.spec_path) {
         if (!hv_spec_load(&a->spec, a->opt.spec_path, &err))
-            return fail(EXIT_USAGE, &err);
+            return fail(HV_EXIT_USAGE, &err);
         spec_name = a->opt.spec_path;
     } else if (a->opt.data_path && strcmp(a->opt.data_path, "-") != 0) {
         if (find_spec_beside(a->opt.data_path, beside, sizeof beside)) {
             if (!hv_spec_load(&a->spec, beside, &err))
-                return fail(EXIT_USAGE, &err);
+                return fail(HV_EXIT_USAGE, &err);
             spec_name = beside;
         }
     } else if (!hv_spec_parse(&a->spec, hv_asset_ini, "assets/safety_heads.ini", &err)) {
-        return fail(EXIT_RUNTIME, &err);
+        return fail(HV_EXIT_RUNTIME, &err);
     }
     char msg[HV_ERROR_MAX];
     if (hv_spec_check_names(&a->spec, &a->ds, spec_name, msg, (int)sizeof msg))
@@ -80,20 +78,20 @@ static int load(hv_app *a)
     if (a->opt.colormap)
         snprintf(a->spec.colormap, sizeof a->spec.colormap, "%s", a->opt.colormap);
     if (!hv_figure_prepare(&a->fig, &a->ds, &a->spec, &err))
-        return fail(EXIT_USAGE, &err);
+        return fail(HV_EXIT_USAGE, &err);
     a->aopt.layout = (hv_layout_mode)a->opt.layout;
     a->aopt.match = (hv_match_mode)a->opt.match;
     a->aopt.easing = (hv_easing)a->opt.easing;
     a->aopt.stagger = a->opt.stagger;
     if (!hv_anim_init(&a->anim, &a->fig, &a->aopt, &err))
-        return fail(EXIT_RUNTIME, &err);
+        return fail(HV_EXIT_RUNTIME, &err);
     a->tl.n_states = a->ds.n_conditions;
     a->tl.hold = a->opt.hold > 0 ? a->opt.hold : 1.0;
     a->tl.transition = a->opt.transition > 0 ? a->opt.transition : 1.5;
     if (a->opt.progress_set && (a->opt.progress < 0 || a->opt.progress > a->ds.n_conditions - 1 + 1e-9)) {
         hv_errorf(&err, "--progress: %g is out of range for %d conditions (0..%d)", a->opt.progress,
                   a->ds.n_conditions, a->ds.n_conditions - 1);
-        return fail(EXIT_USAGE, &err);
+        return fail(HV_EXIT_USAGE, &err);
     }
     return -1;
 }
@@ -115,7 +113,7 @@ static int join_fonts(hv_app *a)
             fprintf(stderr, "headviz: warning: --font: %s\n", hv_text_warning(a->text));
     }
     if (!a->text)
-        return fail(a->opt.font ? EXIT_USAGE : EXIT_RUNTIME, &a->font_err);
+        return fail(a->opt.font ? HV_EXIT_USAGE : HV_EXIT_RUNTIME, &a->font_err);
     return -1;
 }
 
@@ -124,7 +122,7 @@ int hv_app_init(hv_app *a, int argc, char **argv)
     memset(a, 0, sizeof *a);
     hv_error err = {""};
     if (!hv_cli_parse(argc, argv, &a->opt, &err))
-        return fail(EXIT_USAGE, &err);
+        return fail(HV_EXIT_USAGE, &err);
     if (a->opt.help) {
         fputs(hv_cli_usage(), stdout);
         return 0;
@@ -200,7 +198,7 @@ int hv_app_open(hv_app *a, bool visible)
     if (rc >= 0)
         return rc;
     if (!a->ren)
-        return fail(EXIT_RUNTIME, &err);
+        return fail(HV_EXIT_RUNTIME, &err);
     hv_renderer_set_text(a->ren, a->text);
     return -1;
 }
@@ -404,12 +402,16 @@ void hv_app_event(hv_app *a, const SDL_Event *ev)
 
 /* ---- frames ---------------------------------------------------------------- */
 
+/* The dataset point a marker stands for: where it comes from, else where it
+ * goes (an entering point). */
+static int source_point(const hv_scene_point *sp) { return sp->src_a >= 0 ? sp->src_a : sp->src_b; }
+
 static void fmt_score(char *buf, size_t n, double v) { snprintf(buf, n, "%.4g", v); }
 
 static void hover_lines(hv_app *a, const hv_scene_point *sp, char lines[][HV_TEXT_MAX + 32], int *n)
 {
     const hv_dataset *ds = &a->ds;
-    int src = sp->src_a >= 0 ? sp->src_a : sp->src_b;
+    int src = source_point(sp);
     double P = hv_app_progress(a);
     if (sp->src_a >= 0 && sp->src_b >= 0 && P - floor(P) >= 0.5)
         src = sp->src_b;
@@ -507,14 +509,14 @@ void hv_app_build(hv_app *a, int w, int h, bool overlays)
             a->hover_point = i;
             hv_scene_point *hp = (hv_scene_point *)&a->panels[panel].points[i];
             hp->flags |= HV_POINT_HOVER;
-            int src = hp->src_a >= 0 ? hp->src_a : hp->src_b;
+            int src = source_point(hp);
             const hv_point *p = &a->ds.points[src];
             for (int q = 0; q < a->n_panels; q++) {
                 if (q == panel)
                     continue;
                 for (int j = 0; j < a->panels[q].n_points; j++) {
                     hv_scene_point *sp = (hv_scene_point *)&a->panels[q].points[j];
-                    int s2 = sp->src_a >= 0 ? sp->src_a : sp->src_b;
+                    int s2 = source_point(sp);
                     const hv_point *r = &a->ds.points[s2];
                     if (r->model == p->model && r->layer == p->layer && r->head == p->head)
                         sp->flags |= HV_POINT_HIGHLIGHT;
@@ -711,23 +713,23 @@ static bool have_display(void)
     return (d && *d) || (wl && *wl);
 }
 
-static int init_video_headless(void)
+int hv_app_open_headless(hv_app *a)
 {
     const char *drv = getenv("SDL_VIDEODRIVER");
     if (!drv || !*drv)
         SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         fprintf(stderr, "headviz: cannot initialise SDL video for headless rendering: %s\n", SDL_GetError());
-        return EXIT_RUNTIME;
+        return HV_EXIT_RUNTIME;
     }
-    return -1;
+    return hv_app_open(a, false);
 }
 
 static int run_screenshot(hv_app *a)
 {
     hv_error err = {""};
-    int rc = init_video_headless();
-    if (rc >= 0 || (rc = hv_app_open(a, false)) >= 0)
+    int rc = hv_app_open_headless(a);
+    if (rc >= 0)
         return rc;
     int w = a->opt.width ? a->opt.width : 1920, h = a->opt.height ? a->opt.height : 1080;
     if (!hv_check_output(a->opt.screenshot, a->opt.force, &err)) /* before spending a render */
@@ -745,7 +747,7 @@ static int run_window(hv_app *a)
     if (!have_display() || SDL_Init(SDL_INIT_VIDEO) != 0) {
         fprintf(stderr, "headviz: no display to open a window on (DISPLAY/WAYLAND_DISPLAY unset or unusable); "
                         "render to a file instead: headviz --screenshot out.png\n");
-        return EXIT_RUNTIME;
+        return HV_EXIT_RUNTIME;
     }
     int rc = hv_app_open(a, true);
     if (rc >= 0)
@@ -782,7 +784,7 @@ int hv_app_main(int argc, char **argv)
     hv_app *a = calloc(1, sizeof *a);
     if (!a) {
         fprintf(stderr, "headviz: out of memory\n");
-        return EXIT_RUNTIME;
+        return HV_EXIT_RUNTIME;
     }
     int rc = hv_app_init(a, argc, argv);
     if (rc < 0 && (a->opt.screenshot || a->opt.export_frames || a->opt.video)) {

@@ -13,6 +13,11 @@
 #include "../core/figure.h"
 #include "cli.h"
 
+/* Exit codes of the program. */
+#define HV_EXIT_RUNTIME 1     /* a runtime failure */
+#define HV_EXIT_USAGE 2       /* bad usage or bad input */
+#define HV_EXIT_INTERRUPTED 130
+
 typedef struct hv_renderer hv_renderer;
 typedef struct hv_encoder hv_encoder;
 typedef struct hv_text hv_text;
@@ -65,6 +70,9 @@ int hv_app_init(hv_app *a, int argc, char **argv);
 void hv_app_shutdown(hv_app *a);
 /* Creates the GL context: a visible window or a hidden one (headless). */
 int hv_app_open(hv_app *a, bool visible);
+/* Initialises SDL video for headless work (the offscreen driver unless
+ * SDL_VIDEODRIVER says otherwise) and opens a hidden context. */
+int hv_app_open_headless(hv_app *a);
 
 /* The player. */
 void hv_app_event(hv_app *a, const SDL_Event *ev);

@@ -1,6 +1,5 @@
 #include "export_run.h"
 
-#include <SDL.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -17,9 +16,6 @@
 #include "../export/video.h"
 #include "../gl/renderer.h"
 
-#define EXIT_USAGE 2
-#define EXIT_RUNTIME 1
-#define EXIT_INTERRUPTED 130
 
 static volatile sig_atomic_t g_interrupted;
 
@@ -102,12 +98,12 @@ static int prepare_dir(const char *dir, bool force)
     if (stat(dir, &st) == 0) {
         if (!S_ISDIR(st.st_mode)) {
             fprintf(stderr, "headviz: --export-frames %s: exists and is not a folder\n", dir);
-            return EXIT_USAGE;
+            return HV_EXIT_USAGE;
         }
         DIR *d = opendir(dir);
         if (!d) {
             fprintf(stderr, "headviz: --export-frames %s: cannot read folder: %s\n", dir, strerror(errno));
-            return EXIT_RUNTIME;
+            return HV_EXIT_RUNTIME;
         }
         struct dirent *de;
         char first[512] = "";
@@ -123,15 +119,15 @@ static int prepare_dir(const char *dir, bool force)
             fprintf(stderr,
                     "headviz: --export-frames %s: folder already holds %d frame file%s (%s...); use --force to overwrite them, or pick another folder\n",
                     dir, n, n == 1 ? "" : "s", first);
-            return EXIT_USAGE;
+            return HV_EXIT_USAGE;
         }
     } else if (!mkdir_p(dir, &err)) {
         fprintf(stderr, "headviz: --export-frames %s\n", err.msg);
-        return EXIT_RUNTIME;
+        return HV_EXIT_RUNTIME;
     }
     if (access(dir, W_OK | X_OK) != 0) {
         fprintf(stderr, "headviz: --export-frames %s: cannot write into this folder: %s\n", dir, strerror(errno));
-        return EXIT_RUNTIME;
+        return HV_EXIT_RUNTIME;
     }
     return -1;
 }
@@ -182,29 +178,23 @@ int hv_app_export(hv_app *a)
         n = 1;
     if (n > 10000000) {
         fprintf(stderr, "headviz: %ld frames is more than 10000000; shorten --duration or lower --fps\n", n);
-        return EXIT_USAGE;
+        return HV_EXIT_USAGE;
     }
     bool alpha = o->transparent;
     int ch = alpha ? 4 : 3;
     if (o->video && (!hv_video_check_path(o->video, alpha, &err) || !hv_check_output(o->video, o->force, &err))) {
         fprintf(stderr, "headviz: %s\n", err.msg);
-        return hv_video_check_path(o->video, alpha, NULL) ? hv_error_exit_code(&err) : EXIT_USAGE;
+        return hv_video_check_path(o->video, alpha, NULL) ? hv_error_exit_code(&err) : HV_EXIT_USAGE;
     }
     int rc = -1;
     if (o->export_frames && (rc = prepare_dir(o->export_frames, o->force)) >= 0)
         return rc;
-    if (!getenv("SDL_VIDEODRIVER") || !*getenv("SDL_VIDEODRIVER"))
-        SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
-    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-        fprintf(stderr, "headviz: cannot initialise SDL video for headless rendering: %s\n", SDL_GetError());
-        return EXIT_RUNTIME;
-    }
-    if ((rc = hv_app_open(a, false)) >= 0)
+    if ((rc = hv_app_open_headless(a)) >= 0)
         return rc;
     int max = hv_renderer_max_size(a->ren);
     if (W > max || H > max) {
         fprintf(stderr, "headviz: --size %dx%d: larger than the GPU's framebuffer limit %dx%d\n", W, H, max, max);
-        return EXIT_USAGE;
+        return HV_EXIT_USAGE;
     }
 
     hv_encoder *enc = NULL;
@@ -330,7 +320,7 @@ int hv_app_export(hv_app *a)
                     o->export_frames);
         else
             fprintf(stderr, "headviz: interrupted: no video written (%s left untouched)\n", o->video);
-        return EXIT_INTERRUPTED;
+        return HV_EXIT_INTERRUPTED;
     }
     if (o->export_frames) {
         int stale = o->force ? remove_stale(o->export_frames, (int)n) : 0;

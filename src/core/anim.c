@@ -280,7 +280,6 @@ int hv_match(const hv_dataset *ds, int ca, int cb, hv_match_mode mode, hv_pair *
     }
     for (int m = 0; m < ds->n_models; m++) {
         int na = collect(ds, m, ca, A), nb = collect(ds, m, cb, B);
-        int first = np;
         /* the optimal assignment is O(n^3): past HV_NEAREST_MAX points a side
          * a model is matched by rank instead */
         if (mode == HV_MATCH_RANK || (mode == HV_MATCH_NEAREST && (na > HV_NEAREST_MAX || nb > HV_NEAREST_MAX))) {
@@ -317,7 +316,6 @@ int hv_match(const hv_dataset *ds, int ca, int cb, hv_match_mode mode, hv_pair *
             free(taken);
             free(bh);
         }
-        (void)first;
     }
     free(A);
     free(B);

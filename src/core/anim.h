@@ -94,7 +94,8 @@ typedef struct hv_anim {
 } hv_anim;
 
 bool hv_anim_init(hv_anim *a, const hv_figure *fig, const hv_anim_opts *o, hv_error *err);
-/* Re-matches after a change of opts (layout, match, easing, stagger). */
+/* Changes layout, match, easing or stagger; points are (re)matched when a
+ * morphing layout next needs them. */
 bool hv_anim_set_opts(hv_anim *a, const hv_anim_opts *o, hv_error *err);
 void hv_anim_free(hv_anim *a);
 

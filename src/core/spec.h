@@ -60,7 +60,6 @@ typedef struct hv_cond_spec {
     hv_range range;
     hv_ticks ticks;
     char title[HV_TEXT_MAX]; /* "" = use figure title */
-    int line;
 } hv_cond_spec;
 
 typedef struct hv_model_spec {
@@ -69,7 +68,6 @@ typedef struct hv_model_spec {
     bool color_set;
     float color[3];
     char label[HV_TEXT_MAX]; /* "" = model name */
-    int line;
 } hv_model_spec;
 
 typedef struct hv_spec {

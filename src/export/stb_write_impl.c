@@ -12,7 +12,7 @@
 /* Measured on a 1920x1080 frame of this figure: filter 2 (Up) with zlib's
  * run-length strategy encodes in ~14 ms to ~67 kB, against ~130 ms for stb's
  * defaults (five filters tried per row, its own deflate). */
-int hv_png_zlevel = 1, hv_png_zstrategy = Z_RLE, hv_png_filter = 2;
+enum { HV_PNG_ZLEVEL = 1, HV_PNG_ZSTRATEGY = Z_RLE, HV_PNG_FILTER = 2 };
 
 /* Threads that deflate one image (1 = this thread alone). Per thread: the
  * export's workers already run in parallel, a single still can split. */
@@ -38,7 +38,7 @@ static void *deflate_chunk(void *arg)
     z_stream zs;
     memset(&zs, 0, sizeof zs);
     c->out = NULL;
-    if (deflateInit2(&zs, hv_png_zlevel, Z_DEFLATED, c->raw ? -15 : 15, 8, hv_png_zstrategy) != Z_OK)
+    if (deflateInit2(&zs, HV_PNG_ZLEVEL, Z_DEFLATED, c->raw ? -15 : 15, 8, HV_PNG_ZSTRATEGY) != Z_OK)
         return NULL;
     size_t cap = c->in_len / 16 + 4096, len = 0;
     unsigned char *out = malloc(cap);
@@ -170,7 +170,7 @@ static void set_filter(void)
 {
     /* one filter for every row instead of trying all five (a global of
      * stb's: set once, before any thread encodes) */
-    stbi_write_force_png_filter = hv_png_filter;
+    stbi_write_force_png_filter = HV_PNG_FILTER;
 }
 
 unsigned char *hv_stb_png_to_mem(const unsigned char *px, int stride, int w, int h, int n, int *len)
