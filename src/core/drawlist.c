@@ -28,6 +28,7 @@ void hv_drawlist_reset(hv_drawlist *dl, int width, int height, hv_color clear)
     dl->height = height;
     dl->clear = clear;
     dl->n_cmds = dl->n_rects = dl->n_markers = dl->n_colorbars = dl->n_texts = dl->n_strings = 0;
+    dl->n_heatmaps = dl->n_values = 0;
     dl->clipped = false;
     dl->oom = false;
 }
@@ -40,6 +41,8 @@ void hv_drawlist_free(hv_drawlist *dl)
     free(dl->colorbars);
     free(dl->texts);
     free(dl->strings);
+    free(dl->heatmaps);
+    free(dl->values);
     memset(dl, 0, sizeof *dl);
 }
 
@@ -123,7 +126,25 @@ void hv_dl_text(hv_drawlist *dl, const char *s, float x, float y, float size, hv
     add_cmd(dl, HV_CMD_TEXTS, dl->n_texts++);
 }
 
+void hv_dl_heatmap(hv_drawlist *dl, hv_rect r, int cols, int rows, const float *values, hv_color nan_color,
+                   float alpha)
+{
+    if (cols < 1 || rows < 1 || r.w <= 0 || r.h <= 0 || alpha <= 0 || (long long)cols * rows > (1 << 24))
+        return;
+    int n = cols * rows;
+    if (!GROW(dl, values, n_values, cap_values, dl->n_values + n))
+        return;
+    if (!GROW(dl, heatmaps, n_heatmaps, cap_heatmaps, dl->n_heatmaps + 1))
+        return;
+    memcpy(dl->values + dl->n_values, values, (size_t)n * sizeof *values);
+    dl->heatmaps[dl->n_heatmaps] = (hv_heatmap_item){r, cols, rows, dl->n_values, nan_color, alpha};
+    dl->n_values += n;
+    add_cmd(dl, HV_CMD_HEATMAPS, dl->n_heatmaps++);
+}
+
 const char *hv_dl_string(const hv_drawlist *dl, const hv_text_item *t) { return dl->strings + t->str; }
+
+const float *hv_dl_heatmap_values(const hv_drawlist *dl, const hv_heatmap_item *h) { return dl->values + h->values; }
 
 static bool cmd_equal(const hv_cmd *a, const hv_cmd *b)
 {
@@ -138,7 +159,7 @@ bool hv_drawlist_equal(const hv_drawlist *a, const hv_drawlist *b)
     if (a->width != b->width || a->height != b->height || a->colormap_index != b->colormap_index ||
         memcmp(&a->clear, &b->clear, sizeof a->clear) != 0 || a->n_cmds != b->n_cmds || a->n_rects != b->n_rects ||
         a->n_markers != b->n_markers || a->n_colorbars != b->n_colorbars || a->n_texts != b->n_texts ||
-        a->n_strings != b->n_strings)
+        a->n_strings != b->n_strings || a->n_heatmaps != b->n_heatmaps || a->n_values != b->n_values)
         return false;
     for (int i = 0; i < a->n_cmds; i++)
         if (!cmd_equal(&a->cmds[i], &b->cmds[i]))
@@ -149,7 +170,10 @@ bool hv_drawlist_equal(const hv_drawlist *a, const hv_drawlist *b)
            (a->n_colorbars == 0 ||
             memcmp(a->colorbars, b->colorbars, (size_t)a->n_colorbars * sizeof *a->colorbars) == 0) &&
            (a->n_texts == 0 || memcmp(a->texts, b->texts, (size_t)a->n_texts * sizeof *a->texts) == 0) &&
-           (a->n_strings == 0 || memcmp(a->strings, b->strings, (size_t)a->n_strings) == 0);
+           (a->n_strings == 0 || memcmp(a->strings, b->strings, (size_t)a->n_strings) == 0) &&
+           (a->n_heatmaps == 0 || memcmp(a->heatmaps, b->heatmaps, (size_t)a->n_heatmaps * sizeof *a->heatmaps) == 0) &&
+           /* NaN cells compare by bits: the same frame has the same bits */
+           (a->n_values == 0 || memcmp(a->values, b->values, (size_t)a->n_values * sizeof *a->values) == 0);
 }
 
 bool hv_drawlist_copy(hv_drawlist *dst, const hv_drawlist *src)
@@ -160,7 +184,9 @@ bool hv_drawlist_copy(hv_drawlist *dst, const hv_drawlist *src)
         !GROW(dst, markers, n_markers, cap_markers, src->n_markers) ||
         !GROW(dst, colorbars, n_colorbars, cap_colorbars, src->n_colorbars) ||
         !GROW(dst, texts, n_texts, cap_texts, src->n_texts) ||
-        !GROW(dst, strings, n_strings, cap_strings, src->n_strings))
+        !GROW(dst, strings, n_strings, cap_strings, src->n_strings) ||
+        !GROW(dst, heatmaps, n_heatmaps, cap_heatmaps, src->n_heatmaps) ||
+        !GROW(dst, values, n_values, cap_values, src->n_values))
         return false;
 #define COPY(arr, n)                                                                                               \
     do {                                                                                                           \
@@ -174,6 +200,8 @@ bool hv_drawlist_copy(hv_drawlist *dst, const hv_drawlist *src)
     COPY(colorbars, n_colorbars);
     COPY(texts, n_texts);
     COPY(strings, n_strings);
+    COPY(heatmaps, n_heatmaps);
+    COPY(values, n_values);
 #undef COPY
     return true;
 }

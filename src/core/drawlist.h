@@ -43,6 +43,19 @@ typedef struct hv_colorbar_item {
     float alpha;
 } hv_colorbar_item;
 
+/* A grid of cells coloured through the colormap (a heatmap): cols x rows
+ * cells filling r, row 0 at the top, each a colormap position in [0,1]
+ * (sampled exactly like a marker's value), or NaN for "no score", drawn in
+ * nan_color. A backend draws each cell as a sharp rectangle (nearest
+ * neighbour, never blurred between cells). */
+typedef struct hv_heatmap_item {
+    hv_rect r;
+    int cols, rows;
+    int values; /* offset into the value pool: rows * cols floats */
+    hv_color nan_color;
+    float alpha;
+} hv_heatmap_item;
+
 enum { HV_ANCHOR_START = 0, HV_ANCHOR_CENTER = 1, HV_ANCHOR_END = 2 };
 
 typedef struct hv_text_item {
@@ -59,6 +72,7 @@ typedef enum hv_cmd_type {
     HV_CMD_MARKERS,
     HV_CMD_COLORBARS,
     HV_CMD_TEXTS,
+    HV_CMD_HEATMAPS,
 } hv_cmd_type;
 
 typedef struct hv_cmd {
@@ -84,6 +98,10 @@ typedef struct hv_drawlist {
     int n_texts, cap_texts;
     char *strings;
     int n_strings, cap_strings;
+    hv_heatmap_item *heatmaps;
+    int n_heatmaps, cap_heatmaps;
+    float *values; /* heatmap cells */
+    int n_values, cap_values;
     bool clipped;
     hv_rect clip;
     bool oom; /* an append failed for lack of memory */
@@ -99,7 +117,12 @@ void hv_dl_colorbar(hv_drawlist *dl, hv_rect r, float t0, float t1, float alpha)
 void hv_dl_text(hv_drawlist *dl, const char *s, float x, float y, float size, hv_color c, int ax,
                 int ay, int rotate);
 
+/* values: rows * cols colormap positions, row 0 at the top (copied). */
+void hv_dl_heatmap(hv_drawlist *dl, hv_rect r, int cols, int rows, const float *values, hv_color nan_color,
+                   float alpha);
+
 const char *hv_dl_string(const hv_drawlist *dl, const hv_text_item *t);
+const float *hv_dl_heatmap_values(const hv_drawlist *dl, const hv_heatmap_item *h);
 
 /* True when two lists draw exactly the same frame (same size, clear colour,
  * colormap, commands and items). */

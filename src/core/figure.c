@@ -92,7 +92,7 @@ bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec
     if (!fig->cmap)
         return hv_errorf(err, "unknown colormap \"%s\" (known: %s)", spec->colormap,
                          hv_colormap_names());
-    fig->cmap_index = (int)(fig->cmap - hv_colormap_default());
+    fig->cmap_index = hv_colormap_index(fig->cmap);
 
     int max_layer = hv_dataset_max_layer(ds), max_head = hv_dataset_max_head(ds);
     /* default limits: one unit of air around 0..max, so every marker is inside */

@@ -10,11 +10,11 @@
 #include "../core/colormap.h"
 #include "shaders.h" /* generated from shaders/ at build time */
 
-#define N_CMAPS 5
 
 typedef struct program {
     GLuint id;
     GLint u_view, u_flip, u_y0, u_cmap, u_cmap_row, u_tex;
+    GLint u_rect, u_values, u_nan, u_alpha; /* heatmaps */
 } program;
 
 /* per-instance layouts, matching the shaders' attributes */
@@ -35,11 +35,16 @@ struct hv_renderer {
     SDL_Window *win;
     SDL_GLContext ctx;
     hv_text *text;
-    program p_rect, p_marker, p_text;
+    program p_rect, p_marker, p_text, p_heat;
     GLuint quad_vbo;
     GLuint rect_vao, rect_vbo;
     GLuint marker_vao, marker_vbo;
     GLuint text_vao, text_vbo;
+    GLuint heat_vao;
+    GLuint *heat_tex; /* one texture per heatmap item of the frame */
+    int n_heat_tex;
+    float *heat_buf;  /* a heatmap's cells, NaN replaced for upload */
+    int cap_heat_buf;
     GLuint cmap_tex;
     GLuint fbo, fbo_color;
     int fbo_w, fbo_h;
@@ -105,6 +110,10 @@ static bool link(program *p, const char *vs_src, const char *vs_name, const char
     p->u_tex = glGetUniformLocation(p->id, "u_tex");
     p->u_flip = glGetUniformLocation(p->id, "u_flip");
     p->u_y0 = glGetUniformLocation(p->id, "u_y0");
+    p->u_rect = glGetUniformLocation(p->id, "u_rect");
+    p->u_values = glGetUniformLocation(p->id, "u_values");
+    p->u_nan = glGetUniformLocation(p->id, "u_nan");
+    p->u_alpha = glGetUniformLocation(p->id, "u_alpha");
     return true;
 }
 
@@ -124,16 +133,17 @@ static void quad_attr(GLuint vbo)
 
 static void upload_colormaps(hv_renderer *r)
 {
-    static const unsigned char (*const tables[N_CMAPS])[3] = {
-        hv_cmap_table_viridis, hv_cmap_table_plasma, hv_cmap_table_magma,
-        hv_cmap_table_inferno, hv_cmap_table_cividis};
-    unsigned char px[N_CMAPS][256][3];
-    for (int m = 0; m < N_CMAPS; m++)
-        memcpy(px[m], tables[m], sizeof px[m]);
+    /* one row per colormap, in hv_colormap_at order */
+    int n = hv_colormap_count();
+    unsigned char px[16][256][3];
+    if (n > 16)
+        n = 16;
+    for (int m = 0; m < n; m++)
+        memcpy(px[m], hv_colormap_at(m)->table, sizeof px[m]);
     glGenTextures(1, &r->cmap_tex);
     glBindTexture(GL_TEXTURE_2D, r->cmap_tex);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, 256, N_CMAPS, 0, GL_RGB, GL_UNSIGNED_BYTE, px);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, 256, n, 0, GL_RGB, GL_UNSIGNED_BYTE, px);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
@@ -189,7 +199,8 @@ hv_renderer *hv_renderer_create(const hv_renderer_desc *desc, hv_text *text, hv_
     if (!link(&r->p_rect, hv_shader_rect_vert, "rect.vert", hv_shader_rect_frag, "rect.frag", err) ||
         !link(&r->p_marker, hv_shader_marker_vert, "marker.vert", hv_shader_marker_frag,
               "marker.frag", err) ||
-        !link(&r->p_text, hv_shader_text_vert, "text.vert", hv_shader_text_frag, "text.frag", err)) {
+        !link(&r->p_text, hv_shader_text_vert, "text.vert", hv_shader_text_frag, "text.frag", err) ||
+        !link(&r->p_heat, hv_shader_heatmap_vert, "heatmap.vert", hv_shader_heatmap_frag, "heatmap.frag", err)) {
         hv_renderer_destroy(r);
         return NULL;
     }
@@ -216,6 +227,10 @@ hv_renderer *hv_renderer_create(const hv_renderer_desc *desc, hv_text *text, hv_
     instance_attr(2, 4, sizeof(marker_inst), offsetof(marker_inst, fill));
     instance_attr(3, 4, sizeof(marker_inst), offsetof(marker_inst, outline));
     instance_attr(4, 4, sizeof(marker_inst), offsetof(marker_inst, params));
+
+    glGenVertexArrays(1, &r->heat_vao);
+    glBindVertexArray(r->heat_vao);
+    quad_attr(r->quad_vbo);
 
     glGenVertexArrays(1, &r->text_vao);
     glBindVertexArray(r->text_vao);
@@ -252,8 +267,10 @@ void hv_renderer_destroy(hv_renderer *r)
             hv_text_release_gl(r->text);
         GLuint bufs[4] = {r->quad_vbo, r->rect_vbo, r->marker_vbo, r->text_vbo};
         glDeleteBuffers(4, bufs);
-        GLuint vaos[3] = {r->rect_vao, r->marker_vao, r->text_vao};
-        glDeleteVertexArrays(3, vaos);
+        GLuint vaos[4] = {r->rect_vao, r->marker_vao, r->text_vao, r->heat_vao};
+        glDeleteVertexArrays(4, vaos);
+        if (r->n_heat_tex)
+            glDeleteTextures(r->n_heat_tex, r->heat_tex);
         glDeleteTextures(1, &r->cmap_tex);
         if (r->fbo) {
             glDeleteFramebuffers(1, &r->fbo);
@@ -265,6 +282,8 @@ void hv_renderer_destroy(hv_renderer *r)
             glDeleteProgram(r->p_marker.id);
         if (r->p_text.id)
             glDeleteProgram(r->p_text.id);
+        if (r->p_heat.id)
+            glDeleteProgram(r->p_heat.id);
         SDL_GL_DeleteContext(r->ctx);
     }
     if (r->win)
@@ -273,6 +292,8 @@ void hv_renderer_destroy(hv_renderer *r)
     free(r->markers);
     free(r->text_verts);
     free(r->text_tex);
+    free(r->heat_tex);
+    free(r->heat_buf);
     free(r);
 }
 
@@ -309,6 +330,42 @@ static void set_clip(const hv_cmd *c, bool top_first, int band_y0, int band_h)
     int x0 = (int)floorf(c->clip.x), y0 = (int)floorf(c->clip.y) - band_y0;
     int x1 = (int)ceilf(c->clip.x + c->clip.w), y1 = (int)ceilf(c->clip.y + c->clip.h) - band_y0;
     glScissor(x0, top_first ? y0 : band_h - y1, x1 - x0, y1 - y0);
+}
+
+/* One R32F texture per heatmap item, its cells' colormap positions (NaN,
+ * "no score", as -1), uploaded before any draw like the rest of the frame. */
+static bool upload_heatmaps(hv_renderer *r, const hv_drawlist *dl)
+{
+    if (dl->n_heatmaps > r->n_heat_tex) {
+        GLuint *nt = realloc(r->heat_tex, (size_t)dl->n_heatmaps * sizeof *nt);
+        if (!nt)
+            return false;
+        r->heat_tex = nt;
+        glGenTextures(dl->n_heatmaps - r->n_heat_tex, r->heat_tex + r->n_heat_tex);
+        for (int i = r->n_heat_tex; i < dl->n_heatmaps; i++) {
+            glBindTexture(GL_TEXTURE_2D, r->heat_tex[i]);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+        }
+        r->n_heat_tex = dl->n_heatmaps;
+    }
+    glActiveTexture(GL_TEXTURE2);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    for (int i = 0; i < dl->n_heatmaps; i++) {
+        const hv_heatmap_item *h = &dl->heatmaps[i];
+        int n = h->cols * h->rows;
+        if (!reserve((void **)&r->heat_buf, &r->cap_heat_buf, n, sizeof *r->heat_buf))
+            return false;
+        const float *v = hv_dl_heatmap_values(dl, h);
+        for (int k = 0; k < n; k++)
+            r->heat_buf[k] = v[k] == v[k] ? v[k] : -1.0f; /* NaN: no score */
+        glBindTexture(GL_TEXTURE_2D, r->heat_tex[i]);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, h->cols, h->rows, 0, GL_RED, GL_FLOAT, r->heat_buf);
+    }
+    glActiveTexture(GL_TEXTURE0);
+    return true;
 }
 
 /* All of a frame's instance and vertex data is uploaded once, before any
@@ -365,6 +422,8 @@ static bool upload(hv_renderer *r, const hv_drawlist *dl)
             q[7] = t->c.a;
         }
     }
+    if (!upload_heatmaps(r, dl))
+        return false;
     glBindBuffer(GL_ARRAY_BUFFER, r->rect_vbo);
     glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)((size_t)(nr + 1) * sizeof *r->rects), r->rects, GL_STREAM_DRAW);
     glBindBuffer(GL_ARRAY_BUFFER, r->marker_vbo);
@@ -415,6 +474,20 @@ static void draw_cmd(hv_renderer *r, const hv_drawlist *dl, const hv_cmd *c)
         marker_from(r, c->first);
         glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, c->count);
         break;
+    case HV_CMD_HEATMAPS:
+        glUseProgram(r->p_heat.id);
+        glBindVertexArray(r->heat_vao);
+        glActiveTexture(GL_TEXTURE2);
+        for (int i = c->first; i < c->first + c->count; i++) {
+            const hv_heatmap_item *h = &dl->heatmaps[i];
+            glBindTexture(GL_TEXTURE_2D, r->heat_tex[i]);
+            glUniform4f(r->p_heat.u_rect, h->r.x, h->r.y, h->r.w, h->r.h);
+            glUniform4f(r->p_heat.u_nan, h->nan_color.r, h->nan_color.g, h->nan_color.b, h->nan_color.a);
+            glUniform1f(r->p_heat.u_alpha, h->alpha);
+            glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+        }
+        glActiveTexture(GL_TEXTURE0);
+        break;
     case HV_CMD_TEXTS:
         glUseProgram(r->p_text.id);
         glBindVertexArray(r->text_vao);
@@ -437,10 +510,12 @@ static bool prepare(hv_renderer *r, const hv_drawlist *dl)
     glDisable(GL_CULL_FACE);
     glEnable(GL_BLEND);
     glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
-    float row = ((float)dl->colormap_index + 0.5f) / (float)N_CMAPS;
-    program *ps[3] = {&r->p_rect, &r->p_marker, &r->p_text};
-    for (int i = 0; i < 3; i++) {
+    float row = ((float)dl->colormap_index + 0.5f) / (float)hv_colormap_count();
+    program *ps[4] = {&r->p_rect, &r->p_marker, &r->p_text, &r->p_heat};
+    for (int i = 0; i < 4; i++) {
         glUseProgram(ps[i]->id);
+        if (ps[i]->u_values >= 0)
+            glUniform1i(ps[i]->u_values, 2);
         if (ps[i]->u_cmap >= 0)
             glUniform1i(ps[i]->u_cmap, 0);
         if (ps[i]->u_cmap_row >= 0)
@@ -466,8 +541,8 @@ static void draw_band(hv_renderer *r, const hv_drawlist *dl, bool top_first, int
     const hv_color *cc = &dl->clear;
     glClearColor(cc->r * cc->a, cc->g * cc->a, cc->b * cc->a, cc->a);
     glClear(GL_COLOR_BUFFER_BIT);
-    program *ps[3] = {&r->p_rect, &r->p_marker, &r->p_text};
-    for (int i = 0; i < 3; i++) {
+    program *ps[4] = {&r->p_rect, &r->p_marker, &r->p_text, &r->p_heat};
+    for (int i = 0; i < 4; i++) {
         glUseProgram(ps[i]->id);
         glUniform2f(ps[i]->u_view, (float)dl->width, (float)h);
         glUniform1f(ps[i]->u_flip, top_first ? -1.0f : 1.0f);

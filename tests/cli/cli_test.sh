@@ -285,7 +285,7 @@ group_errors() {
         '--size needs a non-empty value' \
         -- --screenshot out/x.png --size=
     fail_case "unknown --colormap" 2 \
-        '--colormap: unknown colormap "jet" (known: viridis, plasma, magma, inferno, cividis)' \
+        '--colormap: unknown colormap "jet" (known: viridis, plasma, magma, inferno, cividis, RdBu_r, coolwarm, bwr)' \
         -- --screenshot out/x.png --colormap jet
     fail_case "unknown --theme" 2 \
         '--theme: unknown theme "blue" (known: light, dark)' \
@@ -363,10 +363,10 @@ group_errors() {
     cp good.csv beside/heads.csv
     printf '[figure]\ncolormap = jet\n' >beside/heads.ini
     fail_case "DATA.ini beside the data is used" 2 \
-        'beside/heads.ini:2: key "colormap": unknown colormap "jet" (known: viridis, plasma, magma, inferno, cividis)' \
+        'beside/heads.ini:2: key "colormap": unknown colormap "jet" (known: viridis, plasma, magma, inferno, cividis, RdBu_r, coolwarm, bwr)' \
         -- beside/heads.csv --screenshot out/x.png
     fail_case "DATA.ini beside the data is used (absolute path)" 2 \
-        "$T/beside/heads.ini:2: key \"colormap\": unknown colormap \"jet\" (known: viridis, plasma, magma, inferno, cividis)" \
+        "$T/beside/heads.ini:2: key \"colormap\": unknown colormap \"jet\" (known: viridis, plasma, magma, inferno, cividis, RdBu_r, coolwarm, bwr)" \
         -- "$T/beside/heads.csv" --screenshot out/x.png
     cp good.csv beside2/heads.csv
     printf '[figure]\n\n\nnot a key\n' >beside2/headviz.ini

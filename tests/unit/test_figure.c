@@ -160,7 +160,7 @@ static void test_prepare(void)
 
     snprintf(spec.colormap, sizeof spec.colormap, "jet");
     CHECK(!hv_figure_prepare(&fig2, &f.ds, &spec, &err));
-    CHECK_STR(err.msg, "unknown colormap \"jet\" (known: viridis, plasma, magma, inferno, cividis)");
+    CHECK_STR(err.msg, "unknown colormap \"jet\" (known: viridis, plasma, magma, inferno, cividis, RdBu_r, coolwarm, bwr)");
     snprintf(spec.colormap, sizeof spec.colormap, "magma");
     CHECK(hv_figure_prepare(&fig2, &f.ds, &spec, &err));
     CHECK_INT(fig2.cmap_index, 2);

@@ -332,7 +332,7 @@ static void test_errors(void)
 
     /* colormap, marker, colour, marker size */
     EXPECT_ERROR("[figure]\ncolormap = jet\n",
-                 "t.ini:2: key \"colormap\": unknown colormap \"jet\" (known: viridis, plasma, magma, inferno, cividis)");
+                 "t.ini:2: key \"colormap\": unknown colormap \"jet\" (known: viridis, plasma, magma, inferno, cividis, RdBu_r, coolwarm, bwr)");
     EXPECT_ERROR("[model: M]\nmarker = hexagon\n",
                  "t.ini:2: key \"marker\": unknown marker \"hexagon\" (known: circle, x, square, triangle, diamond, plus, star)");
     EXPECT_ERROR("[model: M]\ncolor = red\n", "t.ini:2: key \"color\": expected #rrggbb, got \"red\"");
@@ -520,7 +520,7 @@ static void test_load(void)
     CHECK(check_write_file(path, bad, sizeof bad - 1));
     CHECK(!hv_spec_load(&s, path, &err));
     snprintf(msg, sizeof msg,
-             "%s:3: key \"colormap\": unknown colormap \"jet\" (known: viridis, plasma, magma, inferno, cividis)",
+             "%s:3: key \"colormap\": unknown colormap \"jet\" (known: viridis, plasma, magma, inferno, cividis, RdBu_r, coolwarm, bwr)",
              path);
     CHECK_STR(err.msg, msg);
     CHECK_STR(s.title, "Loaded");
