@@ -83,7 +83,7 @@ static void test_find(void)
         CHECK(strstr(hv_colormap_names(), k_names[i]) != NULL);
     }
     check_context("%s", "");
-    CHECK_STR(hv_colormap_names(), "viridis, plasma, magma, inferno, cividis");
+    CHECK_STR(hv_colormap_names(), "viridis, plasma, magma, inferno, cividis, RdBu_r, coolwarm, bwr");
 }
 
 static void test_tables(void)
