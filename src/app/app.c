@@ -728,6 +728,11 @@ int hv_app_open_headless(hv_app *a)
 static int run_screenshot(hv_app *a)
 {
     hv_error err = {""};
+    hv_still_format fmt;
+    if (!hv_still_format_of(a->opt.screenshot, "--screenshot", &fmt, &err))
+        return fail(HV_EXIT_USAGE, &err);
+    if (!hv_is_stream(a->opt.screenshot))
+        hv_remove_stale_temps(a->opt.screenshot, false);
     int rc = hv_app_open_headless(a);
     if (rc >= 0)
         return rc;

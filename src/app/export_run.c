@@ -60,7 +60,7 @@ void hv_shell_quote(const char *s, char *out, size_t size)
 
 static bool is_frame_name(const char *n)
 {
-    /* frame_NNNNN.png, and our temporaries .frame_NNNNN.png.PID.tmp */
+    /* frame_NNNNN.png, and our temporaries .frame_NNNNN.png.headviz-PID.tmp */
     if (n[0] == '.')
         n++;
     if (strncmp(n, "frame_", 6) != 0)
@@ -96,6 +96,8 @@ static int prepare_dir(const char *dir, bool force)
     hv_error err = {""};
     struct stat st;
     if (stat(dir, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            hv_remove_stale_temps(dir, true); /* left by a killed run */
         if (!S_ISDIR(st.st_mode)) {
             fprintf(stderr, "headviz: --export-frames %s: exists and is not a folder\n", dir);
             return HV_EXIT_USAGE;
@@ -132,9 +134,11 @@ static int prepare_dir(const char *dir, bool force)
     return -1;
 }
 
-/* With --force, frames a longer earlier export left beyond the new last one
- * would join the sequence: remove them. */
-static int remove_stale(const char *dir, int n_frames)
+/* Removes the frame files (regular files only) numbered n_frames and up:
+ * with --force, those a longer earlier export left beyond the new last
+ * one, which would join the sequence; after a failure at frame k, those
+ * written after it, so what is left is frames 0..k-1. */
+static int remove_stale(const char *dir, long n_frames)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -146,10 +150,10 @@ static int remove_stale(const char *dir, int n_frames)
         if (de->d_name[0] == '.' || !is_frame_name(de->d_name))
             continue;
         long idx = strtol(de->d_name + 6, NULL, 10);
-        if (idx >= n_frames) {
-            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (idx >= n_frames && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
             removed += unlink(path) == 0;
-        }
     }
     closedir(d);
     return removed;
@@ -182,6 +186,8 @@ int hv_app_export(hv_app *a)
     }
     bool alpha = o->transparent;
     int ch = alpha ? 4 : 3;
+    if (o->video && !hv_is_stream(o->video))
+        hv_remove_stale_temps(o->video, false); /* left by a killed run */
     if (o->video && (!hv_video_check_path(o->video, alpha, &err) || !hv_check_output(o->video, o->force, &err))) {
         fprintf(stderr, "headviz: %s\n", err.msg);
         return hv_video_check_path(o->video, alpha, NULL) ? hv_error_exit_code(&err) : HV_EXIT_USAGE;
@@ -289,15 +295,18 @@ int hv_app_export(hv_app *a)
         }
     }
     long submitted = i;
-    int written = (int)submitted;
+    long written = submitted;
     if (enc) {
         if (!hv_encoder_finish(enc, ok ? &err : NULL))
             ok = false;
-        written = hv_encoder_written(enc);
+        /* a failure at frame k leaves exactly frames 0..k-1 */
+        written = hv_encoder_complete(enc);
+        if (!ok)
+            remove_stale(o->export_frames, written);
         hv_encoder_destroy(enc);
     }
     if (tty)
-        progress_line(written, (int)n, t0, true);
+        progress_line((int)written, (int)n, t0, true);
     bool interrupted = g_interrupted != 0;
     if (vid && !hv_video_close(vid, !ok || interrupted, &err))
         ok = false;
@@ -310,13 +319,13 @@ int hv_app_export(hv_app *a)
     if (!ok) {
         fprintf(stderr, "headviz: %s\n", err.msg);
         if (o->export_frames)
-            fprintf(stderr, "headviz: %d of %ld frames were written to %s before the error\n", written, n,
-                    o->export_frames);
+            fprintf(stderr, "headviz: %ld of %ld frames were written to %s before the error (frames 0..%ld, each one complete)\n",
+                    written, n, o->export_frames, written - 1);
         return hv_error_exit_code(&err);
     }
     if (interrupted) {
         if (o->export_frames)
-            fprintf(stderr, "headviz: interrupted: %d of %ld frames written to %s (each one complete)\n", written, n,
+            fprintf(stderr, "headviz: interrupted: %ld of %ld frames written to %s (each one complete)\n", written, n,
                     o->export_frames);
         else
             fprintf(stderr, "headviz: interrupted: no video written (%s left untouched)\n", o->video);
@@ -328,8 +337,8 @@ int hv_app_export(hv_app *a)
         snprintf(path, sizeof path, "%s/frame_%%05d.png", o->export_frames);
         hv_shell_quote(path, q, sizeof q);
         snprintf(qo, sizeof qo, "%s", alpha ? "out.mov" : "out.mp4");
-        printf("wrote %d frames (%dx%d, %g fps, %.3f s of timeline) to %s in %.2f s: %.1f frames/s\n", written, W, H,
-               fps, (double)n / fps, o->export_frames, el, el > 0 ? written / el : 0);
+        printf("wrote %ld frames (%dx%d, %g fps, %.3f s of timeline) to %s in %.2f s: %.1f frames/s\n", written, W, H,
+               fps, (double)n / fps, o->export_frames, el, el > 0 ? (double)written / el : 0);
         if (stale)
             printf("removed %d stale frame file%s of an earlier, longer export\n", stale, stale == 1 ? "" : "s");
         if (alpha)

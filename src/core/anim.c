@@ -181,7 +181,7 @@ bool hv_assign(const double *cost, int n, int m, int *row_to_col, double *total)
 typedef struct sort_item {
     int idx;
     double key;
-    int layer, head;
+    int layer, head, model;
 } sort_item;
 
 static int cmp_strongest(const void *pa, const void *pb)
@@ -193,6 +193,9 @@ static int cmp_strongest(const void *pa, const void *pb)
         return a->layer < b->layer ? -1 : 1;
     if (a->head != b->head)
         return a->head < b->head ? -1 : 1;
+    /* never the row order of the file: the picture depends on the data */
+    if (a->model != b->model)
+        return a->model < b->model ? -1 : 1;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
@@ -211,7 +214,7 @@ static int collect(const hv_dataset *ds, int model, int cond, sort_item *out)
     for (int i = 0; i < ds->n_points; i++) {
         const hv_point *p = &ds->points[i];
         if (p->model == model && p->condition == cond)
-            out[n++] = (sort_item){i, p->score, p->layer, p->head};
+            out[n++] = (sort_item){i, p->score, p->layer, p->head, p->model};
     }
     qsort(out, (size_t)n, sizeof *out, cmp_strongest);
     return n;
@@ -260,7 +263,7 @@ static void rank_pairs(const hv_dataset *ds, int ca, int cb, hv_pair *pairs, int
     for (int i = 0; i < n; i++) {
         const hv_point *p = &ds->points[pairs[i].a >= 0 ? pairs[i].a : pairs[i].b];
         double mx = pairs[i].a >= 0 ? ma : mb;
-        items[i] = (sort_item){i, mx > 0 ? p->score / mx : p->score, p->layer, p->head};
+        items[i] = (sort_item){i, mx > 0 ? p->score / mx : p->score, p->layer, p->head, p->model};
     }
     qsort(items, (size_t)n, sizeof *items, cmp_strongest);
     for (int r = 0; r < n; r++)
@@ -459,6 +462,7 @@ static void morph_panel(hv_anim *a, hv_panel_state *ps, int ca, int cb, double u
         if (sp.alpha > 0 && sp.scale > 0)
             pts[np++] = sp;
     }
+    hv_scene_sort(pts, np);
     ps->points = pts;
     ps->n_points = np;
 }
@@ -537,7 +541,8 @@ int hv_anim_frame(hv_anim *a, double progress, const float *model_alpha, hv_pane
         for (int i = 0; i < ps->n_points; i++) {
             double mx = fig->conds[c].hi;
             if (order)
-                order[i] = (sort_item){i, pts[i].score / (mx > 0 ? mx : 1), (int)pts[i].layer, (int)pts[i].head};
+                order[i] = (sort_item){i, pts[i].score / (mx > 0 ? mx : 1), (int)pts[i].layer, (int)pts[i].head,
+                                       pts[i].model};
         }
         if (order)
             qsort(order, (size_t)ps->n_points, sizeof *order, cmp_strongest);

@@ -1,12 +1,15 @@
 #include "dataset.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum { COL_MODEL, COL_CONDITION, COL_LAYER, COL_HEAD, COL_SCORE, COL_COUNT };
 static const char *const k_col_names[COL_COUNT] = {"model", "condition", "layer", "head", "score"};
@@ -47,18 +50,22 @@ static bool rec_push_char(record *r, size_t *len, char c, const reader *rd, hv_e
  * Blank lines are skipped. */
 static int read_record(reader *rd, record *r, hv_error *err)
 {
-    /* skip blank lines */
-    while (rd->p < rd->end && (*rd->p == '\n' || *rd->p == '\r')) {
-        if (*rd->p == '\n')
-            rd->line++;
-        else if (rd->p + 1 < rd->end && rd->p[1] == '\n')
-            rd->p++, rd->line++;
-        else
-            rd->line++;
-        rd->p++;
+    /* skip blank lines: empty, or only spaces and tabs (LF, CRLF or CR) */
+    for (;;) {
+        const char *q = rd->p;
+        while (q < rd->end && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q == rd->end) {
+            rd->p = q;
+            return 0;
+        }
+        if (*q != '\n' && *q != '\r')
+            break; /* a record starts at rd->p */
+        if (*q == '\r' && q + 1 < rd->end && q[1] == '\n')
+            q++;
+        rd->p = q + 1;
+        rd->line++;
     }
-    if (rd->p >= rd->end)
-        return 0;
     r->n = 0;
     r->line = rd->line;
     size_t len = 0;
@@ -361,67 +368,129 @@ bool hv_dataset_parse(hv_dataset *ds, const char *text, size_t len, const char *
     return ok;
 }
 
-static void close_input(FILE *f)
+/* How long a FIFO named by path may wait for a writer before reading it is
+ * given up: a FIFO that nobody writes would block forever. */
+#define HV_PIPE_WAIT_MS 5000
+
+/* Opens path for reading without ever blocking: a regular file, or a pipe
+ * / FIFO / terminal read with a time limit; sockets, devices and folders
+ * are refused. "-" is standard input. Returns the descriptor, or -1 with
+ * err filled. *stream: a FIFO or pipe named by path, whose first byte is
+ * waited for with a time limit (standard input and terminals wait, since
+ * whoever connected them is writing). */
+static int open_input(const char *path, const char *shown, bool *stream, hv_error *err)
 {
-    if (f != stdin)
-        fclose(f);
+    *stream = false;
+    bool is_stdin = strcmp(path, "-") == 0;
+    int fd = is_stdin ? dup(0) : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENXIO) /* a socket, or a FIFO that cannot be opened */
+            hv_errorf(err, "%s: cannot open: not a regular file", shown);
+        else
+            hv_errorf(err, "%s: cannot open: %s", shown, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        hv_errorf(err, "%s: cannot open: %s", shown, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    const char *kind = S_ISDIR(st.st_mode)    ? "is a directory, expected a file"
+                       : S_ISSOCK(st.st_mode) ? "is a socket, expected a file"
+                       : S_ISBLK(st.st_mode)  ? "is a block device, expected a file"
+                       : (S_ISCHR(st.st_mode) && !isatty(fd)) ? "is a device, expected a file"
+                                                              : NULL;
+    if (kind) {
+        hv_errorf(err, "%s: %s", shown, kind);
+        close(fd);
+        return -1;
+    }
+    *stream = !is_stdin && S_ISFIFO(st.st_mode);
+    /* O_NONBLOCK was only for open(): a FIFO's open() waits for a writer */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && !*stream && !is_stdin)
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    return fd;
+}
+
+/* Waits until fd has data or end of file; false after HV_PIPE_WAIT_MS of
+ * silence. A FIFO that no writer has opened reports neither (and read()
+ * would say end of file at once): that is the "no writer" case. */
+static bool wait_readable(int fd)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    for (;;) {
+        int rc = poll(&p, 1, HV_PIPE_WAIT_MS);
+        if (rc > 0)
+            return true;
+        if (rc == 0)
+            return false;
+        if (errno != EINTR)
+            return true; /* let read() report it */
+    }
 }
 
 bool hv_read_file(const char *path, size_t max_bytes, char **out, size_t *out_len, hv_error *err)
 {
     *out = NULL;
     *out_len = 0;
-    bool is_stdin = strcmp(path, "-") == 0; /* "-" reads standard input */
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (is_stdin)
-        path = "<stdin>";
-    if (!f)
-        return hv_errorf(err, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        close_input(f);
-        return hv_errorf(err, "%s: is a directory, expected a file", path);
-    }
+    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path; /* "-" reads standard input */
+    bool stream;
+    int fd = open_input(path, shown, &stream, err);
+    if (fd < 0)
+        return false;
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap + 1);
     if (!buf) {
-        close_input(f);
-        return hv_errorf(err, "%s: out of memory", path);
+        close(fd);
+        return hv_errorf(err, "%s: out of memory", shown);
     }
+    bool ok = true;
     for (;;) {
         if (len == cap) {
             if (len > max_bytes) {
-                free(buf);
-                close_input(f);
-                return hv_errorf(err, "%s: larger than %zu bytes", path, max_bytes);
+                ok = hv_errorf(err, "%s: larger than %zu bytes", shown, max_bytes);
+                break;
             }
             /* room for one byte past the limit, to tell "exactly max_bytes"
              * from "larger" */
             cap = cap * 2 < max_bytes + 1 ? cap * 2 : max_bytes + 1;
             char *nb = realloc(buf, cap + 1);
             if (!nb) {
-                free(buf);
-                close_input(f);
-                return hv_errorf(err, "%s: out of memory", path);
+                ok = hv_errorf(err, "%s: out of memory", shown);
+                break;
             }
             buf = nb;
         }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) {
-            if (ferror(f)) {
-                int e = errno;
-                free(buf);
-                close_input(f);
-                return hv_errorf(err, "%s: read error: %s", path, strerror(e));
-            }
+        if (stream && !wait_readable(fd)) {
+            ok = hv_errorf(err, "%s: a FIFO with no writer: nothing to read after %d s", shown,
+                           HV_PIPE_WAIT_MS / 1000);
             break;
         }
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN) {
+            struct pollfd p = {fd, POLLIN, 0};
+            poll(&p, 1, -1); /* a writer is connected: wait for it */
+            continue;
+        }
+        if (n < 0) {
+            ok = hv_errorf(err, "%s: read error: %s", shown, strerror(errno));
+            break;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        stream = false; /* a writer is there: wait for the rest like a pipe */
     }
-    close_input(f);
-    if (len > max_bytes) { /* the first buffer can hold more than max_bytes */
+    close(fd);
+    if (ok && len > max_bytes) /* the first buffer can hold more than max_bytes */
+        ok = hv_errorf(err, "%s: larger than %zu bytes", shown, max_bytes);
+    if (!ok) {
         free(buf);
-        return hv_errorf(err, "%s: larger than %zu bytes", path, max_bytes);
+        return false;
     }
     buf[len] = '\0';
     *out = buf;

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -157,6 +158,31 @@ float hv_figure_value(double score, double lo, double hi)
     return (float)(t > 1 ? 1 : t >= 0 ? t : 0); /* NaN -> 0 */
 }
 
+static int cmp_double(double a, double b) { return (a > b) - (a < b); }
+
+static int cmp_draw_order(const void *pa, const void *pb)
+{
+    const hv_scene_point *a = pa, *b = pb;
+    int c = cmp_double(a->score, b->score);
+    if (!c)
+        c = (a->model > b->model) - (a->model < b->model);
+    if (!c)
+        c = cmp_double(a->layer, b->layer);
+    if (!c)
+        c = cmp_double(a->head, b->head);
+    if (!c)
+        c = cmp_double(a->alpha, b->alpha);
+    if (!c)
+        c = cmp_double(a->scale, b->scale);
+    return c;
+}
+
+void hv_scene_sort(hv_scene_point *pts, int n)
+{
+    if (n > 1)
+        qsort(pts, (size_t)n, sizeof *pts, cmp_draw_order);
+}
+
 int hv_figure_side_panels(const hv_figure *fig, hv_panel_state *panels, hv_scene_point *points)
 {
     const hv_dataset *ds = fig->ds;
@@ -178,6 +204,7 @@ int hv_figure_side_panels(const hv_figure *fig, hv_panel_state *panels, hv_scene
             points[np++] = (hv_scene_point){p->layer, p->head, p->score, p->model, 1, 1, i, -1, 0};
             ps->n_points++;
         }
+        hv_scene_sort(points + np - ps->n_points, ps->n_points);
         for (int m = 0; m < ds->n_models; m++)
             ps->model_alpha[m] = 1;
     }

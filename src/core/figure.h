@@ -124,6 +124,12 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *opts, const hv_
  * must hold ds->n_points entries. Returns the panel count. */
 int hv_figure_side_panels(const hv_figure *fig, hv_panel_state *panels, hv_scene_point *points);
 
+/* Puts a panel's points in drawing order, a function of the data alone
+ * (never of the row order of a file): lower scores first, so a higher
+ * score is drawn on top of a lower one where markers overlap; ties by
+ * model, layer, head, then the more visible point on top. */
+void hv_scene_sort(hv_scene_point *pts, int n);
+
 /* The point under (x, y): its index in panels[*panel].points, or -1. Picks
  * the nearest visible marker within its radius (plus 3 px). */
 int hv_figure_hit(const hv_figure_layout *l, const hv_panel_state *panels, int n_panels, float x, float y,

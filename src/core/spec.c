@@ -34,9 +34,17 @@ void hv_spec_init(hv_spec *spec)
     spec->marker_scale = 1.0;
 }
 
+/* inih keeps at most 49 bytes of a section name (its INI_MAX_SECTION is
+ * built into the library): longer ones are handed to it as a short alias,
+ * "\x01N", and mapped back to the name as written. */
+#define INI_SECTION_KEPT 49
+#define MAX_ALIASES 256
+
 typedef struct parse_ctx {
     hv_spec *spec;
     char msg[HV_ERROR_MAX]; /* handler's message, line added by caller */
+    char *const *aliases;   /* long section names, by alias number */
+    int n_aliases;
 } parse_ctx;
 
 static bool fail(parse_ctx *c, const char *fmt, const char *a, const char *b)
@@ -116,7 +124,8 @@ static bool parse_color(const char *v, float rgb[3])
 }
 
 /* The name after "condition:" / "model:" in a section, without the blanks
- * around it (inih keeps them inside the brackets), copied into buf. */
+ * around it (inih keeps them inside the brackets), copied into buf; a name
+ * that does not fit becomes "\x01" (too long, reported by the caller). */
 static bool section_name(const char *section, const char *prefix, char *buf, size_t size)
 {
     size_t n = strlen(prefix);
@@ -128,13 +137,28 @@ static bool section_name(const char *section, const char *prefix, char *buf, siz
     size_t len = strlen(p);
     while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
         len--;
-    snprintf(buf, size, "%.*s", (int)len, p);
+    if (len >= size)
+        snprintf(buf, size, "\x01");
+    else
+        snprintf(buf, size, "%.*s", (int)len, p);
+    return true;
+}
+
+static bool name_too_long(parse_ctx *c, const char *section, const char *name)
+{
+    if (name[0] != '\x01')
+        return false;
+    snprintf(c->msg, sizeof c->msg, "section [%.200s]: name longer than %d bytes", section, HV_MAX_NAME - 1);
     return true;
 }
 
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
     parse_ctx *c = user;
+    if (section[0] == '\x01') {
+        int k = atoi(section + 1);
+        section = k >= 0 && k < c->n_aliases ? c->aliases[k] : "";
+    }
     hv_spec *s = c->spec;
     char name[HV_MAX_NAME];
     if (strcasecmp(section, "figure") == 0) {
@@ -174,6 +198,8 @@ static int handler(void *user, const char *section, const char *key, const char 
     if (section_name(section, "condition:", name, sizeof name)) {
         if (!*name)
             return fail(c, "section [%s]: missing condition name after \"condition:\"%s", section, "");
+        if (name_too_long(c, section, name))
+            return false;
         hv_cond_spec *cs = NULL;
         for (int i = 0; i < s->n_conds; i++)
             if (strcmp(s->conds[i].name, name) == 0)
@@ -195,6 +221,8 @@ static int handler(void *user, const char *section, const char *key, const char 
     if (section_name(section, "model:", name, sizeof name)) {
         if (!*name)
             return fail(c, "section [%s]: missing model name after \"model:\"%s", section, "");
+        if (name_too_long(c, section, name))
+            return false;
         hv_model_spec *ms = NULL;
         for (int i = 0; i < s->n_models; i++)
             if (strcmp(s->models[i].name, name) == 0)
@@ -258,6 +286,65 @@ bool hv_spec_parse(hv_spec *spec, const char *text, const char *name, hv_error *
     return ok;
 }
 
+/* Rewrites the section lines whose name inih would cut into "[\x01N]" (same
+ * line count, so line numbers hold), saving the names as written. Returns
+ * the text to parse (text itself when nothing was long), or NULL on out of
+ * memory or too many long names. */
+static char *alias_long_sections(const char *text, char **aliases, int *n_aliases)
+{
+    char *out = NULL;
+    size_t o = 0;
+    *n_aliases = 0;
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        const char *q = p;
+        while (q < p + n && (*q == ' ' || *q == '\t'))
+            q++;
+        const char *close = *q == '[' ? memchr(q, ']', n - (size_t)(q - p)) : NULL;
+        bool alias = close && (size_t)(close - q - 1) > INI_SECTION_KEPT;
+        if (alias || out) {
+            if (!out) { /* first long name: copy what came before */
+                out = malloc(strlen(text) + 1);
+                if (!out)
+                    return NULL;
+                o = (size_t)(p - text);
+                memcpy(out, text, o);
+            }
+            if (alias) {
+                if (*n_aliases >= MAX_ALIASES) {
+                    free(out);
+                    return NULL;
+                }
+                size_t len = (size_t)(close - q - 1);
+                char *name = malloc(len + 1);
+                if (!name) {
+                    free(out);
+                    return NULL;
+                }
+                memcpy(name, q + 1, len);
+                name[len] = '\0';
+                aliases[*n_aliases] = name;
+                /* "[\x01N]" is never longer than the line it replaces */
+                o += (size_t)sprintf(out + o, "[\x01%d]", (*n_aliases)++);
+                size_t rest = n - (size_t)(close + 1 - p);
+                memcpy(out + o, close + 1, rest);
+                o += rest;
+            } else {
+                memcpy(out + o, p, n);
+                o += n;
+            }
+        }
+        p += n;
+    }
+    if (out)
+        out[o] = '\0';
+    return out ? out : (char *)text;
+}
+
+static bool parse_aliased(hv_spec *spec, const char *text, const char *name, char *const *aliases, int n_aliases,
+                          hv_error *err);
+
 static bool parse_lf(hv_spec *spec, const char *text, const char *name, hv_error *err)
 {
     /* inih reads a line in pieces of at most INI_MAX_LINE - 1 bytes (newline
@@ -273,8 +360,23 @@ static bool parse_lf(hv_spec *spec, const char *text, const char *name, hv_error
             break;
         p = nl + 1;
     }
+    char *aliases[MAX_ALIASES];
+    int n_aliases = 0;
+    char *t = alias_long_sections(text, aliases, &n_aliases);
+    bool ok = t ? parse_aliased(spec, t, name, aliases, n_aliases, err)
+                : hv_errorf(err, "%s: out of memory (or more than %d long section names)", name, MAX_ALIASES);
+    if (t && t != text)
+        free(t);
+    for (int i = 0; i < n_aliases; i++)
+        free(aliases[i]);
+    return ok;
+}
+
+static bool parse_aliased(hv_spec *spec, const char *text, const char *name, char *const *aliases, int n_aliases,
+                          hv_error *err)
+{
     hv_spec backup = *spec;
-    parse_ctx c = {spec, ""};
+    parse_ctx c = {spec, "", aliases, n_aliases};
     int rc = ini_parse_string(text, handler, &c);
     if (rc == 0)
         return true;
@@ -295,7 +397,7 @@ static bool parse_lf(hv_spec *spec, const char *text, const char *name, hv_error
     memcpy(head, text, n);
     head[n] = '\0';
     hv_spec scratch = backup;
-    parse_ctx c2 = {&scratch, ""};
+    parse_ctx c2 = {&scratch, "", aliases, n_aliases};
     ini_parse_string(head, handler, &c2);
     free(head);
     if (c2.msg[0])

@@ -43,6 +43,10 @@ struct hv_encoder {
     int n_threads, n_slots;
     slot slots[MAX_SLOTS];
     unsigned long next_seq;
+    /* the first job (in submission order) that failed: jobs before it are
+     * still written, jobs after it are skipped, so a failed export leaves
+     * exactly the files of jobs 0..fail_seq-1 */
+    unsigned long fail_seq;
     bool overwrite, stop, failed;
     hv_error err;
     int written;
@@ -131,15 +135,17 @@ static void *worker(void *arg)
         unsigned long id = job->id;
         int w = job->w, h = job->h, ch = job->channels;
         const unsigned char *buf = job->buf;
-        bool skip = e->failed;
+        unsigned long seq = job->seq;
+        bool skip = seq > e->fail_seq;
         cached *src = NULL;
         if (same || skip)
             free_slot_locked(e, job); /* no pixels to read */
         if (same && !skip) {
+            /* the source job came earlier and always ends with ready set */
             src = find_cached(e, id);
-            while (src && !src->ready && !e->failed)
+            while (src && !src->ready)
                 pthread_cond_wait(&e->cv_done, &e->mu);
-            skip = e->failed || !src;
+            skip = seq > e->fail_seq || !src || !src->png;
         }
         pthread_mutex_unlock(&e->mu);
         hv_error err = {""};
@@ -171,8 +177,9 @@ static void *worker(void *arg)
         trim_cache(e);
         if (!skip && ok)
             e->written++;
-        if (!skip && !ok && !e->failed) {
+        if (!skip && !ok && seq < e->fail_seq) {
             e->failed = true;
+            e->fail_seq = seq;
             e->err = err;
         }
         free(path);
@@ -206,6 +213,7 @@ hv_encoder *hv_encoder_create(const hv_encoder_desc *desc, hv_error *err)
     if (e->n_slots > MAX_SLOTS)
         e->n_slots = MAX_SLOTS;
     e->overwrite = desc->overwrite;
+    e->fail_seq = ~0ul;
     pthread_mutex_init(&e->mu, NULL);
     pthread_cond_init(&e->cv_free, NULL);
     pthread_cond_init(&e->cv_work, NULL);
@@ -249,8 +257,9 @@ unsigned char *hv_encoder_acquire(hv_encoder *e, int w, int h, int channels)
         if (!s->buf) {
             pthread_mutex_lock(&e->mu);
             s->state = SLOT_FREE;
-            if (!e->failed) {
+            if (e->next_seq < e->fail_seq) {
                 e->failed = true;
+                e->fail_seq = e->next_seq;
                 hv_errorf(&e->err, "out of memory for a %dx%d frame", w, h);
             }
             pthread_cond_broadcast(&e->cv_free);
@@ -270,8 +279,9 @@ static void submit(hv_encoder *e, slot *s, int w, int h, int channels, const cha
     s->path = malloc(n);
     if (!s->path) {
         s->state = SLOT_FREE;
-        if (!e->failed) {
+        if (e->next_seq < e->fail_seq) {
             e->failed = true;
+            e->fail_seq = e->next_seq;
             hv_errorf(&e->err, "out of memory");
         }
         pthread_cond_broadcast(&e->cv_done);
@@ -357,6 +367,7 @@ void hv_encoder_submit_same(hv_encoder *e, unsigned long id, const char *path)
     cached *c = s ? find_cached(e, id) : NULL;
     if (s && !c && !e->failed) {
         e->failed = true;
+        e->fail_seq = e->next_seq;
         hv_errorf(&e->err, "internal: frame %lu to repeat is not cached", id);
     }
     if (s && c) {
@@ -378,6 +389,14 @@ bool hv_encoder_error(hv_encoder *e, hv_error *err)
         *err = e->err;
     pthread_mutex_unlock(&e->mu);
     return f;
+}
+
+long hv_encoder_complete(hv_encoder *e)
+{
+    pthread_mutex_lock(&e->mu);
+    long k = e->failed ? (long)e->fail_seq : (long)e->next_seq;
+    pthread_mutex_unlock(&e->mu);
+    return k;
 }
 
 int hv_encoder_written(hv_encoder *e)

@@ -4,7 +4,9 @@
  * in flight, so memory stays flat however long the export), fills it and
  * submits it with a path; a worker encodes it (stb_image_write + zlib) and
  * writes it atomically (temporary name, then rename). The first error stops
- * further writes and is reported by hv_encoder_error / hv_encoder_finish.
+ * further writes and is reported by hv_encoder_error / hv_encoder_finish;
+ * jobs submitted before the failed one are still written, jobs after it
+ * are not, so what is left is always a whole prefix (hv_encoder_complete).
  * Does NOT: render, or choose file names. */
 #ifndef HV_ENCODER_H
 #define HV_ENCODER_H
@@ -41,6 +43,11 @@ void hv_encoder_submit_same(hv_encoder *e, unsigned long id, const char *path);
 bool hv_encoder_error(hv_encoder *e, hv_error *err);
 /* Files written so far. */
 int hv_encoder_written(hv_encoder *e);
+/* After hv_encoder_finish: k such that jobs 0..k-1 (in submission order)
+ * are written, i.e. the index of the first failed job, or the number of
+ * jobs when none failed. Files of jobs after k that were written before
+ * the failure was known are the caller's to remove. */
+long hv_encoder_complete(hv_encoder *e);
 /* Jobs not yet written. */
 int hv_encoder_pending(hv_encoder *e);
 /* Waits for every queued job; false with the first error. */

@@ -1,11 +1,14 @@
 #include "png.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -82,8 +85,53 @@ char *hv_temp_name(const char *path)
         return NULL;
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path + 1) : 0;
-    snprintf(tmp, n, "%.*s.%s.%ld.tmp", (int)dir_len, path, path + dir_len, (long)getpid());
+    snprintf(tmp, n, "%.*s.%s.headviz-%ld.tmp", (int)dir_len, path, path + dir_len, (long)getpid());
     return tmp;
+}
+
+/* The pid in ".NAME.headviz-PID.tmp", or -1 for any other name. */
+static long temp_pid(const char *name)
+{
+    size_t n = strlen(name);
+    if (name[0] != '.' || n < 18 || strcmp(name + n - 4, ".tmp") != 0)
+        return -1;
+    const char *end = name + n - 4, *p = end;
+    while (p > name && p[-1] >= '0' && p[-1] <= '9')
+        p--;
+    if (p == end || end - p > 9 || p - name < 9 || strncmp(p - 9, ".headviz-", 9) != 0)
+        return -1;
+    return strtol(p, NULL, 10);
+}
+
+int hv_remove_stale_temps(const char *path, bool is_dir)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (is_dir)
+        snprintf(dir, sizeof dir, "%s", path);
+    else if (slash)
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int removed = 0;
+    struct dirent *de;
+    char full[4400];
+    while ((de = readdir(d)) != NULL) {
+        long pid = temp_pid(de->d_name);
+        /* its writer is gone: kill(pid, 0) fails with ESRCH (EPERM means a
+         * live process of another user: leave its file alone) */
+        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        snprintf(full, sizeof full, "%s/%s", dir, de->d_name);
+        struct stat st;
+        if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) && unlink(full) == 0)
+            removed++;
+    }
+    closedir(d);
+    return removed;
 }
 
 bool hv_publish(const char *tmp, const char *path, bool overwrite, hv_error *err)
@@ -203,9 +251,28 @@ bool hv_check_output(const char *path, bool overwrite, hv_error *err)
     return !missing_folder(path, err);
 }
 
+bool hv_still_format_of(const char *path, const char *option, hv_still_format *fmt, hv_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    if (dot && dot != base && strcasecmp(dot, ".png") == 0) {
+        *fmt = HV_STILL_PNG;
+        return true;
+    }
+    if ((!dot || dot == base) && hv_is_stream(path)) {
+        *fmt = HV_STILL_PNG;
+        return true;
+    }
+    if (!dot || dot == base)
+        return hv_errorf(err, "%s %s: no file extension to choose the format by (supported: .png)", option, path);
+    return hv_errorf(err, "%s %s: unknown format \"%s\" (supported: .png)", option, path, dot);
+}
+
 int hv_error_exit_code(const hv_error *err)
 {
-    static const char *const usage[] = {"file exists", "does not exist", "is not a regular file", "--size"};
+    static const char *const usage[] = {"file exists", "does not exist", "is not a regular file", "--size",
+                                        "unknown format", "no file extension"};
     for (unsigned i = 0; i < sizeof usage / sizeof usage[0]; i++)
         if (strstr(err->msg, usage[i]))
             return 2;

@@ -32,8 +32,13 @@ bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool o
 bool hv_write_all(int fd, const void *data, size_t len, const volatile sig_atomic_t *stop, int *error);
 /* path names a character device or a pipe (written directly, no temp). */
 bool hv_is_stream(const char *path);
-/* Malloc'd ".NAME.PID.tmp" beside path. */
+/* Malloc'd ".NAME.headviz-PID.tmp" beside path. */
 char *hv_temp_name(const char *path);
+/* Removes the temporaries (".NAME.headviz-PID.tmp") that runs killed before
+ * they could clean up (kill -9, a crash, a power cut) left in the folder of
+ * path (a folder itself when is_dir): those whose process no longer exists.
+ * A live run's temporaries are never touched. Returns how many went. */
+int hv_remove_stale_temps(const char *path, bool is_dir);
 /* Moves a complete temporary to path: rename() with overwrite, else link()
  * (never clobbers a file that appeared meanwhile). Removes tmp on failure. */
 bool hv_publish(const char *tmp, const char *path, bool overwrite, hv_error *err);
@@ -41,6 +46,13 @@ bool hv_publish(const char *tmp, const char *path, bool overwrite, hv_error *err
 /* Checks that path can be written: an existing file needs overwrite, its
  * folder must exist. Streams (devices, pipes) are always fine. */
 bool hv_check_output(const char *path, bool overwrite, hv_error *err);
+
+/* Formats of a still, chosen by the file's extension. */
+typedef enum hv_still_format { HV_STILL_PNG } hv_still_format;
+/* The format of a still named path (case-insensitive extension; a device
+ * or pipe without one gets PNG). Else false with err, e.g.
+ *   --screenshot out.jpg: unknown format ".jpg" (supported: .png) */
+bool hv_still_format_of(const char *path, const char *option, hv_still_format *fmt, hv_error *err);
 
 /* Exit code for an output error: 2 when the user named something unusable
  * (an existing file without --force, a missing folder, a size), else 1. */

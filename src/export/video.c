@@ -19,7 +19,8 @@ extern char **environ;
 
 struct hv_video {
     pid_t pid;
-    int fd; /* ffmpeg's stdin */
+    int fd;     /* ffmpeg's stdin */
+    FILE *log;  /* ffmpeg's stderr (an unlinked temporary file) */
     int w, h;
     char *path, *tmp;
     bool overwrite;
@@ -156,9 +157,14 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
     args[a++] = v->tmp;
     args[a] = NULL;
 
-    int pipefd[2];
-    if (pipe(pipefd) != 0) {
+    /* ffmpeg's messages go to a file, not a pipe: a flood of them can never
+     * block ffmpeg while headviz blocks writing frames to it */
+    int pipefd[2] = {-1, -1};
+    v->log = tmpfile();
+    if (!v->log || pipe(pipefd) != 0) {
         hv_errorf(err, "cannot create a pipe to ffmpeg: %s", strerror(errno));
+        if (v->log)
+            fclose(v->log);
         if (!stream)
             unlink(v->tmp);
         free(v->path), free(v->tmp), free(v);
@@ -167,6 +173,7 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, pipefd[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, fileno(v->log), 2);
     posix_spawn_file_actions_addclose(&fa, pipefd[1]);
     posix_spawn_file_actions_addclose(&fa, pipefd[0]);
     /* its own process group: a Ctrl-C at the terminal reaches headviz, which
@@ -181,6 +188,7 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
     close(pipefd[0]);
     if (rc != 0) {
         close(pipefd[1]);
+        fclose(v->log);
         if (!stream)
             unlink(v->tmp);
         if (rc == ENOENT)
@@ -203,6 +211,29 @@ bool hv_video_write(hv_video *v, const unsigned char *rgba, const volatile sig_a
     return true;
 }
 
+/* The last line ffmpeg wrote to its log ("" when none). */
+static void last_log_line(FILE *log, char *out, size_t size)
+{
+    char line[512];
+    out[0] = '\0';
+    rewind(log);
+    while (fgets(line, sizeof line, log)) {
+        size_t n = strlen(line);
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
+            line[--n] = '\0';
+        if (n > 0)
+            snprintf(out, size, "%s", line);
+    }
+}
+
+/* A video is reported written only when it is whole. ffmpeg's exit status
+ * alone does not prove that: when the disk fills while it closes the file
+ * it prints "Error closing file ...: No space left on device" and still
+ * exits 0. It runs with -loglevel error, so anything it printed is an error:
+ * its log must be empty. Then the file itself is flushed to the disk
+ * (fsync reports a write the file system could not complete). Both cost
+ * nothing next to encoding, where probing the finished file with ffprobe
+ * would cost a second process and a read of the whole file. */
 bool hv_video_close(hv_video *v, bool abort, hv_error *err)
 {
     if (!v)
@@ -214,12 +245,26 @@ bool hv_video_close(hv_video *v, bool abort, hv_error *err)
     while (waitpid(v->pid, &status, 0) < 0 && errno == EINTR) {
     }
     bool ok = true;
+    char why[512];
+    last_log_line(v->log, why, sizeof why);
+    fclose(v->log);
     if (!abort && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
         if (WIFEXITED(status))
-            ok = hv_errorf(err, "%s: ffmpeg failed with exit status %d (its message is above); no file written", v->path,
-                           WEXITSTATUS(status));
+            ok = hv_errorf(err, "%s: ffmpeg failed with exit status %d%s%s; no file written", v->path,
+                           WEXITSTATUS(status), why[0] ? ": " : "", why);
         else
             ok = hv_errorf(err, "%s: ffmpeg was killed by signal %d; no file written", v->path, WTERMSIG(status));
+    } else if (!abort && why[0]) {
+        ok = hv_errorf(err, "%s: ffmpeg failed: %s; no file written", v->path, why);
+    } else if (!abort && !v->stream) {
+        int fd = open(v->tmp, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fsync(fd) != 0 || fstat(fd, &st) != 0)
+            ok = hv_errorf(err, "%s: write failed: %s; no file written", v->path, strerror(errno));
+        else if (st.st_size == 0)
+            ok = hv_errorf(err, "%s: ffmpeg wrote an empty file; no file written", v->path);
+        if (fd >= 0)
+            close(fd);
     }
     if (ok && !abort && !v->stream)
         ok = hv_publish(v->tmp, v->path, v->overwrite, err); /* removes tmp on failure */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Command-line tests of headviz: messages, exit codes and files left behind.
 #
-#   bash tests/cli/cli_test.sh PATH/TO/headviz [errors|output|fuzz|all]
+#   bash tests/cli/cli_test.sh PATH/TO/headviz [errors|output|robust|fuzz|all]
 #
 # Every error case runs headviz with --screenshot into an empty folder and
 # checks the exit code, that stderr is exactly the one line
@@ -19,15 +19,16 @@ set -u
 HV=${1:-}
 GROUP=${2:-all}
 if [ -z "$HV" ] || [ ! -x "$HV" ]; then
-    echo "usage: $0 PATH/TO/headviz [errors|output|fuzz|all]" >&2
+    echo "usage: $0 PATH/TO/headviz [errors|output|robust|fuzz|all]" >&2
     exit 2
 fi
-case $GROUP in errors | output | fuzz | all) ;; *)
-    echo "$0: unknown group \"$GROUP\" (errors, output, fuzz, all)" >&2
+case $GROUP in errors | output | robust | fuzz | all) ;; *)
+    echo "$0: unknown group \"$GROUP\" (errors, output, robust, fuzz, all)" >&2
     exit 2
     ;;
 esac
 HV=$(cd "$(dirname "$HV")" && pwd)/$(basename "$HV")
+HV_SRC=$(cd "$(dirname "$0")/../.." && pwd) # the source tree (bundled data)
 export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-offscreen}
 export LC_ALL=C
 
@@ -543,22 +544,22 @@ group_output() {
 
     # the output path is an existing folder: refused, folder untouched
     fresh_out
-    mkdir out/sub
-    hv --screenshot out/sub --size 64x64
+    mkdir out/sub.png
+    hv --screenshot out/sub.png --size 64x64
     expect_rc "1|2"
-    expect_stderr_prefix 'headviz: out/sub: '
+    expect_stderr_prefix 'headviz: out/sub.png: '
     expect_stdout_empty
-    [ -d out/sub ] || note "out/sub: no longer a folder"
-    expect_dir_empty out/sub
-    expect_dir_only out sub
+    [ -d out/sub.png ] || note "out/sub.png: no longer a folder"
+    expect_dir_empty out/sub.png
+    expect_dir_only out sub.png
     finish "--screenshot onto an existing folder is refused"
-    hv --screenshot out/sub --size 64x64 --force
+    hv --screenshot out/sub.png --size 64x64 --force
     expect_rc "1|2"
-    expect_stderr_prefix 'headviz: out/sub: '
+    expect_stderr_prefix 'headviz: out/sub.png: '
     expect_stdout_empty
-    [ -d out/sub ] || note "out/sub: no longer a folder"
-    expect_dir_empty out/sub
-    expect_dir_only out sub
+    [ -d out/sub.png ] || note "out/sub.png: no longer a folder"
+    expect_dir_empty out/sub.png
+    expect_dir_only out sub.png
     finish "--screenshot --force onto an existing folder is refused"
 
     # help and version
@@ -600,6 +601,121 @@ group_output() {
     expect_png out/x.png 64x64
     expect_dir_only out x.png
     finish "--screenshot with no display and SDL_VIDEODRIVER unset"
+}
+
+# ---------------------------------------------------------------- robust ---
+# What a hostile user found (issue 7): FIFOs that never get a writer, names
+# inih would cut, outputs whose extension is not a format, row order.
+group_robust() {
+    csv good.csv 'Llama,Undiff,1,2,5' 'Llama,Scaling,3,4,7.5' 'Vicuna,Undiff,2,2,3'
+
+    # a FIFO nobody writes: refused after the time limit, never a hang
+    rm -f nowriter.fifo
+    mkfifo nowriter.fifo
+    fail_case "a FIFO with no writer as the data file" 2 \
+        'nowriter.fifo: a FIFO with no writer: nothing to read after 5 s' \
+        -- nowriter.fifo --screenshot out/x.png
+    fail_case "a FIFO with no writer as the spec" 2 \
+        'nowriter.fifo: a FIFO with no writer: nothing to read after 5 s' \
+        -- good.csv --spec nowriter.fifo --screenshot out/x.png
+    # a FIFO whose writer comes a little later is read
+    fresh_out
+    (sleep 1; cat good.csv >nowriter.fifo) &
+    hv nowriter.fifo --screenshot out/x.png --size 64x48
+    wait
+    expect_rc 0
+    expect_png out/x.png 64x48
+    finish "a FIFO whose writer arrives after 1 s is read"
+    fail_case "a device as the data file" 2 \
+        '/dev/zero: is a device, expected a file' \
+        -- /dev/zero --screenshot out/x.png
+
+    # output formats follow the extension or are refused
+    fail_case "--screenshot out.jpg is refused" 2 \
+        '--screenshot out/x.jpg: unknown format ".jpg" (supported: .png)' \
+        -- good.csv --screenshot out/x.jpg
+    fail_case "--screenshot without an extension is refused" 2 \
+        '--screenshot out/x: no file extension to choose the format by (supported: .png)' \
+        -- good.csv --screenshot out/x
+    fresh_out
+    hv good.csv --screenshot out/X.PNG --size=64X48
+    expect_rc 0
+    expect_png out/X.PNG 64x48
+    finish "--size=64X48 and .PNG (the documented forms) are accepted"
+
+    # a [condition: NAME] section as long as a name may be (127 bytes) applies
+    local long
+    long=$(printf 'c%.0s' $(seq 1 127))
+    csv long.csv "m,$long,1,1,5" 'm,B,2,2,3'
+    printf '[condition: %s]\nrange = 0, 10\n' "$long" >long.ini
+    fresh_out
+    hv long.csv --spec long.ini --screenshot out/a.png --size 320x180
+    expect_rc 0
+    expect_stderr_empty
+    printf '[figure]\n' >plain.ini
+    hv long.csv --spec plain.ini --screenshot out/b.png --size 320x180
+    cmp -s out/a.png out/b.png && note "the long section's range = 0, 10 changed nothing (section ignored)"
+    finish "a 127-byte [condition: ...] section applies"
+    printf '[condition: %sx]\nrange = 0, 10\n' "$long" >toolong.ini
+    fail_case "a section name over 127 bytes is an error naming the limit" 2 \
+        "toolong.ini:2: section [condition: ${long}x]: name longer than 127 bytes" \
+        -- long.csv --spec toolong.ini --screenshot out/x.png
+
+    # whitespace-only lines are blank lines; fields are trimmed
+    fresh_out
+    printf 'model,condition,layer,head,score\n  \t \n Llama , Undiff ,1,2,5\n\t\nLlama,Scaling,3,4,7.5\n   \n' >ws.csv
+    hv ws.csv --screenshot out/ws.png --size 320x180
+    expect_rc 0
+    expect_stderr_empty
+    csv trimmed.csv 'Llama,Undiff,1,2,5' 'Llama,Scaling,3,4,7.5'
+    hv trimmed.csv --screenshot out/tr.png --size 320x180
+    cmp -s out/ws.png out/tr.png || note "whitespace-only lines and padded names changed the picture"
+    finish "whitespace-only lines are skipped, names trimmed"
+
+    # the draw order is a function of the data: shuffled rows (first
+    # appearance of each model and condition kept) give byte-identical stills
+    local base=$HV_SRC/assets/safety_heads.csv seed
+    cp "$HV_SRC/assets/safety_heads.ini" rows.ini
+    for seed in 1 2 3; do
+        python3 - "$base" "shuf$seed.csv" "$seed" <<'PYEOF'
+import random, sys
+src, dst, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
+lines = open(src).read().splitlines()
+head, rows = lines[0], lines[1:]
+firsts, seen = [], set()
+for r in rows:  # the first row of each model and of each condition keeps its place
+    m, c = r.split(",")[0], r.split(",")[1]
+    if m not in seen or c not in seen:
+        firsts.append(r); seen.update([m, c])
+rest = [r for r in rows if r not in firsts]
+random.Random(seed).shuffle(rest)
+open(dst, "w").write("\n".join([head] + firsts + rest) + "\n")
+PYEOF
+    done
+    cp "$base" rows.csv
+    fresh_out
+    local args
+    for args in "--size 640x360" "--layout morph --match rank --progress 0.5 --size 640x360" \
+        "--layout models --progress 0.3 --size 640x360"; do
+        # shellcheck disable=SC2086
+        hv rows.csv --spec rows.ini --screenshot out/ref.png --force $args
+        for seed in 1 2 3; do
+            # shellcheck disable=SC2086
+            hv "shuf$seed.csv" --spec rows.ini --screenshot "out/s$seed.png" --force $args
+            cmp -s out/ref.png "out/s$seed.png" || note "$args: shuffle $seed gives a different picture"
+        done
+    done
+    # two models on one head: the higher score is on top, whatever the order
+    csv over1.csv 'A,c,1,1,1' 'B,c,9,9,1' 'A,c,5,5,10' 'B,c,5,5,20' 'A,d,5,5,10' 'B,d,5,5,20'
+    csv over2.csv 'A,c,1,1,1' 'B,c,9,9,1' 'B,c,5,5,20' 'A,c,5,5,10' 'B,d,5,5,20' 'A,d,5,5,10'
+    for args in "--size 320x180" "--layout morph --progress 0.5 --size 320x180"; do
+        # shellcheck disable=SC2086
+        hv over1.csv --screenshot out/o1.png --force $args
+        # shellcheck disable=SC2086
+        hv over2.csv --screenshot out/o2.png --force $args
+        cmp -s out/o1.png out/o2.png || note "$args: two markers on one head stack in row order"
+    done
+    finish "shuffled rows give byte-identical stills (side, morph, models; markers on one head)"
 }
 
 # ------------------------------------------------------------------ fuzz ---
@@ -759,8 +875,9 @@ group_fuzz() {
 case $GROUP in
 errors) group_errors ;;
 output) group_output ;;
+robust) group_robust ;;
 fuzz) group_fuzz ;;
-all) group_errors; group_output; group_fuzz ;;
+all) group_errors; group_output; group_robust; group_fuzz ;;
 esac
 
 echo "$PASS passed, $FAILED failed"

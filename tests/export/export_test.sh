@@ -115,6 +115,34 @@ else
   echo "skip full-disk case (cannot mount a tmpfs here)"
 fi
 
+# --- a failure partway leaves exactly frames 0..k-1 ---------------------------------------
+# frame 3 is a symlink: with --force it is refused (never followed), and on
+# every run frames 0, 1, 2 are complete and nothing after them is written
+mkdir -p "$T/sym"
+echo victim >"$T/victim"
+nogap=1
+for run in $(seq 20); do
+  rm -f "$T"/sym/frame_*
+  ln -s ../victim "$T/sym/frame_00003.png"
+  err=$("$HV" --export-frames "$T/sym" --frames 6 --size 160x90 --layout morph --force 2>&1 >/dev/null); rc=$?
+  got=$(cd "$T/sym" && ls -A | tr '\n' ' ')
+  if [ $rc -ne 2 ] || [ "$got" != "frame_00000.png frame_00001.png frame_00002.png frame_00003.png " ] ||
+     [ "$(sed -n 2p <<<"$err")" != "headviz: 3 of 6 frames were written to $T/sym before the error (frames 0..2, each one complete)" ]; then
+    nogap=0
+    echo "  run $run: rc=$rc, left: $got; $err"
+  fi
+done
+check "symlinked frame 3 with --force, 20 runs: exactly frames 0..2 left, message says 3" [ $nogap -eq 1 ]
+check "the symlink's target is untouched" [ "$(cat "$T/victim")" = victim ]
+# a frames folder: temporaries of a killed export are removed by the next
+sleep 100 &
+live=$!
+kill $live; wait $live 2>/dev/null
+: >"$T/sym/.frame_00009.png.headviz-$live.tmp"
+rm -f "$T/sym/frame_00003.png"
+"$HV" --export-frames "$T/sym" --frames 2 --size 64x64 --force >/dev/null 2>&1
+check "--export-frames removes a dead run's temporary frame" [ ! -e "$T/sym/.frame_00009.png.headviz-$live.tmp" ]
+
 # --- Ctrl-C: stops cleanly, says how many, no truncated file -------------------------------
 "$HV" --export-frames "$T/i" --frames 3000 --size 1280x720 --layout morph >"$T/i.out" 2>"$T/i.err" &
 pid=$!
@@ -173,6 +201,46 @@ if command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null; then
   err=$("$HV" --video "$T/alpha.mp4" --transparent 2>&1); rc=$?
   check "mp4 + --transparent: exit 2" [ $rc -eq 2 ]
   check "no temporary video files left" [ -z "$(find "$T" -maxdepth 1 -name '.*.tmp')" ]
+
+  # a video is reported written only when it is whole: a full disk at close
+  # time (ffmpeg says "Error closing file" and still exits 0) and a name
+  # that links to /dev/full are failures, exit 1, nothing under the name
+  ln -s /dev/full "$T/full.gif"
+  err=$("$HV" --video "$T/full.gif" --frames 10 --size 160x90 2>&1); rc=$?
+  check "video onto /dev/full: exit 1 + ffmpeg's reason" [ $rc -eq 1 -a "$err" = "headviz: $T/full.gif: ffmpeg failed: Error closing file $T/full.gif: No space left on device; no file written" ]
+  mkdir -p "$T/tiny"
+  if mount -t tmpfs -o size=300k tmpfs "$T/tiny" 2>/dev/null; then
+    dd if=/dev/zero of="$T/tiny/fill" bs=1k count=280 2>/dev/null
+    for ext in gif mp4 webm; do
+      err=$("$HV" --layout morph --video "$T/tiny/x.$ext" --frames 120 --size 640x360 2>&1); rc=$?
+      check "full disk, .$ext: exit 1, says no space" [ $rc -eq 1 ] && grep -q "No space left on device; no file written$" <<<"$err"
+      check "full disk, .$ext: nothing under the name, no temporary" [ ! -e "$T/tiny/x.$ext" -a -z "$(find "$T/tiny" -name '*.tmp')" ]
+    done
+    umount "$T/tiny"
+  else
+    echo "skip full-disk video cases (cannot mount a tmpfs here)"
+  fi
+
+  # kill -9 leaves a temporary behind; the next run into the folder removes it
+  mkdir -p "$T/k"
+  "$HV" --layout morph --video "$T/k/v.webm" --size 320x180 --duration 600 >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do [ -n "$(find "$T/k" -name '.v.webm.headviz-*.tmp' -size +0)" ] && break; sleep 0.1; done
+  kill -9 $pid
+  wait $pid 2>/dev/null
+  sleep 0.5 # ffmpeg, in its own process group, sees the end of its input and stops
+  check "kill -9: a temporary is left (.v.webm.headviz-$pid.tmp)" [ -e "$T/k/.v.webm.headviz-$pid.tmp" ]
+  "$HV" --video "$T/k/w.gif" --frames 2 --size 64x64 >/dev/null 2>&1
+  check "the next video into the folder removes it" [ ! -e "$T/k/.v.webm.headviz-$pid.tmp" -a -f "$T/k/w.gif" ]
+  sleep 100 &
+  live=$!
+  : >"$T/k/.other.png.headviz-$live.tmp"
+  "$HV" --screenshot "$T/k/s.png" --size 64x64 >/dev/null 2>&1
+  check "a live process's temporary is left alone" [ -e "$T/k/.other.png.headviz-$live.tmp" ]
+  kill $live
+  wait $live 2>/dev/null
+  "$HV" --screenshot "$T/k/s2.png" --size 64x64 >/dev/null 2>&1
+  check "a screenshot into the folder removes it once its process is gone" [ ! -e "$T/k/.other.png.headviz-$live.tmp" ]
 else
   echo "skip video cases: ffmpeg/ffprobe not installed"
 fi

@@ -223,6 +223,20 @@ static void test_bom_and_blank_lines(void)
     hv_dataset_free(&ds);
     EXPECT_ERROR("\n\n" HDR "\nm,c,1,2,3\n\n\nm,c,2,2\n",
                  "t.csv:8: expected 5 fields like the header, got 4");
+    /* a line of spaces and tabs is a blank line too (LF, CRLF, CR), and
+     * later line numbers stay right */
+    const char *ws = "  \n" HDR " \t \nm,c,1,2,3\r\n\t\r\n   \rm,c,2,2,3\n \t";
+    CHECK(parse(&ds, ws, &err));
+    CHECK_INT(ds.n_points, 2);
+    if (ds.n_points == 2) {
+        CHECK_INT(ds.points[0].line, 4);
+        CHECK_INT(ds.points[1].line, 7);
+    }
+    hv_dataset_free(&ds);
+    EXPECT_ERROR(HDR "  \t\nm,c,1,2,3\n \nm,c,x,2,3\n",
+                 "t.csv:5: column \"layer\": expected an integer 0..100000, got \"x\"");
+    /* a line with a comma is a record, not a blank line */
+    EXPECT_ERROR(HDR "m,c,1,2,3\n , \n", "t.csv:3: expected 5 fields like the header, got 2");
     EXPECT_ERROR("\n\nmodel,condition,layer,score\n",
                  "t.csv:3: header has no column \"head\" (need model,condition,layer,head,score)");
 }

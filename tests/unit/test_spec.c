@@ -445,6 +445,38 @@ static void test_long_lines(void)
     EXPECT_ERROR(text, msg);
 }
 
+static void test_long_section_names(void)
+{
+    /* inih keeps 49 bytes of a section name: longer ones (up to the 127 a
+     * name may have) still apply, under their whole name */
+    char name[160], text[1024], msg[400];
+    memset(name, 'n', sizeof name);
+    name[127] = '\0';
+    snprintf(text, sizeof text, "[figure]\ntitle = T\n[condition: %s]\ntitle = long\nrange = 0, 5\n"
+                                "[model:   %s  ]\nmarker = star\n[condition: B]\ntitle = short\n",
+             name, name);
+    hv_spec s;
+    hv_error err;
+    CHECK(parse(&s, text, &err));
+    CHECK_INT(s.n_conds, 2);
+    CHECK_STR(s.conds[0].name, name);
+    CHECK_STR(s.conds[0].title, "long");
+    CHECK(s.conds[0].range.set && s.conds[0].range.hi == 5);
+    CHECK_STR(s.conds[1].title, "short");
+    CHECK_INT(s.n_models, 1);
+    CHECK_STR(s.models[0].name, name);
+    CHECK_INT(s.models[0].shape, HV_SHAPE_STAR);
+    /* line numbers after an aliased section stay right */
+    snprintf(text, sizeof text, "[condition: %s]\ntitle = a\n\nbogus\n", name);
+    EXPECT_ERROR(text, "t.ini:4: malformed line (expected [section] or key = value)");
+    /* one byte more than a name may have: an error with the real name */
+    name[127] = 'n';
+    name[128] = '\0';
+    snprintf(text, sizeof text, "[figure]\n[condition: %s]\ntitle = a\n", name);
+    snprintf(msg, sizeof msg, "t.ini:3: section [condition: %s]: name longer than 127 bytes", name);
+    EXPECT_ERROR(text, msg);
+}
+
 static void test_expand_title(void)
 {
     char out[64];
@@ -539,6 +571,7 @@ int main(void)
 {
     test_defaults();
     test_full();
+    test_long_section_names();
     test_sections_merge_and_layer();
     test_bundled();
     test_errors();
