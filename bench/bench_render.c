@@ -38,7 +38,7 @@ int main(int argc, char **argv)
     /* frames in the transition only: every one differs */
     for (int i = 0; i < n; i++) {
         double t0 = now_s();
-        a->t = a->tl.hold + a->tl.transition * (i + 0.5) / n;
+        a->player.t = a->tl.hold + a->tl.transition * (i + 0.5) / n;
         hv_app_build(a, w, h, false);
         double t1 = now_s();
         if (!hv_renderer_render(a->ren, &a->dl, px, 3, &err))

@@ -51,20 +51,25 @@ static int load(hv_app *a)
 {
     hv_error err = {""};
     hv_spec_init(&a->spec);
+    const char *data_name = "assets/safety_heads.csv";
     if (a->opt.data_path) {
         if (!hv_dataset_load(&a->ds, a->opt.data_path, &err))
             return fail(HV_EXIT_USAGE, &err);
-    } else if (!hv_dataset_parse(&a->ds, hv_asset_csv, hv_asset_csv_len, "assets/safety_heads.csv", &err)) {
+        data_name = strcmp(a->opt.data_path, "-") == 0 ? "<stdin>" : a->opt.data_path;
+    } else if (!hv_dataset_parse(&a->ds, hv_asset_csv, hv_asset_csv_len, data_name, &err)) {
         return fail(HV_EXIT_RUNTIME, &err);
     }
+    /* the spec: --spec; else beside a data file; the bundled data has its
+     * own; data from standard input gets the built-in defaults, exactly as
+     * a file with no spec beside it */
     char beside[4096];
     const char *spec_name = "spec";
     if (a->opt.spec_path) {
         if (!hv_spec_load(&a->spec, a->opt.spec_path, &err))
             return fail(HV_EXIT_USAGE, &err);
         spec_name = a->opt.spec_path;
-    } else if (a->opt.data_path && strcmp(a->opt.data_path, "-") != 0) {
-        if (find_spec_beside(a->opt.data_path, beside, sizeof beside)) {
+    } else if (a->opt.data_path) {
+        if (strcmp(a->opt.data_path, "-") != 0 && find_spec_beside(a->opt.data_path, beside, sizeof beside)) {
             if (!hv_spec_load(&a->spec, beside, &err))
                 return fail(HV_EXIT_USAGE, &err);
             spec_name = beside;
@@ -79,6 +84,14 @@ static int load(hv_app *a)
         snprintf(a->spec.colormap, sizeof a->spec.colormap, "%s", a->opt.colormap);
     if (!hv_figure_prepare(&a->fig, &a->ds, &a->spec, &err))
         return fail(HV_EXIT_USAGE, &err);
+    /* no head is ever dropped in silence */
+    hv_figure_outside_message(&a->fig, data_name, msg, (int)sizeof msg);
+    if (msg[0])
+        fprintf(stderr, "headviz: warning: %s\n", msg);
+    int ctx = a->opt.context >= 0 ? a->opt.context : a->spec.context >= 0 ? a->spec.context : HV_CONTEXT_NOTEBOOK;
+    a->context = hv_context_scale(ctx);
+    a->font_scale = (float)(a->opt.font_scale > 0 ? a->opt.font_scale : a->spec.font_scale > 0 ? a->spec.font_scale : 1);
+    a->legend = a->opt.legend >= 0 ? a->opt.legend : a->spec.legend >= 0 ? a->spec.legend : HV_LEGEND_AUTO;
     a->aopt.layout = (hv_layout_mode)a->opt.layout;
     a->aopt.match = (hv_match_mode)a->opt.match;
     a->aopt.easing = (hv_easing)a->opt.easing;
@@ -144,17 +157,17 @@ int hv_app_init(hv_app *a, int argc, char **argv)
         load_fonts(a);
     }
     a->theme = a->opt.theme;
-    a->show_hud = true;
-    a->dir = 1;
     a->hover_panel = a->hover_point = -1;
     for (int m = 0; m < HV_MAX_MODELS; m++)
         a->model_target[m] = a->model_alpha[m] = 1;
-    /* where the player starts: the complete seed figure for side, else the
-     * first condition; --progress picks a moment */
+    /* where it starts: the window on the first step of the sequence; a
+     * --screenshot on the complete seed figure in the side layout, else the
+     * first condition; --progress picks a moment for either */
+    bool one_shot = a->opt.screenshot || a->opt.export_frames || a->opt.video;
     double p = a->opt.progress_set ? a->opt.progress
-                                   : (a->aopt.layout == HV_LAYOUT_SIDE ? a->ds.n_conditions - 1 : 0);
-    a->t = hv_timeline_time(&a->tl, p);
-    a->dirty = true;
+               : one_shot && a->aopt.layout == HV_LAYOUT_SIDE ? a->ds.n_conditions - 1
+                                                              : 0;
+    hv_player_init(&a->player, &a->tl, hv_anim_steps(&a->anim), a->opt.loop, a->opt.present, p);
     return -1;
 }
 
@@ -179,6 +192,7 @@ void hv_app_shutdown(hv_app *a)
     hv_text_destroy(a->text);
     hv_drawlist_free(&a->dl);
     hv_anim_free(&a->anim);
+    hv_figure_free(&a->fig);
     hv_dataset_free(&a->ds);
     a->ren = NULL;
     a->text = NULL;
@@ -200,63 +214,20 @@ int hv_app_open(hv_app *a, bool visible)
     if (!a->ren)
         return fail(HV_EXIT_RUNTIME, &err);
     hv_renderer_set_text(a->ren, a->text);
+    if (visible && a->opt.present) {
+        a->fullscreen = true;
+        SDL_SetWindowFullscreen(hv_renderer_window(a->ren), SDL_WINDOW_FULLSCREEN_DESKTOP);
+    }
     return -1;
 }
 
 /* ---- player ---------------------------------------------------------------- */
 
-double hv_app_progress(const hv_app *a)
-{
-    return hv_timeline_progress(&a->tl, a->t);
-}
-
-static double seg(const hv_app *a) { return a->tl.hold + a->tl.transition; }
-
-static void wrap_t(hv_app *a)
-{
-    double period = hv_timeline_period(&a->tl);
-    a->t = fmod(a->t, period);
-    if (a->t < 0)
-        a->t += period;
-}
-
-static void step(hv_app *a, int dir)
-{
-    int n = a->tl.n_states;
-    double P = hv_timeline_progress(&a->tl, a->t);
-    int k = (int)floor(P);
-    bool moving = P - k > 0;
-    bool was_stepping_fwd = a->stepping && a->dir > 0;
-    a->playing = false;
-    a->stepping = true;
-    a->dir = dir;
-    if (dir > 0) {
-        /* from a hold or mid-transition of k -> k+1: to state k+1; a second
-         * press while stepping finishes this step and starts the next */
-        if (moving && was_stepping_fwd)
-            k = (k + 1) % n;
-        a->t = k * seg(a) + a->tl.hold;
-        a->stop_at = (k + 1) * seg(a);
-        a->snap_to = fmod(a->stop_at, hv_timeline_period(&a->tl));
-    } else {
-        int target = moving ? k : (k - 1 + n) % n;
-        double end = moving ? a->t : (k == 0 ? hv_timeline_period(&a->tl) : k * seg(a)) - 1e-9;
-        a->t = end;
-        a->stop_at = target * seg(a) + a->tl.hold;
-        a->snap_to = target * seg(a);
-    }
-}
-
-static void jump(hv_app *a, int state)
-{
-    a->playing = a->stepping = false;
-    a->t = state * seg(a);
-    a->dirty = true;
-}
+double hv_app_progress(const hv_app *a) { return hv_player_progress(&a->player); }
 
 bool hv_app_animating(const hv_app *a)
 {
-    if (a->playing || a->stepping || a->recording)
+    if (hv_player_animating(&a->player) || a->recording)
         return true;
     for (int m = 0; m < a->ds.n_models; m++)
         if (a->model_alpha[m] != a->model_target[m])
@@ -272,24 +243,13 @@ void hv_app_tick(hv_app *a, double dt)
         dt = 0.25; /* after a stall, don't skip the transition */
     if (a->recording)
         a->rec_clock += dt;
-    if (a->playing) {
-        a->t += dt;
-        wrap_t(a);
-        a->dirty = true;
-    } else if (a->stepping) {
-        a->t += a->dir * dt;
-        if ((a->dir > 0 && a->t >= a->stop_at) || (a->dir < 0 && a->t <= a->stop_at)) {
-            a->t = a->snap_to;
-            a->stepping = false;
-        }
-        a->dirty = true;
-    }
+    hv_player_tick(&a->player, dt);
     for (int m = 0; m < a->ds.n_models; m++) {
         float d = a->model_target[m] - a->model_alpha[m];
         float s = (float)(dt / MODEL_FADE_S);
         if (d != 0) {
             a->model_alpha[m] = fabsf(d) <= s ? a->model_target[m] : a->model_alpha[m] + (d > 0 ? s : -s);
-            a->dirty = true;
+            a->player.dirty = true;
         }
     }
 }
@@ -299,16 +259,114 @@ static void set_opts(hv_app *a)
     hv_error err = {""};
     if (!hv_anim_set_opts(&a->anim, &a->aopt, &err))
         fprintf(stderr, "headviz: %s\n", err.msg);
+    a->player.n_steps = hv_anim_steps(&a->anim);
     a->hover_point = -1;
-    a->dirty = true;
+    a->player.dirty = true;
 }
 
+/* The player's key for an SDL key, or HV_KEY_NONE. */
+static hv_key key_of(const hv_app *a, SDL_Keycode k, Uint16 mod, int *digit)
+{
+    *digit = -1;
+    if (k >= SDLK_0 && k <= SDLK_9 && !(mod & KMOD_SHIFT)) {
+        *digit = (int)(k - SDLK_0);
+        return HV_KEY_DIGIT;
+    }
+    if (k >= SDLK_KP_1 && k <= SDLK_KP_9) {
+        *digit = (int)(k - SDLK_KP_1) + 1;
+        return HV_KEY_DIGIT;
+    }
+    switch (k) {
+    case SDLK_KP_0: *digit = 0; return HV_KEY_DIGIT;
+    case SDLK_RIGHT:
+    case SDLK_PAGEDOWN:
+    case SDLK_DOWN:
+    case SDLK_n: return HV_KEY_NEXT;
+    /* a clicker's Space is "next"; with --loop Space plays the cycle */
+    case SDLK_SPACE: return a->opt.loop ? HV_KEY_PLAY : HV_KEY_NEXT;
+    case SDLK_LEFT:
+    case SDLK_PAGEUP:
+    case SDLK_UP: return HV_KEY_PREV;
+    case SDLK_BACKSPACE: return a->player.number[0] ? HV_KEY_BACKSPACE : HV_KEY_PREV;
+    case SDLK_HOME: return HV_KEY_FIRST;
+    case SDLK_END: return HV_KEY_LAST;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER: return HV_KEY_ENTER;
+    case SDLK_p: return HV_KEY_PLAY;
+    case SDLK_b:
+    case SDLK_PERIOD: return HV_KEY_BLACK;
+    case SDLK_w:
+    case SDLK_COMMA: return HV_KEY_WHITE;
+    case SDLK_ESCAPE: return HV_KEY_ESCAPE;
+    case SDLK_q: return HV_KEY_QUIT;
+    case SDLK_h:
+    case SDLK_F1:
+    case SDLK_QUESTION: return HV_KEY_HELP;
+    case SDLK_SLASH: return mod & KMOD_SHIFT ? HV_KEY_HELP : HV_KEY_NONE;
+    case SDLK_i: return HV_KEY_HUD;
+    case SDLK_l: return HV_KEY_LAYOUT;
+    case SDLK_m: return HV_KEY_MATCH;
+    case SDLK_e: return HV_KEY_EASING;
+    case SDLK_t: return HV_KEY_THEME;
+    case SDLK_f: return HV_KEY_FULLSCREEN;
+    case SDLK_s: return HV_KEY_SCREENSHOT;
+    case SDLK_r: return HV_KEY_RECORD;
+    default: return HV_KEY_NONE;
+    }
+}
+
+static void act(hv_app *a, hv_action act)
+{
+    hv_error err = {""};
+    switch (act) {
+    case HV_ACT_LAYOUT:
+        a->aopt.layout = (hv_layout_mode)((a->aopt.layout + 1) % HV_LAYOUT_COUNT);
+        set_opts(a);
+        hv_player_notice(&a->player, "layout %s", hv_layout_name(a->aopt.layout));
+        break;
+    case HV_ACT_MATCH:
+        a->aopt.match = (hv_match_mode)((a->aopt.match + 1) % HV_MATCH_COUNT);
+        set_opts(a);
+        hv_player_notice(&a->player, "match %s", hv_match_name(a->aopt.match));
+        break;
+    case HV_ACT_EASING:
+        a->aopt.easing = (hv_easing)((a->aopt.easing + 1) % HV_EASE_COUNT);
+        set_opts(a);
+        hv_player_notice(&a->player, "easing %s", hv_easing_name(a->aopt.easing));
+        break;
+    case HV_ACT_THEME: a->theme = a->theme == HV_THEME_DARK ? HV_THEME_LIGHT : HV_THEME_DARK; break;
+    case HV_ACT_FULLSCREEN:
+        a->fullscreen = !a->fullscreen;
+        if (a->ren)
+            SDL_SetWindowFullscreen(hv_renderer_window(a->ren), a->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        break;
+    case HV_ACT_SCREENSHOT: {
+        char path[300];
+        if (hv_app_screenshot(a, path, sizeof path, &err)) {
+            printf("saving %s\n", path);
+            hv_player_notice(&a->player, "saved %s", path);
+        } else {
+            fprintf(stderr, "headviz: %s\n", err.msg);
+            hv_player_notice(&a->player, "not saved: %s", err.msg);
+        }
+        fflush(stdout);
+        break;
+    }
+    case HV_ACT_RECORD:
+        if (!hv_app_toggle_recording(a, &err)) {
+            fprintf(stderr, "headviz: %s\n", err.msg);
+            hv_player_notice(&a->player, "not recording: %s", err.msg);
+        }
+        break;
+    default: break;
+    }
+}
 
 void hv_app_event(hv_app *a, const SDL_Event *ev)
 {
     switch (ev->type) {
-    case SDL_QUIT: a->quit = true; break;
-    case SDL_WINDOWEVENT: a->dirty = true; break;
+    case SDL_QUIT: a->player.quit = true; break;
+    case SDL_WINDOWEVENT: a->player.dirty = true; break;
     case SDL_MOUSEMOTION: {
         float sx = 1, sy = 1;
         if (a->ren) {
@@ -323,7 +381,8 @@ void hv_app_event(hv_app *a, const SDL_Event *ev)
         a->mouse_x = (float)ev->motion.x * sx;
         a->mouse_y = (float)ev->motion.y * sy;
         a->mouse_in = true;
-        a->dirty = true;
+        hv_player_mouse_moved(&a->player);
+        a->player.dirty = true;
         break;
     }
     case SDL_MOUSEBUTTONDOWN:
@@ -331,69 +390,15 @@ void hv_app_event(hv_app *a, const SDL_Event *ev)
             int m = hv_figure_hit_legend(&a->layout, a->mouse_x, a->mouse_y);
             if (m >= 0 && m < a->ds.n_models) {
                 a->model_target[m] = a->model_target[m] > 0.5f ? 0.0f : 1.0f;
-                a->dirty = true;
+                a->player.dirty = true;
             }
         }
         break;
     case SDL_KEYDOWN: {
-        SDL_Keycode k = ev->key.keysym.sym;
-        a->dirty = true;
-        switch (k) {
-        case SDLK_ESCAPE:
-        case SDLK_q: a->quit = true; break;
-        case SDLK_SPACE:
-            a->stepping = false;
-            a->playing = !a->playing;
-            break;
-        case SDLK_RIGHT:
-        case SDLK_PAGEDOWN: step(a, +1); break;
-        case SDLK_LEFT:
-        case SDLK_PAGEUP: step(a, -1); break;
-        case SDLK_HOME: jump(a, 0); break;
-        case SDLK_END: jump(a, a->tl.n_states - 1); break;
-        case SDLK_l:
-            a->aopt.layout = (hv_layout_mode)((a->aopt.layout + 1) % HV_LAYOUT_COUNT);
-            set_opts(a);
-            break;
-        case SDLK_m:
-            a->aopt.match = (hv_match_mode)((a->aopt.match + 1) % HV_MATCH_COUNT);
-            set_opts(a);
-            break;
-        case SDLK_e:
-            a->aopt.easing = (hv_easing)((a->aopt.easing + 1) % HV_EASE_COUNT);
-            set_opts(a);
-            break;
-        case SDLK_t: a->theme = a->theme == HV_THEME_DARK ? HV_THEME_LIGHT : HV_THEME_DARK; break;
-        case SDLK_i: a->show_hud = !a->show_hud; break;
-        case SDLK_h:
-        case SDLK_QUESTION: a->show_help = !a->show_help; break;
-        case SDLK_SLASH:
-            if (ev->key.keysym.mod & KMOD_SHIFT)
-                a->show_help = !a->show_help;
-            break;
-        case SDLK_f:
-            a->fullscreen = !a->fullscreen;
-            if (a->ren)
-                SDL_SetWindowFullscreen(hv_renderer_window(a->ren), a->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-            break;
-        case SDLK_s: {
-            hv_error err = {""};
-            char path[300];
-            if (hv_app_screenshot(a, path, sizeof path, &err))
-                printf("saving %s\n", path);
-            else
-                fprintf(stderr, "headviz: %s\n", err.msg);
-            fflush(stdout);
-            break;
-        }
-        case SDLK_r: {
-            hv_error err = {""};
-            if (!hv_app_toggle_recording(a, &err))
-                fprintf(stderr, "headviz: %s\n", err.msg);
-            break;
-        }
-        default: a->dirty = false; break;
-        }
+        int digit;
+        hv_key k = key_of(a, ev->key.keysym.sym, ev->key.keysym.mod, &digit);
+        if (k != HV_KEY_NONE)
+            act(a, hv_player_key(&a->player, k, digit));
         break;
     }
     default: break;
@@ -436,18 +441,20 @@ static void hover_lines(hv_app *a, const hv_scene_point *sp, char lines[][HV_TEX
 static void status_line(hv_app *a, char *out, size_t size)
 {
     const hv_dataset *ds = &a->ds;
+    const hv_player *pl = &a->player;
     double P = hv_app_progress(a);
     int k = (int)floor(P) % ds->n_conditions, next = (k + 1) % ds->n_conditions;
     int o = 0;
-    if (P - floor(P) > 0 && a->stepping && a->dir < 0) /* played in reverse */
+    if (P - floor(P) > 0 && pl->stepping && pl->dir < 0) /* played in reverse */
         o += snprintf(out + o, size - (size_t)o, "%s \xe2\x86\x92 %s", ds->conditions[next], ds->conditions[k]);
     else if (P - floor(P) > 0)
         o += snprintf(out + o, size - (size_t)o, "%s \xe2\x86\x92 %s", ds->conditions[k], ds->conditions[next]);
     else
-        o += snprintf(out + o, size - (size_t)o, "%s (%d/%d)", ds->conditions[k], k + 1, ds->n_conditions);
+        o += snprintf(out + o, size - (size_t)o, "%s  \xc2\xb7  step %d of %d", ds->conditions[k],
+                      hv_player_step(pl) + 1, pl->n_steps);
     o += snprintf(out + o, size - (size_t)o, "  \xc2\xb7  %s  \xc2\xb7  layout %s, match %s, easing %s",
-                  a->playing ? "playing" : a->stepping ? "moving" : "paused", hv_layout_name(a->aopt.layout), hv_match_name(a->aopt.match),
-                  hv_easing_name(a->aopt.easing));
+                  pl->playing ? "playing" : pl->stepping ? "moving" : "paused", hv_layout_name(a->aopt.layout),
+                  hv_match_name(a->aopt.match), hv_easing_name(a->aopt.easing));
     if (a->aopt.layout != HV_LAYOUT_SIDE && ds->n_conditions > 1)
         for (int m = 0; m < ds->n_models && (size_t)o < size; m++) {
             int sh, tot;
@@ -461,10 +468,12 @@ static void status_line(hv_app *a, char *out, size_t size)
 
 static const char *const k_help[] = {
     "Keys",
-    "Space\tplay / pause",
-    "Right, PageDown\tnext condition (animated)",
-    "Left, PageUp\tprevious condition",
-    "Home / End\tfirst / last condition",
+    "Right, PageDown, Space\tnext step (animated); nothing after the last",
+    "Left, PageUp\tprevious step (the transition reversed)",
+    "Home / End\tfirst / last step",
+    "1 2 ... then Enter\tgo to that step",
+    "B / W\tblack / white screen (any key returns)",
+    "P\tplay through the steps (--loop: for ever)",
     "L\tlayout: side, morph, models",
     "M\tmatching: head, rank, nearest",
     "E\teasing: linear, cubic, quint, back, elastic",
@@ -474,33 +483,46 @@ static const char *const k_help[] = {
     "S\tscreenshot (PNG in the current folder)",
     "R\trecord frames / stop",
     "H or ?\tthis help",
-    "Esc or Q\tquit",
+    "Esc\tclose this help (quits when nothing is open)",
+    "Q\tquit",
     "Mouse\thover a marker for its scores;",
     "\tclick a legend entry to hide a model",
 };
 
+/* The type scale of the window's overlays: the figure's. */
+static float overlay_scale(const hv_app *a, int w, int h)
+{
+    float s = fminf((float)w / 1920.0f, (float)h / 1080.0f);
+    return fmaxf(s, 1.0f) * a->context * a->font_scale;
+}
+
 void hv_app_build(hv_app *a, int w, int h, bool overlays)
 {
     double P = hv_app_progress(a);
-    a->n_panels = hv_anim_frame(&a->anim, P, a->model_alpha, a->panels);
+    a->n_panels = hv_anim_frame(&a->anim, P, a->model_alpha, a->panels, &a->desc);
     hv_figure_opts fo = {0};
     fo.width = w;
     fo.height = h;
     fo.theme = (hv_theme_id)a->theme;
     fo.transparent = a->opt.transparent && !overlays;
+    fo.context = a->context;
+    fo.font_scale = a->font_scale;
+    fo.legend = a->legend;
+    fo.desc = a->desc;
     fo.measure = hv_text_measure;
     fo.measure_user = a->text;
-    if (overlays && a->show_hud) {
+    const hv_player *pl = &a->player;
+    float os = overlay_scale(a, w, h);
+    if (overlays && pl->hud) {
         /* keep the status line's strip free so it hides no axis label */
         hv_text_metrics m;
-        float sc = fminf((float)w / 1920.0f, (float)h / 1080.0f);
-        hv_text_measure(a->text, "Hg", 15 * sc, &m);
-        fo.reserve_bottom = m.ascent + m.descent + 20 * sc;
+        hv_text_measure(a->text, "Hg", fmaxf(15 * os, 11), &m);
+        fo.reserve_bottom = m.ascent + m.descent + 20 * os;
     }
 
     /* hover: the marker under the mouse, and the same head in other panels */
     a->hover_point = -1;
-    if (overlays && a->mouse_in) {
+    if (overlays && a->mouse_in && !hv_player_pointer_hidden(pl)) {
         /* hit-test against the previous layout (same size unless resized) */
         int panel = -1;
         int i = hv_figure_hit(&a->layout, a->panels, a->n_panels, a->mouse_x, a->mouse_y, &panel);
@@ -527,8 +549,13 @@ void hv_app_build(hv_app *a, int w, int h, bool overlays)
     hv_figure_build(&a->fig, &fo, a->panels, a->n_panels, &a->dl, &a->layout);
     if (!overlays)
         return;
-    hv_overlay_style st = {hv_theme_get((hv_theme_id)a->theme), a->layout.scale, hv_text_measure, a->text};
-    if (a->show_hud) {
+    if (pl->blank != HV_BLANK_NONE) { /* B / W: the whole screen one colour */
+        hv_color c = pl->blank == HV_BLANK_BLACK ? (hv_color){0, 0, 0, 1} : (hv_color){1, 1, 1, 1};
+        hv_drawlist_reset(&a->dl, w, h, c);
+        return;
+    }
+    hv_overlay_style st = {hv_theme_get((hv_theme_id)a->theme), os, hv_text_measure, a->text};
+    if (pl->hud) {
         status_line(a, a->status, sizeof a->status);
         const char *l[1] = {a->status};
         hv_overlay_box(&a->dl, &st, l, 1, 0, (float)h, HV_BOX_BOTTOM_LEFT, false);
@@ -542,7 +569,23 @@ void hv_app_build(hv_app *a, int w, int h, bool overlays)
             lp[i] = lines[i];
         hv_overlay_box(&a->dl, &st, lp, n, a->mouse_x, a->mouse_y, HV_BOX_NEAR_CURSOR, true);
     }
-    if (a->show_help)
+    /* in the window only, never in a saved frame: the recording mark, a
+     * notice, the number being typed */
+    char line[300];
+    if (a->recording) {
+        snprintf(line, sizeof line, "\xe2\x97\x8f REC  %d frames", a->rec_frames);
+        const char *l[1] = {line};
+        hv_overlay_box(&a->dl, &st, l, 1, (float)w - 8 * os, 8 * os, HV_BOX_TOP_RIGHT, false);
+    }
+    if (pl->number[0]) {
+        snprintf(line, sizeof line, "go to step %s (Enter)", pl->number);
+        const char *l[1] = {line};
+        hv_overlay_box(&a->dl, &st, l, 1, (float)w * 0.5f, 8 * os, HV_BOX_TOP_CENTER, false);
+    } else if (pl->notice[0] && pl->notice_left > 0) {
+        const char *l[1] = {pl->notice};
+        hv_overlay_box(&a->dl, &st, l, 1, (float)w * 0.5f, 8 * os, HV_BOX_TOP_CENTER, false);
+    }
+    if (pl->help)
         hv_overlay_box(&a->dl, &st, k_help, (int)(sizeof k_help / sizeof k_help[0]), 0, 0, HV_BOX_CENTER, true);
 }
 
@@ -577,7 +620,7 @@ static bool queue_frame(hv_app *a, const char *path, int w, int h, hv_error *err
     hv_figure_layout keep = a->layout;
     hv_app_build(a, w, h, false);
     a->layout = keep;
-    a->dirty = true;
+    a->player.dirty = true;
     unsigned char *buf = hv_encoder_acquire(e, w, h, ch);
     if (!buf) {
         hv_encoder_error(e, err);
@@ -632,6 +675,7 @@ static void stop_recording(hv_app *a)
     printf("recorded %d frames (%dx%d, %g fps) to %s\n", a->rec_frames, a->rec_w, a->rec_h,
            a->opt.fps > 0 ? a->opt.fps : 60, a->rec_dir);
     fflush(stdout);
+    hv_player_notice(&a->player, "recorded %d frames to %s/", a->rec_frames, a->rec_dir);
 }
 
 bool hv_app_toggle_recording(hv_app *a, hv_error *err)
@@ -655,6 +699,7 @@ bool hv_app_toggle_recording(hv_app *a, hv_error *err)
     a->rec_clock = a->rec_next = 0;
     printf("recording to %s/ (R stops)\n", a->rec_dir);
     fflush(stdout);
+    hv_player_notice(&a->player, "recording to %s/ (R stops)", a->rec_dir);
     return true;
 }
 
@@ -758,27 +803,38 @@ static int run_window(hv_app *a)
     if (rc >= 0)
         return rc;
     Uint64 freq = SDL_GetPerformanceFrequency(), last = SDL_GetPerformanceCounter();
-    while (!a->quit) {
+    hv_player *pl = &a->player;
+    bool pointer_hidden = false;
+    while (!pl->quit) {
         SDL_Event ev;
-        if (!hv_app_animating(a) && !a->dirty) {
-            /* paused and nothing changed: sleep until an event, no busy loop */
-            if (!SDL_WaitEvent(&ev))
+        if (!hv_app_animating(a) && !pl->dirty) {
+            /* paused and nothing changed: sleep until an event (or until the
+             * pointer is due to hide), no busy loop */
+            int wait_ms = -1;
+            if (pl->present && !pointer_hidden)
+                wait_ms = (int)fmax(1.0, (HV_POINTER_IDLE_S - pl->idle) * 1000.0 + 1.0);
+            int got = wait_ms < 0 ? SDL_WaitEvent(&ev) : SDL_WaitEventTimeout(&ev, wait_ms);
+            if (got)
+                hv_app_event(a, &ev);
+            else if (wait_ms < 0)
                 break;
-            hv_app_event(a, &ev);
-            last = SDL_GetPerformanceCounter();
         }
         while (SDL_PollEvent(&ev))
             hv_app_event(a, &ev);
         Uint64 now = SDL_GetPerformanceCounter();
         hv_app_tick(a, (double)(now - last) / (double)freq);
         last = now;
+        if (hv_player_pointer_hidden(pl) != pointer_hidden) {
+            pointer_hidden = hv_player_pointer_hidden(pl);
+            SDL_ShowCursor(pointer_hidden ? SDL_DISABLE : SDL_ENABLE);
+        }
         hv_app_record(a);
-        if (a->dirty && !a->quit) {
+        if (pl->dirty && !pl->quit) {
             int w, h;
             hv_renderer_drawable_size(a->ren, &w, &h);
             hv_app_build(a, w, h, true);
             hv_renderer_present(a->ren, &a->dl); /* waits for vsync */
-            a->dirty = false;
+            pl->dirty = false;
         }
     }
     return 0;

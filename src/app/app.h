@@ -12,6 +12,7 @@
 #include "../core/anim.h"
 #include "../core/figure.h"
 #include "cli.h"
+#include "player.h"
 
 /* Exit codes of the program. */
 #define HV_EXIT_RUNTIME 1     /* a runtime failure */
@@ -38,18 +39,18 @@ typedef struct hv_app {
     bool font_pending;
     hv_error font_err;
     hv_drawlist dl;
-    hv_panel_state panels[HV_MAX_CONDITIONS > HV_MAX_MODELS ? HV_MAX_CONDITIONS : HV_MAX_MODELS];
+    hv_panel_state panels[HV_MAX_PANELS];
     int n_panels;
+    hv_frame_desc desc;
     hv_figure_layout layout;
-    /* player */
-    double t;          /* timeline time, s, in [0, period) */
-    bool playing;      /* continuous play */
-    int dir;           /* +1 forward, -1 backward (stepping back) */
-    bool stepping;     /* running to stop_at, then snap_to */
-    double stop_at, snap_to;
+    /* sizes: the context, font scale and legend place (CLI over spec) */
+    float context, font_scale;
+    int legend;
+    /* the live player: a pure state machine (player.h) */
+    hv_player player;
     float model_target[HV_MAX_MODELS], model_alpha[HV_MAX_MODELS];
     int theme;
-    bool show_help, show_hud, fullscreen, quit, dirty;
+    bool fullscreen;
     float mouse_x, mouse_y; /* drawable px */
     bool mouse_in;
     int hover_panel, hover_point; /* -1: none */
@@ -74,7 +75,7 @@ int hv_app_open(hv_app *a, bool visible);
  * SDL_VIDEODRIVER says otherwise) and opens a hidden context. */
 int hv_app_open_headless(hv_app *a);
 
-/* The player. */
+/* The player: SDL events translated into hv_player keys. */
 void hv_app_event(hv_app *a, const SDL_Event *ev);
 void hv_app_tick(hv_app *a, double dt);
 bool hv_app_animating(const hv_app *a);

@@ -20,17 +20,24 @@ const char *hv_cli_usage(void)
            "options:\n"
            "  --spec FILE          figure spec (INI); default: DATA.ini or headviz.ini\n"
            "                       beside the data, else built-in defaults\n"
-           "  --screenshot FILE    render one frame headless, write a PNG, exit\n"
+           "  --screenshot FILE    render one frame headless, write it (.png), exit\n"
            "  --size WxH           output size in pixels (screenshot default 1920x1080,\n"
            "                       window default 1600x900)\n"
            "  --theme light|dark   light (paper, default) or dark (talks)\n"
-           "  --colormap NAME      viridis, plasma, magma, inferno, cividis\n"
+           "  --colormap NAME      viridis, plasma, magma, inferno, cividis;\n"
+           "                       diverging: RdBu_r, coolwarm, bwr\n"
+           "  --context NAME       paper, notebook (default), talk, poster: scales\n"
+           "                       type, markers and lines (0.8, 1, 1.5, 2)\n"
+           "  --font-scale F       type only, on top of the context (0.25..4)\n"
+           "  --legend PLACE       auto (default: a corner no marker passes, else\n"
+           "                       outside), outside, \"upper right\", \"upper left\",\n"
+           "                       \"lower right\", \"lower left\", none\n"
            "  --font FONT          a .ttf/.otf file or a fontconfig pattern\n"
-           "  --transparent        PNG with a transparent background\n"
+           "  --transparent        transparent figure and plot backgrounds\n"
            "  --force              overwrite existing output files\n"
            "  --help, --version    this text; the version\n"
            "\n"
-           "animation:\n"
+           "animation and the window:\n"
            "  --layout side|morph|models   side: one viewport per condition (default);\n"
            "                       morph: one viewport morphing between conditions;\n"
            "                       models: one viewport per model, each morphing\n"
@@ -40,8 +47,10 @@ const char *hv_cli_usage(void)
            "  --hold S             seconds held on each condition (default 1)\n"
            "  --transition S       seconds per transition (default 1.5)\n"
            "  --stagger F          0..0.9: spread the motion over points by rank\n"
-           "  --progress P         moment to render with --screenshot: 0 = first\n"
-           "                       condition, 1 = second, 0.5 = halfway between\n"
+           "  --progress P         the moment to show (--screenshot or the window):\n"
+           "                       0 = first condition, 1 = second, 0.5 = halfway\n"
+           "  --loop               endless cycle: next wraps, Space plays for ever\n"
+           "  --present            fullscreen, no status line, pointer hidden when idle\n"
            "\n"
            "export (frame-exact: frame i is the moment i/fps, whatever the machine):\n"
            "  --export-frames DIR  write DIR/frame_00000.png, frame_00001.png, ...\n"
@@ -54,17 +63,19 @@ const char *hv_cli_usage(void)
            "\n"
            "examples:\n"
            "  headviz                                   open a window on the bundled data\n"
+           "  headviz --present --context talk          a talk: fullscreen, large type\n"
            "  headviz --screenshot fig.png --size 3840x2160\n"
            "  headviz heads.csv --spec heads.ini --theme dark --screenshot talk.png\n"
            "  headviz --layout morph --progress 0.5 --screenshot mid.png\n"
            "  headviz --export-frames /tmp/f --fps 30 --duration 2\n"
            "  headviz --layout morph --video talk.mp4 --size 3840x2160\n"
            "\n"
-           "keys (window): Space play/pause, Right/PageDown next state, Left/PageUp\n"
-           "previous, Home/End first/last, L layout, M matching, E easing, F fullscreen,\n"
-           "T theme, I status line, H or ? help, S screenshot, R record frames,\n"
-           "Esc/Q quit;\n"
-           "hover a marker for its scores; click a legend entry to hide/show a model\n";
+           "keys (window): Right/PageDown/Space next step, Left/PageUp previous,\n"
+           "Home/End first/last, a number then Enter: that step, B/W black/white\n"
+           "screen, P play, L layout, M matching, E easing, F fullscreen, T theme,\n"
+           "I status line, H or ? help, S screenshot, R record frames, Esc closes an\n"
+           "overlay or quits, Q quits; hover a marker for its scores; click a legend\n"
+           "entry to hide/show a model\n";
 }
 
 bool hv_cli_parse_size(const char *s, int *w, int *h, hv_error *err)
@@ -145,6 +156,8 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
 {
     memset(o, 0, sizeof *o);
     o->easing = HV_EASE_CUBIC;
+    o->context = -1;
+    o->legend = -1;
     bool only_files = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -165,6 +178,25 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             o->force = true;
         } else if (strcmp(a, "--transparent") == 0) {
             o->transparent = true;
+        } else if (strcmp(a, "--loop") == 0) {
+            o->loop = true;
+        } else if (strcmp(a, "--present") == 0) {
+            o->present = true;
+        } else if (take_value(argc, argv, &i, a, "--context", &v, err)) {
+            if (!v)
+                return false;
+            if ((o->context = hv_context_parse(v)) < 0)
+                return hv_errorf(err, "--context: unknown context \"%s\" (known: paper, notebook, talk, poster)", v);
+        } else if (take_value(argc, argv, &i, a, "--font-scale", &v, err)) {
+            if (!v || !parse_number("--font-scale", v, 0.25, 4, &o->font_scale, err))
+                return false;
+        } else if (take_value(argc, argv, &i, a, "--legend", &v, err)) {
+            if (!v)
+                return false;
+            if ((o->legend = hv_legend_parse(v)) < 0)
+                return hv_errorf(err,
+                                 "--legend: unknown place \"%s\" (known: auto, outside, upper right, upper left, lower right, lower left, none)",
+                                 v);
         } else if (take_value(argc, argv, &i, a, "--spec", &v, err)) {
             if (!v)
                 return false;
@@ -256,6 +288,6 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
     if (o->duration > 0 && o->frames > 0)
         return hv_errorf(err, "--duration and --frames are exclusive: pick one");
     if (o->progress_set && (o->export_frames || o->video))
-        return hv_errorf(err, "--progress picks one moment for --screenshot; exports run the whole timeline");
+        return hv_errorf(err, "--progress picks one moment for --screenshot or the window; exports run the whole timeline");
     return true;
 }

@@ -36,6 +36,12 @@ typedef struct hv_options {
     double duration;           /* s; 0 = one full cycle */
     int frames;                /* 0 = from duration */
     int threads;               /* encoder threads; 0 = one per core */
+    /* presenting */
+    int context;               /* hv_context, -1 = the spec's (notebook) */
+    double font_scale;         /* 0 = the spec's (1) */
+    int legend;                /* hv_legend_mode, -1 = the spec's (auto) */
+    bool loop;                 /* endless cycle: next wraps, play cycles */
+    bool present;              /* fullscreen, no status line, pointer hidden when idle */
 } hv_options;
 
 /* Returns true on success. On failure err holds one line, without the

@@ -243,7 +243,7 @@ int hv_app_export(hv_app *a)
     long i;
     char path[4200];
     for (i = 0; i < n && ok && !g_interrupted; i++) {
-        a->t = (double)i / fps; /* the exact moment of frame i */
+        a->player.t = (double)i / fps; /* the exact moment of frame i */
         hv_app_build(a, W, H, false);
         if (a->dl.oom) {
             ok = hv_errorf(&err, "out of memory building frame %ld", i);

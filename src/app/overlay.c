@@ -33,7 +33,7 @@ hv_rect hv_overlay_box(hv_drawlist *dl, const hv_overlay_style *st, const char *
                        float y, hv_box_anchor anchor, bool heading)
 {
     float s = st->scale;
-    float fs = fmaxf(15 * s, 9), fh = fmaxf(17 * s, 10);
+    float fs = fmaxf(15 * s, 11), fh = fmaxf(17 * s, 12);
     float pad = 10 * s, gap = 4 * s, col_gap = 18 * s;
     float w = 0, h = 0, key_w = 0, rest_w = 0;
     char key[128];
@@ -73,6 +73,14 @@ hv_rect hv_overlay_box(hv_drawlist *dl, const hv_overlay_style *st, const char *
     case HV_BOX_BOTTOM_LEFT:
         r.x = x;
         r.y = y - r.h;
+        break;
+    case HV_BOX_TOP_CENTER:
+        r.x = x - r.w * 0.5f;
+        r.y = y;
+        break;
+    case HV_BOX_TOP_RIGHT:
+        r.x = x - r.w;
+        r.y = y;
         break;
     }
     r.x = floorf(fmaxf(0, r.x) + 0.5f);

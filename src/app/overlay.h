@@ -8,7 +8,7 @@
 
 typedef struct hv_overlay_style {
     const hv_theme *theme;
-    float scale; /* output px per reference px */
+    float scale; /* px per reference px of the type (the figure's type scale) */
     hv_measure_fn measure;
     void *measure_user;
 } hv_overlay_style;
@@ -17,7 +17,9 @@ typedef struct hv_overlay_style {
 typedef enum hv_box_anchor {
     HV_BOX_NEAR_CURSOR, /* below-right of the point, flipped to stay inside */
     HV_BOX_CENTER,
-    HV_BOX_BOTTOM_LEFT
+    HV_BOX_BOTTOM_LEFT,
+    HV_BOX_TOP_CENTER,  /* centred below (x, y) */
+    HV_BOX_TOP_RIGHT    /* (x, y) is the box's top-right corner */
 } hv_box_anchor;
 
 /* Draws n lines in a rounded-off box; the first line bold-ish (larger) when

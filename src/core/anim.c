@@ -341,6 +341,7 @@ bool hv_anim_set_opts(hv_anim *a, const hv_anim_opts *o, hv_error *err)
 {
     (void)err;
     a->o = *o;
+    a->occ_valid = false;
     if (a->o.stagger < 0)
         a->o.stagger = 0;
     if (a->o.stagger > 0.9)
@@ -365,6 +366,7 @@ static void ensure_pairs(hv_anim *a)
             a->n_pairs[k] = 0;
     }
     a->pairs_mode = (int)a->o.match + 1;
+    a->occ_valid = false;
 }
 
 bool hv_anim_init(hv_anim *a, const hv_figure *fig, const hv_anim_opts *o, hv_error *err)
@@ -418,12 +420,12 @@ static void morph_panel(hv_anim *a, hv_panel_state *ps, int ca, int cb, double u
     double eg = clamp01(hv_ease(a->o.easing, u));
     ps->lo = lerp(A->lo, B->lo, eg);
     ps->hi = lerp(A->hi, B->hi, eg);
-    ps->ticks[0] = &A->ticks;
-    ps->tick_alpha[0] = u > 0 ? (float)clamp01(1 - 2 * eg) : 1.0f;
-    if (u > 0 && cb != ca) {
-        ps->ticks[1] = &B->ticks;
-        ps->tick_alpha[1] = (float)clamp01(2 * eg - 1);
-    }
+    /* at rest the condition's own ticks; in between, nice numbers for the
+     * frame's range, about as many as the two conditions have */
+    ps->ticks = u > 0 && cb != ca ? NULL : &A->ticks;
+    float ia = A->ticks.n >= 2 ? (float)((A->hi - A->lo) / (A->ticks.v[1] - A->ticks.v[0])) : 5.0f;
+    float ib = B->ticks.n >= 2 ? (float)((B->hi - B->lo) / (B->ticks.v[1] - B->ticks.v[0])) : 5.0f;
+    ps->tick_target = ia + (ib - ia) * (float)eg;
     const hv_pair *pairs = a->pairs[ca];
     int n = a->n_pairs[ca];
     int np = 0;
@@ -436,6 +438,8 @@ static void morph_panel(hv_anim *a, hv_panel_state *ps, int ca, int cb, double u
             continue;
         double e = pair_ease(a, u, pr->rank, n, a->o.stagger);
         double ec = clamp01(e);
+        if (a->fig->outside && ((pa && a->fig->outside[pr->a]) || (pb && a->fig->outside[pr->b])))
+            continue; /* outside explicit limits: not drawn (reported once) */
         hv_scene_point sp = {0};
         sp.model = m;
         sp.src_a = pr->a;
@@ -479,11 +483,14 @@ static void title_pair(hv_panel_state *ps, const char *ta, const char *tb, doubl
     }
 }
 
-int hv_anim_frame(hv_anim *a, double progress, const float *model_alpha, hv_panel_state *panels)
+/* The frame's panels, without the legend occupancy. */
+static int frame_panels(hv_anim *a, double progress, const float *model_alpha, hv_panel_state *panels,
+                        hv_frame_desc *desc)
 {
     const hv_figure *fig = a->fig;
     const hv_dataset *ds = fig->ds;
     int nc = ds->n_conditions;
+    hv_frame_desc d = {0, HV_CBAR_PANEL, false, false};
     if (!(progress >= 0))
         progress = 0;
     double fl = floor(progress);
@@ -499,14 +506,19 @@ int hv_anim_frame(hv_anim *a, double progress, const float *model_alpha, hv_pane
         base_panel(a, ps, model_alpha);
         morph_panel(a, ps, s, t, u, -1, a->points);
         title_pair(ps, fig->conds[s].title, fig->conds[t].title, u, eg);
+        if (desc)
+            *desc = d;
         return 1;
     }
     if (a->o.layout == HV_LAYOUT_MODELS) {
+        /* each model on its own axes; the panels share the colour range at
+         * every moment: one colorbar and one legend for the figure */
         int used = 0;
         for (int m = 0; m < ds->n_models; m++) {
             hv_panel_state *ps = &panels[m];
             base_panel(a, ps, model_alpha);
             ps->legend_mask = 1u << m;
+            ps->axes = &fig->models[m].axes;
             morph_panel(a, ps, s, t, u, m, a->points + used);
             used += ps->n_points;
             const char *label = fig->models[m].label;
@@ -514,6 +526,10 @@ int hv_anim_frame(hv_anim *a, double progress, const float *model_alpha, hv_pane
             snprintf(a->titles[m][1], HV_TEXT_MAX, "%.120s \xe2\x80\x94 %.120s", label, ds->conditions[t]);
             title_pair(ps, a->titles[m][0], a->titles[m][1], u, eg);
         }
+        d.cbar = HV_CBAR_FIGURE;
+        d.one_legend = true;
+        if (desc)
+            *desc = d;
         return ds->n_models;
     }
     /* side: state s shows conditions 0..s; the transition to s+1 builds panel
@@ -553,8 +569,47 @@ int hv_anim_frame(hv_anim *a, double progress, const float *model_alpha, hv_pane
             pts[i].scale = (float)(e > 0 ? e : 0);
         }
     }
+    if (desc)
+        *desc = d;
     return n;
 }
+
+/* Marks where each panel's markers are at any moment of the animation: 41
+ * moments of every transition (each 1/40th; easings that overshoot carry
+ * markers past both ends) and every hold. */
+static void ensure_occupancy(hv_anim *a, const float *model_alpha)
+{
+    if (a->occ_valid)
+        return;
+    const hv_figure *fig = a->fig;
+    int nc = fig->ds->n_conditions;
+    static hv_panel_state tmp[HV_MAX_PANELS];
+    int n = 0;
+    for (int k = 0; k < nc; k++)
+        for (int j = 0; j <= 40; j++) {
+            n = frame_panels(a, k + j / 40.0 * (1 - 1e-9), model_alpha, tmp, NULL);
+            for (int p = 0; p < n; p++) {
+                if (k == 0 && j == 0)
+                    hv_occupancy_init(&a->occ[p], tmp[p].axes ? tmp[p].axes : &fig->axes);
+                for (int i = 0; i < tmp[p].n_points; i++)
+                    if (tmp[p].points[i].alpha > 0.05f)
+                        hv_occupancy_add(&a->occ[p], tmp[p].points[i].layer, tmp[p].points[i].head);
+            }
+        }
+    a->occ_valid = true;
+}
+
+int hv_anim_frame(hv_anim *a, double progress, const float *model_alpha, hv_panel_state *panels,
+                  hv_frame_desc *desc)
+{
+    ensure_occupancy(a, NULL);
+    int n = frame_panels(a, progress, model_alpha, panels, desc);
+    for (int p = 0; p < n && p < HV_MAX_PANELS; p++)
+        panels[p].occupancy = &a->occ[p];
+    return n;
+}
+
+int hv_anim_steps(const hv_anim *a) { return a->fig->ds->n_conditions; }
 
 void hv_anim_shared(const hv_dataset *ds, int model, int ca, int cb, int *shared, int *total)
 {

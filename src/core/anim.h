@@ -91,6 +91,9 @@ typedef struct hv_anim {
     void *order;                       /* scratch: pop-in order */
     int pairs_mode;                    /* match mode + 1 the pairs were made with; 0 = none */
     char titles[HV_MAX_MODELS][2][HV_TEXT_MAX];
+    /* where markers pass at any moment, per panel (for the legend) */
+    hv_occupancy occ[HV_MAX_PANELS];
+    bool occ_valid;
 } hv_anim;
 
 bool hv_anim_init(hv_anim *a, const hv_figure *fig, const hv_anim_opts *o, hv_error *err);
@@ -101,10 +104,18 @@ void hv_anim_free(hv_anim *a);
 
 /* Number of panels the layout shows. */
 int hv_anim_panel_count(const hv_anim *a);
-/* Fills the panel states of the frame at progress. model_alpha (may be NULL
- * = all 1) fades models in/out (legend toggles). Returns the panel count.
- * Pointers in panels stay valid until the next call. */
-int hv_anim_frame(hv_anim *a, double progress, const float *model_alpha, hv_panel_state *panels);
+/* Fills the panel states of the frame at progress, and how they share the
+ * figure (desc, may be NULL). model_alpha (may be NULL = all 1) fades
+ * models in/out (legend toggles). Returns the panel count. Pointers in
+ * panels stay valid until the next call.
+ *   side    panel per condition, a colorbar each, legends in free corners
+ *   morph   one panel; colorbar ticks chosen per frame in transitions
+ *   models  panel per model on its own axes, one colorbar and one legend
+ *           for the figure */
+int hv_anim_frame(hv_anim *a, double progress, const float *model_alpha, hv_panel_state *panels,
+                  hv_frame_desc *desc);
+/* Steps of the player for the layout: the states it stops on. */
+int hv_anim_steps(const hv_anim *a);
 
 /* Heads of model m present (same layer and head) in both conditions, and
  * the larger of the two conditions' counts: "shared of total". */

@@ -10,24 +10,32 @@
 
 static const hv_theme k_themes[2] = {
     /* light: white, as in a paper */
-    {{1, 1, 1, 1},
-     {1, 1, 1, 1},
-     {0.10f, 0.10f, 0.10f, 1},
-     {0.15f, 0.15f, 0.15f, 1},
-     {0.92f, 0.92f, 0.92f, 1},
-     {1, 1, 1, 0.88f},
-     {0.80f, 0.80f, 0.80f, 1},
-     {1, 1, 1, 1}},
+    {.bg = {1, 1, 1, 1},
+     .plot_bg = {1, 1, 1, 1},
+     .text = {0.10f, 0.10f, 0.10f, 1},
+     .axis = {0.15f, 0.15f, 0.15f, 1},
+     .grid = {0.92f, 0.92f, 0.92f, 1},
+     .legend_bg = {1, 1, 1, 0.88f},
+     .legend_border = {0.80f, 0.80f, 0.80f, 1},
+     .marker_edge = {1, 1, 1, 1},
+     .edge_contrast = {0.22f, 0.22f, 0.24f, 0.85f},
+     .swatch = {0.40f, 0.40f, 0.43f, 1},
+     .no_score = {0.86f, 0.86f, 0.86f, 1},
+     .separator = {1, 1, 1, 1}},
     /* dark: for talks */
-    {{0.071f, 0.078f, 0.094f, 1},
-     {0.071f, 0.078f, 0.094f, 1},
-     {0.91f, 0.91f, 0.92f, 1},
-     {0.62f, 0.63f, 0.66f, 1},
-     {0.16f, 0.17f, 0.20f, 1},
-     {0.10f, 0.11f, 0.13f, 0.88f},
-     {0.35f, 0.36f, 0.40f, 1},
+    {.bg = {0.071f, 0.078f, 0.094f, 1},
+     .plot_bg = {0.071f, 0.078f, 0.094f, 1},
+     .text = {0.91f, 0.91f, 0.92f, 1},
+     .axis = {0.62f, 0.63f, 0.66f, 1},
+     .grid = {0.16f, 0.17f, 0.20f, 1},
+     .legend_bg = {0.10f, 0.11f, 0.13f, 0.88f},
+     .legend_border = {0.35f, 0.36f, 0.40f, 1},
      /* a light rim keeps dark-purple markers visible on a dark ground */
-     {0.80f, 0.81f, 0.84f, 0.45f}},
+     .marker_edge = {0.80f, 0.81f, 0.84f, 0.45f},
+     .edge_contrast = {0.85f, 0.86f, 0.89f, 0.9f},
+     .swatch = {0.74f, 0.75f, 0.78f, 1},
+     .no_score = {0.20f, 0.21f, 0.24f, 1},
+     .separator = {0.071f, 0.078f, 0.094f, 1}},
 };
 
 const hv_theme *hv_theme_get(hv_theme_id id) { return &k_themes[id == HV_THEME_DARK ? 1 : 0]; }
@@ -40,6 +48,41 @@ int hv_theme_parse(const char *s)
         return HV_THEME_DARK;
     return -1;
 }
+
+static const char *const k_contexts[] = {"paper", "notebook", "talk", "poster"};
+static const float k_context_scale[] = {0.8f, 1.0f, 1.5f, 2.0f};
+
+int hv_context_parse(const char *s)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcasecmp(s, k_contexts[i]) == 0)
+            return i;
+    return -1;
+}
+const char *hv_context_name(int c) { return c >= 0 && c < 4 ? k_contexts[c] : "?"; }
+float hv_context_scale(int c) { return c >= 0 && c < 4 ? k_context_scale[c] : 1.0f; }
+
+static const char *const k_legends[HV_LEGEND_COUNT] = {"auto",       "outside",    "upper right", "upper left",
+                                                       "lower right", "lower left", "none"};
+
+int hv_legend_parse(const char *s)
+{
+    for (int i = 0; i < HV_LEGEND_COUNT; i++)
+        if (strcasecmp(s, k_legends[i]) == 0)
+            return i;
+    /* "upper-right", "upper_right" too */
+    char buf[32];
+    size_t n = strlen(s);
+    if (n >= sizeof buf)
+        return -1;
+    for (size_t i = 0; i <= n; i++)
+        buf[i] = s[i] == '-' || s[i] == '_' ? ' ' : s[i];
+    for (int i = 0; i < HV_LEGEND_COUNT; i++)
+        if (strcasecmp(buf, k_legends[i]) == 0)
+            return i;
+    return -1;
+}
+const char *hv_legend_name(int m) { return m >= 0 && m < HV_LEGEND_COUNT ? k_legends[m] : "?"; }
 
 /* ---- prepare ----------------------------------------------------------- */
 
@@ -84,25 +127,163 @@ static void make_index_ticks(hv_tickset *ts, const hv_ticks *spec, double lo, do
     fill_tickset(ts, v, n, step);
 }
 
+/* The axes over layers 0..max_layer and heads 0..max_head: one unit of air
+ * around them, so every marker is inside, unless the spec fixes limits. */
+static void make_axes(hv_axes *ax, const hv_spec *spec, int max_layer, int max_head)
+{
+    ax->xlo = spec->xlim.set ? spec->xlim.lo : -1.0;
+    ax->xhi = spec->xlim.set ? spec->xlim.hi : (max_layer < 1 ? 1 : max_layer) + 1.0;
+    ax->ylo = spec->ylim.set ? spec->ylim.lo : -1.0;
+    ax->yhi = spec->ylim.set ? spec->ylim.hi : (max_head < 1 ? 1 : max_head) + 1.0;
+    make_index_ticks(&ax->xticks, &spec->xticks, ax->xlo, ax->xhi);
+    make_index_ticks(&ax->yticks, &spec->yticks, ax->ylo, ax->yhi);
+}
+
+static const double k_rungs[4] = {1, 2, 2.5, 5};
+
+/* The nice step of ladder index i: ..., 1, 2, 2.5, 5, 10, 20, ... */
+static double rung_step(int i)
+{
+    int e = i >= 0 ? i / 4 : -((-i + 3) / 4);
+    return k_rungs[i - 4 * e] * pow(10.0, e);
+}
+
+/* The ladder index whose step is nearest raw (in ratio). */
+static int rung_index(double raw)
+{
+    int e = (int)floor(log10(raw));
+    int best = 4 * e;
+    for (int i = 4 * e - 1; i <= 4 * e + 4; i++)
+        if (fabs(log(rung_step(i) / raw)) < fabs(log(rung_step(best) / raw)))
+            best = i;
+    return best;
+}
+
+static int count_in(double lo, double hi, double step)
+{
+    double eps = step * 1e-9;
+    return (int)(floor((hi + eps) / step) - ceil((lo - eps) / step)) + 1;
+}
+
+void hv_figure_nice_ticks(double lo, double hi, float target, float bar_px, float label_px, hv_tickset *out)
+{
+    out->n = 0;
+    if (!(hi > lo) || !isfinite(lo) || !isfinite(hi))
+        return;
+    double span = hi - lo;
+    int i = rung_index(span / (target > 0.5f ? target : 5.0f));
+    while (count_in(lo, hi, rung_step(i)) > HV_MAX_TICKS - 1)
+        i++;
+    while (count_in(lo, hi, rung_step(i)) < 3)
+        i--; /* at least three ticks in range */
+    /* labels never touch: coarser while there are more than three */
+    while (bar_px > 0 && count_in(lo, hi, rung_step(i + 1)) >= 3 &&
+           rung_step(i) / span * bar_px < 1.25f * label_px)
+        i++;
+    double step = rung_step(i), v[HV_MAX_TICKS];
+    int n = hv_ticks_step(lo, hi, step, v, HV_MAX_TICKS);
+    fill_tickset(out, v, n, step);
+}
+
+/* Intervals of a tick set (for the frames between two). */
+static float tick_intervals(const hv_cond_info *ci)
+{
+    if (ci->ticks.n >= 2)
+        return (float)((ci->hi - ci->lo) / (ci->ticks.v[1] - ci->ticks.v[0]));
+    return 5.0f;
+}
+
+/* Keeps the longest colorbar labels of every frame between two
+ * conditions, so the layout reserves their width once and never jumps. */
+static void note_widest(hv_figure *fig, const hv_tickset *ts)
+{
+    for (int i = 0; i < ts->n; i++) {
+        const char *l = ts->label[i];
+        size_t n = strlen(l);
+        int k = 0;
+        for (; k < fig->n_cbar_widest; k++)
+            if (strcmp(fig->cbar_widest[k], l) == 0)
+                break;
+        if (k < fig->n_cbar_widest)
+            continue;
+        if (fig->n_cbar_widest < 4) {
+            snprintf(fig->cbar_widest[fig->n_cbar_widest++], HV_LABEL_MAX, "%s", l);
+            continue;
+        }
+        int shortest = 0;
+        for (k = 1; k < 4; k++)
+            if (strlen(fig->cbar_widest[k]) < strlen(fig->cbar_widest[shortest]))
+                shortest = k;
+        if (n > strlen(fig->cbar_widest[shortest]))
+            snprintf(fig->cbar_widest[shortest], HV_LABEL_MAX, "%s", l);
+    }
+}
+
+static void note_transition_labels(hv_figure *fig, const hv_cond_info *A, const hv_cond_info *B)
+{
+    hv_tickset ts;
+    for (int k = 0; k <= 32; k++) {
+        double t = k / 32.0;
+        double lo = A->lo + (B->lo - A->lo) * t, hi = A->hi + (B->hi - A->hi) * t;
+        float target = tick_intervals(A) + (tick_intervals(B) - tick_intervals(A)) * (float)t;
+        /* the bar's height is not known yet: the finest and coarsest steps
+         * the frame may pick */
+        hv_figure_nice_ticks(lo, hi, target, 0, 0, &ts);
+        note_widest(fig, &ts);
+        hv_figure_nice_ticks(lo, hi, 3, 0, 0, &ts);
+        note_widest(fig, &ts);
+    }
+}
+
+void hv_figure_free(hv_figure *fig)
+{
+    free(fig->outside);
+    fig->outside = NULL;
+}
+
 bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec, hv_error *err)
 {
     memset(fig, 0, sizeof *fig);
     fig->ds = ds;
     fig->spec = spec;
+    fig->first_outside = -1;
     fig->cmap = hv_colormap_find(spec->colormap);
     if (!fig->cmap)
         return hv_errorf(err, "unknown colormap \"%s\" (known: %s)", spec->colormap,
                          hv_colormap_names());
     fig->cmap_index = hv_colormap_index(fig->cmap);
 
-    int max_layer = hv_dataset_max_layer(ds), max_head = hv_dataset_max_head(ds);
-    /* default limits: one unit of air around 0..max, so every marker is inside */
-    fig->xlo = spec->xlim.set ? spec->xlim.lo : -1.0;
-    fig->xhi = spec->xlim.set ? spec->xlim.hi : (max_layer < 1 ? 1 : max_layer) + 1.0;
-    fig->ylo = spec->ylim.set ? spec->ylim.lo : -1.0;
-    fig->yhi = spec->ylim.set ? spec->ylim.hi : (max_head < 1 ? 1 : max_head) + 1.0;
-    make_index_ticks(&fig->xticks, &spec->xticks, fig->xlo, fig->xhi);
-    make_index_ticks(&fig->yticks, &spec->yticks, fig->ylo, fig->yhi);
+    make_axes(&fig->axes, spec, hv_dataset_max_layer(ds), hv_dataset_max_head(ds));
+    for (int m = 0; m < ds->n_models; m++) {
+        int ml = -1, mh = -1;
+        for (int i = 0; i < ds->n_points; i++)
+            if (ds->points[i].model == m) {
+                ml = ds->points[i].layer > ml ? ds->points[i].layer : ml;
+                mh = ds->points[i].head > mh ? ds->points[i].head : mh;
+            }
+        if (spec->share_axes)
+            fig->models[m].axes = fig->axes;
+        else
+            make_axes(&fig->models[m].axes, spec, ml, mh);
+    }
+
+    /* points outside explicit limits are not drawn, and reported */
+    if (spec->xlim.set || spec->ylim.set) {
+        const hv_axes *ax = &fig->axes;
+        for (int i = 0; i < ds->n_points; i++) {
+            const hv_point *p = &ds->points[i];
+            if (p->layer >= ax->xlo && p->layer <= ax->xhi && p->head >= ax->ylo && p->head <= ax->yhi)
+                continue;
+            if (!fig->outside) {
+                fig->outside = calloc((size_t)ds->n_points, 1);
+                if (!fig->outside)
+                    return hv_errorf(err, "out of memory");
+                fig->first_outside = i;
+            }
+            fig->outside[i] = 1;
+            fig->n_outside++;
+        }
+    }
 
     for (int c = 0; c < ds->n_conditions; c++) {
         hv_cond_info *ci = &fig->conds[c];
@@ -122,6 +303,7 @@ bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec
             ci->hi = mx > mn ? mx : mn + 1.0;
         }
         make_ticks(&ci->ticks, cs ? &cs->ticks : NULL, ci->lo, ci->hi, 6);
+        note_widest(fig, &ci->ticks);
         int k = 0;
         for (int m = 0; m < ds->n_models; m++) {
             int cnt = 0;
@@ -130,24 +312,41 @@ bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec
             if (cnt > k)
                 k = cnt;
         }
+        ci->k = k;
         const char *tmpl = cs && cs->title[0] ? cs->title : spec->title;
         hv_spec_expand_title(tmpl, ds->conditions[c], k, ci->title, (int)sizeof ci->title);
     }
+    for (int c = 0; c < ds->n_conditions; c++)
+        note_transition_labels(fig, &fig->conds[c], &fig->conds[(c + 1) % ds->n_conditions]);
     for (int m = 0; m < ds->n_models; m++) {
         hv_model_info *mi = &fig->models[m];
         const hv_model_spec *ms = hv_spec_model(spec, ds->models[m]);
         mi->shape = ms && ms->shape >= 0 ? ms->shape : m % HV_SHAPE_COUNT;
-        if (ms && ms->color_set) {
-            mi->legend_t = -1;
+        /* colour encodes the score: a legend swatch is neutral unless the
+         * spec gives a colour */
+        mi->color_set = ms && ms->color_set;
+        if (mi->color_set)
             memcpy(mi->color, ms->color, sizeof mi->color);
-        } else {
-            /* spread over the colormap: purple first, yellow last */
-            mi->legend_t = ds->n_models > 1 ? 0.05f + 0.9f * (float)m / (float)(ds->n_models - 1)
-                                            : 0.05f;
-        }
         snprintf(mi->label, sizeof mi->label, "%s", ms && ms->label[0] ? ms->label : ds->models[m]);
     }
     return true;
+}
+
+void hv_figure_outside_message(const hv_figure *fig, const char *data_name, char *out, int size)
+{
+    out[0] = '\0';
+    if (fig->n_outside <= 0 || fig->first_outside < 0)
+        return;
+    const hv_point *p = &fig->ds->points[fig->first_outside];
+    const hv_axes *ax = &fig->axes;
+    char where[64] = "";
+    if (p->line > 0)
+        snprintf(where, sizeof where, ":%d", p->line);
+    snprintf(out, (size_t)size,
+             "%d point%s outside the axes (xlim %g, %g; ylim %g, %g) %s not drawn; the first: %s%s (%s, %s, layer %d, head %d)",
+             fig->n_outside, fig->n_outside == 1 ? " lies" : "s lie", ax->xlo, ax->xhi, ax->ylo, ax->yhi,
+             fig->n_outside == 1 ? "and is" : "and are", data_name, where, fig->ds->models[p->model],
+             fig->ds->conditions[p->condition], p->layer, p->head);
 }
 
 float hv_figure_value(double score, double lo, double hi)
@@ -194,12 +393,11 @@ int hv_figure_side_panels(const hv_figure *fig, hv_panel_state *panels, hv_scene
         ps->title_alpha[0] = 1;
         ps->lo = fig->conds[c].lo;
         ps->hi = fig->conds[c].hi;
-        ps->ticks[0] = &fig->conds[c].ticks;
-        ps->tick_alpha[0] = 1;
+        ps->ticks = &fig->conds[c].ticks;
         ps->points = points + np;
         for (int i = 0; i < ds->n_points; i++) {
             const hv_point *p = &ds->points[i];
-            if (p->condition != c)
+            if (p->condition != c || (fig->outside && fig->outside[i]))
                 continue;
             points[np++] = (hv_scene_point){p->layer, p->head, p->score, p->model, 1, 1, i, -1, 0};
             ps->n_points++;
@@ -211,6 +409,47 @@ int hv_figure_side_panels(const hv_figure *fig, hv_panel_state *panels, hv_scene
     return ds->n_conditions;
 }
 
+/* ---- occupancy ------------------------------------------------------------ */
+
+void hv_occupancy_init(hv_occupancy *o, const hv_axes *ax)
+{
+    memset(o->bits, 0, sizeof o->bits);
+    o->xlo = ax->xlo;
+    o->xhi = ax->xhi;
+    o->ylo = ax->ylo;
+    o->yhi = ax->yhi;
+}
+
+static int occ_bin(double v, double lo, double hi)
+{
+    double f = (v - lo) / (hi - lo) * HV_OCC_N;
+    if (!(f >= 0))
+        return 0;
+    return f >= HV_OCC_N ? HV_OCC_N - 1 : (int)f;
+}
+
+void hv_occupancy_add(hv_occupancy *o, double x, double y)
+{
+    if (!(o->xhi > o->xlo) || !(o->yhi > o->ylo))
+        return;
+    o->bits[occ_bin(y, o->ylo, o->yhi)] |= 1ull << occ_bin(x, o->xlo, o->xhi);
+}
+
+bool hv_occupancy_any(const hv_occupancy *o, double x0, double x1, double y0, double y1)
+{
+    if (!(o->xhi > o->xlo) || !(o->yhi > o->ylo))
+        return false;
+    if (x1 < o->xlo || x0 > o->xhi || y1 < o->ylo || y0 > o->yhi)
+        return false;
+    int c0 = occ_bin(x0, o->xlo, o->xhi), c1 = occ_bin(x1, o->xlo, o->xhi);
+    int r0 = occ_bin(y0, o->ylo, o->yhi), r1 = occ_bin(y1, o->ylo, o->yhi);
+    unsigned long long mask = (c1 - c0 + 1 >= 64 ? ~0ull : ((1ull << (c1 - c0 + 1)) - 1)) << c0;
+    for (int r = r0; r <= r1; r++)
+        if (o->bits[r] & mask)
+            return true;
+    return false;
+}
+
 /* ---- layout & drawing -------------------------------------------------- */
 
 typedef struct ctx {
@@ -218,9 +457,13 @@ typedef struct ctx {
     const hv_figure_opts *o;
     const hv_theme *th;
     hv_drawlist *dl;
-    float s; /* scale: output px per reference px */
+    float s;  /* geometry: output px per reference px */
+    float ts; /* type: px per reference px */
     float f_title, f_label, f_tick, f_legend;
     float tick_len, pad, lw, marker;
+    float h_title, h_label, h_tick;
+    float floor_px; /* the smallest type: 11 px from 640x360 up; thumbnails less */
+    hv_color clear;
 } ctx;
 
 static void measure(const ctx *c, const char *str, float size, hv_text_metrics *m)
@@ -324,8 +567,23 @@ static int label_stride(const hv_tickset *ts, const hv_scale *sc, float need)
     return k < 1 ? 1 : k > ts->n ? ts->n : k;
 }
 
-static void draw_marker(ctx *c, float x, float y, float size, int shape, float value,
-                        const float *rgb, float alpha)
+/* sRGB relative luminance and the contrast ratio of two colours (WCAG). */
+static float luminance(const float *rgb)
+{
+    float l[3];
+    for (int i = 0; i < 3; i++)
+        l[i] = rgb[i] <= 0.04045f ? rgb[i] / 12.92f : powf((rgb[i] + 0.055f) / 1.055f, 2.4f);
+    return 0.2126f * l[0] + 0.7152f * l[1] + 0.0722f * l[2];
+}
+
+static float contrast(const float *a, const float *b)
+{
+    float la = luminance(a), lb = luminance(b);
+    return (fmaxf(la, lb) + 0.05f) / (fminf(la, lb) + 0.05f);
+}
+
+static void draw_marker(ctx *c, float x, float y, float size, int shape, float value, const float *rgb,
+                        float alpha)
 {
     hv_marker m;
     memset(&m, 0, sizeof m);
@@ -334,145 +592,425 @@ static void draw_marker(ctx *c, float x, float y, float size, int shape, float v
     m.size = size;
     m.shape = (float)shape;
     m.value = value;
+    float fill[3];
+    if (value >= 0)
+        hv_colormap_sample(c->fig->cmap, value, fill);
+    else
+        memcpy(fill, rgb, sizeof fill);
     if (rgb)
         m.fill = (hv_color){rgb[0], rgb[1], rgb[2], 1};
     m.alpha = alpha;
-    m.outline = c->th->marker_edge;
     /* a thin rim; thinner still on stroked shapes and on small (entering,
-     * leaving) markers, so it never outweighs the mark itself */
+     * leaving) markers, so it never outweighs the mark itself. A marker
+     * whose colour is close to the ground (cream on white, black-purple on
+     * the dark theme) gets a contrasting rim, so every colour shows. */
+    const float bg[3] = {c->th->bg.r, c->th->bg.g, c->th->bg.b};
+    bool faint = contrast(fill, bg) < 1.6f;
+    m.outline = faint ? c->th->edge_contrast : c->th->marker_edge;
     float nominal = size / c->marker;
     m.outline_w = fmaxf(0.75f, 1.2f * c->s) * fminf(1.0f, nominal);
     if (shape == HV_SHAPE_X || shape == HV_SHAPE_PLUS)
-        m.outline_w *= 0.7f;
+        m.outline_w *= faint ? 0.9f : 0.7f;
     m.stroke_w = fmaxf(1.5f, 0.16f * size);
     hv_dl_marker(c->dl, &m);
 }
 
 static bool in_legend(const hv_panel_state *ps, int m)
 {
-    return ps->legend_mask == 0 || (ps->legend_mask >> m) & 1u;
+    return !ps || ps->legend_mask == 0 || (ps->legend_mask >> m) & 1u;
 }
 
-static void draw_legend(ctx *c, const hv_panel_state *ps, hv_panel_layout *pl)
+static const float *swatch_rgb(const ctx *c, int m, float *buf)
 {
-    const hv_dataset *ds = c->fig->ds;
-    float row_h = fmaxf(c->marker, text_h(c, c->f_legend)) * 1.35f;
-    float sw = c->marker * 1.8f; /* swatch column */
-    float max_label = pl->plot.w * 0.45f; /* the legend never covers most of the plot */
-    float pad = 8 * c->s;
-    float lw = 0;
-    int rows = 0;
-    for (int m = 0; m < ds->n_models; m++) {
+    const hv_model_info *mi = &c->fig->models[m];
+    if (mi->color_set)
+        return mi->color;
+    buf[0] = c->th->swatch.r;
+    buf[1] = c->th->swatch.g;
+    buf[2] = c->th->swatch.b;
+    return buf;
+}
+
+/* ---- the plan: sizes and places ---------------------------------------------- */
+
+typedef struct plan {
+    int cols, rows;
+    float x0, y0, cell_w, cell_h, gap, vgap;
+    float left, right, top, bottom; /* each panel's decorations */
+    bool rotate_x;                   /* x tick labels would crowd: thinned instead (see draw) */
+    /* the figure-wide colorbar (HV_CBAR_FIGURE) */
+    float fig_cb_w;
+    /* the legend strip (outside) */
+    bool legend_strip;
+    float strip_h;
+    /* colorbar pieces */
+    float cb_gap, cb_w, cb_tick_w;
+    float legend_row_h, legend_sw;
+} plan;
+
+static void set_fonts(ctx *c, float t)
+{
+    const float fs = c->o->font_scale > 0 ? c->o->font_scale : 1.0f;
+    float k = t * fs;
+    /* text never below a legible size */
+    float f = c->floor_px;
+    c->f_title = fmaxf(22 * k, f * 13 / 11);
+    c->f_label = fmaxf(18 * k, f * 12 / 11);
+    c->f_tick = fmaxf(15 * k, f);
+    c->f_legend = fmaxf(15 * k, f);
+    c->h_title = text_h(c, c->f_title);
+    c->h_label = text_h(c, c->f_label);
+    c->h_tick = text_h(c, c->f_tick);
+    c->tick_len = snap(fmaxf(6 * t, 3));
+    c->pad = fmaxf(5 * t, 3);
+}
+
+/* The widest y tick label over every panel's axes. */
+static float ytick_width(const ctx *c, const hv_panel_state *panels, int n)
+{
+    float w = max_label_w(c, &c->fig->axes.yticks, c->f_tick);
+    for (int p = 0; p < n; p++)
+        if (panels[p].axes)
+            w = fmaxf(w, max_label_w(c, &panels[p].axes->yticks, c->f_tick));
+    return w;
+}
+
+static float cbar_label_width(const ctx *c)
+{
+    float w = 0;
+    for (int k = 0; k < c->fig->n_cbar_widest; k++)
+        w = fmaxf(w, text_w(c, c->fig->cbar_widest[k], c->f_tick));
+    for (int k = 0; k < c->fig->ds->n_conditions; k++)
+        w = fmaxf(w, max_label_w(c, &c->fig->conds[k].ticks, c->f_tick));
+    return w;
+}
+
+/* Width of one legend entry (swatch, gap, label) in the strip. */
+static float strip_entry_w(const ctx *c, const plan *pl, int m, float maxw)
+{
+    char fit[HV_TEXT_MAX + 8];
+    const char *l = fit_text(c, c->fig->models[m].label, c->f_legend, maxw, fit, sizeof fit);
+    return pl->legend_sw + 4 * c->ts + text_w(c, l, c->f_legend);
+}
+
+/* Rows the outside legend strip needs for the models it lists. */
+static int strip_rows(const ctx *c, const plan *pl, unsigned mask, float avail_w)
+{
+    int rows = 1;
+    float x = 0, gapw = 18 * c->ts;
+    for (int m = 0; m < c->fig->ds->n_models; m++) {
+        if (mask && !((mask >> m) & 1u))
+            continue;
+        float w = strip_entry_w(c, pl, m, avail_w * 0.9f);
+        if (x > 0 && x + gapw + w > avail_w) {
+            rows++;
+            x = w;
+        } else {
+            x += (x > 0 ? gapw : 0) + w;
+        }
+    }
+    return rows;
+}
+
+/* Computes the decorations and the grid for type scale t; returns the
+ * smaller side of the plots (negative when they do not fit). */
+static float plan_grid(ctx *c, plan *pl, const hv_panel_state *panels, int n, float W, float H, bool strip)
+{
+    const hv_frame_desc *d = &c->o->desc;
+    float t = c->ts;
+    float margin_x = 24 * t, margin_top = 18 * t, margin_bottom = 14 * t;
+    pl->gap = 56 * t;
+    pl->vgap = 30 * t;
+    pl->cb_gap = 22 * t;
+    pl->cb_w = snap(22 * t);
+    pl->cb_tick_w = cbar_label_width(c);
+    float cb_block = pl->cb_gap + pl->cb_w + c->tick_len + c->pad + pl->cb_tick_w + 12 * t + c->h_label;
+    pl->left = c->h_label + 10 * t + ytick_width(c, panels, n) + c->pad + c->tick_len;
+    pl->right = d->cbar == HV_CBAR_PANEL || d->cbar == HV_CBAR_COLUMN ? cb_block : 12 * t;
+    pl->top = c->h_title + 14 * t;
+    pl->bottom = c->tick_len + c->pad + c->h_tick + 8 * t + c->h_label;
+    pl->fig_cb_w = d->cbar == HV_CBAR_FIGURE ? cb_block : 0;
+    pl->legend_row_h = fmaxf(c->marker, text_h(c, c->f_legend)) * 1.35f;
+    pl->legend_sw = c->marker * 1.8f;
+    pl->legend_strip = strip;
+    float avail_w = W - 2 * margin_x - pl->fig_cb_w;
+    pl->strip_h = 0;
+    if (strip) {
+        unsigned mask = 0;
+        int rows = strip_rows(c, pl, mask, avail_w);
+        pl->strip_h = pl->legend_row_h * (float)rows + 8 * t * 1.5f + 10 * t;
+    }
+    float avail_h = H - margin_top - margin_bottom - pl->strip_h;
+    pl->x0 = margin_x;
+    pl->y0 = margin_top;
+    float best = -1e30f;
+    int c0 = d->cols > 0 ? (d->cols < n ? d->cols : n) : 1, c1 = d->cols > 0 ? c0 : (n > 0 ? n : 1);
+    for (int cc = c0; cc <= c1; cc++) {
+        int rr = (n + cc - 1) / cc;
+        if (rr < 1)
+            rr = 1;
+        float cw = (avail_w - pl->gap * (float)(cc - 1)) / (float)cc;
+        float ch = (avail_h - pl->vgap * (float)(rr - 1)) / (float)rr;
+        float score = fminf(cw - pl->left - pl->right, ch - pl->top - pl->bottom);
+        /* the largest plots; among equals the fewer rows */
+        if (score > best + 0.5f) {
+            best = score;
+            pl->cols = cc;
+            pl->rows = rr;
+            pl->cell_w = cw;
+            pl->cell_h = ch;
+        }
+    }
+    return best;
+}
+
+/* The widest title any panel may show. */
+static float widest_title(const ctx *c, const hv_panel_state *panels, int n)
+{
+    float w = 0;
+    for (int p = 0; p < n; p++)
+        for (int k = 0; k < 2; k++)
+            if (panels[p].title[k])
+                w = fmaxf(w, text_w(c, panels[p].title[k], c->f_title));
+    return w;
+}
+
+static void make_plan(ctx *c, plan *pl, const hv_panel_state *panels, int n, float W, float H, bool strip)
+{
+    /* shrink the type (never below the legible floor) while the plots
+     * would be too small to read or a title would not fit its panel */
+    for (int iter = 0; iter < 12; iter++) {
+        set_fonts(c, c->ts);
+        float side = plan_grid(c, pl, panels, n, W, H, strip);
+        float need = fmaxf(48.0f, 0.28f * fminf(pl->cell_w, pl->cell_h));
+        /* a title is centred on its plot, within the panel's cell */
+        float room = pl->cell_w - pl->left - pl->right + 2 * fminf(pl->left, pl->right);
+        bool titles_fit = widest_title(c, panels, n) <= room - 4 * c->ts;
+        if ((side >= need && titles_fit) || c->f_tick <= c->floor_px + 0.01f)
+            break;
+        c->ts *= 0.92f;
+    }
+}
+
+static hv_rect cell_rect(const plan *pl, int p)
+{
+    return (hv_rect){pl->x0 + (pl->cell_w + pl->gap) * (float)(p % pl->cols),
+                     pl->y0 + (pl->cell_h + pl->vgap) * (float)(p / pl->cols), pl->cell_w, pl->cell_h};
+}
+
+static hv_rect plot_rect(const plan *pl, hv_rect cell)
+{
+    float px = snap(cell.x + pl->left), py = snap(cell.y + pl->top);
+    return (hv_rect){px, py, snap(cell.x + cell.w - pl->right) - px, snap(cell.y + cell.h - pl->bottom) - py};
+}
+
+/* ---- legend ---------------------------------------------------------------- */
+
+static float legend_label_max(const hv_rect *plot) { return plot->w * 0.45f; }
+
+/* The legend box's size inside a panel. */
+static void legend_box_size(const ctx *c, const plan *pl, const hv_panel_state *ps, const hv_rect *plot,
+                            float *bw, float *bh, int *rows)
+{
+    float pad = 8 * c->ts, lw = 0;
+    *rows = 0;
+    for (int m = 0; m < c->fig->ds->n_models; m++) {
         if (!in_legend(ps, m))
             continue;
         char fit[HV_TEXT_MAX + 8];
-        float w = text_w(c, fit_text(c, c->fig->models[m].label, c->f_legend, max_label, fit, sizeof fit),
+        float w = text_w(c, fit_text(c, c->fig->models[m].label, c->f_legend, legend_label_max(plot), fit, sizeof fit),
                          c->f_legend);
-        if (w > lw)
-            lw = w;
-        rows++;
+        lw = fmaxf(lw, w);
+        (*rows)++;
     }
-    if (!rows)
-        return;
-    float bw = snap(pad + sw + 4 * c->s + lw + pad);
-    float bh = snap(pad * 0.75f * 2 + row_h * (float)rows);
-    /* top right, as in the seed, unless another corner hides fewer heads:
-     * counted over every condition, so the legend stays put while playing */
-    float inset = 8 * c->s, r = c->marker * 0.5f;
-    float xs[2] = {pl->plot.x + pl->plot.w - bw - inset, pl->plot.x + inset};
-    float ys[2] = {pl->plot.y + inset, pl->plot.y + pl->plot.h - bh - inset};
-    static const int order[4][2] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}}; /* TR, TL, BR, BL */
-    hv_rect box = {0, 0, bw, bh};
-    int best = -1;
-    for (int k = 0; k < 4; k++) {
-        hv_rect cand = {snap(xs[order[k][0]]), snap(ys[order[k][1]]), bw, bh};
-        int hidden = 0;
-        for (int i = 0; i < ds->n_points; i++) {
-            const hv_point *pt = &ds->points[i];
-            if (!in_legend(ps, pt->model))
-                continue;
-            float x = (float)hv_scale_map(&pl->sx, pt->layer), y = (float)hv_scale_map(&pl->sy, pt->head);
-            hidden += x + r > cand.x && x - r < cand.x + cand.w && y + r > cand.y && y - r < cand.y + cand.h;
-        }
-        if (best < 0 || hidden < best) {
-            best = hidden;
-            box = cand;
-        }
-        if (best == 0)
-            break;
+    *bw = snap(pad + pl->legend_sw + 4 * c->ts + lw + pad);
+    *bh = snap(pad * 0.75f * 2 + pl->legend_row_h * (float)*rows);
+}
+
+/* The corner boxes of a panel, in the order tried: TR, TL, BR, BL. */
+static hv_rect corner_box(const ctx *c, const hv_rect *plot, float bw, float bh, int corner)
+{
+    float inset = 8 * c->ts;
+    float x = corner == 0 || corner == 2 ? plot->x + plot->w - bw - inset : plot->x + inset;
+    float y = corner < 2 ? plot->y + inset : plot->y + plot->h - bh - inset;
+    return (hv_rect){snap(x), snap(y), bw, bh};
+}
+
+/* Does any marker (at any moment: the occupancy) lie under box? */
+static bool box_hides(const ctx *c, const hv_panel_state *ps, const hv_panel_layout *pl, hv_rect box)
+{
+    float r = c->marker * 0.5f + 2;
+    double x0 = hv_scale_unmap(&pl->sx, box.x - r), x1 = hv_scale_unmap(&pl->sx, box.x + box.w + r);
+    double y0 = hv_scale_unmap(&pl->sy, box.y + box.h + r), y1 = hv_scale_unmap(&pl->sy, box.y - r);
+    if (ps->occupancy)
+        return hv_occupancy_any(ps->occupancy, x0, x1, y0, y1);
+    for (int i = 0; i < ps->n_points; i++) {
+        const hv_scene_point *sp = &ps->points[i];
+        if (in_legend(ps, sp->model) && sp->layer >= x0 && sp->layer <= x1 && sp->head >= y0 && sp->head <= y1)
+            return true;
     }
-    pl->legend = box;
+    return false;
+}
+
+/* Picks each panel's legend box; false when auto finds no free corner in
+ * some panel (the legend then goes outside). */
+static bool place_legends(const ctx *c, const plan *pl, const hv_panel_state *panels, int n,
+                          hv_panel_layout *lays)
+{
+    int mode = c->o->legend;
+    for (int p = 0; p < n; p++) {
+        float bw, bh;
+        int rows;
+        legend_box_size(c, pl, &panels[p], &lays[p].plot, &bw, &bh, &rows);
+        lays[p].legend = (hv_rect){0, 0, 0, 0};
+        if (!rows || lays[p].plot.w < 4)
+            continue;
+        if (mode >= HV_LEGEND_UPPER_RIGHT && mode <= HV_LEGEND_LOWER_LEFT) {
+            static const int corner_of[] = {0, 1, 2, 3};
+            lays[p].legend = corner_box(c, &lays[p].plot, bw, bh, corner_of[mode - HV_LEGEND_UPPER_RIGHT]);
+            continue;
+        }
+        bool found = false;
+        for (int k = 0; k < 4 && !found; k++) {
+            hv_rect box = corner_box(c, &lays[p].plot, bw, bh, k);
+            if (box.w > lays[p].plot.w * 0.9f || box.h > lays[p].plot.h * 0.9f)
+                break; /* does not fit inside at all */
+            if (!box_hides(c, &panels[p], &lays[p], box)) {
+                lays[p].legend = box;
+                found = true;
+            }
+        }
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static void draw_legend_entry(ctx *c, const plan *pl, const hv_panel_state *ps, int m, float x, float cy,
+                              float label_max)
+{
+    float a = ps ? ps->model_alpha[m] : 1.0f;
+    float dim = 0.25f + 0.75f * a; /* hidden models stay listed, dimmed */
+    float buf[3];
+    draw_marker(c, x + pl->legend_sw * 0.5f, cy, c->marker, c->fig->models[m].shape, -1, swatch_rgb(c, m, buf), dim);
+    char fit[HV_TEXT_MAX + 8];
+    hv_dl_text(c->dl, fit_text(c, c->fig->models[m].label, c->f_legend, label_max, fit, sizeof fit),
+               snap(x + pl->legend_sw + 4 * c->ts), snap(cy), c->f_legend, with_alpha(c->th->text, dim),
+               HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
+}
+
+static void draw_legend_box(ctx *c, const plan *pl, const hv_panel_state *ps, const hv_rect *plot, hv_rect box,
+                            hv_panel_layout *lay)
+{
     hv_dl_rect(c->dl, box, c->th->legend_bg);
     frame_rect(c, box, c->th->legend_border);
+    float pad = 8 * c->ts;
     int row = 0;
-    for (int m = 0; m < ds->n_models; m++) {
+    for (int m = 0; m < c->fig->ds->n_models; m++) {
         if (!in_legend(ps, m))
             continue;
-        const hv_model_info *mi = &c->fig->models[m];
-        float a = ps->model_alpha[m];
-        float dim = 0.25f + 0.75f * a; /* hidden models stay listed, dimmed */
-        float top = box.y + pad * 0.75f + row_h * (float)row;
-        float cy = top + row_h * 0.5f;
-        float cx = box.x + pad + sw * 0.5f;
-        pl->legend_rows[m] = (hv_rect){box.x, top, box.w, row_h};
-        draw_marker(c, cx, cy, c->marker, mi->shape, mi->legend_t, mi->color, dim);
-        char fit[HV_TEXT_MAX + 8];
-        hv_dl_text(c->dl, fit_text(c, mi->label, c->f_legend, max_label, fit, sizeof fit),
-                   snap(box.x + pad + sw + 4 * c->s), snap(cy), c->f_legend,
-                   with_alpha(c->th->text, dim), HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
+        float top = box.y + pad * 0.75f + pl->legend_row_h * (float)row;
+        lay->legend_rows[m] = (hv_rect){box.x, top, box.w, pl->legend_row_h};
+        draw_legend_entry(c, pl, ps, m, box.x + pad, top + pl->legend_row_h * 0.5f, legend_label_max(plot));
         row++;
     }
 }
 
-static bool has_tick(const hv_tickset *ts, double v, double eps)
+/* The legend strip under the panels: every model once, centred, wrapped. */
+static void draw_legend_strip(ctx *c, const plan *pl, const hv_panel_state *ps, float W, float y_top,
+                              hv_figure_layout *layout)
 {
-    if (!ts)
-        return false;
-    for (int i = 0; i < ts->n; i++)
-        if (fabs(ts->v[i] - v) <= eps)
-            return true;
-    return false;
-}
-
-/* Two tick sets cross-fade; a value in both stays fully visible and slides
- * with the range, so labels never jump. */
-static void draw_colorbar(ctx *c, const hv_panel_state *ps, const hv_panel_layout *pl)
-{
-    const hv_theme *th = c->th;
-    hv_rect cb = pl->colorbar;
-    hv_dl_colorbar(c->dl, cb, 0.0f, 1.0f, 1.0f);
-    frame_rect(c, cb, th->axis);
-    hv_scale sv = {ps->lo, ps->hi, cb.y + cb.h, cb.y};
-    double eps = (ps->hi - ps->lo) * 1e-6;
-    for (int pass = 0; pass < 2; pass++) /* tick marks, then labels: one batch each */
-    for (int k = 0; k < 2; k++) {
-        const hv_tickset *ts = ps->ticks[k];
-        const hv_tickset *other = ps->ticks[1 - k];
-        if (!ts)
-            continue;
-        for (int i = 0; i < ts->n; i++) {
-            double v = ts->v[i];
-            float a = ps->tick_alpha[k];
-            if (has_tick(other, v, eps)) {
-                if (ps->tick_alpha[1 - k] > a || (ps->tick_alpha[1 - k] == a && k == 1))
-                    continue; /* drawn once, from the more visible set */
-                a = 1.0f;
-            }
-            if (a <= 0 || v < ps->lo - eps || v > ps->hi + eps)
-                continue;
-            float y = (float)hv_scale_map(&sv, v);
-            if (pass == 0)
-                hline(c, cb.x + cb.w + c->lw, cb.x + cb.w + c->lw + c->tick_len, y, with_alpha(th->axis, a));
-            else
-                hv_dl_text(c->dl, ts->label[i], snap(cb.x + cb.w + c->lw + c->tick_len + c->pad), snap(y),
-                           c->f_tick, with_alpha(th->text, a), HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
+    float t = c->ts, gapw = 18 * t, avail = W - 2 * pl->x0 - pl->fig_cb_w;
+    int n_models = c->fig->ds->n_models;
+    /* rows of entries */
+    int row_of[HV_MAX_MODELS], rows = 0;
+    float row_w[HV_MAX_MODELS], x = 0;
+    for (int m = 0; m < n_models; m++) {
+        float w = strip_entry_w(c, pl, m, avail * 0.9f);
+        if (x > 0 && x + gapw + w > avail) {
+            row_w[rows] = x;
+            rows++;
+            x = w;
+        } else {
+            x += (x > 0 ? gapw : 0) + w;
         }
+        row_of[m] = rows;
+    }
+    row_w[rows] = x;
+    rows++;
+    float y = y_top + 8 * t;
+    hv_rect box = {snap(pl->x0 + (avail - (row_w[0])) * 0.5f), snap(y), 0, snap(pl->legend_row_h * (float)rows + 8 * t)};
+    float maxw = 0;
+    for (int r = 0; r < rows; r++)
+        maxw = fmaxf(maxw, row_w[r]);
+    box.x = snap(pl->x0 + (avail - maxw) * 0.5f - 8 * t);
+    box.w = snap(maxw + 16 * t);
+    if (layout)
+        layout->legend = box;
+    hv_dl_rect(c->dl, box, c->th->legend_bg);
+    frame_rect(c, box, c->th->legend_border);
+    int cur = -1;
+    for (int m = 0; m < n_models; m++) {
+        if (row_of[m] != cur) {
+            cur = row_of[m];
+            x = pl->x0 + (avail - row_w[cur]) * 0.5f;
+        }
+        float w = strip_entry_w(c, pl, m, avail * 0.9f);
+        float top = box.y + 4 * t + pl->legend_row_h * (float)cur;
+        if (layout)
+            layout->legend_rows[m] = (hv_rect){x, top, w, pl->legend_row_h};
+        draw_legend_entry(c, pl, ps, m, x, top + pl->legend_row_h * 0.5f, avail * 0.9f);
+        x += w + gapw;
     }
 }
 
+/* ---- colorbar -------------------------------------------------------------- */
+
+static void draw_colorbar(ctx *c, const plan *pl, const hv_panel_state *ps, hv_rect cb, float label_x)
+{
+    const hv_theme *th = c->th;
+    hv_dl_colorbar(c->dl, cb, 0.0f, 1.0f, 1.0f);
+    frame_rect(c, cb, th->axis);
+    hv_scale sv = {ps->lo, ps->hi, cb.y + cb.h, cb.y};
+    hv_tickset nice;
+    const hv_tickset *ts = ps->ticks;
+    if (!ts) { /* between two conditions: nice numbers for this frame's range */
+        hv_figure_nice_ticks(ps->lo, ps->hi, ps->tick_target, cb.h, c->h_tick, &nice);
+        ts = &nice;
+    }
+    double eps = (ps->hi - ps->lo) * 1e-6;
+    /* labels never touch: every k-th where the spec's ticks crowd */
+    int k = 1;
+    if (ts->n >= 2) {
+        float spacing = fabsf((float)(hv_scale_map(&sv, ts->v[1]) - hv_scale_map(&sv, ts->v[0])));
+        if (spacing > 0)
+            k = (int)ceilf(c->h_tick * 1.1f / spacing);
+        k = k < 1 ? 1 : k;
+    }
+    for (int pass = 0; pass < 2; pass++) /* tick marks, then labels: one batch each */
+        for (int i = 0; i < ts->n; i++) {
+            double v = ts->v[i];
+            if (v < ps->lo - eps || v > ps->hi + eps)
+                continue;
+            float y = (float)hv_scale_map(&sv, v);
+            if (pass == 0)
+                hline(c, cb.x + cb.w + c->lw, cb.x + cb.w + c->lw + c->tick_len, y, th->axis);
+            else if (i % k == 0)
+                hv_dl_text(c->dl, ts->label[i], snap(cb.x + cb.w + c->lw + c->tick_len + c->pad), snap(y), c->f_tick,
+                           th->text, HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
+        }
+    char fit[HV_TEXT_MAX + 8];
+    hv_dl_text(c->dl, fit_text(c, c->fig->spec->cbar_label, c->f_label, cb.h, fit, sizeof fit), snap(label_x),
+               snap(cb.y + cb.h * 0.5f), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 90);
+    (void)pl;
+}
+
+/* ---- titles ---------------------------------------------------------------- */
+
 /* Two titles cross-fade. Their common leading words stay put at full
- * opacity; only the differing ends fade, and the whole line re-centres
- * smoothly, so "Top 10 Safety Heads on" never flickers. */
+ * opacity; the old ending rises and fades out in the first half of the
+ * change, the new one rises and fades in in the second half, so the two
+ * endings are never on screen together; the line re-centres smoothly. */
 static void draw_titles(ctx *c, const hv_panel_state *ps, float cx, float y, float maxw)
 {
     char f0[HV_TEXT_MAX + 8], f1[HV_TEXT_MAX + 8];
@@ -492,189 +1030,265 @@ static void draw_titles(ctx *c, const hv_panel_state *ps, float cx, float y, flo
             L = i + 1; /* split after a space: whole words */
         i++;
     }
-    char prefix[HV_TEXT_MAX];
+    char prefix[HV_TEXT_MAX + 8];
     snprintf(prefix, sizeof prefix, "%.*s", (int)L, t0);
     float wp = L ? text_w(c, prefix, c->f_title) : 0;
     float w0 = text_w(c, t0 + L, c->f_title), w1 = text_w(c, t1 + L, c->f_title);
     float mix = a1 / (a0 + a1);
-    float x0 = cx - (wp + w0 * (1 - mix) + w1 * mix) * 0.5f;
+    float x0 = snap(cx - (wp + w0 * (1 - mix) + w1 * mix) * 0.5f);
+    float xe = ceilf(x0 + wp); /* the ending starts where the prefix ends, never on it */
     if (L)
-        hv_dl_text(c->dl, prefix, snap(x0), snap(y), c->f_title, c->th->text, HV_ANCHOR_START, HV_ANCHOR_END, 0);
-    /* the old ending rises out, the new one rises in: never on top of each other */
-    float rise = text_h(c, c->f_title) * 0.55f;
-    hv_dl_text(c->dl, t0 + L, snap(x0 + wp), snap(y - rise * mix), c->f_title, with_alpha(c->th->text, a0 * a0),
-               HV_ANCHOR_START, HV_ANCHOR_END, 0);
-    hv_dl_text(c->dl, t1 + L, snap(x0 + wp), snap(y + rise * (1 - mix)), c->f_title, with_alpha(c->th->text, a1 * a1),
-               HV_ANCHOR_START, HV_ANCHOR_END, 0);
+        hv_dl_text(c->dl, prefix, x0, snap(y), c->f_title, c->th->text, HV_ANCHOR_START, HV_ANCHOR_END, 0);
+    float rise = c->h_title * 0.45f;
+    if (mix < 0.5f) {
+        float k = mix * 2; /* 0 -> 1 over the first half */
+        hv_dl_text(c->dl, t0 + L, xe, snap(y - rise * k), c->f_title, with_alpha(c->th->text, 1 - k), HV_ANCHOR_START,
+                   HV_ANCHOR_END, 0);
+    } else {
+        float k = mix * 2 - 1; /* 0 -> 1 over the second half */
+        hv_dl_text(c->dl, t1 + L, xe, snap(y + rise * (1 - k)), c->f_title, with_alpha(c->th->text, k),
+                   HV_ANCHOR_START, HV_ANCHOR_END, 0);
+    }
+}
+
+/* ---- panels ---------------------------------------------------------------- */
+
+static const hv_axes *panel_axes(const ctx *c, const hv_panel_state *ps)
+{
+    return ps->axes ? ps->axes : &c->fig->axes;
+}
+
+static void draw_panel_content(ctx *c, const hv_panel_state *ps, const hv_panel_layout *pl)
+{
+    const hv_theme *th = c->th;
+    const hv_axes *ax = panel_axes(c, ps);
+    hv_rect plot = pl->plot;
+    float pa = ps->alpha > 0 ? ps->alpha : 1.0f;
+
+    /* plot background (only where it differs from the ground; none when
+     * transparent), the grid, heatmap cells */
+    if (!c->o->transparent && memcmp(&th->plot_bg, &c->clear, sizeof c->clear) != 0)
+        hv_dl_rect(c->dl, plot, th->plot_bg);
+    if (ps->cells && ps->cell_cols > 0 && ps->cell_rows > 0) {
+        hv_rect r = {(float)hv_scale_map(&pl->sx, -0.5), (float)hv_scale_map(&pl->sy, ps->cell_rows - 0.5),
+                     0, 0};
+        r.w = (float)hv_scale_map(&pl->sx, ps->cell_cols - 0.5) - r.x;
+        r.h = (float)hv_scale_map(&pl->sy, -0.5) - r.y;
+        hv_dl_heatmap(c->dl, r, ps->cell_cols, ps->cell_rows, ps->cells, th->no_score, pa);
+        if (ps->kv_group > 0 && ps->kv_group < ps->cell_rows) /* groups of query heads sharing a KV head */
+            for (int h = ps->kv_group; h < ps->cell_rows; h += ps->kv_group)
+                hline(c, r.x, r.x + r.w, (float)hv_scale_map(&pl->sy, h - 0.5), th->separator);
+    } else {
+        for (int i = 0; i < ax->xticks.n; i++)
+            vline(c, (float)hv_scale_map(&pl->sx, ax->xticks.v[i]), plot.y, plot.y + plot.h, th->grid);
+        for (int i = 0; i < ax->yticks.n; i++)
+            hline(c, plot.x, plot.x + plot.w, (float)hv_scale_map(&pl->sy, ax->yticks.v[i]), th->grid);
+    }
+
+    /* markers, clipped to the panel's cell, never to the axes: a marker on
+     * the edge or overshooting in an easing is drawn whole */
+    hv_dl_clip(c->dl, &pl->cell);
+    float cell_px = ps->cells ? (float)fabs(hv_scale_map(&pl->sx, 1) - hv_scale_map(&pl->sx, 0)) : 0;
+    float cell_py = ps->cells ? (float)fabs(hv_scale_map(&pl->sy, 1) - hv_scale_map(&pl->sy, 0)) : 0;
+    for (int i = 0; i < ps->n_points; i++) {
+        const hv_scene_point *sp = &ps->points[i];
+        float a = sp->alpha * ps->model_alpha[sp->model] * pa;
+        float mx = (float)hv_scale_map(&pl->sx, sp->layer), my = (float)hv_scale_map(&pl->sy, sp->head);
+        if (sp->flags & HV_POINT_OUTLINE) {
+            /* a top-k cell: a square ring on the cell's edge */
+            hv_marker ring;
+            memset(&ring, 0, sizeof ring);
+            ring.x = mx;
+            ring.y = my;
+            ring.size = fmaxf(2.0f, fminf(cell_px, cell_py) / 0.886f) * sp->scale;
+            ring.shape = HV_SHAPE_SQUARE;
+            ring.value = -1;
+            ring.alpha = a;
+            ring.outline = th->text;
+            ring.outline_w = fmaxf(1.0f, fminf(2.0f * c->s, 0.18f * fminf(cell_px, cell_py)));
+            hv_dl_marker(c->dl, &ring);
+            continue;
+        }
+        if (sp->flags & (HV_POINT_HIGHLIGHT | HV_POINT_HOVER)) {
+            /* a ring in the text colour: fill transparent, outline only */
+            hv_marker ring;
+            memset(&ring, 0, sizeof ring);
+            ring.x = mx;
+            ring.y = my;
+            ring.size = c->marker * 1.9f;
+            ring.shape = HV_SHAPE_CIRCLE;
+            ring.value = -1;
+            ring.alpha = a;
+            ring.outline = th->text;
+            ring.outline_w = fmaxf(1.5f, 2.0f * c->s);
+            hv_dl_marker(c->dl, &ring);
+        }
+        draw_marker(c, mx, my, c->marker * sp->scale, c->fig->models[sp->model].shape,
+                    hv_figure_value(sp->score, ps->lo, ps->hi), NULL, a);
+    }
+    hv_dl_clip(c->dl, NULL);
+}
+
+static void draw_panel_axes(ctx *c, const plan *pl, const hv_panel_state *ps, const hv_panel_layout *lay)
+{
+    const hv_theme *th = c->th;
+    const hv_axes *ax = panel_axes(c, ps);
+    hv_rect plot = lay->plot, cell = lay->cell;
+    const hv_spec *spec = c->fig->spec;
+    /* frame, ticks, tick labels: all lines first, then all text, so the
+     * backend draws each kind in one batch */
+    frame_rect(c, plot, th->axis);
+    for (int i = 0; i < ax->xticks.n; i++)
+        vline(c, (float)hv_scale_map(&lay->sx, ax->xticks.v[i]), plot.y + plot.h + c->lw,
+              plot.y + plot.h + c->lw + c->tick_len, th->axis);
+    for (int i = 0; i < ax->yticks.n; i++)
+        hline(c, plot.x - c->lw - c->tick_len, plot.x - c->lw, (float)hv_scale_map(&lay->sy, ax->yticks.v[i]),
+              th->axis);
+    /* where labels would touch, label every k-th tick only */
+    int kx = label_stride(&ax->xticks, &lay->sx, max_label_w(c, &ax->xticks, c->f_tick) + 6 * c->ts);
+    int ky = label_stride(&ax->yticks, &lay->sy, c->h_tick + 2 * c->ts);
+    for (int i = 0; i < ax->xticks.n; i += kx)
+        hv_dl_text(c->dl, ax->xticks.label[i], snap((float)hv_scale_map(&lay->sx, ax->xticks.v[i])),
+                   snap(plot.y + plot.h + c->lw + c->tick_len + c->pad), c->f_tick, th->text, HV_ANCHOR_CENTER,
+                   HV_ANCHOR_START, 0);
+    for (int i = 0; i < ax->yticks.n; i += ky)
+        hv_dl_text(c->dl, ax->yticks.label[i], snap(plot.x - c->lw - c->tick_len - c->pad),
+                   snap((float)hv_scale_map(&lay->sy, ax->yticks.v[i])), c->f_tick, th->text, HV_ANCHOR_END,
+                   HV_ANCHOR_CENTER, 0);
+    /* axis labels */
+    char fit[HV_TEXT_MAX + 8];
+    hv_dl_text(c->dl, fit_text(c, spec->xlabel, c->f_label, plot.w, fit, sizeof fit), snap(plot.x + plot.w * 0.5f),
+               snap(cell.y + cell.h), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
+    hv_dl_text(c->dl, fit_text(c, spec->ylabel, c->f_label, plot.h, fit, sizeof fit), snap(cell.x),
+               snap(plot.y + plot.h * 0.5f), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_START, 90);
+    /* the title, centred on the plot, kept within the panel's cell */
+    float tcx = plot.x + plot.w * 0.5f;
+    draw_titles(c, ps, tcx, plot.y - 14 * c->ts, 2 * fminf(tcx - cell.x, cell.x + cell.w - tcx));
+    (void)pl;
 }
 
 void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_panel_state *panels,
                      int n_panels, hv_drawlist *dl, hv_figure_layout *layout)
 {
-    ctx c = {0};
+    ctx c;
+    memset(&c, 0, sizeof c);
     c.fig = fig;
     c.o = o;
     c.th = hv_theme_get(o->theme);
     c.dl = dl;
     float W = (float)o->width, H = (float)o->height - fmaxf(0.0f, o->reserve_bottom);
-    c.s = fminf(W / 1920.0f, H / 1080.0f);
-    float margin_x = 24 * c.s, margin_top = 18 * c.s, margin_bottom = 14 * c.s;
-    float gap = 56 * c.s, vgap = 30 * c.s;
-    /* up to four panels side by side (the seed's composition); more go in a
-     * grid whose cells are closest to that shape, so 16 conditions stay
-     * legible instead of shrinking to slivers */
-    int cols = n_panels > 0 ? n_panels : 1, rows = 1;
-    if (n_panels > 4) {
-        float best = 1e30f;
-        for (int cc = 1; cc <= n_panels; cc++) {
-            int rr = (n_panels + cc - 1) / cc;
-            float cw = (W - 2 * margin_x - gap * (float)(cc - 1)) / (float)cc;
-            float ch = (H - margin_top - margin_bottom - vgap * (float)(rr - 1)) / (float)rr;
-            float score = fabsf(logf(fmaxf(cw, 1) / fmaxf(ch, 1) / 0.85f));
-            if (score < best) {
-                best = score;
-                cols = cc;
-                rows = rr;
-            }
-        }
-    }
-    float col_w = (W - 2 * margin_x - gap * (float)(cols - 1)) / (float)cols;
-    float row_h = (H - margin_top - margin_bottom - vgap * (float)(rows - 1)) / (float)rows;
-    /* text and markers follow the cell: a grid of small panels gets smaller
-     * type (the reference cell is one of the seed's two at 1920x1080) */
-    float st = c.s * fmaxf(0.45f, fminf(1.0f, fminf(col_w / (908 * c.s), row_h / (1048 * c.s))));
-    /* text never below a legible size: small windows give the plot less
-     * room instead */
-    c.f_title = fmaxf(22 * st, 11);
-    c.f_label = fmaxf(18 * st, 10);
-    c.f_tick = fmaxf(15 * st, 9);
-    c.f_legend = fmaxf(15 * st, 9);
-    c.tick_len = snap(6 * st);
-    c.pad = 5 * st;
+    float s = fminf(W / 1920.0f, H / 1080.0f);
+    float ctxs = o->context > 0 ? o->context : 1.0f;
+    /* type: 1080p's sizes up to 1920x1080 (as matplotlib keeps its points
+     * whatever the figure's size), growing above it; a physical size sets
+     * the unit (dpi / 96) */
+    c.ts = (o->unit > 0 ? o->unit : fmaxf(s, 1.0f)) * ctxs;
+    c.s = (o->unit > 0 ? o->unit : s) * ctxs;
     c.lw = fmaxf(1.0f, snap(1.25f * c.s));
-    c.marker = 16 * st * (float)fig->spec->marker_scale;
+    /* type is never smaller than 11 px on outputs of 640x360 and up; a
+     * thumbnail below that shrinks it (to 5 px at least) so its plots show */
+    c.floor_px = fmaxf(5.0f, 11.0f * fminf(1.0f, fminf(fmaxf(W, H) / 640.0f, fminf(W, H) / 360.0f)));
 
-    hv_color clear = c.th->bg;
+    c.clear = c.th->bg;
     if (o->transparent)
-        clear = (hv_color){0, 0, 0, 0};
-    hv_drawlist_reset(dl, o->width, o->height, clear);
+        c.clear = (hv_color){0, 0, 0, 0};
+    hv_drawlist_reset(dl, o->width, o->height, c.clear);
     dl->colormap_index = fig->cmap_index;
-    if (n_panels <= 0)
-        return;
-
-    /* Measure once for all panels and all conditions, so the layout does not
-     * jump while titles or colorbar ticks change during an animation. */
-    const hv_dataset *ds = fig->ds;
-    float ytick_w = max_label_w(&c, &fig->yticks, c.f_tick);
-    float cb_tick_w = 0;
-    for (int k = 0; k < ds->n_conditions; k++) {
-        float w = max_label_w(&c, &fig->conds[k].ticks, c.f_tick);
-        if (w > cb_tick_w)
-            cb_tick_w = w;
-    }
-    const hv_spec *spec = fig->spec;
-    float h_title = text_h(&c, c.f_title), h_label = text_h(&c, c.f_label), h_tick = text_h(&c, c.f_tick);
-    float left = h_label + 10 * st + ytick_w + c.pad + c.tick_len;
-    float cb_gap = 22 * st, cb_w = snap(22 * st);
-    float right = cb_gap + cb_w + c.tick_len + c.pad + cb_tick_w + 12 * st + h_label;
-    float top = h_title + 14 * st;
-    float bottom = c.tick_len + c.pad + h_tick + 8 * st + h_label;
-
     if (layout) {
         memset(layout, 0, sizeof *layout);
         layout->n_panels = n_panels;
-        layout->scale = c.s;
-        layout->marker_size = c.marker;
+    }
+    if (n_panels <= 0)
+        return;
+    if (n_panels > HV_MAX_PANELS)
+        n_panels = HV_MAX_PANELS;
+
+    const hv_frame_desc *d = &o->desc;
+    bool want_legend = o->legend != HV_LEGEND_NONE && !d->no_legend && fig->ds->n_models > 0;
+    bool strip = want_legend && (o->legend == HV_LEGEND_OUTSIDE || d->one_legend);
+    c.marker = 16 * c.s * (float)fig->spec->marker_scale;
+    float ctx_marker = ctxs * (float)fig->spec->marker_scale;
+
+    plan pl;
+    hv_panel_layout lays[HV_MAX_PANELS];
+    for (int attempt = 0; attempt < 2; attempt++) {
+        make_plan(&c, &pl, panels, n_panels, W, H, strip);
+        /* markers follow the plots' area (16 px on the seed's 740 x 950 px
+         * plots at 1920x1080, whatever the output's shape), never larger
+         * than the data's spacing allows (a 400 x 400 grid of heads gets
+         * dots, not blobs) */
+        hv_rect p0 = plot_rect(&pl, cell_rect(&pl, 0));
+        const hv_axes *ax0 = panel_axes(&c, &panels[0]);
+        float per_x = p0.w / (float)(ax0->xhi - ax0->xlo), per_y = p0.h / (float)(ax0->yhi - ax0->ylo);
+        float by_plot = 16 * sqrtf(fmaxf(p0.w, 1) * fmaxf(p0.h, 1) / (740.0f * 950.0f));
+        if (o->unit > 0) /* a physical size: markers in points, like type */
+            by_plot = 16 * o->unit;
+        c.marker = fmaxf(2.0f, fminf(fmaxf(by_plot, 6.0f) * ctx_marker, 0.9f * fminf(per_x, per_y) * ctx_marker));
+        for (int p = 0; p < n_panels; p++) {
+            hv_panel_layout *lay = &lays[p];
+            memset(lay, 0, sizeof *lay);
+            lay->cell = cell_rect(&pl, p);
+            lay->plot = plot_rect(&pl, lay->cell);
+            const hv_axes *ax = panel_axes(&c, &panels[p]);
+            lay->sx = (hv_scale){ax->xlo, ax->xhi, lay->plot.x, lay->plot.x + lay->plot.w};
+            lay->sy = (hv_scale){ax->ylo, ax->yhi, lay->plot.y + lay->plot.h, lay->plot.y};
+            lay->colorbar = (hv_rect){snap(lay->plot.x + lay->plot.w + pl.cb_gap), lay->plot.y, pl.cb_w, lay->plot.h};
+        }
+        if (!want_legend || strip || place_legends(&c, &pl, panels, n_panels, lays))
+            break;
+        strip = true; /* auto found no free corner: outside, for every panel */
     }
 
+    const hv_theme *th = c.th;
     for (int p = 0; p < n_panels; p++) {
-        const hv_panel_state *ps = &panels[p];
-        hv_panel_layout pl;
-        memset(&pl, 0, sizeof pl);
-        float x0 = margin_x + (col_w + gap) * (float)(p % cols);
-        float y0 = margin_top + (row_h + vgap) * (float)(p / cols);
-        float px = snap(x0 + left), py = snap(y0 + top);
-        float pw = snap(x0 + col_w - right) - px, ph = snap(y0 + row_h - bottom) - py;
-        if (pw < 4 || ph < 4)
+        hv_panel_layout *lay = &lays[p];
+        if (lay->plot.w < 4 || lay->plot.h < 4)
             continue; /* too small to draw anything useful */
-        pl.plot = (hv_rect){px, py, pw, ph};
-        pl.colorbar = (hv_rect){snap(px + pw + cb_gap), py, cb_w, ph};
-        pl.sx = (hv_scale){fig->xlo, fig->xhi, px, px + pw};
-        pl.sy = (hv_scale){fig->ylo, fig->yhi, py + ph, py};
-        const hv_theme *th = c.th;
-
-        /* plot background (only where it differs from the ground) and grid */
-        if (memcmp(&th->plot_bg, &clear, sizeof clear) != 0)
-            hv_dl_rect(dl, pl.plot, th->plot_bg);
-        for (int i = 0; i < fig->xticks.n; i++)
-            vline(&c, (float)hv_scale_map(&pl.sx, fig->xticks.v[i]), py, py + ph, th->grid);
-        for (int i = 0; i < fig->yticks.n; i++)
-            hline(&c, px, px + pw, (float)hv_scale_map(&pl.sy, fig->yticks.v[i]), th->grid);
-
-        /* markers, clipped to the plot area */
-        hv_dl_clip(dl, &pl.plot);
-        for (int i = 0; i < ps->n_points; i++) {
-            const hv_scene_point *sp = &ps->points[i];
-            const hv_model_info *mi = &fig->models[sp->model];
-            float a = sp->alpha * ps->model_alpha[sp->model];
-            float mx = (float)hv_scale_map(&pl.sx, sp->layer), my = (float)hv_scale_map(&pl.sy, sp->head);
-            if (sp->flags & (HV_POINT_HIGHLIGHT | HV_POINT_HOVER)) {
-                /* a ring in the text colour: fill transparent, outline only */
-                hv_marker ring;
-                memset(&ring, 0, sizeof ring);
-                ring.x = mx;
-                ring.y = my;
-                ring.size = c.marker * 1.9f;
-                ring.shape = HV_SHAPE_CIRCLE;
-                ring.value = -1;
-                ring.alpha = a;
-                ring.outline = th->text;
-                ring.outline_w = fmaxf(1.5f, 2.0f * c.s);
-                hv_dl_marker(dl, &ring);
-            }
-            draw_marker(&c, mx, my, c.marker * sp->scale, mi->shape, hv_figure_value(sp->score, ps->lo, ps->hi),
-                        NULL, a);
+        draw_panel_content(&c, &panels[p], lay);
+        draw_panel_axes(&c, &pl, &panels[p], lay);
+        if (want_legend && !strip && lay->legend.w > 0)
+            draw_legend_box(&c, &pl, &panels[p], &lay->plot, lay->legend, lay);
+        if (d->cbar == HV_CBAR_PANEL)
+            draw_colorbar(&c, &pl, &panels[p], lay->colorbar, lay->cell.x + lay->cell.w);
+        else if (d->cbar == HV_CBAR_COLUMN && (p / pl.cols == pl.rows - 1 || p + pl.cols >= n_panels)) {
+            /* the last panel of a column: one bar over the column's plots */
+            int col = p % pl.cols;
+            hv_rect top = lays[col].plot, cb = lay->colorbar;
+            cb.y = top.y;
+            cb.h = lay->plot.y + lay->plot.h - top.y;
+            draw_colorbar(&c, &pl, &panels[p], cb, lay->cell.x + lay->cell.w);
         }
-        hv_dl_clip(dl, NULL);
+    }
+    if (d->cbar == HV_CBAR_FIGURE) {
+        int last = n_panels - 1;
+        float x = W - pl.x0 - pl.fig_cb_w + pl.cb_gap * 0.5f;
+        hv_rect cb = {snap(x), lays[0].plot.y, pl.cb_w, lays[last].plot.y + lays[last].plot.h - lays[0].plot.y};
+        draw_colorbar(&c, &pl, &panels[0], cb, W - pl.x0);
+    }
+    if (want_legend && strip) {
+        float y_top = pl.y0 + (pl.cell_h + pl.vgap) * (float)pl.rows - pl.vgap;
+        draw_legend_strip(&c, &pl, &panels[0], W, y_top, layout);
+    }
+    (void)th;
 
-        /* frame, ticks, tick labels: all lines first, then all text, so the
-         * backend draws each kind in one batch */
-        frame_rect(&c, pl.plot, th->axis);
-        for (int i = 0; i < fig->xticks.n; i++)
-            vline(&c, (float)hv_scale_map(&pl.sx, fig->xticks.v[i]), py + ph + c.lw, py + ph + c.lw + c.tick_len,
-                  th->axis);
-        for (int i = 0; i < fig->yticks.n; i++)
-            hline(&c, px - c.lw - c.tick_len, px - c.lw, (float)hv_scale_map(&pl.sy, fig->yticks.v[i]), th->axis);
-        /* where labels would touch, label every k-th tick only */
-        int kx = label_stride(&fig->xticks, &pl.sx, max_label_w(&c, &fig->xticks, c.f_tick) + 6 * st);
-        int ky = label_stride(&fig->yticks, &pl.sy, h_tick + 2 * st);
-        for (int i = 0; i < fig->xticks.n; i += kx)
-            hv_dl_text(dl, fig->xticks.label[i], snap((float)hv_scale_map(&pl.sx, fig->xticks.v[i])),
-                       snap(py + ph + c.lw + c.tick_len + c.pad), c.f_tick, th->text, HV_ANCHOR_CENTER,
-                       HV_ANCHOR_START, 0);
-        for (int i = 0; i < fig->yticks.n; i += ky)
-            hv_dl_text(dl, fig->yticks.label[i], snap(px - c.lw - c.tick_len - c.pad),
-                       snap((float)hv_scale_map(&pl.sy, fig->yticks.v[i])), c.f_tick, th->text, HV_ANCHOR_END,
-                       HV_ANCHOR_CENTER, 0);
-        /* axis labels */
-        char fit[HV_TEXT_MAX + 8];
-        hv_dl_text(dl, fit_text(&c, spec->xlabel, c.f_label, pw, fit, sizeof fit), snap(px + pw * 0.5f),
-                   snap(y0 + row_h), c.f_label, th->text,
-                   HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
-        hv_dl_text(dl, fit_text(&c, spec->ylabel, c.f_label, ph, fit, sizeof fit), snap(x0), snap(py + ph * 0.5f),
-                   c.f_label, th->text, HV_ANCHOR_CENTER,
-                   HV_ANCHOR_START, 90);
-        /* centred on the plot, kept within the panel's cell */
-        float tcx = px + pw * 0.5f;
-        draw_titles(&c, ps, tcx, py - 14 * c.s, 2 * fminf(tcx - x0, x0 + col_w - tcx));
-
-        draw_legend(&c, ps, &pl);
-        draw_colorbar(&c, ps, &pl);
-        hv_dl_text(dl, fit_text(&c, spec->cbar_label, c.f_label, ph, fit, sizeof fit), snap(x0 + col_w),
-                   snap(py + ph * 0.5f), c.f_label, th->text,
-                   HV_ANCHOR_CENTER, HV_ANCHOR_END, 90);
-        if (layout)
-            layout->panels[p] = pl;
+    if (layout) {
+        layout->cols = pl.cols;
+        layout->rows = pl.rows;
+        layout->scale = c.s;
+        layout->type_scale = c.ts;
+        layout->marker_size = c.marker;
+        layout->f_title = c.f_title;
+        layout->f_label = c.f_label;
+        layout->f_tick = c.f_tick;
+        layout->f_legend = c.f_legend;
+        layout->legend_outside = want_legend && strip;
+        for (int p = 0; p < n_panels; p++) {
+            layout->panels[p] = lays[p];
+            if (strip || !want_legend) {
+                layout->panels[p].legend = (hv_rect){0, 0, 0, 0};
+                memset(layout->panels[p].legend_rows, 0, sizeof layout->panels[p].legend_rows);
+            }
+        }
     }
 }
 
@@ -687,7 +1301,7 @@ int hv_figure_hit(const hv_figure_layout *l, const hv_panel_state *panels, int n
     float best_d2 = 0;
     for (int p = 0; p < n_panels && p < l->n_panels; p++) {
         const hv_panel_layout *pl = &l->panels[p];
-        if (!in_rect(pl->plot, x, y))
+        if (!in_rect(pl->cell, x, y))
             continue;
         for (int i = 0; i < panels[p].n_points; i++) {
             const hv_scene_point *sp = &panels[p].points[i];
@@ -695,7 +1309,8 @@ int hv_figure_hit(const hv_figure_layout *l, const hv_panel_state *panels, int n
                 continue;
             float dx = (float)hv_scale_map(&pl->sx, sp->layer) - x;
             float dy = (float)hv_scale_map(&pl->sy, sp->head) - y;
-            float r = l->marker_size * sp->scale * 0.5f + 3.0f;
+            float r = (sp->flags & HV_POINT_OUTLINE ? fabsf((float)(hv_scale_map(&pl->sx, 1) - hv_scale_map(&pl->sx, 0))) * 0.5f
+                                                    : l->marker_size * sp->scale * 0.5f) + 3.0f;
             float d2 = dx * dx + dy * dy;
             if (d2 <= r * r && (best < 0 || d2 < best_d2)) {
                 best = i;
@@ -709,6 +1324,9 @@ int hv_figure_hit(const hv_figure_layout *l, const hv_panel_state *panels, int n
 
 int hv_figure_hit_legend(const hv_figure_layout *l, float x, float y)
 {
+    for (int m = 0; m < HV_MAX_MODELS; m++)
+        if (l->legend_rows[m].w > 0 && in_rect(l->legend_rows[m], x, y))
+            return m;
     for (int p = 0; p < l->n_panels; p++)
         for (int m = 0; m < HV_MAX_MODELS; m++)
             if (l->panels[p].legend_rows[m].w > 0 && in_rect(l->panels[p].legend_rows[m], x, y))

@@ -1,11 +1,21 @@
 /* figure: (dataset, spec, output size, theme) -> draw list.
  *
  * hv_figure_prepare resolves everything that does not depend on the output
- * size once (colour ranges, ticks and their labels, titles, marker shapes and
- * legend colours). hv_figure_build then lays out and draws a frame for a
- * given size; text is measured through a callback so the layout is testable
- * with a fake fixed-width font. A frame is a list of panels (one viewport
- * each); hv_figure_side_panels gives the seed's one-panel-per-condition view.
+ * size once (axes and their ticks, colour ranges, titles, marker shapes and
+ * legend colours, which points lie outside explicit limits). hv_figure_build
+ * then lays out and draws a frame for a given size; text is measured through
+ * a callback so the layout is testable with a fake fixed-width font. A frame
+ * is a list of panels (one viewport each) plus a description of how they
+ * share colorbars and legends; hv_figure_side_panels gives the seed's
+ * one-panel-per-condition view.
+ *
+ * Sizes: type, markers and lines follow a context (seaborn's paper 0.8,
+ * notebook 1, talk 1.5, poster 2) and a font scale. In pixel outputs type
+ * is 15 px for tick labels at notebook up to 1920x1080 and grows with the
+ * output above it (a 4K still is the 1080p still, sharper); with a physical
+ * size (opts.unit = dpi / 96) it is in points like matplotlib's. Type never
+ * goes below 11 px: a small output gives the plots less room, and when
+ * they would become too small the type shrinks towards that floor.
  * Does NOT: call SDL or GL, read files or the clock. */
 #ifndef HV_FIGURE_H
 #define HV_FIGURE_H
@@ -18,6 +28,8 @@
 
 #define HV_MAX_TICKS 64
 #define HV_LABEL_MAX 32
+/* panels one frame may show: conditions, models, or models x conditions */
+#define HV_MAX_PANELS 64
 
 typedef struct hv_text_metrics {
     float width, ascent, descent; /* px; height = ascent + descent */
@@ -29,11 +41,35 @@ typedef enum hv_theme_id { HV_THEME_LIGHT, HV_THEME_DARK } hv_theme_id;
 
 typedef struct hv_theme {
     hv_color bg, plot_bg, text, axis, grid, legend_bg, legend_border, marker_edge;
+    hv_color edge_contrast; /* rim of a marker whose colour is close to the ground */
+    hv_color swatch;        /* legend marker of a model without a spec colour */
+    hv_color no_score;      /* heatmap cells without a score */
+    hv_color separator;     /* heatmap: between groups of heads */
 } hv_theme;
 
 const hv_theme *hv_theme_get(hv_theme_id id);
 /* "light" / "dark"; -1 if unknown */
 int hv_theme_parse(const char *s);
+
+/* seaborn's contexts: the scale of type, markers and lines */
+typedef enum hv_context { HV_CONTEXT_PAPER, HV_CONTEXT_NOTEBOOK, HV_CONTEXT_TALK, HV_CONTEXT_POSTER } hv_context;
+int hv_context_parse(const char *s); /* -1 if unknown */
+const char *hv_context_name(int c);
+float hv_context_scale(int c); /* 0.8, 1, 1.5, 2 */
+
+/* the legend's place; none draws no legend */
+typedef enum hv_legend_mode {
+    HV_LEGEND_AUTO, /* a corner of the axes no marker ever passes under, else outside */
+    HV_LEGEND_OUTSIDE,
+    HV_LEGEND_UPPER_RIGHT,
+    HV_LEGEND_UPPER_LEFT,
+    HV_LEGEND_LOWER_RIGHT,
+    HV_LEGEND_LOWER_LEFT,
+    HV_LEGEND_NONE,
+    HV_LEGEND_COUNT
+} hv_legend_mode;
+int hv_legend_parse(const char *s); /* "auto", "outside", "upper right", ... ; -1 if unknown */
+const char *hv_legend_name(int m);
 
 typedef struct hv_tickset {
     double v[HV_MAX_TICKS];
@@ -41,17 +77,25 @@ typedef struct hv_tickset {
     int n;
 } hv_tickset;
 
+/* A panel's data extent and its tick marks. */
+typedef struct hv_axes {
+    double xlo, xhi, ylo, yhi;
+    hv_tickset xticks, yticks;
+} hv_axes;
+
 typedef struct hv_cond_info {
     double lo, hi; /* colour range */
     hv_tickset ticks;
     char title[HV_TEXT_MAX];
+    int k; /* heads per model shown (the {k} of titles) */
 } hv_cond_info;
 
 typedef struct hv_model_info {
     int shape;
-    float legend_t;    /* colormap position of the legend swatch, or -1 */
-    float color[3];    /* used when legend_t < 0 */
+    bool color_set;    /* a spec colour for the legend swatch, else the theme's neutral one */
+    float color[3];
     char label[HV_TEXT_MAX];
+    hv_axes axes;      /* this model's own layer x head extent */
 } hv_model_info;
 
 typedef struct hv_figure {
@@ -59,19 +103,51 @@ typedef struct hv_figure {
     const hv_spec *spec;
     const hv_colormap *cmap;
     int cmap_index;
-    double xlo, xhi, ylo, yhi;
-    hv_tickset xticks, yticks;
+    hv_axes axes; /* shared by every model */
     hv_cond_info conds[HV_MAX_CONDITIONS];
     hv_model_info models[HV_MAX_MODELS];
+    /* points outside explicit axis limits: not drawn, reported once */
+    int n_outside;
+    int first_outside;        /* dataset index of the first, -1 if none */
+    unsigned char *outside;   /* per dataset point, NULL when none is */
+    /* colorbar labels the animation may show (their widest is reserved) */
+    char cbar_widest[4][HV_LABEL_MAX];
+    int n_cbar_widest;
 } hv_figure;
 
 bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec, hv_error *err);
+void hv_figure_free(hv_figure *fig);
+/* One line about the points outside explicit limits ("" when none), e.g.
+ * "3 points lie outside the axes (xlim -1, 31; ylim -1, 31) and are not
+ * drawn; the first: data.csv:14 (Llama, layer 50, head 3)". */
+void hv_figure_outside_message(const hv_figure *fig, const char *data_name, char *out, int size);
+
+/* Where the colorbar of a frame goes. */
+typedef enum hv_cbar_mode {
+    HV_CBAR_PANEL,  /* one per panel, at its right (the seed) */
+    HV_CBAR_COLUMN, /* one per column of panels sharing a range */
+    HV_CBAR_FIGURE, /* one for the whole figure, at its right */
+    HV_CBAR_NONE
+} hv_cbar_mode;
+
+/* How a frame's panels share the figure (from the animation's layout). */
+typedef struct hv_frame_desc {
+    int cols;         /* > 0: exactly this many columns; 0: the best fit for the output */
+    int cbar;         /* hv_cbar_mode */
+    bool one_legend;  /* one legend for the figure (outside), not one per panel */
+    bool no_legend;   /* the layout has no model legend (heatmaps) */
+} hv_frame_desc;
 
 typedef struct hv_figure_opts {
     int width, height;
     hv_theme_id theme;
-    bool transparent;     /* clear to alpha 0 instead of the theme background */
+    bool transparent;      /* figure and plot backgrounds transparent */
     float reserve_bottom;  /* px kept free at the bottom (a status line) */
+    float context;         /* scale of type, markers, lines: hv_context_scale(); 0 = 1 (notebook) */
+    float font_scale;      /* type only, on top of the context; 0 = 1 */
+    float unit;            /* px per reference px (1/96 in); 0 = from the output size */
+    int legend;            /* hv_legend_mode */
+    hv_frame_desc desc;
     hv_measure_fn measure; /* NULL: a fixed-width estimate */
     void *measure_user;
 } hv_figure_opts;
@@ -88,35 +164,61 @@ typedef struct hv_scene_point {
 
 #define HV_POINT_HIGHLIGHT 1u /* ringed: the hovered head, in another viewport */
 #define HV_POINT_HOVER 2u     /* the hovered marker itself */
+#define HV_POINT_OUTLINE 4u   /* a heatmap cell's top-k outline, not a marker */
 
-/* One viewport's content for one frame. Two titles / tick sets cross-fade. */
+/* Where no legend may go: the bins of a panel's axes that markers cover
+ * at any moment of the animation (filled by the animation once). */
+#define HV_OCC_N 64
+typedef struct hv_occupancy {
+    unsigned long long bits[HV_OCC_N]; /* bits[row] bit col; row 0 = ylo */
+    double xlo, xhi, ylo, yhi;
+} hv_occupancy;
+void hv_occupancy_init(hv_occupancy *o, const hv_axes *ax);
+void hv_occupancy_add(hv_occupancy *o, double x, double y);
+/* Any covered bin overlapping the data rectangle [x0, x1] x [y0, y1]? */
+bool hv_occupancy_any(const hv_occupancy *o, double x0, double x1, double y0, double y1);
+
+/* One viewport's content for one frame. Two titles cross-fade. */
 typedef struct hv_panel_state {
     const char *title[2];
     float title_alpha[2];
-    double lo, hi;             /* colour range of the colorbar and markers */
-    const hv_tickset *ticks[2]; /* colorbar ticks (values in data units) */
-    float tick_alpha[2];
+    double lo, hi;                /* colour range of the colorbar and markers */
+    const hv_tickset *ticks;      /* colorbar ticks; NULL: nice ticks for [lo, hi] this frame */
+    float tick_target;            /* with ticks NULL: about this many intervals (0 = 5) */
     const hv_scene_point *points;
     int n_points;
     float model_alpha[HV_MAX_MODELS]; /* legend entries, 0 = hidden model */
     unsigned legend_mask;             /* models listed in the legend; 0 = all */
+    const hv_axes *axes;              /* NULL: the figure's shared axes */
+    const hv_occupancy *occupancy;    /* NULL: the legend avoids this frame's markers only */
+    /* a heatmap: cells cols x rows (layers x heads) over the axes, as
+     * colormap positions, row 0 = the highest head (the top); NaN = no score */
+    const float *cells;
+    int cell_cols, cell_rows;
+    int kv_group;                     /* heads per key-value head: separators; 0 = none */
+    float alpha;                      /* whole panel's content (0 = 1) */
 } hv_panel_state;
 
 typedef struct hv_panel_layout {
-    hv_rect plot, colorbar, legend;
-    hv_rect legend_rows[HV_MAX_MODELS]; /* clickable legend entries (w = 0: none) */
+    hv_rect cell, plot, colorbar, legend;
+    hv_rect legend_rows[HV_MAX_MODELS]; /* clickable entries of this panel's legend (w = 0: none) */
     hv_scale sx, sy;
 } hv_panel_layout;
 
 typedef struct hv_figure_layout {
     int n_panels;
-    hv_panel_layout panels[HV_MAX_CONDITIONS];
-    float scale;        /* output px per reference px (1920x1080 = 1) */
+    hv_panel_layout panels[HV_MAX_PANELS];
+    hv_rect legend_rows[HV_MAX_MODELS]; /* entries of the figure legend (outside) */
+    hv_rect legend;                     /* the figure legend (outside), w = 0: none */
+    int cols, rows;
+    float scale;        /* output px per reference px of the geometry (1920x1080 = 1) */
+    float type_scale;   /* px per reference px of the type */
     float marker_size;  /* nominal marker diameter, px */
+    float f_title, f_label, f_tick, f_legend; /* font sizes used, px */
+    bool legend_outside;
 } hv_figure_layout;
 
-/* Draws n panels side by side. `layout` may be NULL. scratch holds n panel
- * states' worth of points for the side view; see hv_figure_side_panels. */
+/* Draws the panels. `layout` may be NULL. */
 void hv_figure_build(const hv_figure *fig, const hv_figure_opts *opts, const hv_panel_state *panels,
                      int n_panels, hv_drawlist *dl, hv_figure_layout *layout);
 
@@ -139,5 +241,10 @@ int hv_figure_hit_legend(const hv_figure_layout *l, float x, float y);
 
 /* Colour value (colormap position in [0,1]) of a score in a range. */
 float hv_figure_value(double score, double lo, double hi);
+
+/* Nice colorbar ticks for [lo, hi] on a bar `bar_px` tall whose labels are
+ * `label_px` tall: about `target` intervals (0 = 5), at least three ticks
+ * in range, labels never closer than 1.25 label heights. */
+void hv_figure_nice_ticks(double lo, double hi, float target, float bar_px, float label_px, hv_tickset *out);
 
 #endif

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "colormap.h"
+#include "figure.h"
 
 static const char *const k_shape_names[HV_SHAPE_COUNT] = {"circle",  "x",    "square", "triangle",
                                                           "diamond", "plus", "star"};
@@ -32,6 +33,8 @@ void hv_spec_init(hv_spec *spec)
     snprintf(spec->cbar_label, sizeof spec->cbar_label, "Score");
     snprintf(spec->colormap, sizeof spec->colormap, "viridis");
     spec->marker_scale = 1.0;
+    spec->legend = -1;
+    spec->context = -1;
 }
 
 /* inih keeps at most 49 bytes of a section name (its INI_MAX_SECTION is
@@ -109,6 +112,19 @@ static bool set_ticks(hv_ticks *t, const char *v, parse_ctx *c, const char *key)
     t->last = d[1];
     t->step = d[2];
     return true;
+}
+
+/* true/false, yes/no, on/off, 1/0; -1 if none of them */
+static int parse_bool(const char *v)
+{
+    static const char *const t[] = {"true", "yes", "on", "1"}, *const f[] = {"false", "no", "off", "0"};
+    for (int i = 0; i < 4; i++) {
+        if (strcasecmp(v, t[i]) == 0)
+            return 1;
+        if (strcasecmp(v, f[i]) == 0)
+            return 0;
+    }
+    return -1;
 }
 
 static bool parse_color(const char *v, float rgb[3])
@@ -191,8 +207,34 @@ static int handler(void *user, const char *section, const char *key, const char 
             s->marker_scale = d;
             return true;
         }
+        if (strcasecmp(key, "legend") == 0) {
+            if ((s->legend = hv_legend_parse(value)) < 0)
+                return fail(c, "key \"legend\": unknown place \"%s\" (known: %s)", value,
+                            "auto, outside, upper right, upper left, lower right, lower left, none");
+            return true;
+        }
+        if (strcasecmp(key, "context") == 0) {
+            if ((s->context = hv_context_parse(value)) < 0)
+                return fail(c, "key \"context\": unknown context \"%s\" (known: %s)", value,
+                            "paper, notebook, talk, poster");
+            return true;
+        }
+        if (strcasecmp(key, "font_scale") == 0) {
+            double d;
+            if (!parse_numbers(value, &d, 1) || !(d >= 0.25 && d <= 4))
+                return fail(c, "key \"%s\": expected a number in [0.25, 4], got \"%s\"", key, value);
+            s->font_scale = d;
+            return true;
+        }
+        if (strcasecmp(key, "share_axes") == 0) {
+            int b = parse_bool(value);
+            if (b < 0)
+                return fail(c, "key \"%s\": expected true or false, got \"%s\"", key, value);
+            s->share_axes = b;
+            return true;
+        }
         return fail(c,
-                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size)%s",
+                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes)%s",
                     key, "");
     }
     if (section_name(section, "condition:", name, sizeof name)) {

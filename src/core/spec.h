@@ -11,6 +11,10 @@
  *   xticks = 0, 30, 2                            ; first, last, step
  *   yticks = 0, 30, 2
  *   marker_size = 1.0                            ; scale of the default marker size
+ *   legend = auto                                ; auto outside "upper right" ... none
+ *   context = notebook                           ; paper notebook talk poster
+ *   font_scale = 1.0                             ; type, on top of the context
+ *   share_axes = false                           ; models layout: one extent for all
  *
  *   [condition: Undiff Attn.]
  *   range = 0, 70                                ; colour range of this condition
@@ -79,6 +83,10 @@ typedef struct hv_spec {
     hv_range xlim, ylim;
     hv_ticks xticks, yticks;
     double marker_scale;
+    int legend;        /* hv_legend_mode; -1 = unset (auto) */
+    int context;       /* hv_context; -1 = unset (notebook) */
+    double font_scale; /* 0 = unset (1) */
+    bool share_axes;   /* models layout: one extent for every model */
     hv_cond_spec conds[HV_MAX_CONDITIONS];
     int n_conds;
     hv_model_spec models[HV_MAX_MODELS];

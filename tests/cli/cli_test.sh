@@ -320,7 +320,7 @@ group_errors() {
         '--duration and --frames are exclusive: pick one' \
         -- --screenshot out/x.png --duration 1 --frames 3
     fail_case "--progress with an export" 2 \
-        '--progress picks one moment for --screenshot; exports run the whole timeline' \
+        '--progress picks one moment for --screenshot or the window; exports run the whole timeline' \
         -- --export-frames out/frames --progress 0.5
     fail_case "--progress beyond the last condition" 2 \
         '--progress: 5 is out of range for 2 conditions (0..1)' \
@@ -338,7 +338,7 @@ group_errors() {
     # -- specs
     printf '[figure]\ntitle = Heads\nbogus = 1\n' >badkey.ini
     fail_case "--spec with an unknown key" 2 \
-        'badkey.ini:3: unknown key "bogus" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size)' \
+        'badkey.ini:3: unknown key "bogus" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes)' \
         -- good.csv --spec badkey.ini --screenshot out/x.png
     printf '# comment\n\n[model: Llama]\nmarker = hexagon\n' >badmarker.ini
     fail_case "--spec with an unknown marker" 2 \
@@ -356,7 +356,7 @@ group_errors() {
         'nope.ini: cannot open: No such file or directory' \
         -- good.csv --spec nope.ini --screenshot out/x.png
     fail_case "--spec without data uses it too" 2 \
-        'badkey.ini:3: unknown key "bogus" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size)' \
+        'badkey.ini:3: unknown key "bogus" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes)' \
         -- --spec badkey.ini --screenshot out/x.png
 
     # a spec beside the data is read: DATA.ini, then headviz.ini

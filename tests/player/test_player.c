@@ -71,21 +71,28 @@ static void test_keys(void)
     char *argv[] = {"headviz", "--size", "1280x720", NULL};
     CHECK_INT(hv_app_init(a, 3, argv), -1);
     CHECK_INT(hv_app_open(a, false), -1);
-    /* side layout starts on the complete figure: the second condition */
-    CHECK_NEAR(hv_app_progress(a), 1, 1e-9);
+    /* the window opens on the first step: the side layout's first panel */
+    CHECK_NEAR(hv_app_progress(a), 0, 1e-9);
     CHECK(!hv_app_animating(a));
-    /* Right: animated transition to the next state (wrapping to the first) */
+    hv_app_build(a, 1280, 720, true);
+    CHECK_INT(a->panels[1].n_points, 0);
+    CHECK_INT(a->panels[0].n_points, 17);
+    /* Right: the animated transition to the next step */
     key(a, SDLK_RIGHT);
     CHECK(hv_app_animating(a));
     hv_app_tick(a, 0.5);
     double p = hv_app_progress(a);
-    CHECK(p > 1 && p < 2); /* mid-transition */
-    run(a, 2.0);
-    CHECK_NEAR(hv_app_progress(a), 0, 1e-9);
-    CHECK(!hv_app_animating(a));
-    key(a, SDLK_PAGEDOWN); /* a clicker's "next" */
+    CHECK(p > 0 && p < 1); /* mid-transition */
     run(a, 2.0);
     CHECK_NEAR(hv_app_progress(a), 1, 1e-9);
+    CHECK(!hv_app_animating(a));
+    /* the last step: a clicker's "next" does nothing (no wrap) */
+    key(a, SDLK_PAGEDOWN);
+    key(a, SDLK_SPACE); /* Space is a clicker's "next" too */
+    run(a, 2.0);
+    CHECK_NEAR(hv_app_progress(a), 1, 1e-9);
+    hv_app_build(a, 1280, 720, true);
+    CHECK_INT(a->panels[1].n_points, 14);
     /* Left goes back with the transition played in reverse */
     key(a, SDLK_LEFT);
     hv_app_tick(a, 0.5);
@@ -93,27 +100,47 @@ static void test_keys(void)
     CHECK(p > 0 && p < 1);
     run(a, 2.0);
     CHECK_NEAR(hv_app_progress(a), 0, 1e-9);
+    key(a, SDLK_PAGEUP); /* the first step: nothing */
+    run(a, 2.0);
+    CHECK_NEAR(hv_app_progress(a), 0, 1e-9);
     key(a, SDLK_END);
     CHECK_NEAR(hv_app_progress(a), 1, 1e-9);
     key(a, SDLK_HOME);
     CHECK_NEAR(hv_app_progress(a), 0, 1e-9);
-    /* Space plays continuously, Space again pauses */
-    key(a, SDLK_SPACE);
-    CHECK(a->playing);
+    /* a number then Enter: that step */
+    key(a, SDLK_2);
+    hv_app_build(a, 1280, 720, true);
+    CHECK(has_text(&a->dl, "go to step 2 (Enter)"));
+    key(a, SDLK_RETURN);
+    CHECK_NEAR(hv_app_progress(a), 1, 1e-9);
+    key(a, SDLK_HOME);
+    /* P plays through the steps and stops on the last */
+    key(a, SDLK_p);
+    CHECK(a->player.playing);
     run(a, 1.5);
     p = hv_app_progress(a);
     CHECK(p > 0.1 && p < 0.5); /* 1 s hold, then 0.5 s into the 1.5 s transition */
-    key(a, SDLK_SPACE);
-    CHECK(!a->playing);
-    double held = hv_app_progress(a);
-    run(a, 1.0);
-    CHECK_NEAR(hv_app_progress(a), held, 0);
+    run(a, 3.0);
+    CHECK(!a->player.playing);
+    CHECK_NEAR(hv_app_progress(a), 1, 1e-9);
+    /* B: a black screen, W: white; any key brings the figure back */
+    key(a, SDLK_b);
+    hv_app_build(a, 1280, 720, true);
+    CHECK(a->dl.n_cmds == 0 && a->dl.clear.r == 0 && a->dl.clear.a == 1);
+    key(a, SDLK_w);
+    hv_app_build(a, 1280, 720, true);
+    CHECK(a->dl.n_cmds == 0 && a->dl.clear.r == 1);
+    key(a, SDLK_RIGHT);
+    hv_app_build(a, 1280, 720, true);
+    CHECK(a->dl.n_cmds > 0);
+    CHECK_NEAR(hv_app_progress(a), 1, 1e-9);
     /* L cycles layouts, M matching, E easing */
     CHECK_INT(a->aopt.layout, HV_LAYOUT_SIDE);
     key(a, SDLK_l);
     CHECK_INT(a->aopt.layout, HV_LAYOUT_MORPH);
     hv_app_build(a, 1280, 720, true);
     CHECK_INT(a->n_panels, 1);
+    CHECK(has_text(&a->dl, "layout morph")); /* a notice says so */
     key(a, SDLK_l);
     CHECK_INT(a->aopt.layout, HV_LAYOUT_MODELS);
     hv_app_build(a, 1280, 720, true);
@@ -127,14 +154,19 @@ static void test_keys(void)
     /* status line: on by default, I hides it; H shows the help */
     hv_app_build(a, 1280, 720, true);
     CHECK(has_text(&a->dl, "layout side, match rank, easing quint"));
+    CHECK(has_text(&a->dl, "step 2 of 2"));
     key(a, SDLK_i);
     hv_app_build(a, 1280, 720, true);
     CHECK(!has_text(&a->dl, "layout side"));
-    CHECK(!has_text(&a->dl, "play / pause"));
+    CHECK(!has_text(&a->dl, "play through the steps"));
     key(a, SDLK_h);
     hv_app_build(a, 1280, 720, true);
-    CHECK(has_text(&a->dl, "play / pause"));
-    key(a, SDLK_h);
+    CHECK(has_text(&a->dl, "play through the steps"));
+    /* Esc with the help open closes the help, and does not quit */
+    key(a, SDLK_ESCAPE);
+    CHECK(!a->player.quit);
+    hv_app_build(a, 1280, 720, true);
+    CHECK(!has_text(&a->dl, "play through the steps"));
     /* T: dark theme, checked on the pixels of a frame */
     key(a, SDLK_t);
     hv_app_build(a, 1280, 720, false);
@@ -153,10 +185,43 @@ static void test_keys(void)
     hv_app_build(a, 1280, 720, true);
     CHECK(has_text(&a->dl, "Llama-2-7b-chat: 0 of 10 heads shared"));
     CHECK(has_text(&a->dl, "Vicuna-7b-v1.5: 0 of 8 heads shared"));
-    /* Q quits */
-    CHECK(!a->quit);
+    /* Esc with nothing open quits; so does Q */
+    CHECK(!a->player.quit);
+    key(a, SDLK_ESCAPE);
+    CHECK(a->player.quit);
+    a->player.quit = false;
     key(a, SDLK_q);
-    CHECK(a->quit);
+    CHECK(a->player.quit);
+    hv_app_shutdown(a);
+    free(a);
+
+    /* --loop: Space plays the endless cycle; next on the last step wraps */
+    a = calloc(1, sizeof *a);
+    char *argv_loop[] = {"headviz", "--size", "640x360", "--loop", NULL};
+    CHECK_INT(hv_app_init(a, 4, argv_loop), -1);
+    CHECK_INT(hv_app_open(a, false), -1);
+    key(a, SDLK_END);
+    key(a, SDLK_RIGHT);
+    run(a, 2.0);
+    CHECK_NEAR(hv_app_progress(a), 0, 1e-9);
+    key(a, SDLK_SPACE);
+    CHECK(a->player.playing);
+    run(a, 6.0);
+    CHECK(a->player.playing);
+    hv_app_shutdown(a);
+    free(a);
+
+    /* --present: no status line; --progress opens the window at a moment */
+    a = calloc(1, sizeof *a);
+    char *argv_present[] = {"headviz", "--size", "640x360", "--present", "--progress", "0.5", NULL};
+    CHECK_INT(hv_app_init(a, 6, argv_present), -1);
+    CHECK_INT(hv_app_open(a, false), -1);
+    CHECK_NEAR(hv_app_progress(a), 0.5, 1e-9);
+    CHECK(!a->player.hud);
+    hv_app_build(a, 640, 360, true);
+    CHECK(!has_text(&a->dl, "H: help"));
+    run(a, 2.1);
+    CHECK(hv_player_pointer_hidden(&a->player));
     hv_app_shutdown(a);
     free(a);
 }
@@ -178,6 +243,7 @@ static void test_mouse(void)
     char *argv[] = {"headviz", "--size", "1280x720", csv, NULL};
     CHECK_INT(hv_app_init(a, 4, argv), -1);
     CHECK_INT(hv_app_open(a, false), -1);
+    key(a, SDLK_END); /* the complete figure: both conditions */
     hv_app_build(a, 1280, 720, true);
     float x, y;
     marker_pos(a, 0, 4, 4, &x, &y);
@@ -257,9 +323,16 @@ static void test_screenshot_and_record(void)
     CHECK_INT(hv_app_init(a, 5, argv), -1);
     CHECK_INT(hv_app_open(a, false), -1);
     key(a, SDLK_s);
+    /* a notice in the window: "saved headviz-....png"; never in the file */
+    hv_app_build(a, 640, 360, true);
+    CHECK(has_text(&a->dl, "saved headviz-"));
+    hv_app_build(a, 640, 360, false);
+    CHECK(!has_text(&a->dl, "saved headviz-"));
     key(a, SDLK_s); /* a second press never overwrites the first */
     key(a, SDLK_r);
     CHECK(a->recording);
+    hv_app_build(a, 640, 360, true);
+    CHECK(has_text(&a->dl, "REC  0 frames"));
     CHECK(hv_app_animating(a)); /* recording keeps the loop running */
     for (int i = 0; i < 10; i++) { /* 0.51 s at 20 fps: frames 0..10 */
         hv_app_tick(a, 0.051);
@@ -267,6 +340,10 @@ static void test_screenshot_and_record(void)
     }
     char rec[256];
     snprintf(rec, sizeof rec, "%s", a->rec_dir);
+    hv_app_build(a, 640, 360, true);
+    CHECK(has_text(&a->dl, "REC  11 frames")); /* the mark counts */
+    hv_app_build(a, 640, 360, false);
+    CHECK(!has_text(&a->dl, "REC")); /* the recorded frames never show it */
     key(a, SDLK_r);
     CHECK(!a->recording);
     CHECK_INT(a->rec_frames, 11);

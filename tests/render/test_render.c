@@ -30,7 +30,7 @@ typedef struct frame {
     unsigned char *px;
     hv_drawlist dl;
     hv_figure_layout layout;
-    hv_panel_state panels[HV_MAX_CONDITIONS];
+    hv_panel_state panels[HV_MAX_PANELS];
     int n_panels;
 } frame;
 
@@ -96,8 +96,10 @@ static void render(frame *f, int w, int h, hv_anim *anim, double progress, hv_th
 {
     f->w = w;
     f->h = h;
-    f->n_panels = hv_anim_frame(anim, progress, NULL, f->panels);
+    hv_frame_desc desc;
+    f->n_panels = hv_anim_frame(anim, progress, NULL, f->panels, &desc);
     hv_figure_opts fo = {0};
+    fo.desc = desc;
     fo.width = w;
     fo.height = h;
     fo.theme = theme;

@@ -257,7 +257,7 @@ static void test_frames(void)
     hv_anim a;
     hv_anim_opts o = {HV_LAYOUT_MORPH, HV_MATCH_HEAD, HV_EASE_LINEAR, 0};
     CHECK(hv_anim_init(&a, &fig, &o, &err));
-    hv_panel_state ps[HV_MAX_CONDITIONS];
+    hv_panel_state ps[HV_MAX_PANELS];
     CHECK_INT(hv_anim_panel_count(&a), 1);
     /* head matching on the bundled data: no head is shared, so at 0 the 17
      * Undiff points are shown, at 1 the 14 Scaling points, and at 0.5 all 31
@@ -265,7 +265,7 @@ static void test_frames(void)
     double want_alpha[2] = {1, 0.5};
     double ps_[2] = {0, 0.5};
     for (int k = 0; k < 2; k++) {
-        int n = hv_anim_frame(&a, ps_[k], NULL, ps);
+        int n = hv_anim_frame(&a, ps_[k], NULL, ps, NULL);
         CHECK_INT(n, 1);
         int exits = 0, enters = 0;
         for (int i = 0; i < ps[0].n_points; i++) {
@@ -288,7 +288,7 @@ static void test_frames(void)
         CHECK_STR(ps[0].title[0], "Top 10 Safety Heads on Undiff Attn.");
     }
     /* at 1 the player holds on the second condition: its 14 points, whole */
-    hv_anim_frame(&a, 1.0, NULL, ps);
+    hv_anim_frame(&a, 1.0, NULL, ps, NULL);
     CHECK_INT(ps[0].n_points, 14);
     for (int i = 0; i < ps[0].n_points; i++) {
         CHECK_INT(ds.points[ps[0].points[i].src_a].condition, 1);
@@ -298,18 +298,21 @@ static void test_frames(void)
     CHECK_NEAR(ps[0].hi, 22, 1e-9);
     CHECK_STR(ps[0].title[0], "Top 10 Safety Heads on Scaling Cont.");
     check_context("%s", "");
-    /* titles cross-fade; tick sets fade, shared values stay */
-    hv_anim_frame(&a, 0.75, NULL, ps);
+    /* titles cross-fade; in between, the colorbar gets nice ticks for the
+     * frame's range (ticks NULL), about as many as the two conditions' */
+    hv_anim_frame(&a, 0.75, NULL, ps, NULL);
     CHECK_STR(ps[0].title[1], "Top 10 Safety Heads on Scaling Cont.");
     CHECK_NEAR(ps[0].title_alpha[0], 0.25, 1e-6);
     CHECK_NEAR(ps[0].title_alpha[1], 0.75, 1e-6);
-    CHECK_NEAR(ps[0].tick_alpha[0], 0, 1e-6);
-    CHECK_NEAR(ps[0].tick_alpha[1], 0.5, 1e-6);
+    CHECK(ps[0].ticks == NULL);
+    CHECK_NEAR(ps[0].tick_target, 7 + (22.0 / 5 - 7) * 0.75, 1e-5);
+    hv_anim_frame(&a, 1.0, NULL, ps, NULL);
+    CHECK(ps[0].ticks == &fig.conds[1].ticks);
     /* stagger: the strongest pair moves first */
     o.stagger = 0.5;
     o.match = HV_MATCH_RANK;
     CHECK(hv_anim_set_opts(&a, &o, &err));
-    hv_anim_frame(&a, 0.25, NULL, ps);
+    hv_anim_frame(&a, 0.25, NULL, ps, NULL);
     double first = -1, last = -1;
     for (int i = 0; i < ps[0].n_points; i++) {
         const hv_scene_point *sp = &ps[0].points[i];
@@ -331,7 +334,7 @@ static void test_frames(void)
     o.layout = HV_LAYOUT_MODELS;
     o.stagger = 0;
     CHECK(hv_anim_set_opts(&a, &o, &err));
-    CHECK_INT(hv_anim_frame(&a, 0, NULL, ps), 2);
+    CHECK_INT(hv_anim_frame(&a, 0, NULL, ps, NULL), 2);
     for (int p = 0; p < 2; p++)
         for (int i = 0; i < ps[p].n_points; i++)
             CHECK_INT(ps[p].points[i].model, p);
@@ -341,15 +344,15 @@ static void test_frames(void)
     /* side layout: progress 0 = left panel only; 1 = both (the seed) */
     o.layout = HV_LAYOUT_SIDE;
     CHECK(hv_anim_set_opts(&a, &o, &err));
-    CHECK_INT(hv_anim_frame(&a, 0, NULL, ps), 2);
+    CHECK_INT(hv_anim_frame(&a, 0, NULL, ps, NULL), 2);
     CHECK_INT(ps[0].n_points, 17);
     CHECK_INT(ps[1].n_points, 0);
-    hv_anim_frame(&a, 1, NULL, ps);
+    hv_anim_frame(&a, 1, NULL, ps, NULL);
     CHECK_INT(ps[1].n_points, 14);
     for (int i = 0; i < 14; i++)
         CHECK_NEAR(ps[1].points[i].alpha, 1, 0);
     /* building: halfway, the strongest points are in, the weakest not yet */
-    hv_anim_frame(&a, 0.5, NULL, ps);
+    hv_anim_frame(&a, 0.5, NULL, ps, NULL);
     int in = 0, out = 0;
     for (int i = 0; i < ps[1].n_points; i++) {
         in += ps[1].points[i].alpha >= 1;

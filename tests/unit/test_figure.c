@@ -11,6 +11,7 @@
 
 #include "assets.h"
 #include "check.h"
+#include "anim.h"
 #include "figure.h"
 
 static int g_measure_calls;
@@ -45,7 +46,7 @@ typedef struct fixture {
     hv_dataset ds;
     hv_spec spec;
     hv_figure fig;
-    hv_panel_state panels[HV_MAX_CONDITIONS];
+    hv_panel_state panels[HV_MAX_PANELS];
     hv_scene_point points[64];
     int n_panels;
 } fixture;
@@ -100,18 +101,18 @@ static void test_prepare(void)
     const hv_figure *fig = &f.fig;
     CHECK(fig->cmap == hv_colormap_find("viridis"));
     CHECK_INT(fig->cmap_index, 0);
-    CHECK_NEAR(fig->xlo, -1, 0);
-    CHECK_NEAR(fig->xhi, 31, 0);
-    CHECK_NEAR(fig->ylo, -1, 0);
-    CHECK_NEAR(fig->yhi, 31, 0);
-    CHECK_INT(fig->xticks.n, 16);
-    CHECK_INT(fig->yticks.n, 16);
-    for (int i = 0; i < 16 && i < fig->xticks.n && i < fig->yticks.n; i++) {
+    CHECK_NEAR(fig->axes.xlo, -1, 0);
+    CHECK_NEAR(fig->axes.xhi, 31, 0);
+    CHECK_NEAR(fig->axes.ylo, -1, 0);
+    CHECK_NEAR(fig->axes.yhi, 31, 0);
+    CHECK_INT(fig->axes.xticks.n, 16);
+    CHECK_INT(fig->axes.yticks.n, 16);
+    for (int i = 0; i < 16 && i < fig->axes.xticks.n && i < fig->axes.yticks.n; i++) {
         char want[8];
         snprintf(want, sizeof want, "%d", 2 * i);
-        CHECK_STR(fig->xticks.label[i], want);
-        CHECK_STR(fig->yticks.label[i], want);
-        CHECK_NEAR(fig->xticks.v[i], 2 * i, 0);
+        CHECK_STR(fig->axes.xticks.label[i], want);
+        CHECK_STR(fig->axes.yticks.label[i], want);
+        CHECK_NEAR(fig->axes.xticks.v[i], 2 * i, 0);
     }
     CHECK_STR(fig->conds[0].title, "Top 10 Safety Heads on Undiff Attn.");
     CHECK_STR(fig->conds[1].title, "Top 10 Safety Heads on Scaling Cont.");
@@ -133,7 +134,7 @@ static void test_prepare(void)
     CHECK_NEAR(f.panels[0].hi, 70, 0);
     CHECK_NEAR(f.panels[1].hi, 22, 0);
     CHECK_STR(f.panels[0].title[0], "Top 10 Safety Heads on Undiff Attn.");
-    CHECK(f.panels[0].ticks[0] == &fig->conds[0].ticks);
+    CHECK(f.panels[0].ticks == &fig->conds[0].ticks);
 
     /* hv_figure_value: position in the range, clamped */
     CHECK_NEAR(hv_figure_value(35, 0, 70), 0.5, 1e-7);
@@ -148,14 +149,14 @@ static void test_prepare(void)
     hv_figure fig2;
     hv_error err;
     CHECK(hv_figure_prepare(&fig2, &f.ds, &spec, &err));
-    CHECK_NEAR(fig2.xlo, -1, 0);
-    CHECK_NEAR(fig2.xhi, 29, 0); /* max layer 28 + 1 */
-    CHECK_NEAR(fig2.yhi, 30, 0); /* max head 29 + 1 */
+    CHECK_NEAR(fig2.axes.xlo, -1, 0);
+    CHECK_NEAR(fig2.axes.xhi, 29, 0); /* max layer 28 + 1 */
+    CHECK_NEAR(fig2.axes.yhi, 30, 0); /* max head 29 + 1 */
     CHECK_NEAR(fig2.conds[0].hi, 60, 0);
     CHECK_NEAR(fig2.conds[1].hi, 20, 0);
     CHECK_STR(fig2.conds[0].title, "Top 9 Heads on Undiff Attn."); /* 9 Llama rows */
     CHECK_STR(fig2.conds[1].title, "Top 10 Heads on Scaling Cont.");
-    CHECK(fig2.xticks.n > 0 && fig2.xticks.v[0] >= fig2.xlo && fig2.xticks.v[fig2.xticks.n - 1] <= fig2.xhi);
+    CHECK(fig2.axes.xticks.n > 0 && fig2.axes.xticks.v[0] >= fig2.axes.xlo && fig2.axes.xticks.v[fig2.axes.xticks.n - 1] <= fig2.axes.xhi);
     CHECK(fig2.conds[0].ticks.n >= 3);
 
     snprintf(spec.colormap, sizeof spec.colormap, "jet");
@@ -222,7 +223,7 @@ static void check_size(const fixture *f, int w, int h, hv_figure_layout *out)
     for (int p = 0; p < 2; p++) {
         const hv_panel_layout *pl = &lay.panels[p];
         hv_rect img = {0, 0, W, H};
-        CHECK(pl->plot.w > W / 5 && pl->plot.h > H / 2);
+        CHECK(lay.cols == 2 ? pl->plot.w > W / 5 && pl->plot.h > H / 2 : pl->plot.w > W / 2 && pl->plot.h > H / 5);
         CHECK(rect_in_rect(pl->plot, img));
         CHECK(rect_in_rect(pl->colorbar, img));
         CHECK(pl->colorbar.x >= pl->plot.x + pl->plot.w + 4 * lay.scale);
@@ -231,10 +232,12 @@ static void check_size(const fixture *f, int w, int h, hv_figure_layout *out)
         CHECK_NEAR(pl->colorbar.h, pl->plot.h, 0.5);
         CHECK(pl->legend.w > 0 && pl->legend.h > 0);
         CHECK(rect_in_rect(pl->legend, pl->plot));
-        CHECK(pl->legend.x + pl->legend.w / 2 > pl->plot.x + pl->plot.w / 2);
-        CHECK(pl->legend.y + pl->legend.h / 2 < pl->plot.y + pl->plot.h / 2);
-        CHECK(pl->plot.x + pl->plot.w - (pl->legend.x + pl->legend.w) < 20 * lay.scale);
-        CHECK(pl->legend.y - pl->plot.y < 20 * lay.scale);
+        if (lay.cols == 2) { /* the seed's top-right corner (it hides no head there) */
+            CHECK(pl->legend.x + pl->legend.w / 2 > pl->plot.x + pl->plot.w / 2);
+            CHECK(pl->legend.y + pl->legend.h / 2 < pl->plot.y + pl->plot.h / 2);
+            CHECK(pl->plot.x + pl->plot.w - (pl->legend.x + pl->legend.w) < 20 * lay.type_scale);
+            CHECK(pl->legend.y - pl->plot.y < 20 * lay.type_scale);
+        }
         /* the data <-> pixel maps span the plot: -1 and 31 on its edges */
         CHECK_NEAR(hv_scale_map(&pl->sx, -1), pl->plot.x, 0.01);
         CHECK_NEAR(hv_scale_map(&pl->sx, 31), pl->plot.x + pl->plot.w, 0.01);
@@ -242,11 +245,19 @@ static void check_size(const fixture *f, int w, int h, hv_figure_layout *out)
         CHECK_NEAR(hv_scale_map(&pl->sy, 31), pl->plot.y, 0.01);
     }
     const hv_panel_layout *L = &lay.panels[0], *R = &lay.panels[1];
-    CHECK(L->plot.x + L->plot.w < R->plot.x);
-    CHECK(L->colorbar.x + L->colorbar.w < R->plot.x);
-    CHECK_NEAR(L->plot.w, R->plot.w, 1.01); /* equal columns */
-    CHECK_NEAR(L->plot.y, R->plot.y, 0);
-    CHECK_NEAR(L->plot.h, R->plot.h, 0);
+    if (lay.cols == 2) { /* side by side, as the seed */
+        CHECK(L->plot.x + L->plot.w < R->plot.x);
+        CHECK(L->colorbar.x + L->colorbar.w < R->plot.x);
+        CHECK_NEAR(L->plot.w, R->plot.w, 1.01); /* equal columns */
+        CHECK_NEAR(L->plot.y, R->plot.y, 0);
+        CHECK_NEAR(L->plot.h, R->plot.h, 0);
+    } else { /* stacked: the first condition on top */
+        CHECK_INT(lay.rows, 2);
+        CHECK(L->cell.y + L->cell.h < R->cell.y);
+        CHECK_NEAR(L->plot.x, R->plot.x, 0);
+        CHECK_NEAR(L->plot.w, R->plot.w, 0);
+        CHECK_NEAR(L->plot.h, R->plot.h, 1.01);
+    }
 
     /* markers: 31 data markers, clipped to their plot, + 2 legend markers a panel */
     CHECK_INT(dl.n_markers, 31 + 2 * 2);
@@ -268,14 +279,20 @@ static void check_size(const fixture *f, int w, int h, hv_figure_layout *out)
                 continue;
             CHECK_NEAR(m->alpha, 1, 0);
             CHECK_NEAR(m->size, lay.marker_size, 1e-4);
-            if (!cmd->clipped) { /* a legend entry */
+            if (!cmd->clipped) { /* a legend entry: the spec's colour (purple, yellow) */
                 CHECK(in_rect(lay.panels[p].legend, m->x, m->y));
                 CHECK_INT(m->shape, legend_markers[p] == 0 ? HV_SHAPE_CIRCLE : HV_SHAPE_X);
-                CHECK(m->value >= 0 && m->value <= 1);
+                CHECK(m->value < 0);
+                if (legend_markers[p] == 0)
+                    CHECK(m->fill.r < 0.4f && m->fill.b > m->fill.g); /* #471365 */
+                else
+                    CHECK(m->fill.r > 0.8f && m->fill.g > 0.8f && m->fill.b < 0.2f); /* #dfe318 */
                 legend_markers[p]++;
                 continue;
             }
-            CHECK(same_rect(cmd->clip, lay.panels[p].plot)); /* clipped to its own plot */
+            /* clipped to its own panel's cell, never to the axes, so a marker
+             * on the edge is drawn whole */
+            CHECK(same_rect(cmd->clip, lay.panels[p].cell));
             data_markers[p]++;
             /* back to data units: on integer layer/head */
             double lx = hv_scale_unmap(&lay.panels[p].sx, m->x), hy = hv_scale_unmap(&lay.panels[p].sy, m->y);
@@ -329,12 +346,9 @@ static void check_size(const fixture *f, int w, int h, hv_figure_layout *out)
     static const char *const titles[2] = {"Top 10 Safety Heads on Undiff Attn.",
                                           "Top 10 Safety Heads on Scaling Cont."};
     float cbar_label_right[2] = {0, 0};
-    /* the two columns meet half way between the left colorbar and the right plot */
-    const float mid = (L->colorbar.x + L->colorbar.w + R->plot.x) / 2;
     for (int p = 0; p < 2; p++) {
         const hv_panel_layout *pl = &lay.panels[p];
         const hv_rect cb = pl->colorbar;
-        const float col_lo = p == 0 ? 0 : mid, col_hi = p == 0 ? mid : W;
         check_context("%dx%d panel %d", w, h, p);
         found title = {0}, cbt = {0}, xt = {0}, yt = {0}, xlabel = {0}, ylabel = {0}, cblabel = {0};
         for (int i = 0; i < dl.n_texts; i++) {
@@ -342,7 +356,8 @@ static void check_size(const fixture *f, int w, int h, hv_figure_layout *out)
             const char *s = hv_dl_string(&dl, t);
             box b = text_box(&dl, t);
             float cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2;
-            bool in_column = cx >= col_lo && cx < col_hi;
+            bool in_column = cx >= pl->cell.x - 1 && cx <= pl->cell.x + pl->cell.w + 1 && cy >= pl->cell.y - 1 &&
+                             cy <= pl->cell.y + pl->cell.h + 1;
             if (strcmp(s, titles[p]) == 0)
                 add_found(&title, t);
             else if (t->rotate == 0 && t->ax == HV_ANCHOR_START && t->ay == HV_ANCHOR_CENTER &&
@@ -350,7 +365,8 @@ static void check_size(const fixture *f, int w, int h, hv_figure_layout *out)
                      cy <= cb.y + cb.h + 1)
                 add_found(&cbt, t);
             else if (t->rotate == 0 && t->ax == HV_ANCHOR_CENTER && t->ay == HV_ANCHOR_START &&
-                     b.y0 >= pl->plot.y + pl->plot.h && cx >= pl->plot.x - 1 && cx <= pl->plot.x + pl->plot.w + 1)
+                     b.y0 >= pl->plot.y + pl->plot.h && cx >= pl->plot.x - 1 && cx <= pl->plot.x + pl->plot.w + 1 &&
+                     cy <= pl->cell.y + pl->cell.h)
                 add_found(&xt, t);
             else if (t->rotate == 0 && t->ax == HV_ANCHOR_END && b.x1 <= pl->plot.x &&
                      b.x1 > pl->plot.x - 30 * lay.scale && cy >= pl->plot.y - 1 && cy <= pl->plot.y + pl->plot.h + 1)
@@ -368,7 +384,7 @@ static void check_size(const fixture *f, int w, int h, hv_figure_layout *out)
             box b = text_box(&dl, title.t[0]);
             CHECK_NEAR((b.x0 + b.x1) / 2, pl->plot.x + pl->plot.w / 2, 1.01);
             CHECK(b.y1 <= pl->plot.y);
-            CHECK_NEAR(title.t[0]->size, 22 * lay.scale, 0.01);
+            CHECK_NEAR(title.t[0]->size, 22 * lay.type_scale, 0.01);
         }
 
         /* colorbar ticks, bottom to top: 0..70 by 10 (left), 0..20 by 5 (right) */
@@ -427,7 +443,7 @@ static void check_size(const fixture *f, int w, int h, hv_figure_layout *out)
             CHECK(b.x0 >= cbt_right);
             cbar_label_right[p] = b.x1;
         }
-        if (p == 1 && ylabel.n == 1)
+        if (p == 1 && ylabel.n == 1 && lay.cols == 2)
             CHECK(cbar_label_right[0] <= text_box(&dl, ylabel.t[0]).x0);
 
         /* legend labels inside the legend box */
@@ -461,8 +477,9 @@ static void check_scaled(const hv_figure_layout *a, const hv_figure_layout *b, d
             CHECK_NEAR(rb[r]->y + rb[r]->h, k * (ra[r]->y + ra[r]->h), tol);
         }
     }
-    CHECK_NEAR(b->marker_size, k * a->marker_size, 1e-3);
+    CHECK_NEAR(b->marker_size, k * a->marker_size, 0.05);
     CHECK_NEAR(b->scale, k * a->scale, 1e-6);
+    CHECK_NEAR(b->type_scale, k * a->type_scale, 1e-6);
     check_context("%s", "");
 }
 
@@ -475,11 +492,21 @@ static void test_layout(void)
     check_size(&f, 1280, 720, &l720);
     check_size(&f, 1920, 1080, &l1080);
     check_size(&f, 3840, 2160, &l2160);
-    check_size(&f, 1080, 1080, &lsq); /* not 16:9 */
+    check_size(&f, 1080, 1080, &lsq); /* not 16:9: the panels stack, larger so */
+    CHECK_INT(lsq.cols, 1);
+    CHECK_INT(lsq.rows, 2);
+    CHECK_INT(l1080.cols, 2);
     CHECK_NEAR(l1080.scale, 1, 0);
-    /* the composition scales with the output */
+    /* above 1920x1080 the composition scales with the output: a 4K still
+     * is the 1080p still, sharper */
     check_scaled(&l1080, &l2160, 2.0, 2.0, "1920x1080 -> 3840x2160");
-    check_scaled(&l1080, &l720, 2.0 / 3.0, 2.0, "1920x1080 -> 1280x720");
+    /* below it the type keeps its size (a projector's 1280x720 carries
+     * 15 px tick labels, as large as matplotlib's 10 pt at 100 dpi, 13.9
+     * px); the plots get less room instead */
+    CHECK_NEAR(l720.type_scale, 1, 0);
+    CHECK(l720.f_tick >= 13.9f);
+    CHECK_NEAR(l720.f_tick, l1080.f_tick, 0);
+    CHECK(l720.panels[0].plot.w < l1080.panels[0].plot.w * 2 / 3);
 
     /* the measure callback decides the margins: a wider font, narrower plots */
     hv_drawlist dl;
@@ -493,9 +520,10 @@ static void test_layout(void)
     o.measure_user = &wide;
     hv_figure_layout lw;
     hv_figure_build(&f.fig, &o, f.panels, f.n_panels, &dl, &lw);
-    CHECK(lw.panels[0].plot.w < l1080.panels[0].plot.w);
-    CHECK(lw.panels[0].plot.x > l1080.panels[0].plot.x);
-    CHECK(lw.panels[0].legend.w > l1080.panels[0].legend.w);
+    /* (wider labels take room from the plots, or the type shrinks so the
+     * titles still fit) */
+    CHECK(lw.panels[0].plot.w < l1080.panels[0].plot.w || lw.f_title < l1080.f_title);
+    CHECK(lw.panels[0].legend.w * l1080.f_legend > l1080.panels[0].legend.w * lw.f_legend);
 
     /* without a callback there is an estimate; the same draw list shape */
     o.measure = NULL;
@@ -534,6 +562,7 @@ static void test_layout(void)
     CHECK_INT(dl.n_markers + dl.n_rects + dl.n_texts + dl.n_cmds, 0);
 
     hv_drawlist_free(&dl);
+    hv_figure_free(&f.fig);
     hv_dataset_free(&f.ds);
 }
 
@@ -556,10 +585,10 @@ static void test_many_panels(void)
     hv_spec_init(&spec);
     CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
     /* 0..31 data: limits -1..32, ticks every 2 from 0 (not 2.5) */
-    CHECK(fig.xticks.n >= 2);
-    CHECK_NEAR(fig.xticks.v[0], 0, 0);
-    CHECK_NEAR(fig.xticks.v[1] - fig.xticks.v[0], 2, 0);
-    CHECK_STR(fig.xticks.label[1], "2");
+    CHECK(fig.axes.xticks.n >= 2);
+    CHECK_NEAR(fig.axes.xticks.v[0], 0, 0);
+    CHECK_NEAR(fig.axes.xticks.v[1] - fig.axes.xticks.v[0], 2, 0);
+    CHECK_STR(fig.axes.xticks.label[1], "2");
     static hv_panel_state panels[HV_MAX_CONDITIONS];
     static hv_scene_point pts[64];
     int n = hv_figure_side_panels(&fig, panels, pts);
@@ -608,9 +637,448 @@ static void test_many_panels(void)
         prev_right = b.x1;
         xlabels++;
     }
-    CHECK(xlabels >= 4 && xlabels <= fig.xticks.n);
+    CHECK(xlabels >= 4 && xlabels <= fig.axes.xticks.n);
     hv_drawlist_free(&dl);
     hv_dataset_free(&ds);
+}
+
+/* A dataset: n_models models, n_conds conditions, k heads each at
+ * deterministic pseudo-random places on a layers x heads grid. */
+static int gen_csv(char *out, size_t size, int n_models, int n_conds, int k, int layers, int heads, unsigned seed)
+{
+    int o = snprintf(out, size, "model,condition,layer,head,score\n");
+    unsigned x = seed * 2654435761u + 12345u;
+    for (int c = 0; c < n_conds; c++)
+        for (int m = 0; m < n_models; m++)
+            for (int i = 0; i < k; i++) {
+                x = x * 1103515245u + 12345u;
+                int L = (int)((x >> 8) % (unsigned)layers);
+                x = x * 1103515245u + 12345u;
+                int H = (int)((x >> 8) % (unsigned)heads);
+                x = x * 1103515245u + 12345u;
+                /* heads of one model/condition distinct: step on collision */
+                int score = (int)((x >> 8) % 90) + 1;
+                o += snprintf(out + o, size - (size_t)o, "model-%d,cond %d,%d,%d,%d.%d\n", m, c, L, (H + i * 7) % heads,
+                              score, i);
+            }
+    return o;
+}
+
+/* Parses a generated dataset, dropping duplicate heads (their first row
+ * stays). */
+static bool load_gen(hv_dataset *ds, int n_models, int n_conds, int k, int layers, int heads, unsigned seed)
+{
+    static char csv[1 << 17], dedup[1 << 17];
+    int n = gen_csv(csv, sizeof csv, n_models, n_conds, k, layers, heads, seed);
+    /* keep the first row of each (model, condition, layer, head) */
+    int o = 0;
+    const char *line = csv;
+    static char seen[1 << 16][64];
+    int n_seen = 0;
+    while (line < csv + n) {
+        const char *nl = strchr(line, '\n');
+        int len = (int)(nl - line);
+        char key[64];
+        int commas = 0, kl = 0;
+        for (int i = 0; i < len && kl < 63; i++) {
+            if (line[i] == ',' && ++commas == 4)
+                break;
+            key[kl++] = line[i];
+        }
+        key[kl] = '\0';
+        bool dup = false;
+        for (int i = 0; i < n_seen && !dup; i++)
+            dup = strcmp(seen[i], key) == 0;
+        if (!dup) {
+            if (n_seen < (1 << 16))
+                snprintf(seen[n_seen++], 64, "%s", key);
+            memcpy(dedup + o, line, (size_t)len + 1);
+            o += len + 1;
+        }
+        line = nl + 1;
+    }
+    hv_error err;
+    return CHECK(hv_dataset_parse(ds, dedup, (size_t)o, "gen.csv", &err));
+}
+
+static bool boxes_overlap(box a, box b, float tol)
+{
+    return a.x0 + tol < b.x1 && b.x0 + tol < a.x1 && a.y0 + tol < b.y1 && b.y0 + tol < a.y1;
+}
+
+/* Every text of a frame: at least 11 px, inside the image, and no two
+ * overlap. Returns the number of problems (printed). */
+static int check_texts(const hv_drawlist *dl, const char *what)
+{
+    int bad = 0;
+    for (int i = 0; i < dl->n_texts; i++) {
+        const hv_text_item *t = &dl->texts[i];
+        box a = text_box(dl, t);
+        if (t->size < 11 - 1e-4f && bad++ < 3)
+            printf("  %s: \"%s\" is %.1f px\n", what, hv_dl_string(dl, t), (double)t->size);
+        for (int j = 0; j < i; j++) {
+            box b = text_box(dl, &dl->texts[j]);
+            if (boxes_overlap(a, b, 0.5f) && bad++ < 3)
+                printf("  %s: \"%s\" overlaps \"%s\"\n", what, hv_dl_string(dl, t), hv_dl_string(dl, &dl->texts[j]));
+        }
+    }
+    return bad;
+}
+
+/* Type and overlap at every context, size and layout, at 20 moments of
+ * every transition, on the bundled data and five models x three
+ * conditions: no text under 11 px, none overlapping another. */
+static void test_text_never_overlaps(void)
+{
+    static hv_dataset dss[2];
+    static hv_spec specs[2];
+    static hv_figure figs[2];
+    hv_error err;
+    CHECK(hv_dataset_parse(&dss[0], hv_asset_csv, hv_asset_csv_len, "b.csv", &err));
+    hv_spec_init(&specs[0]);
+    CHECK(hv_spec_parse(&specs[0], hv_asset_ini, "b.ini", &err));
+    CHECK(load_gen(&dss[1], 5, 3, 10, 80, 64, 7));
+    hv_spec_init(&specs[1]);
+    for (int d = 0; d < 2; d++)
+        CHECK(hv_figure_prepare(&figs[d], &dss[d], &specs[d], &err));
+    static const int sizes[][2] = {{640, 360}, {1280, 720}, {1920, 1080}, {7680, 4320}, {600, 1200}};
+    static hv_panel_state ps[HV_MAX_PANELS];
+    hv_drawlist dl = {0};
+    static hv_figure_layout lay;
+    int problems = 0, frames = 0;
+    for (int d = 0; d < 2; d++)
+        for (int layout = 0; layout < HV_LAYOUT_COUNT; layout++) {
+            hv_anim a;
+            hv_anim_opts ao = {(hv_layout_mode)layout, HV_MATCH_RANK, HV_EASE_BACK, 0};
+            if (!CHECK(hv_anim_init(&a, &figs[d], &ao, &err)))
+                continue;
+            for (int cx = 0; cx < 4; cx++)
+                for (unsigned sz = 0; sz < sizeof sizes / sizeof sizes[0]; sz++)
+                    for (int c = 0; c < dss[d].n_conditions; c++)
+                        for (int j = 0; j < 20; j++) {
+                            hv_frame_desc desc;
+                            int n = hv_anim_frame(&a, c + j / 20.0, NULL, ps, &desc);
+                            hv_figure_opts o;
+                            memset(&o, 0, sizeof o);
+                            o.width = sizes[sz][0];
+                            o.height = sizes[sz][1];
+                            o.context = hv_context_scale(cx);
+                            o.desc = desc;
+                            o.measure = fake_measure;
+                            hv_figure_build(&figs[d], &o, ps, n, &dl, &lay);
+                            char what[128];
+                            snprintf(what, sizeof what, "data %d, %s, %s, %dx%d, progress %.2f", d,
+                                     hv_layout_name(layout), hv_context_name(cx), o.width, o.height, c + j / 20.0);
+                            check_context("%s", what);
+                            problems += check_texts(&dl, what);
+                            frames++;
+                            if (cx == HV_CONTEXT_NOTEBOOK && o.width == 1280 && o.height == 720)
+                                CHECK(lay.f_tick >= 13.9f); /* matplotlib's 10 pt at 100 dpi */
+                        }
+            hv_anim_free(&a);
+        }
+    check_context("%s", "");
+    printf("  %d frames checked for text size and overlap\n", frames);
+    CHECK_INT(problems, 0);
+    hv_drawlist_free(&dl);
+    for (int d = 0; d < 2; d++) {
+        hv_figure_free(&figs[d]);
+        hv_dataset_free(&dss[d]);
+    }
+}
+
+/* legend = auto: no marker centre under a legend box at any of 20 moments
+ * of each transition, on the bundled data and on 1..8 models. */
+static void test_legend_never_hides(void)
+{
+    hv_error err;
+    static hv_panel_state ps[HV_MAX_PANELS];
+    hv_drawlist dl = {0};
+    static hv_figure_layout lay;
+    int hidden = 0, inside = 0, outside = 0;
+    for (int d = 0; d <= 8; d++) {
+        hv_dataset ds;
+        hv_spec spec;
+        hv_figure fig;
+        hv_spec_init(&spec);
+        if (d == 0) {
+            CHECK(hv_dataset_parse(&ds, hv_asset_csv, hv_asset_csv_len, "b.csv", &err));
+            CHECK(hv_spec_parse(&spec, hv_asset_ini, "b.ini", &err));
+        } else if (!load_gen(&ds, d, 2 + d % 2, 10, 32, 32, (unsigned)d)) {
+            continue;
+        }
+        CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+        for (int layout = 0; layout < HV_LAYOUT_COUNT; layout++) {
+            hv_anim a;
+            hv_anim_opts ao = {(hv_layout_mode)layout, HV_MATCH_NEAREST, HV_EASE_ELASTIC, 0.3};
+            CHECK(hv_anim_init(&a, &fig, &ao, &err));
+            for (int c = 0; c < ds.n_conditions; c++)
+                for (int j = 0; j < 20; j++) {
+                    hv_frame_desc desc;
+                    int n = hv_anim_frame(&a, c + j / 20.0, NULL, ps, &desc);
+                    hv_figure_opts o;
+                    memset(&o, 0, sizeof o);
+                    o.width = 1920;
+                    o.height = 1080;
+                    o.desc = desc;
+                    o.measure = fake_measure;
+                    hv_figure_build(&fig, &o, ps, n, &dl, &lay);
+                    if (lay.legend_outside)
+                        outside++;
+                    for (int p = 0; p < lay.n_panels; p++) {
+                        hv_rect lg = lay.panels[p].legend;
+                        if (lg.w <= 0)
+                            continue;
+                        inside++;
+                        for (int k = 0; k < dl.n_markers; k++) {
+                            const hv_marker *m = &dl.markers[k];
+                            if (m->value < 0 || m->alpha <= 0.05f)
+                                continue; /* the legend's own swatches */
+                            if (in_rect(lg, m->x, m->y) && hidden++ < 3)
+                                printf("  %d models, %s, progress %.2f: a marker at (%.0f, %.0f) under the legend\n", d,
+                                       hv_layout_name(layout), c + j / 20.0, (double)m->x, (double)m->y);
+                        }
+                    }
+                }
+            hv_anim_free(&a);
+        }
+        hv_figure_free(&fig);
+        hv_dataset_free(&ds);
+    }
+    printf("  legends: %d inside a free corner, %d frames with the legend outside\n", inside, outside);
+    CHECK_INT(hidden, 0);
+    CHECK(inside > 0 && outside > 0);
+    hv_drawlist_free(&dl);
+}
+
+/* The colorbar while the range changes: three labels at least, in range,
+ * at 20 moments of 70 -> 22 and of 25 -> 0.4. */
+static void test_colorbar_in_between(void)
+{
+    static const char *const specs[2] = {"[condition: A]\nrange = 0, 70\nticks = 0, 70, 10\n"
+                                         "[condition: B]\nrange = 0, 22\nticks = 0, 20, 5\n",
+                                         "[condition: A]\nrange = 0, 25\n[condition: B]\nrange = 0, 0.4\n"};
+    const char *csv = "model,condition,layer,head,score\nm,A,1,1,5\nm,B,2,2,0.3\n";
+    hv_error err;
+    static hv_panel_state ps[HV_MAX_PANELS];
+    hv_drawlist dl = {0};
+    static hv_figure_layout lay;
+    for (int k = 0; k < 2; k++) {
+        hv_dataset ds;
+        hv_spec spec;
+        hv_figure fig;
+        CHECK(hv_dataset_parse(&ds, csv, strlen(csv), "c.csv", &err));
+        hv_spec_init(&spec);
+        CHECK(hv_spec_parse(&spec, specs[k], "c.ini", &err));
+        CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+        hv_anim a;
+        hv_anim_opts ao = {HV_LAYOUT_MORPH, HV_MATCH_HEAD, HV_EASE_CUBIC, 0};
+        CHECK(hv_anim_init(&a, &fig, &ao, &err));
+        static const int sizes[][2] = {{640, 360}, {1920, 1080}};
+        for (int sz = 0; sz < 2; sz++)
+            for (int j = 0; j <= 20; j++) {
+                hv_frame_desc desc;
+                int n = hv_anim_frame(&a, j / 20.0, NULL, ps, &desc);
+                hv_figure_opts o;
+                memset(&o, 0, sizeof o);
+                o.width = sizes[sz][0];
+                o.height = sizes[sz][1];
+                o.desc = desc;
+                o.measure = fake_measure;
+                hv_figure_build(&fig, &o, ps, n, &dl, &lay);
+                hv_rect cb = lay.panels[0].colorbar;
+                int labels = 0;
+                for (int i = 0; i < dl.n_texts; i++) {
+                    const hv_text_item *t = &dl.texts[i];
+                    if (t->rotate == 0 && t->ax == HV_ANCHOR_START && t->x > cb.x + cb.w && t->x < cb.x + cb.w + 40 &&
+                        t->y >= cb.y - 1 && t->y <= cb.y + cb.h + 1)
+                        labels++;
+                }
+                check_context("%s -> %s at %dx%d, progress %.2f", k ? "25" : "70", k ? "0.4" : "22", o.width, o.height,
+                              j / 20.0);
+                CHECK(labels >= 3);
+                CHECK_INT(check_texts(&dl, "colorbar"), 0);
+            }
+        check_context("%s", "");
+        hv_anim_free(&a);
+        hv_figure_free(&fig);
+        hv_dataset_free(&ds);
+    }
+    /* the nice ticks themselves: steps of 1, 2, 2.5, 5 x 10^n */
+    hv_tickset ts;
+    hv_figure_nice_ticks(0, 46, 5, 900, 18, &ts);
+    CHECK_INT(ts.n, 5);
+    CHECK_STR(ts.label[4], "40");
+    hv_figure_nice_ticks(0, 0.4, 4, 900, 18, &ts);
+    CHECK_STR(ts.label[1], "0.1");
+    hv_figure_nice_ticks(0, 0.4, 4, 40, 18, &ts); /* a short bar: still three */
+    CHECK(ts.n >= 3);
+    hv_drawlist_free(&dl);
+}
+
+/* Grids: for 1..16 panels at 16:9, 4:3, 1:1 and 1:2, the rows x columns
+ * give the largest plots, no row is empty, panels never overlap; a
+ * portrait output stacks two panels. */
+static void test_grid_choice(void)
+{
+    static const int sizes[][2] = {{1920, 1080}, {1600, 1200}, {1200, 1200}, {800, 1600}};
+    hv_error err;
+    static hv_panel_state ps[HV_MAX_PANELS];
+    hv_drawlist dl = {0};
+    static hv_figure_layout lay;
+    for (int n = 1; n <= 16; n++) {
+        hv_dataset ds;
+        hv_spec spec;
+        hv_figure fig;
+        if (!load_gen(&ds, 2, n, 3, 32, 32, (unsigned)n))
+            continue;
+        hv_spec_init(&spec);
+        CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+        int np = hv_figure_side_panels(&fig, ps, (hv_scene_point *)calloc((size_t)ds.n_points + 1, sizeof(hv_scene_point)));
+        for (int sz = 0; sz < 4; sz++) {
+            hv_figure_opts o;
+            memset(&o, 0, sizeof o);
+            o.width = sizes[sz][0];
+            o.height = sizes[sz][1];
+            o.measure = fake_measure;
+            hv_figure_build(&fig, &o, ps, np, &dl, &lay);
+            check_context("%d panels at %dx%d: %d x %d", n, o.width, o.height, lay.cols, lay.rows);
+            CHECK(lay.cols * lay.rows >= n && lay.cols * (lay.rows - 1) < n); /* no empty row */
+            float smallest = 1e9f;
+            for (int p = 0; p < np; p++) {
+                hv_rect r = lay.panels[p].plot;
+                smallest = fminf(smallest, fminf(r.w, r.h));
+                CHECK(r.x >= 0 && r.y >= 0 && r.x + r.w <= o.width && r.y + r.h <= o.height);
+                for (int q = 0; q < p; q++) {
+                    hv_rect u = lay.panels[q].cell;
+                    hv_rect v = lay.panels[p].cell;
+                    CHECK(v.x >= u.x + u.w || u.x >= v.x + v.w || v.y >= u.y + u.h || u.y >= v.y + v.h);
+                }
+            }
+            CHECK(smallest > 40);
+            if (n == 2 && sz == 0)
+                CHECK_INT(lay.cols, 2); /* the seed: side by side */
+            if (n == 2 && sz == 3)
+                CHECK_INT(lay.cols, 1); /* portrait: stacked */
+        }
+        free((void *)ps[0].points);
+        hv_figure_free(&fig);
+        hv_dataset_free(&ds);
+    }
+    check_context("%s", "");
+    hv_drawlist_free(&dl);
+}
+
+/* The models layout: each model on its own axes (a Gemma-like 42 x 16
+ * beside a 32 x 32), one colorbar and one legend for the figure; with
+ * share_axes one extent for both. */
+static void test_models_layout(void)
+{
+    char csv[4096];
+    int o = snprintf(csv, sizeof csv, "model,condition,layer,head,score\n");
+    for (int i = 0; i < 10; i++)
+        o += snprintf(csv + o, sizeof csv - (size_t)o, "llama,A,%d,%d,%d\nllama,B,%d,%d,%d\ngemma,A,%d,%d,%d\ngemma,B,%d,%d,%d\n",
+                      i * 3, 31 - i * 3, i + 1, 31 - i * 2, i * 3, i + 2, 41 - i * 4, i, i + 1, i * 4, 15 - i, i + 3);
+    hv_dataset ds;
+    hv_spec spec;
+    hv_figure fig;
+    hv_error err;
+    CHECK(hv_dataset_parse(&ds, csv, (size_t)o, "m.csv", &err));
+    hv_spec_init(&spec);
+    CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+    CHECK_NEAR(fig.models[0].axes.xhi, 32, 0);
+    CHECK_NEAR(fig.models[0].axes.yhi, 32, 0);
+    CHECK_NEAR(fig.models[1].axes.xhi, 42, 0);
+    CHECK_NEAR(fig.models[1].axes.yhi, 16, 0);
+    hv_anim a;
+    hv_anim_opts ao = {HV_LAYOUT_MODELS, HV_MATCH_HEAD, HV_EASE_CUBIC, 0};
+    CHECK(hv_anim_init(&a, &fig, &ao, &err));
+    static hv_panel_state ps[HV_MAX_PANELS];
+    hv_frame_desc desc;
+    int n = hv_anim_frame(&a, 0.5, NULL, ps, &desc);
+    CHECK_INT(n, 2);
+    CHECK_INT(desc.cbar, HV_CBAR_FIGURE);
+    CHECK(desc.one_legend);
+    hv_figure_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.width = 1920;
+    fo.height = 1080;
+    fo.desc = desc;
+    fo.measure = fake_measure;
+    hv_drawlist dl = {0};
+    static hv_figure_layout lay;
+    hv_figure_build(&fig, &fo, ps, n, &dl, &lay);
+    CHECK_NEAR(lay.panels[0].sx.d1, 32, 0);
+    CHECK_NEAR(lay.panels[1].sx.d1, 42, 0);
+    CHECK_NEAR(lay.panels[1].sy.d1, 16, 0);
+    CHECK_INT(dl.n_colorbars, 1);
+    CHECK(lay.legend_outside && lay.legend.w > 0);
+    CHECK(lay.panels[0].legend.w == 0 && lay.panels[1].legend.w == 0);
+    int legend_entries = 0;
+    for (int m = 0; m < HV_MAX_MODELS; m++)
+        legend_entries += lay.legend_rows[m].w > 0;
+    CHECK_INT(legend_entries, 2);
+    hv_anim_free(&a);
+    hv_figure_free(&fig);
+    spec.share_axes = true;
+    CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+    CHECK_NEAR(fig.models[1].axes.yhi, 32, 0);
+    CHECK_NEAR(fig.models[0].axes.xhi, 42, 0);
+    hv_figure_free(&fig);
+    hv_drawlist_free(&dl);
+    hv_dataset_free(&ds);
+}
+
+/* Points outside explicit limits: counted, named in one line, not drawn;
+ * a point on the edge is drawn whole (clipped to its panel, not its axes). */
+static void test_outside_limits(void)
+{
+    const char *csv = "model,condition,layer,head,score\nm,A,31,5,3\nm,A,50,3,2\nm,A,2,40,1\nm,B,1,1,1\n";
+    hv_dataset ds;
+    hv_spec spec;
+    hv_figure fig;
+    hv_error err;
+    CHECK(hv_dataset_parse(&ds, csv, strlen(csv), "lim.csv", &err));
+    hv_spec_init(&spec);
+    CHECK(hv_spec_parse(&spec, "[figure]\nxlim = -1, 31\nylim = -1, 31\n", "lim.ini", &err));
+    CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+    CHECK_INT(fig.n_outside, 2);
+    char msg[512];
+    hv_figure_outside_message(&fig, "lim.csv", msg, sizeof msg);
+    CHECK_STR(msg, "2 points lie outside the axes (xlim -1, 31; ylim -1, 31) and are not drawn; the first: lim.csv:3 (m, A, layer 50, head 3)");
+    static hv_panel_state ps[HV_MAX_PANELS];
+    static hv_scene_point pts[8];
+    int n = hv_figure_side_panels(&fig, ps, pts);
+    CHECK_INT(ps[0].n_points, 1); /* only layer 31, head 5 */
+    hv_figure_opts o;
+    memset(&o, 0, sizeof o);
+    o.width = 960;
+    o.height = 540;
+    o.measure = fake_measure;
+    hv_drawlist dl = {0};
+    static hv_figure_layout lay;
+    hv_figure_build(&fig, &o, ps, n, &dl, &lay);
+    for (int i = 0; i < dl.n_cmds; i++)
+        if (dl.cmds[i].type == HV_CMD_MARKERS && dl.cmds[i].clipped) {
+            hv_rect clip = dl.cmds[i].clip;
+            for (int k = dl.cmds[i].first; k < dl.cmds[i].first + dl.cmds[i].count; k++) {
+                const hv_marker *m = &dl.markers[k];
+                float r = m->size * 0.5f + m->outline_w;
+                CHECK(m->x - r >= clip.x && m->x + r <= clip.x + clip.w); /* whole */
+            }
+        }
+    hv_figure_free(&fig);
+    hv_dataset_free(&ds);
+    /* without explicit limits every point is inside and nothing is said */
+    hv_spec_init(&spec);
+    CHECK(hv_dataset_parse(&ds, csv, strlen(csv), "lim.csv", &err));
+    CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+    CHECK_INT(fig.n_outside, 0);
+    hv_figure_outside_message(&fig, "lim.csv", msg, sizeof msg);
+    CHECK_STR(msg, "");
+    hv_figure_free(&fig);
+    hv_dataset_free(&ds);
+    hv_drawlist_free(&dl);
 }
 
 int main(void)
@@ -618,5 +1086,11 @@ int main(void)
     test_prepare();
     test_layout();
     test_many_panels();
+    test_text_never_overlaps();
+    test_legend_never_hides();
+    test_colorbar_in_between();
+    test_grid_choice();
+    test_models_layout();
+    test_outside_limits();
     return check_summary();
 }
