@@ -58,6 +58,13 @@ check "seed.svg: xmllint --noout accepts it" xmllint --noout "$T/seed.svg"
 check "seed.svg: 720pt x 405pt" grep -q 'width="720pt" height="405pt"' "$T/seed.svg"
 check "seed.svg: text as glyph outlines" grep -q '<symbol overflow="visible" id="glyph' "$T/seed.svg"
 
+# --- the same bytes on every run (PDF: with SOURCE_DATE_EPOCH fixing its date) ---
+SOURCE_DATE_EPOCH=1700000000 "$VT" --font "$FONT" "$T/r1.pdf"
+SOURCE_DATE_EPOCH=1700000000 "$VT" --font "$FONT" "$T/r2.pdf"
+"$VT" --font "$FONT" "$T/r1.svg" && "$VT" --font "$FONT" "$T/r2.svg"
+check "two runs: byte-identical PDFs and SVGs" bash -c "cmp -s '$T/r1.pdf' '$T/r2.pdf' && cmp -s '$T/r1.svg' '$T/r2.svg'"
+check "SOURCE_DATE_EPOCH is the PDF's date" grep -q '^CreationDate: *Tue Nov 14 22:13:20 2023' <<<"$(TZ=UTC pdfinfo "$T/r1.pdf")"
+
 # --- pages ---------------------------------------------------------------------------
 "$VT" --font "$FONT" --pages 5 "$T/morph.pdf"
 check "5 pages: pdfinfo says 5" grep -q '^Pages: *5$' <<<"$(pdfinfo "$T/morph.pdf")"
