@@ -201,14 +201,14 @@ static int dist_px(const unsigned char *a, const unsigned char *b)
 /* ---- figures -------------------------------------------------------------- */
 
 static void build(hv_drawlist *dl, hv_figure_layout *layout, hv_anim *anim, double progress, int w, int h,
-                  bool transparent)
+                  bool transparent, hv_theme_id theme)
 {
     hv_panel_state panels[HV_MAX_CONDITIONS];
     int n = hv_anim_frame(anim, progress, NULL, panels);
     hv_figure_opts fo = {0};
     fo.width = w;
     fo.height = h;
-    fo.theme = HV_THEME_LIGHT;
+    fo.theme = theme;
     fo.transparent = transparent;
     fo.measure = hv_text_measure;
     fo.measure_user = g_text;
@@ -471,8 +471,7 @@ static void check_text(const hv_drawlist *src, const char *stem, const char *wha
     }
     for (int i = 0; i < n; i++) {
         const hv_text_item *t = &src->texts[i];
-        hv_color c = t->c;
-        c.a = 1; /* positions, not fades */
+        hv_color c = {0.1f, 0.1f, 0.1f, 1}; /* positions, not colours or fades */
         hv_dl_text(&dls[page[i]], hv_dl_string(src, t), t->x, t->y, t->size, c, t->ax, t->ay, t->rotate);
     }
     char pdf[1100], name[200];
@@ -595,8 +594,11 @@ static void test_seed(void)
     CHECK(hv_anim_init(&anim, &g_fig, &ao, &err));
     hv_drawlist dl = {0};
     hv_figure_layout layout;
-    build(&dl, &layout, &anim, 1.0, 960, 540, false);
+    build(&dl, &layout, &anim, 1.0, 960, 540, false, HV_THEME_LIGHT);
     check_figure(&dl, "seed_960x540", "seed 960x540", 27);
+    /* the dark theme: translucent light rims on a dark ground */
+    build(&dl, &layout, &anim, 1.0, 960, 540, false, HV_THEME_DARK);
+    check_figure(&dl, "seed_dark_960x540", "seed dark 960x540", 27);
     hv_drawlist_free(&dl);
     hv_anim_free(&anim);
 }
@@ -611,7 +613,7 @@ static void test_morph(void)
     CHECK(hv_anim_init(&anim, &g_fig, &ao, &err));
     hv_drawlist dl = {0};
     hv_figure_layout layout;
-    build(&dl, &layout, &anim, 0.45, 960, 540, false);
+    build(&dl, &layout, &anim, 0.45, 960, 540, false, HV_THEME_LIGHT);
     check_figure(&dl, "morph_960x540", "morph 0.45", 12);
     hv_drawlist_free(&dl);
     hv_anim_free(&anim);
@@ -830,7 +832,7 @@ static void test_transparent(void)
     CHECK(hv_anim_init(&anim, &g_fig, &ao, &err));
     hv_drawlist dl = {0};
     hv_figure_layout layout;
-    build(&dl, &layout, &anim, 1.0, 640, 360, true);
+    build(&dl, &layout, &anim, 1.0, 640, 360, true, HV_THEME_LIGHT);
     CHECK(dl.clear.a == 0);
     hv_drawlist *one = &dl;
     char pdf[1100], svg[1100];
