@@ -680,7 +680,8 @@ static void draw_marker(cairo_t *cr, const hv_marker *m, const hv_colormap *cm)
 {
     if (!finite4(m->x, m->y, m->size, m->alpha) || !(m->size > 0) || !(m->alpha > 0))
         return;
-    int shape = (int)(m->shape + 0.5f);
+    /* as the shader's int(shape + 0.5); anything unknown is a star there */
+    int shape = isfinite(m->shape) ? (int)(fminf(fmaxf(m->shape, -1.0f), 100.0f) + 0.5f) : HV_SHAPE_STAR;
     double r = 0.5 * m->size, stroke = isfinite(m->stroke_w) && m->stroke_w > 0 ? m->stroke_w : 0;
     double ow = isfinite(m->outline_w) && m->outline_w > 0 ? m->outline_w : 0;
     double alpha = clamp01(m->alpha);
