@@ -2,7 +2,8 @@
 # Prints headviz's figures: export frames/s at 1920x1080 and 3840x2160,
 # process start to a written 1920x1080 --screenshot, ms per rendered frame
 # without encoding, and the peak memory of each; then the same morph export in
-# matplotlib when python3-matplotlib is installed, and the ratio.
+# matplotlib when python3-matplotlib is installed, and the ratio; then the
+# seed figure as PDF and SVG (file sizes, time to write).
 # usage: bench/run.sh  (builds a Release tree in build-bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,3 +56,6 @@ if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
 else
   echo "matplotlib: not installed (apt-get install python3-matplotlib) - no comparison"
 fi
+
+# 5. vector output: the seed figure as PDF and SVG (sizes, write times)
+"$(pwd)/build-bench/bench/bench_vector" 1920x1080 15 "$T"

@@ -8,6 +8,9 @@ PKGS=(build-essential cmake pkg-config
       libgl1-mesa-dri libegl-mesa0 libegl1 libgles2)
 # optional extras used by tests/benchmarks when present
 EXTRA=(ffmpeg python3-matplotlib)
+# vector backend (PDF, SVG) and the tools its tests read the files with
+PKGS+=(libcairo2-dev)
+EXTRA+=(poppler-utils qpdf librsvg2-bin libxml2-utils)
 want=("${PKGS[@]}")
 [ "${HV_SETUP_EXTRAS:-1}" = 1 ] && want+=("${EXTRA[@]}")
 missing=()

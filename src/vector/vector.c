@@ -1,0 +1,952 @@
+#include "vector.h"
+
+#include <cairo-ft.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ft2build.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include FT_FREETYPE_H
+#include FT_ADVANCES_H
+
+#include "../core/colormap.h"
+#include "../core/spec.h" /* HV_SHAPE_* */
+#include "../export/png.h" /* atomic-write helpers */
+
+#define PI 3.14159265358979323846
+#define OUT_BUF (64 * 1024)
+#define GCACHE 2048 /* glyph metrics, direct-mapped on (px, glyph) */
+
+/* One glyph's metrics as SDL2_ttf computes them (light hinting), 26.6
+ * advance and whole-pixel ink box. */
+typedef struct gmetric {
+    int px;      /* 0: empty slot */
+    unsigned gid;
+    long adv;    /* 26.6, unhinted (FreeType's fast advance, as harfbuzz reads it) */
+    int left, width, top, rows;
+} gmetric;
+
+struct hv_vector {
+    char *path, *tmp;
+    hv_vector_format fmt;
+    bool overwrite, stream, discard;
+    int fd;
+    int werrno; /* first write error, 0 if none */
+    double page_w, page_h;
+    cairo_surface_t *surf;
+    FT_Face mface;            /* ours, for metrics (cairo sets sizes on its own face) */
+    int mface_px;
+    cairo_font_face_t *cface; /* owns a second FT_Face */
+    cairo_font_options_t *fopts;
+    int pages;
+    unsigned char *out; /* write buffer */
+    size_t n_out;
+    int svg_match; /* bytes of "<image " matched so far (SVG output filter) */
+    /* per-text scratch */
+    cairo_glyph_t *glyphs;
+    cairo_text_cluster_t *clusters;
+    long *pen;
+    char *utf8;
+    int cap_glyphs, cap_utf8;
+    unsigned char *img; /* heatmap pixels */
+    size_t cap_img;
+    gmetric cache[GCACHE];
+};
+
+/* ---- FreeType: one library for the process ------------------------------ */
+
+/* cairo may keep a font face (and so its FT_Face) alive in its caches after
+ * a document is closed, so the library they belong to is never freed. */
+static FT_Library g_ft;
+static FT_Error g_ft_err;
+static pthread_once_t g_ft_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t g_ft_lock = PTHREAD_MUTEX_INITIALIZER; /* FT_New_Face / FT_Done_Face */
+static const cairo_user_data_key_t k_face_key;
+
+static void ft_init(void) { g_ft_err = FT_Init_FreeType(&g_ft); }
+
+static FT_Face face_open(const char *path, FT_Error *e)
+{
+    FT_Face f = NULL;
+    pthread_mutex_lock(&g_ft_lock);
+    *e = FT_New_Face(g_ft, path, 0, &f);
+    pthread_mutex_unlock(&g_ft_lock);
+    return *e ? NULL : f;
+}
+
+static void face_done(void *face)
+{
+    pthread_mutex_lock(&g_ft_lock);
+    FT_Done_Face((FT_Face)face);
+    pthread_mutex_unlock(&g_ft_lock);
+}
+
+/* ---- output: buffered, write errors remembered --------------------------- */
+
+static void flush_out(hv_vector *v)
+{
+    if (v->n_out && !v->werrno && !v->discard) {
+        int e = 0;
+        if (!hv_write_all(v->fd, v->out, v->n_out, NULL, &e))
+            v->werrno = e ? e : EIO;
+    }
+    v->n_out = 0;
+}
+
+static void put(hv_vector *v, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        size_t k = OUT_BUF - v->n_out < n ? OUT_BUF - v->n_out : n;
+        memcpy(v->out + v->n_out, p, k);
+        v->n_out += k;
+        p += k;
+        n -= k;
+        if (v->n_out == OUT_BUF)
+            flush_out(v);
+    }
+}
+
+/* SVG: cairo 1.16 writes images without a rendering hint, so viewers smooth a
+ * heatmap's one-pixel cells; every <image> (the only images written are
+ * heatmaps) gets nearest-neighbour scaling. */
+static void put_svg(hv_vector *v, const unsigned char *p, size_t n)
+{
+    static const char pat[] = "<image ";
+    static const char add[] = "<image image-rendering=\"optimizeSpeed\" style=\"image-rendering:pixelated\" ";
+    const int plen = (int)sizeof pat - 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c == (unsigned char)pat[v->svg_match]) {
+            if (++v->svg_match == plen) {
+                put(v, (const unsigned char *)add, sizeof add - 1);
+                v->svg_match = 0;
+            }
+            continue;
+        }
+        if (v->svg_match) { /* a partial match that failed: emit what was held */
+            put(v, (const unsigned char *)pat, (size_t)v->svg_match);
+            v->svg_match = 0;
+            if (c == (unsigned char)pat[0]) {
+                v->svg_match = 1;
+                continue;
+            }
+        }
+        put(v, &c, 1);
+    }
+}
+
+static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int length)
+{
+    hv_vector *v = closure;
+    if (v->discard)
+        return CAIRO_STATUS_SUCCESS;
+    if (v->werrno)
+        return CAIRO_STATUS_WRITE_ERROR;
+    if (v->fmt == HV_VECTOR_SVG)
+        put_svg(v, data, length);
+    else
+        put(v, data, length);
+    return v->werrno ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+/* The descriptor behind /dev/stdout, /dev/stderr, /dev/fd/N (dup'd, so a
+ * shell redirection is honoured as the PNG writer does), else the path. */
+static int open_stream(const char *path)
+{
+    int fd = -1;
+    if (strcmp(path, "/dev/stdout") == 0)
+        fd = 1;
+    else if (strcmp(path, "/dev/stderr") == 0)
+        fd = 2;
+    else if (strncmp(path, "/dev/fd/", 8) == 0 && path[8] && strlen(path + 8) <= 6 &&
+             strspn(path + 8, "0123456789") == strlen(path + 8))
+        fd = atoi(path + 8);
+    return fd >= 0 ? dup(fd) : open(path, O_WRONLY | O_CLOEXEC);
+}
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static bool reserve(void **buf, int *cap, int need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    int nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    void *nb = realloc(*buf, (size_t)nc * elem);
+    if (!nb)
+        return false;
+    *buf = nb;
+    *cap = nc;
+    return true;
+}
+
+static bool finite4(float a, float b, float c, float d)
+{
+    return isfinite(a) && isfinite(b) && isfinite(c) && isfinite(d);
+}
+
+static double clamp01(double x) { return x > 1 ? 1 : x > 0 ? x : 0; }
+
+static void set_rgba(cairo_t *cr, double r, double g, double b, double a)
+{
+    cairo_set_source_rgba(cr, clamp01(r), clamp01(g), clamp01(b), clamp01(a));
+}
+
+bool hv_vector_format_of(const char *path, hv_vector_format *fmt)
+{
+    size_t n = path ? strlen(path) : 0;
+    if (n > 4 && strcasecmp(path + n - 4, ".pdf") == 0) {
+        *fmt = HV_VECTOR_PDF;
+        return true;
+    }
+    if (n > 4 && strcasecmp(path + n - 4, ".svg") == 0) {
+        *fmt = HV_VECTOR_SVG;
+        return true;
+    }
+    return false;
+}
+
+/* ---- open / close -------------------------------------------------------- */
+
+static void vector_free(hv_vector *v)
+{
+    if (v->cface)
+        cairo_font_face_destroy(v->cface); /* its FT_Face goes when cairo drops it */
+    if (v->mface)
+        face_done(v->mface);
+    if (v->fopts)
+        cairo_font_options_destroy(v->fopts);
+    if (v->fd >= 0)
+        close(v->fd);
+    if (v->tmp)
+        unlink(v->tmp);
+    free(v->tmp);
+    free(v->path);
+    free(v->out);
+    free(v->glyphs);
+    free(v->clusters);
+    free(v->pen);
+    free(v->utf8);
+    free(v->img);
+    free(v);
+}
+
+static bool load_font(hv_vector *v, const char *font_path, hv_error *err)
+{
+    pthread_once(&g_ft_once, ft_init);
+    if (g_ft_err)
+        return hv_errorf(err, "FreeType: cannot initialise (error %d)", (int)g_ft_err);
+    if (access(font_path, R_OK) != 0)
+        return hv_errorf(err, "%s: cannot read font file: %s", font_path, strerror(errno));
+    FT_Error e = 0;
+    v->mface = face_open(font_path, &e);
+    FT_Face dface = v->mface ? face_open(font_path, &e) : NULL;
+    if (!v->mface || !dface)
+        return hv_errorf(err, "%s: not a font file FreeType can read (error %d)", font_path, (int)e);
+    if (!FT_IS_SCALABLE(dface)) {
+        face_done(dface);
+        return hv_errorf(err, "%s: not a scalable (TrueType/OpenType) font", font_path);
+    }
+    /* unhinted outlines: the page is vector, hinting is the viewer's business */
+    v->cface = cairo_ft_font_face_create_for_ft_face(dface, FT_LOAD_NO_HINTING);
+    if (cairo_font_face_status(v->cface) != CAIRO_STATUS_SUCCESS ||
+        cairo_font_face_set_user_data(v->cface, &k_face_key, dface, face_done) != CAIRO_STATUS_SUCCESS) {
+        face_done(dface);
+        return hv_errorf(err, "%s: cannot use font with cairo", font_path);
+    }
+    v->fopts = cairo_font_options_create();
+    cairo_font_options_set_hint_style(v->fopts, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(v->fopts, CAIRO_HINT_METRICS_OFF);
+    return true;
+}
+
+/* SOURCE_DATE_EPOCH (reproducible builds) fixes the PDF's creation date. */
+static void pdf_metadata(cairo_surface_t *s)
+{
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "headviz");
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long t = sde && *sde ? strtoll(sde, &end, 10) : -1;
+    if (t >= 0 && end && !*end) {
+        time_t tt = (time_t)t;
+        struct tm tm;
+        char buf[32];
+        if (gmtime_r(&tt, &tm) && strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
+            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, buf);
+    }
+}
+
+hv_vector *hv_vector_open(const char *path, hv_vector_format fmt, double page_w_pt, double page_h_pt,
+                          const char *font_path, bool overwrite, hv_error *err)
+{
+    if (!path || !*path) {
+        hv_errorf(err, "no output file given");
+        return NULL;
+    }
+    if (!(page_w_pt >= 1 && page_w_pt <= 1e6 && page_h_pt >= 1 && page_h_pt <= 1e6)) {
+        hv_errorf(err, "%s: page size %gx%g pt: each side must be 1..1000000 pt", path, page_w_pt, page_h_pt);
+        return NULL;
+    }
+    if (fmt != HV_VECTOR_PDF && fmt != HV_VECTOR_SVG) {
+        hv_errorf(err, "%s: unknown vector format", path);
+        return NULL;
+    }
+    hv_vector *v = calloc(1, sizeof *v);
+    if (!v || !(v->out = malloc(OUT_BUF)) || !(v->path = strdup(path))) {
+        if (v) {
+            free(v->out);
+            free(v->path);
+            free(v);
+        }
+        hv_errorf(err, "%s: out of memory", path);
+        return NULL;
+    }
+    v->fd = -1;
+    v->fmt = fmt;
+    v->overwrite = overwrite;
+    v->page_w = page_w_pt;
+    v->page_h = page_h_pt;
+    if (font_path && !load_font(v, font_path, err)) {
+        vector_free(v);
+        return NULL;
+    }
+    v->stream = hv_is_stream(path);
+    if (v->stream) {
+        v->fd = open_stream(path);
+        if (v->fd < 0) {
+            hv_errorf(err, "%s: cannot write: %s", path, strerror(errno));
+            vector_free(v);
+            return NULL;
+        }
+    } else {
+        if (!hv_check_output(path, overwrite, err)) {
+            vector_free(v);
+            return NULL;
+        }
+        v->tmp = hv_temp_name(path);
+        if (!v->tmp) {
+            hv_errorf(err, "%s: out of memory", path);
+            vector_free(v);
+            return NULL;
+        }
+        v->fd = open(v->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (v->fd < 0) {
+            hv_errorf(err, "%s: cannot write: %s", path, strerror(errno));
+            free(v->tmp); /* not ours: another process may own that name */
+            v->tmp = NULL;
+            vector_free(v);
+            return NULL;
+        }
+    }
+    v->surf = fmt == HV_VECTOR_PDF ? cairo_pdf_surface_create_for_stream(write_cb, v, page_w_pt, page_h_pt)
+                                   : cairo_svg_surface_create_for_stream(write_cb, v, page_w_pt, page_h_pt);
+    if (cairo_surface_status(v->surf) != CAIRO_STATUS_SUCCESS) {
+        hv_errorf(err, "%s: cannot start the document: %s", path,
+                  cairo_status_to_string(cairo_surface_status(v->surf)));
+        cairo_surface_destroy(v->surf);
+        vector_free(v);
+        return NULL;
+    }
+    if (fmt == HV_VECTOR_PDF)
+        pdf_metadata(v->surf);
+    return v;
+}
+
+bool hv_vector_close(hv_vector *v, bool abort, hv_error *err)
+{
+    if (!v)
+        return true;
+    bool ok = !abort;
+    if (ok && v->pages == 0)
+        ok = hv_errorf(err, "%s: no page was drawn; nothing written", v->path);
+    v->discard = !ok;
+    cairo_surface_finish(v->surf);
+    cairo_status_t st = cairo_surface_status(v->surf);
+    cairo_surface_destroy(v->surf);
+    v->surf = NULL;
+    if (ok) {
+        if (v->svg_match) /* a held partial "<image " at the very end */
+            put(v, (const unsigned char *)"<image ", (size_t)v->svg_match);
+        flush_out(v);
+        if (!v->werrno && close(v->fd) != 0)
+            v->werrno = errno;
+        v->fd = -1;
+        if (v->werrno)
+            ok = hv_errorf(err, "%s: write failed: %s", v->path, strerror(v->werrno));
+        else if (st != CAIRO_STATUS_SUCCESS)
+            ok = hv_errorf(err, "%s: cannot write: %s", v->path, cairo_status_to_string(st));
+    }
+    if (ok && v->tmp) {
+        ok = hv_publish(v->tmp, v->path, v->overwrite, err); /* removes tmp on failure */
+        free(v->tmp);
+        v->tmp = NULL;
+    }
+    vector_free(v); /* unlinks a temporary left behind */
+    return ok;
+}
+
+/* ---- text: glyphs where SDL2_ttf puts them ------------------------------- */
+
+/* SDL2_ttf (2.20, shaping with harfbuzz, light hinting) renders a string
+ * into a box w x h: the pen starts at xstart and advances by FreeType's
+ * unhinted advance (26.6), which is what harfbuzz reads with light hinting;
+ * the baseline is ascent below the box top (+ ystart when a glyph reaches
+ * above the box); the box grows to every glyph's light-hinted ink box. The GL
+ * backend places that box by the anchors. No kerning: SDL2_ttf 2.20.1 as
+ * Debian 12 builds it places DejaVu Sans glyphs by their advances alone
+ * (measured: "AVAWAY To Ty ..." at 40 px is as wide as its advances, 58 px
+ * wider than kerned), and the core's layout measured those widths. */
+typedef struct text_box {
+    int w, h, xstart, ystart, ascent, n;
+} text_box;
+
+static int floor64(long x) { return (int)(x >= 0 ? x / 64 : -((-x + 63) / 64)); }
+static int ceil64(long x) { return floor64(x + 63); }
+
+static const gmetric *glyph_metric(hv_vector *v, int px, unsigned gid)
+{
+    gmetric *g = &v->cache[((unsigned)px * 2654435761u ^ gid * 40503u) % GCACHE];
+    if (g->px == px && g->gid == gid)
+        return g;
+    FT_Fixed adv = 0;
+    const FT_Int32 flags = FT_LOAD_DEFAULT | FT_LOAD_TARGET_LIGHT;
+    FT_Get_Advance(v->mface, gid, flags, &adv);
+    *g = (gmetric){px, gid, (long)((adv + 512) >> 10), 0, 0, 0, 0};
+    if (FT_Load_Glyph(v->mface, gid, flags) == 0) {
+        const FT_GlyphSlot s = v->mface->glyph;
+        const FT_Glyph_Metrics *m = &s->metrics;
+        g->left = floor64(m->horiBearingX);
+        g->width = ceil64(m->horiBearingX + m->width) - g->left;
+        g->top = floor64(m->horiBearingY);
+        g->rows = ceil64(m->height);
+    }
+    return g;
+}
+
+/* Next code point of s (advancing *i); invalid bytes give U+FFFD. */
+static unsigned next_cp(const unsigned char *s, size_t *i)
+{
+    unsigned c = s[*i];
+    int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    if (n < 0) {
+        (*i)++;
+        return 0xFFFD;
+    }
+    unsigned cp = n == 0 ? c : n == 1 ? (c & 0x1Fu) : n == 2 ? (c & 0x0Fu) : (c & 0x07u);
+    for (int k = 1; k <= n; k++) {
+        unsigned cc = s[*i + (size_t)k];
+        if ((cc & 0xC0) != 0x80) {
+            (*i)++;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    static const unsigned min_cp[4] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min_cp[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        (*i)++;
+        return 0xFFFD;
+    }
+    *i += (size_t)n + 1;
+    return cp;
+}
+
+static int put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Lays s out at px: glyphs (x = pen in 26.6 in v->pen), clusters and clean
+ * UTF-8 in v's scratch, and the box. False on OOM. */
+static bool layout_text(hv_vector *v, const char *s, int px, text_box *b, int *utf8_len)
+{
+    size_t len = strlen(s);
+    if (len > 1u << 24)
+        len = 1u << 24;
+    int need = (int)len + 1;
+    if (need > v->cap_glyphs) { /* glyphs, clusters and pen positions share one capacity */
+        int cap = v->cap_glyphs, c1 = cap, c2 = cap;
+        if (!reserve((void **)&v->clusters, &c1, need, sizeof *v->clusters) ||
+            !reserve((void **)&v->pen, &c2, need, sizeof *v->pen) ||
+            !reserve((void **)&v->glyphs, &v->cap_glyphs, need, sizeof *v->glyphs))
+            return false;
+    }
+    if (!reserve((void **)&v->utf8, &v->cap_utf8, (int)len * 3 + 4, 1))
+        return false;
+    if (v->mface_px != px) {
+        FT_Set_Char_Size(v->mface, 0, (FT_F26Dot6)px * 64, 0, 0);
+        v->mface_px = px;
+    }
+    FT_Fixed ys = v->mface->size->metrics.y_scale;
+    b->ascent = ceil64(FT_MulFix(v->mface->ascender, ys));
+    int height = ceil64(FT_MulFix(v->mface->ascender - v->mface->descender, ys));
+    long x = 0;
+    int minx = 0, maxx = 0, miny = 0, maxy = height, n = 0, o = 0;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        unsigned cp = next_cp(u, &i);
+        if (i > len)
+            break;
+        int nb = put_utf8(v->utf8 + o, cp);
+        unsigned gid = FT_Get_Char_Index(v->mface, cp);
+        const gmetric *g = glyph_metric(v, px, gid);
+        v->pen[n] = x;
+        v->glyphs[n].index = gid;
+        v->clusters[n].num_bytes = nb;
+        v->clusters[n].num_glyphs = 1;
+        int gx = floor64(x) + g->left, gy = b->ascent - g->top;
+        minx = gx < minx ? gx : minx;
+        maxx = gx + g->width > maxx ? gx + g->width : maxx;
+        miny = gy < miny ? gy : miny;
+        maxy = gy + g->rows > maxy ? gy + g->rows : maxy;
+        x += g->adv;
+        o += nb;
+        n++;
+    }
+    maxx = floor64(x) > maxx ? floor64(x) : maxx;
+    b->w = maxx - minx;
+    b->h = maxy - miny;
+    b->xstart = minx < 0 ? -minx : 0;
+    b->ystart = miny < 0 ? -miny : 0;
+    b->n = n;
+    *utf8_len = o;
+    return true;
+}
+
+static int px_of(float size)
+{
+    long px = lrintf(size);
+    return px < 1 ? 1 : px > 1000 ? 1000 : (int)px;
+}
+
+static bool draw_text(hv_vector *v, cairo_t *cr, const hv_drawlist *dl, const hv_text_item *t, hv_error *err)
+{
+    const char *s = hv_dl_string(dl, t);
+    if (!s || !*s || !finite4(t->x, t->y, t->size, t->c.a) || t->c.a <= 0)
+        return true;
+    if (!v->mface)
+        return hv_errorf(err, "%s: the draw list has text but no font was given", v->path);
+    int px = px_of(t->size), nbytes = 0;
+    text_box b;
+    if (!layout_text(v, s, px, &b, &nbytes))
+        return hv_errorf(err, "%s: out of memory", v->path);
+    if (b.w <= 0 || b.n == 0) /* SDL2_ttf renders nothing of zero width */
+        return true;
+    /* the box's top-left relative to the anchor, as the GL backend has it */
+    double ox = -(double)b.w * 0.5 * t->ax, oy = -(double)b.h * 0.5 * t->ay;
+    for (int i = 0; i < b.n; i++) {
+        v->glyphs[i].x = ox + b.xstart + (double)v->pen[i] / 64.0;
+        v->glyphs[i].y = oy + b.ystart + b.ascent;
+    }
+    cairo_save(cr);
+    cairo_translate(cr, floor(t->x + 0.5), floor(t->y + 0.5));
+    if (t->rotate == 90)
+        cairo_rotate(cr, -PI / 2); /* counter-clockwise on screen: reads bottom to top */
+    cairo_set_font_face(cr, v->cface);
+    cairo_set_font_options(cr, v->fopts);
+    cairo_set_font_size(cr, px);
+    set_rgba(cr, t->c.r, t->c.g, t->c.b, t->c.a);
+    cairo_show_text_glyphs(cr, v->utf8, nbytes, v->glyphs, b.n, v->clusters, b.n, 0);
+    cairo_restore(cr);
+    return true;
+}
+
+/* ---- markers: marker.frag's shapes as paths ------------------------------ */
+
+/* A convex-or-star polygon given clockwise on screen (y down), offset
+ * outward by o: round joins at convex corners (the distance field's level
+ * set), sharp ones at reflex corners. */
+static void poly_offset(cairo_t *cr, double cx, double cy, const double (*p)[2], int n, double o)
+{
+    cairo_new_sub_path(cr);
+    if (o <= 0) {
+        for (int i = 0; i < n; i++)
+            cairo_line_to(cr, cx + p[i][0], cy + p[i][1]);
+        cairo_close_path(cr);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const double *a = p[(i + n - 1) % n], *b = p[i], *c = p[(i + 1) % n];
+        double d1x = b[0] - a[0], d1y = b[1] - a[1], d2x = c[0] - b[0], d2y = c[1] - b[1];
+        double l1 = hypot(d1x, d1y), l2 = hypot(d2x, d2y);
+        if (l1 <= 0 || l2 <= 0)
+            continue;
+        d1x /= l1, d1y /= l1, d2x /= l2, d2y /= l2;
+        double n1x = d1y, n1y = -d1x, n2x = d2y, n2y = -d2x; /* outward normals */
+        if (d1x * d2y - d1y * d2x >= 0) {                   /* convex: arc round the corner */
+            cairo_arc(cr, cx + b[0], cy + b[1], o, atan2(n1y, n1x), atan2(n2y, n2x));
+        } else { /* reflex: the two offset edges meet */
+            double k = o / (1 + n1x * n2x + n1y * n2y);
+            cairo_line_to(cr, cx + b[0] + (n1x + n2x) * k, cy + b[1] + (n1y + n2y) * k);
+        }
+    }
+    cairo_close_path(cr);
+}
+
+/* Two or more capsules of half-width s from the centre out to length L along
+ * the angles phi0 + k pi/2 (k = 0..3): the union's outline, clockwise. */
+static void cross_path(cairo_t *cr, double cx, double cy, double phi0, double len, double s)
+{
+    if (len < s)
+        len = s; /* degenerate stubs: keep a simple outline */
+    cairo_new_sub_path(cr);
+    for (int k = 0; k < 4; k++) {
+        double phi = phi0 + k * PI / 2, ux = cos(phi), uy = sin(phi);
+        double vx = cos(phi + PI / 2), vy = sin(phi + PI / 2); /* the next arm */
+        cairo_arc(cr, cx + len * ux, cy + len * uy, s, phi - PI / 2, phi + PI / 2);
+        cairo_line_to(cr, cx + s * (ux + vx), cy + s * (uy + vy)); /* inner corner */
+    }
+    cairo_close_path(cr);
+}
+
+/* The shape of marker.frag's shape_sdf, grown by o px (its level set at o). */
+static void shape_path(cairo_t *cr, int shape, double cx, double cy, double r, double stroke, double o)
+{
+    switch (shape) {
+    case HV_SHAPE_CIRCLE:
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, cx, cy, r + o, 0, 2 * PI);
+        cairo_close_path(cr);
+        break;
+    case HV_SHAPE_X:
+        cross_path(cr, cx, cy, -PI / 4, 0.78 * r * sqrt(2.0), 0.5 * stroke + o);
+        break;
+    case HV_SHAPE_SQUARE: {
+        double h = 0.886 * r;
+        const double p[4][2] = {{-h, -h}, {h, -h}, {h, h}, {-h, h}};
+        poly_offset(cr, cx, cy, p, 4, o);
+        break;
+    }
+    case HV_SHAPE_TRIANGLE: {
+        double R = 1.1 * r;
+        const double p[3][2] = {{0, -R}, {0.866 * R, 0.5 * R}, {-0.866 * R, 0.5 * R}};
+        poly_offset(cr, cx, cy, p, 3, o);
+        break;
+    }
+    case HV_SHAPE_DIAMOND: {
+        /* the shader's (|x|+|y| - 1.15r) / sqrt 2: its level sets are
+         * diamonds, corners sharp */
+        double D = 1.15 * r + o * sqrt(2.0);
+        const double p[4][2] = {{0, -D}, {D, 0}, {0, D}, {-D, 0}};
+        poly_offset(cr, cx, cy, p, 4, 0);
+        break;
+    }
+    case HV_SHAPE_PLUS:
+        cross_path(cr, cx, cy, -PI / 2, 0.95 * r, 0.5 * stroke + o);
+        break;
+    default: { /* star: 5 points, first up, inner radius 0.45 of the outer */
+        double p[10][2], R = 1.2 * r;
+        for (int k = 0; k < 10; k++) {
+            double th = k * PI / 5, rho = k % 2 ? 0.45 * R : R;
+            p[k][0] = rho * sin(th);
+            p[k][1] = -rho * cos(th);
+        }
+        poly_offset(cr, cx, cy, (const double(*)[2])p, 10, o);
+        break;
+    }
+    }
+}
+
+static void draw_marker(cairo_t *cr, const hv_marker *m, const hv_colormap *cm)
+{
+    if (!finite4(m->x, m->y, m->size, m->alpha) || !(m->size > 0) || !(m->alpha > 0))
+        return;
+    /* as the shader's int(shape + 0.5); anything unknown is a star there */
+    int shape = isfinite(m->shape) ? (int)(fminf(fmaxf(m->shape, -1.0f), 100.0f) + 0.5f) : HV_SHAPE_STAR;
+    double r = 0.5 * m->size, stroke = isfinite(m->stroke_w) && m->stroke_w > 0 ? m->stroke_w : 0;
+    double ow = isfinite(m->outline_w) && m->outline_w > 0 ? m->outline_w : 0;
+    double alpha = clamp01(m->alpha);
+    float rgb[3] = {m->fill.r, m->fill.g, m->fill.b};
+    double fa = clamp01(m->fill.a);
+    if (m->value >= 0) {
+        hv_colormap_sample(cm, m->value, rgb);
+        fa = 1;
+    }
+    double oa = ow > 0 ? clamp01(m->outline.a) : 0;
+    cairo_new_path(cr);
+    if (fa >= 1) {
+        /* opaque fill: the grown shape in the rim colour, the fill over it
+         * (no seam between them); faded as one layer when alpha < 1 */
+        if (alpha < 1)
+            cairo_push_group(cr);
+        if (oa > 0) {
+            shape_path(cr, shape, m->x, m->y, r, stroke, ow);
+            set_rgba(cr, m->outline.r, m->outline.g, m->outline.b, oa);
+            cairo_fill(cr);
+        }
+        shape_path(cr, shape, m->x, m->y, r, stroke, 0);
+        set_rgba(cr, rgb[0], rgb[1], rgb[2], 1);
+        cairo_fill(cr);
+        if (alpha < 1) {
+            cairo_pop_group_to_source(cr);
+            cairo_paint_with_alpha(cr, alpha);
+        }
+        return;
+    }
+    /* see-through fill (a hover ring when transparent): the rim is only the
+     * band between the shape and its offset */
+    if (oa > 0) {
+        shape_path(cr, shape, m->x, m->y, r, stroke, ow);
+        shape_path(cr, shape, m->x, m->y, r, stroke, 0);
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        set_rgba(cr, m->outline.r, m->outline.g, m->outline.b, oa * alpha);
+        cairo_fill(cr);
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+    }
+    if (fa > 0) {
+        shape_path(cr, shape, m->x, m->y, r, stroke, 0);
+        set_rgba(cr, rgb[0], rgb[1], rgb[2], fa * alpha);
+        cairo_fill(cr);
+    }
+}
+
+/* ---- colorbars, heatmaps, rects ------------------------------------------ */
+
+/* GL samples the 256-texel colormap at (t*255+0.5)/256 with linear filtering:
+ * a piecewise-linear ramp with entry i exactly at t = i/255. The gradient
+ * runs through the same knots: the ends' samples and every entry inside
+ * [t0, t1] at its t, except that an entry lying within CBAR_TOL of the line
+ * through the knots kept on either side adds nothing and is left out (the
+ * ramp stays within half an 8-bit step of GL's everywhere, and cairo writes
+ * one PDF function object per knot: ~100 instead of 256 for viridis). */
+#define CBAR_TOL (0.5 / 255.0)
+
+typedef struct knot {
+    double u; /* 0 at the bottom (t0), 1 at the top (t1) */
+    double c[3];
+} knot;
+
+static bool knots_fit(const knot *k, int a, int b)
+{
+    for (int i = a + 1; i < b; i++) {
+        double f = (k[i].u - k[a].u) / (k[b].u - k[a].u);
+        for (int ch = 0; ch < 3; ch++)
+            if (fabs(k[a].c[ch] + (k[b].c[ch] - k[a].c[ch]) * f - k[i].c[ch]) > CBAR_TOL)
+                return false;
+    }
+    return true;
+}
+
+static void draw_colorbar(cairo_t *cr, const hv_colorbar_item *cb, const hv_colormap *cm)
+{
+    if (!finite4(cb->r.x, cb->r.y, cb->r.w, cb->r.h) || !isfinite(cb->t0) || !isfinite(cb->t1) ||
+        !(cb->alpha > 0))
+        return;
+    double a = clamp01(cb->alpha), t0 = cb->t0, t1 = cb->t1;
+    float c[3];
+    cairo_rectangle(cr, cb->r.x, cb->r.y, cb->r.w, cb->r.h);
+    if (t0 == t1 || cb->r.h == 0) {
+        hv_colormap_sample(cm, t0, c);
+        set_rgba(cr, c[0], c[1], c[2], a);
+        cairo_fill(cr);
+        return;
+    }
+    knot k[258];
+    int n = 0;
+    hv_colormap_sample(cm, t0, c);
+    k[n++] = (knot){0, {c[0], c[1], c[2]}};
+    for (int m = 0; m < 256; m++) {
+        int i = t1 > t0 ? m : 255 - m;
+        double u = (i / 255.0 - t0) / (t1 - t0);
+        if (u > 0 && u < 1)
+            k[n++] = (knot){u, {cm->table[i][0] / 255.0, cm->table[i][1] / 255.0, cm->table[i][2] / 255.0}};
+    }
+    hv_colormap_sample(cm, t1, c);
+    k[n++] = (knot){1, {c[0], c[1], c[2]}};
+    cairo_pattern_t *g = cairo_pattern_create_linear(0, cb->r.y + cb->r.h, 0, cb->r.y);
+    for (int from = 0, to; from < n - 1; from = to) {
+        if (from == 0)
+            cairo_pattern_add_color_stop_rgba(g, 0, k[0].c[0], k[0].c[1], k[0].c[2], a);
+        to = from + 1;
+        while (to + 1 < n && knots_fit(k, from, to + 1))
+            to++;
+        cairo_pattern_add_color_stop_rgba(g, k[to].u, k[to].c[0], k[to].c[1], k[to].c[2], a);
+    }
+    cairo_pattern_set_extend(g, CAIRO_EXTEND_PAD);
+    cairo_set_source(cr, g);
+    cairo_fill(cr);
+    cairo_pattern_destroy(g);
+}
+
+static unsigned char to8(double x) { return (unsigned char)lrint(clamp01(x) * 255.0); }
+
+/* One image, one pixel per cell, painted without interpolation. */
+static bool draw_heatmap(hv_vector *v, cairo_t *cr, const hv_drawlist *dl, const hv_heatmap_item *h,
+                         const hv_colormap *cm, hv_error *err)
+{
+    if (h->cols < 1 || h->rows < 1 || !finite4(h->r.x, h->r.y, h->r.w, h->r.h) || !(h->alpha > 0) ||
+        h->r.w == 0 || h->r.h == 0)
+        return true;
+    if (h->cols > 32767 || h->rows > 32767)
+        return hv_errorf(err, "%s: heatmap of %dx%d cells: at most 32767 a side", v->path, h->cols, h->rows);
+    const float *vals = hv_dl_heatmap_values(dl, h);
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, h->cols);
+    size_t need = (size_t)stride * (size_t)h->rows;
+    if (need > v->cap_img) {
+        unsigned char *ni = realloc(v->img, need);
+        if (!ni)
+            return hv_errorf(err, "%s: out of memory", v->path);
+        v->img = ni;
+        v->cap_img = need;
+    }
+    double na = clamp01(h->nan_color.a);
+    unsigned char nan_px[4] = {to8(h->nan_color.b * na), to8(h->nan_color.g * na), to8(h->nan_color.r * na),
+                               to8(na)}; /* premultiplied BGRA (little-endian ARGB32) */
+    bool opaque = true;
+    for (int y = 0; y < h->rows; y++) {
+        uint32_t *row = (uint32_t *)(v->img + (size_t)y * (size_t)stride);
+        for (int x = 0; x < h->cols; x++) {
+            float val = vals[(size_t)y * (size_t)h->cols + (size_t)x];
+            uint32_t p;
+            if (val >= 0) { /* as the shader: NaN or negative is "no score" */
+                float c[3];
+                hv_colormap_sample(cm, val, c);
+                p = 0xFF000000u | (uint32_t)to8(c[0]) << 16 | (uint32_t)to8(c[1]) << 8 | to8(c[2]);
+            } else {
+                p = (uint32_t)nan_px[3] << 24 | (uint32_t)nan_px[2] << 16 | (uint32_t)nan_px[1] << 8 | nan_px[0];
+                opaque = opaque && nan_px[3] == 255;
+            }
+            row[x] = p;
+        }
+    }
+    cairo_surface_t *img = cairo_image_surface_create_for_data(v->img, opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32,
+                                                               h->cols, h->rows, stride);
+    cairo_save(cr);
+    cairo_translate(cr, h->r.x, h->r.y);
+    cairo_scale(cr, (double)h->r.w / h->cols, (double)h->r.h / h->rows);
+    cairo_set_source_surface(cr, img, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+    cairo_rectangle(cr, 0, 0, h->cols, h->rows);
+    cairo_clip(cr);
+    cairo_paint_with_alpha(cr, clamp01(h->alpha));
+    cairo_restore(cr);
+    cairo_surface_finish(img); /* the PDF/SVG surface has copied what it needs */
+    cairo_surface_destroy(img);
+    return true;
+}
+
+/* Rects; runs of opaque ones of one colour become one path (overlap cannot
+ * show), so a grid is one fill. */
+static void draw_rects(cairo_t *cr, const hv_rect_item *r, int n)
+{
+    int i = 0;
+    while (i < n) {
+        const hv_rect_item *a = &r[i];
+        int j = i + 1;
+        if (a->c.a >= 1)
+            while (j < n && r[j].c.a >= 1 && r[j].c.r == a->c.r && r[j].c.g == a->c.g && r[j].c.b == a->c.b)
+                j++;
+        bool any = false;
+        for (int k = i; k < j; k++) {
+            if (!finite4(r[k].r.x, r[k].r.y, r[k].r.w, r[k].r.h) || !(r[k].c.a > 0))
+                continue;
+            cairo_rectangle(cr, r[k].r.x, r[k].r.y, r[k].r.w, r[k].r.h);
+            any = true;
+        }
+        if (any) {
+            set_rgba(cr, a->c.r, a->c.g, a->c.b, a->c.a);
+            cairo_fill(cr);
+        }
+        i = j;
+    }
+}
+
+/* ---- a page -------------------------------------------------------------- */
+
+bool hv_vector_page(hv_vector *v, const hv_drawlist *dl, hv_error *err)
+{
+    if (v->fmt == HV_VECTOR_SVG && v->pages > 0)
+        return hv_errorf(err, "%s: an SVG file holds one page", v->path);
+    if (dl->width < 1 || dl->height < 1)
+        return hv_errorf(err, "%s: cannot draw a %dx%d page", v->path, dl->width, dl->height);
+    if (dl->oom)
+        return hv_errorf(err, "%s: the figure is incomplete (out of memory building it)", v->path);
+    const hv_colormap *cm = hv_colormap_at(dl->colormap_index);
+    cairo_t *cr = cairo_create(v->surf);
+    double s = fmin(v->page_w / dl->width, v->page_h / dl->height);
+    const hv_color *cc = &dl->clear;
+    if (cc->a > 0) { /* alpha 0: no background at all */
+        set_rgba(cr, cc->r, cc->g, cc->b, cc->a);
+        cairo_paint(cr);
+    }
+    cairo_translate(cr, 0.5 * (v->page_w - dl->width * s), 0.5 * (v->page_h - dl->height * s));
+    cairo_scale(cr, s, s);
+    cairo_rectangle(cr, 0, 0, dl->width, dl->height); /* the frame: nothing outside, as in GL */
+    cairo_clip(cr);
+    bool ok = true;
+    for (int i = 0; i < dl->n_cmds && ok; i++) {
+        const hv_cmd *c = &dl->cmds[i];
+        cairo_save(cr);
+        if (c->clipped) { /* GL's scissor covers whole pixels */
+            double x0 = floor(c->clip.x), y0 = floor(c->clip.y);
+            double x1 = ceil(c->clip.x + c->clip.w), y1 = ceil(c->clip.y + c->clip.h);
+            cairo_rectangle(cr, x0, y0, x1 - x0 > 0 ? x1 - x0 : 0, y1 - y0 > 0 ? y1 - y0 : 0);
+            cairo_clip(cr);
+        }
+        switch (c->type) {
+        case HV_CMD_RECTS:
+            draw_rects(cr, dl->rects + c->first, c->count);
+            break;
+        case HV_CMD_MARKERS:
+            for (int k = c->first; k < c->first + c->count; k++)
+                draw_marker(cr, &dl->markers[k], cm);
+            break;
+        case HV_CMD_COLORBARS:
+            for (int k = c->first; k < c->first + c->count; k++)
+                draw_colorbar(cr, &dl->colorbars[k], cm);
+            break;
+        case HV_CMD_TEXTS:
+            for (int k = c->first; k < c->first + c->count && ok; k++)
+                ok = draw_text(v, cr, dl, &dl->texts[k], err);
+            break;
+        case HV_CMD_HEATMAPS:
+            for (int k = c->first; k < c->first + c->count && ok; k++)
+                ok = draw_heatmap(v, cr, dl, &dl->heatmaps[k], cm, err);
+            break;
+        }
+        cairo_restore(cr);
+    }
+    cairo_status_t st = cairo_status(cr);
+    if (ok)
+        cairo_show_page(cr);
+    cairo_destroy(cr);
+    if (!ok)
+        return false;
+    if (v->werrno)
+        return hv_errorf(err, "%s: write failed: %s", v->path, strerror(v->werrno));
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(v->surf);
+    if (st != CAIRO_STATUS_SUCCESS)
+        return hv_errorf(err, "%s: drawing failed: %s", v->path, cairo_status_to_string(st));
+    v->pages++;
+    return true;
+}
