@@ -101,9 +101,11 @@ int main(int argc, char **argv)
     bool ok = v != NULL;
     hv_drawlist dl = {0};
     for (int p = 0; p < pages && ok; p++) {
-        hv_panel_state panels[HV_MAX_CONDITIONS];
-        int n = hv_anim_frame(&anim, pages > 1 ? (double)p / (pages - 1) : 1.0, NULL, panels);
+        static hv_panel_state panels[HV_MAX_PANELS];
+        hv_frame_desc desc;
+        int n = hv_anim_frame(&anim, pages > 1 ? (double)p / (pages - 1) : 1.0, NULL, panels, &desc);
         hv_figure_opts fo = {0};
+        fo.desc = desc;
         fo.width = w;
         fo.height = h;
         fo.transparent = transparent;
