@@ -348,7 +348,13 @@ int hv_app_export(hv_app *a)
             printf("assemble: ffmpeg -framerate %g -i %s -c:v libx264 -pix_fmt yuv420p -crf 18 %s\n", fps, q, qo);
     } else {
         FILE *out = hv_is_stream(o->video) ? stderr : stdout; /* keep a piped video clean */
-        fprintf(out, "wrote %s (%ld frames, %dx%d, %g fps) in %.2f s: %.1f frames/s\n", o->video, n, W, H, fps, el,
+        int vw, vh;
+        char size[64];
+        if (hv_video_padded(o->video, W, H, &vw, &vh))
+            snprintf(size, sizeof size, "%dx%d: %dx%d padded to even sides for H.264", vw, vh, W, H);
+        else
+            snprintf(size, sizeof size, "%dx%d", W, H);
+        fprintf(out, "wrote %s (%ld frames, %s, %g fps) in %.2f s: %.1f frames/s\n", o->video, n, size, fps, el,
                 el > 0 ? (double)n / el : 0);
     }
     return 0;

@@ -53,6 +53,8 @@ bool hv_video_check_path(const char *path, bool alpha, hv_error *err)
         return hv_errorf(err, "--video %s: unknown format (use .mp4, .webm, .gif or .mov)", path);
     if (alpha && f == FMT_MP4)
         return hv_errorf(err, "--video %s: H.264 .mp4 has no alpha channel; use .mov (ProRes 4444) or .webm with --transparent", path);
+    if (alpha && f == FMT_GIF)
+        return hv_errorf(err, "--video %s: .gif has only on/off transparency, which frays antialiased text and markers; use .webm (VP9 with alpha) or .mov (ProRes 4444) with --transparent", path);
     if (hv_is_stream(path) && (f == FMT_MP4 || f == FMT_MOV))
         return hv_errorf(err, "%s: %s needs a seekable file, not a pipe or device; write .webm or .gif to a stream",
                          path, f == FMT_MP4 ? ".mp4" : ".mov");
@@ -201,6 +203,17 @@ hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, 
     v->fd = pipefd[1];
     fcntl(v->fd, F_SETFD, FD_CLOEXEC);
     return v;
+}
+
+bool hv_video_padded(const char *path, int w, int h, int *out_w, int *out_h)
+{
+    *out_w = w;
+    *out_h = h;
+    if (format_of(path) != FMT_MP4 || (w % 2 == 0 && h % 2 == 0))
+        return false;
+    *out_w = w + w % 2;
+    *out_h = h + h % 2;
+    return true;
 }
 
 bool hv_video_write(hv_video *v, const unsigned char *rgba, const volatile sig_atomic_t *stop, hv_error *err)

@@ -22,6 +22,9 @@ bool hv_video_check_path(const char *path, bool alpha, hv_error *err);
 /* pad_rgb: the colour of the row/column added to odd sizes for yuv420p. */
 hv_video *hv_video_open(const char *path, int w, int h, double fps, bool alpha, const float pad_rgb[3],
                         bool overwrite, hv_error *err);
+/* The size the file really has: H.264's yuv420p needs even sizes, so an
+ * odd-sized .mp4 gets a row/column of the ground. True when padded. */
+bool hv_video_padded(const char *path, int w, int h, int *out_w, int *out_h);
 /* w*h*4 bytes of RGBA. Gives up when interrupted while *stop is set. */
 bool hv_video_write(hv_video *v, const unsigned char *rgba, const volatile sig_atomic_t *stop, hv_error *err);
 /* Closes ffmpeg's input and waits. abort: stop ffmpeg and discard the output

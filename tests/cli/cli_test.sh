@@ -716,6 +716,31 @@ PYEOF
         cmp -s out/o1.png out/o2.png || note "$args: two markers on one head stack in row order"
     done
     finish "shuffled rows give byte-identical stills (side, morph, models; markers on one head)"
+
+    # data from standard input gets the built-in defaults, exactly as a file
+    # with no spec beside it: byte-identical stills (a head at layer 50 too)
+    csv wide.csv 'A,x,50,3,5' 'A,x,31,7,2' 'B,y,4,20,9'
+    fresh_out
+    hv wide.csv --screenshot out/file.png --size 480x270
+    hv_wrap sh -c 'f=$1; shift; exec "$0" "$@" <"$f"' -- "$T/wide.csv" - --screenshot out/stdin.png --size 480x270
+    expect_rc 0
+    expect_stderr_empty
+    cmp -s out/file.png out/stdin.png || note "stdin and the file give different stills"
+    finish "data from stdin and from a file give byte-identical stills"
+
+    # a point outside explicit limits: one warning line, never dropped in silence
+    printf '[figure]\nxlim = -1, 31\nylim = -1, 31\n' >lim.ini
+    fresh_out
+    hv wide.csv --spec lim.ini --screenshot out/lim.png --size 320x180
+    expect_rc 0
+    expect_stderr 'headviz: warning: 1 point lies outside the axes (xlim -1, 31; ylim -1, 31) and is not drawn; the first: wide.csv:2 (A, x, layer 50, head 3)'
+    expect_png out/lim.png 320x180
+    finish "a point outside explicit limits is reported with its file and line"
+
+    # --transparent has no correct GIF: refused before anything runs
+    fail_case "--transparent with .gif is refused" 2 \
+        '--video out/t.gif: .gif has only on/off transparency, which frays antialiased text and markers; use .webm (VP9 with alpha) or .mov (ProRes 4444) with --transparent' \
+        -- good.csv --video out/t.gif --transparent --frames 2
 }
 
 # ------------------------------------------------------------------ fuzz ---

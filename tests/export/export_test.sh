@@ -172,6 +172,9 @@ if command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null; then
   check "mp4: summary line" grep -q "^wrote $name (15 frames, 320x240, 10 fps) in" <<<"$out"
   err=$("$HV" --video "$name" --frames 2 --size 64x64 2>&1); rc=$?
   check "existing video: exit 2 + message" [ $rc -eq 2 -a "$err" = "headviz: $name: file exists; use --force to overwrite" ]
+  out=$("$HV" --video "$T/odd.mp4" --fps 10 --frames 3 --size 161x91 2>&1); rc=$?
+  check "odd-size mp4: says the size it really wrote" [ $rc -eq 0 ] && grep -q "^wrote $T/odd.mp4 (3 frames, 162x92: 161x91 padded to even sides for H.264, 10 fps) in" <<<"$out"
+  check "odd-size mp4: the file is 162x92" [ "$(probe "$T/odd.mp4" width,height)" = "162,92" ]
   "$HV" --video "$T/v.webm" --fps 10 --frames 6 --size 160x90 >/dev/null 2>&1
   check "webm: vp9, 6 frames" [ "$(probe "$T/v.webm" codec_name,nb_read_frames)" = "vp9,6" ]
   "$HV" --video "$T/v.gif" --fps 10 --frames 6 --size 160x90 >/dev/null 2>&1

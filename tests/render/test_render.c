@@ -372,8 +372,111 @@ static void test_transparent(void)
     const hv_scene_point *sp = &ps->points[0];
     int x = (int)hv_scale_map(&pl->sx, sp->layer), y = (int)hv_scale_map(&pl->sy, sp->head);
     CHECK_INT(f.px[((size_t)y * 960 + (size_t)x) * 4 + 3], 255);
+    /* the plot area is transparent too (between grid lines: layer 21, head 13) */
+    x = (int)hv_scale_map(&pl->sx, 21);
+    y = (int)hv_scale_map(&pl->sy, 13);
+    CHECK_INT(f.px[((size_t)y * 960 + (size_t)x) * 4 + 3], 0);
+    /* grid lines and the axes stay */
+    x = (int)floorf(pl->plot.x) - 1;
+    CHECK(f.px[((size_t)y * 960 + (size_t)x) * 4 + 3] > 200);
+    /* text stays fully opaque: the title's strokes reach alpha 255 */
+    int best = 0;
+    for (int yy = (int)pl->cell.y; yy < (int)pl->plot.y; yy++)
+        for (int xx = (int)pl->plot.x; xx < (int)(pl->plot.x + pl->plot.w); xx++)
+            best = f.px[((size_t)yy * 960 + (size_t)xx) * 4 + 3] > best ? f.px[((size_t)yy * 960 + (size_t)xx) * 4 + 3] : best;
+    CHECK_INT(best, 255);
     frame_free(&f);
     hv_anim_free(&anim);
+}
+
+/* A head on the axes' edge (layer 31 with xlim -1..31) is drawn whole: its
+ * right half lies outside the plot, over the frame. */
+static void test_marker_on_the_edge(void)
+{
+    const char *csv = "model,condition,layer,head,score\nm,A,31,15,10\nm,A,2,2,1\n";
+    hv_dataset ds_keep = g_ds;
+    hv_figure fig_keep = g_fig;
+    hv_spec spec;
+    hv_error err;
+    hv_spec_init(&spec);
+    CHECK(hv_spec_parse(&spec, "[figure]\nxlim = -1, 31\nylim = -1, 31\n", "edge.ini", &err));
+    CHECK(hv_dataset_parse(&g_ds, csv, strlen(csv), "edge.csv", &err));
+    CHECK(hv_figure_prepare(&g_fig, &g_ds, &spec, &err));
+    hv_anim anim;
+    hv_anim_opts ao = {HV_LAYOUT_SIDE, HV_MATCH_HEAD, HV_EASE_CUBIC, 0};
+    CHECK(hv_anim_init(&anim, &g_fig, &ao, &err));
+    frame f = {0};
+    render(&f, 960, 540, &anim, 0, HV_THEME_LIGHT, false);
+    const hv_panel_layout *pl = &f.layout.panels[0];
+    float right = pl->plot.x + pl->plot.w;
+    float y = (float)hv_scale_map(&pl->sy, 15);
+    float want[3];
+    hv_colormap_sample(g_fig.cmap, 1.0, want);
+    int got[3];
+    /* a third of the radius beyond the plot's right edge and its frame */
+    px_at(&f, right + f.layout.marker_size * 0.35f, y, got);
+    CHECK(color_dist(got, want) <= 8);
+    frame_free(&f);
+    hv_anim_free(&anim);
+    hv_figure_free(&g_fig);
+    hv_dataset_free(&g_ds);
+    g_ds = ds_keep;
+    g_fig = fig_keep;
+}
+
+/* On every colormap and theme, a marker at either end of the colormap and
+ * a legend marker stay visible: somewhere in its footprint the colour is
+ * far from the ground (cream on white is 64 away; its dark rim makes it
+ * visible). */
+static double rgb_dist(const int a[3], const int b[3])
+{
+    return sqrt((double)((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) + (a[2] - b[2]) * (a[2] - b[2])));
+}
+
+static void test_markers_always_visible(void)
+{
+    const char *csv = "model,condition,layer,head,score\nmodel a,A,2,2,0\nmodel a,A,6,6,10\n"
+                      "model b,A,10,2,0\nmodel b,A,14,6,10\n";
+    hv_dataset ds_keep = g_ds;
+    hv_figure fig_keep = g_fig;
+    hv_error err;
+    CHECK(hv_dataset_parse(&g_ds, csv, strlen(csv), "ends.csv", &err));
+    for (int cm = 0; cm < hv_colormap_count(); cm++)
+        for (int th = 0; th < 2; th++) {
+            hv_spec spec;
+            hv_spec_init(&spec);
+            snprintf(spec.colormap, sizeof spec.colormap, "%s", hv_colormap_at(cm)->name);
+            CHECK(hv_figure_prepare(&g_fig, &g_ds, &spec, &err));
+            hv_anim anim;
+            hv_anim_opts ao = {HV_LAYOUT_SIDE, HV_MATCH_HEAD, HV_EASE_CUBIC, 0};
+            CHECK(hv_anim_init(&anim, &g_fig, &ao, &err));
+            frame f = {0};
+            render(&f, 960, 540, &anim, 0, (hv_theme_id)th, false);
+            int bg[3];
+            px_at(&f, 1, 1, bg);
+            /* every marker of the draw list: data and legend */
+            for (int k = 0; k < f.dl.n_markers; k++) {
+                const hv_marker *m = &f.dl.markers[k];
+                double most = 0;
+                int r = (int)ceilf(m->size * 0.5f + m->outline_w);
+                for (int dy = -r; dy <= r; dy++)
+                    for (int dx = -r; dx <= r; dx++) {
+                        int c[3];
+                        px_at(&f, m->x + (float)dx, m->y + (float)dy, c);
+                        if (c[0] >= 0)
+                            most = fmax(most, rgb_dist(c, bg));
+                    }
+                check_context("%s, %s theme, marker %d (value %.2f)", hv_colormap_at(cm)->name, th ? "dark" : "light",
+                              k, (double)m->value);
+                CHECK(most >= 100);
+            }
+            frame_free(&f);
+            hv_anim_free(&anim);
+        }
+    check_context("%s", "");
+    hv_dataset_free(&g_ds);
+    g_ds = ds_keep;
+    g_fig = fig_keep;
 }
 
 /* An asymmetric "F", red on blue, through the renderer and the PNG writer
@@ -578,6 +681,8 @@ int main(int argc, char **argv)
     test_layouts_progress();
     test_mid_transition_point();
     test_transparent();
+    test_marker_on_the_edge();
+    test_markers_always_visible();
     test_size_limit();
     test_all_shapes();
     test_golden(golden_dir);
