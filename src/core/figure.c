@@ -318,6 +318,15 @@ bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec
     }
     for (int c = 0; c < ds->n_conditions; c++)
         note_transition_labels(fig, &fig->conds[c], &fig->conds[(c + 1) % ds->n_conditions]);
+    /* the most points a panel shows: a condition's (the side layout), or
+     * two conditions' (a transition) */
+    int per_cond[HV_MAX_CONDITIONS] = {0};
+    for (int i = 0; i < ds->n_points; i++)
+        per_cond[ds->points[i].condition]++;
+    for (int c = 0; c < ds->n_conditions; c++)
+        fig->max_points = per_cond[c] + per_cond[(c + 1) % ds->n_conditions] > fig->max_points
+                              ? per_cond[c] + per_cond[(c + 1) % ds->n_conditions]
+                              : fig->max_points;
     for (int m = 0; m < ds->n_models; m++) {
         hv_model_info *mi = &fig->models[m];
         const hv_model_spec *ms = hv_spec_model(spec, ds->models[m]);
@@ -463,6 +472,7 @@ typedef struct ctx {
     float tick_len, pad, lw, marker;
     float h_title, h_label, h_tick;
     float floor_px; /* the smallest type: 11 px from 640x360 up; thumbnails less */
+    float swatch;   /* a legend marker's size: like the type's, whatever the data's */
     hv_color clear;
 } ctx;
 
@@ -730,8 +740,9 @@ static float plan_grid(ctx *c, plan *pl, const hv_panel_state *panels, int n, fl
     pl->top = c->h_title + 14 * t;
     pl->bottom = c->tick_len + c->pad + c->h_tick + 8 * t + c->h_label;
     pl->fig_cb_w = d->cbar == HV_CBAR_FIGURE ? cb_block : 0;
-    pl->legend_row_h = fmaxf(c->marker, text_h(c, c->f_legend)) * 1.35f;
-    pl->legend_sw = c->marker * 1.8f;
+    c->swatch = fmaxf(0.8f * c->f_legend, fminf(16 * c->s, 1.1f * c->f_legend));
+    pl->legend_row_h = fmaxf(c->swatch, text_h(c, c->f_legend)) * 1.35f;
+    pl->legend_sw = c->swatch * 1.8f;
     pl->legend_strip = strip;
     float avail_w = W - 2 * margin_x - pl->fig_cb_w;
     pl->strip_h = 0;
@@ -892,7 +903,7 @@ static void draw_legend_entry(ctx *c, const plan *pl, const hv_panel_state *ps, 
     float a = ps ? ps->model_alpha[m] : 1.0f;
     float dim = 0.25f + 0.75f * a; /* hidden models stay listed, dimmed */
     float buf[3];
-    draw_marker(c, x + pl->legend_sw * 0.5f, cy, c->marker, c->fig->models[m].shape, -1, swatch_rgb(c, m, buf), dim);
+    draw_marker(c, x + pl->legend_sw * 0.5f, cy, c->swatch, c->fig->models[m].shape, -1, swatch_rgb(c, m, buf), dim);
     char fit[HV_TEXT_MAX + 8];
     hv_dl_text(c->dl, fit_text(c, c->fig->models[m].label, c->f_legend, label_max, fit, sizeof fit),
                snap(x + pl->legend_sw + 4 * c->ts), snap(cy), c->f_legend, with_alpha(c->th->text, dim),
@@ -1223,7 +1234,11 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
         float by_plot = 16 * sqrtf(fmaxf(p0.w, 1) * fmaxf(p0.h, 1) / (740.0f * 950.0f));
         if (o->unit > 0) /* a physical size: markers in points, like type */
             by_plot = 16 * o->unit;
-        c.marker = fmaxf(2.0f, fminf(fmaxf(by_plot, 6.0f) * ctx_marker, 0.9f * fminf(per_x, per_y) * ctx_marker));
+        /* the spacing limits only crowded panels: ten heads on an 80 x 64
+         * grid keep their size, 25,000 on a 400 x 400 grid become dots */
+        float crowd = 0.6f * sqrtf(fmaxf(p0.w * p0.h, 1) / (float)(fig->max_points > 0 ? fig->max_points : 1));
+        float spacing = fmaxf(0.9f * fminf(per_x, per_y), crowd);
+        c.marker = fmaxf(2.0f, fminf(fmaxf(by_plot, 6.0f), spacing) * ctx_marker);
         for (int p = 0; p < n_panels; p++) {
             hv_panel_layout *lay = &lays[p];
             memset(lay, 0, sizeof *lay);

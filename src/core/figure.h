@@ -110,6 +110,7 @@ typedef struct hv_figure {
     int n_outside;
     int first_outside;        /* dataset index of the first, -1 if none */
     unsigned char *outside;   /* per dataset point, NULL when none is */
+    int max_points; /* the most points one panel may show (marker sizes) */
     /* colorbar labels the animation may show (their widest is reserved) */
     char cbar_widest[4][HV_LABEL_MAX];
     int n_cbar_widest;

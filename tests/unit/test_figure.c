@@ -278,8 +278,9 @@ static void check_size(const fixture *f, int w, int h, hv_figure_layout *out)
             if (!CHECK(p >= 0)) /* every marker centre lies in a plot */
                 continue;
             CHECK_NEAR(m->alpha, 1, 0);
-            CHECK_NEAR(m->size, lay.marker_size, 1e-4);
+            CHECK_NEAR(m->size, cmd->clipped ? lay.marker_size : m->size, 1e-4);
             if (!cmd->clipped) { /* a legend entry: the spec's colour (purple, yellow) */
+                CHECK(m->size >= 0.8f * lay.f_legend - 1e-4f); /* as large as its label's type */
                 CHECK(in_rect(lay.panels[p].legend, m->x, m->y));
                 CHECK_INT(m->shape, legend_markers[p] == 0 ? HV_SHAPE_CIRCLE : HV_SHAPE_X);
                 CHECK(m->value < 0);
