@@ -572,6 +572,8 @@ void hv_app_build(hv_app *a, int w, int h, bool overlays)
     /* in the window only, never in a saved frame: the recording mark, a
      * notice, the number being typed */
     char line[300];
+    /* notices sit at the bottom, over the plots' lower edge, never on a title */
+    float note_y = (float)h - (pl->hud ? fo.reserve_bottom : 0) - 12 * os;
     if (a->recording) {
         snprintf(line, sizeof line, "\xe2\x97\x8f REC  %d frames", a->rec_frames);
         const char *l[1] = {line};
@@ -580,10 +582,10 @@ void hv_app_build(hv_app *a, int w, int h, bool overlays)
     if (pl->number[0]) {
         snprintf(line, sizeof line, "go to step %s (Enter)", pl->number);
         const char *l[1] = {line};
-        hv_overlay_box(&a->dl, &st, l, 1, (float)w * 0.5f, 8 * os, HV_BOX_TOP_CENTER, false);
+        hv_overlay_box(&a->dl, &st, l, 1, (float)w * 0.5f, note_y, HV_BOX_BOTTOM_CENTER, false);
     } else if (pl->notice[0] && pl->notice_left > 0) {
         const char *l[1] = {pl->notice};
-        hv_overlay_box(&a->dl, &st, l, 1, (float)w * 0.5f, 8 * os, HV_BOX_TOP_CENTER, false);
+        hv_overlay_box(&a->dl, &st, l, 1, (float)w * 0.5f, note_y, HV_BOX_BOTTOM_CENTER, false);
     }
     if (pl->help)
         hv_overlay_box(&a->dl, &st, k_help, (int)(sizeof k_help / sizeof k_help[0]), 0, 0, HV_BOX_CENTER, true);

@@ -78,6 +78,10 @@ hv_rect hv_overlay_box(hv_drawlist *dl, const hv_overlay_style *st, const char *
         r.x = x - r.w * 0.5f;
         r.y = y;
         break;
+    case HV_BOX_BOTTOM_CENTER:
+        r.x = x - r.w * 0.5f;
+        r.y = y - r.h;
+        break;
     case HV_BOX_TOP_RIGHT:
         r.x = x - r.w;
         r.y = y;

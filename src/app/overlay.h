@@ -19,6 +19,7 @@ typedef enum hv_box_anchor {
     HV_BOX_CENTER,
     HV_BOX_BOTTOM_LEFT,
     HV_BOX_TOP_CENTER,  /* centred below (x, y) */
+    HV_BOX_BOTTOM_CENTER, /* centred above (x, y) */
     HV_BOX_TOP_RIGHT    /* (x, y) is the box's top-right corner */
 } hv_box_anchor;
 
