@@ -167,6 +167,8 @@ static bool parse_index(const char *s, int *out)
     return true;
 }
 
+/* A score: finite, or NaN ("nan", any case: no score); infinities and
+ * anything else are refused (*nonfinite tells infinities apart). */
 static bool parse_score(const char *s, double *out, bool *nonfinite)
 {
     const char *b, *e;
@@ -182,9 +184,13 @@ static bool parse_score(const char *s, double *out, bool *nonfinite)
     double v = strtod(tmp, &end);
     if (end == tmp || *end != '\0')
         return false;
-    /* strtod accepts hex floats; also accepts nan/inf, which we reject, and
-     * overflows to +-inf. ERANGE with a finite result is an underflow: the
-     * value (0 or subnormal) is the nearest one and is kept. */
+    /* strtod accepts hex floats; also accepts nan (no score) and inf, which
+     * we reject, and overflows to +-inf. ERANGE with a finite result is an
+     * underflow: the value (0 or subnormal) is the nearest one and is kept. */
+    if (isnan(v)) {
+        *out = v;
+        return true;
+    }
     if (!isfinite(v)) {
         *nonfinite = true;
         return false;
@@ -207,7 +213,32 @@ static int intern(char names[][HV_MAX_NAME], int *n, int max, const char *s)
 void hv_dataset_free(hv_dataset *ds)
 {
     free(ds->points);
+    for (int i = 0; i < ds->n_sources; i++)
+        free(ds->sources[i]);
+    free(ds->sources);
     memset(ds, 0, sizeof *ds);
+}
+
+/* The index of a source name (added when new), or -1 on out of memory. */
+static int add_source(hv_dataset *ds, const char *name)
+{
+    for (int i = 0; i < ds->n_sources; i++)
+        if (strcmp(ds->sources[i], name) == 0)
+            return i;
+    char **ns = realloc(ds->sources, (size_t)(ds->n_sources + 1) * sizeof *ns);
+    if (!ns)
+        return -1;
+    ds->sources = ns;
+    size_t n = strlen(name) + 1;
+    if (!(ds->sources[ds->n_sources] = malloc(n)))
+        return -1;
+    memcpy(ds->sources[ds->n_sources], name, n);
+    return ds->n_sources++;
+}
+
+const char *hv_dataset_source(const hv_dataset *ds, const hv_point *p)
+{
+    return p->source >= 0 && p->source < ds->n_sources ? ds->sources[p->source] : "";
 }
 
 static bool push_point(hv_dataset *ds, hv_point pt)
@@ -335,8 +366,10 @@ static bool parse_body(hv_dataset *ds, reader *rd, record *r, hv_error *err)
                              rd->name, r->line, HV_MAX_LAYER, field(r, col[COL_HEAD]));
         bool nonfinite;
         if (!parse_score(field(r, col[COL_SCORE]), &pt.score, &nonfinite))
-            return hv_errorf(err, "%s:%d: column \"score\": expected a finite number, got \"%s\"",
+            return hv_errorf(err, "%s:%d: column \"score\": expected a finite number (or nan: no score), got \"%s\"",
                              rd->name, r->line, field(r, col[COL_SCORE]));
+        if (isnan(pt.score))
+            continue; /* no score: never a point, never ranked */
         if (fabs(pt.score) > HV_MAX_SCORE) /* keeps every range and label finite */
             return hv_errorf(err, "%s:%d: column \"score\": %s is outside -1e15..1e15", rd->name, r->line,
                              field(r, col[COL_SCORE]));
@@ -347,7 +380,18 @@ static bool parse_body(hv_dataset *ds, reader *rd, record *r, hv_error *err)
         return false;
     if (ds->n_points == 0)
         return hv_errorf(err, "%s: no data rows after the header", rd->name);
-    return check_duplicates(ds, rd->name, err);
+    if (!check_duplicates(ds, rd->name, err))
+        return false;
+    /* each model's extent: its largest layer and head (a grid may widen it) */
+    for (int i = 0; i < ds->n_points; i++) {
+        hv_point *p = &ds->points[i];
+        p->source = 0;
+        ds->layers[p->model] = p->layer + 1 > ds->layers[p->model] ? p->layer + 1 : ds->layers[p->model];
+        ds->heads[p->model] = p->head + 1 > ds->heads[p->model] ? p->head + 1 : ds->heads[p->model];
+    }
+    if (add_source(ds, rd->name) != 0)
+        return hv_errorf(err, "%s: out of memory", rd->name);
+    return true;
 }
 
 bool hv_dataset_parse(hv_dataset *ds, const char *text, size_t len, const char *name,
@@ -508,6 +552,161 @@ bool hv_dataset_load(hv_dataset *ds, const char *path, hv_error *err)
     bool ok = hv_dataset_parse(ds, buf, len, strcmp(path, "-") == 0 ? "<stdin>" : path, err);
     free(buf);
     return ok;
+}
+
+bool hv_dataset_add_grid(hv_dataset *ds, const char *model, const char *condition, int layers, int heads,
+                         const double *v, const char *source, hv_error *err)
+{
+    if (strlen(model) >= HV_MAX_NAME || strlen(condition) >= HV_MAX_NAME || !*model || !*condition)
+        return hv_errorf(err, "%s: a model or condition name must be 1..%d bytes", source, HV_MAX_NAME - 1);
+    if (layers < 1 || heads < 1 || layers > HV_MAX_LAYER + 1 || heads > HV_MAX_LAYER + 1)
+        return hv_errorf(err, "%s: %d x %d heads is not a grid headviz can show", source, layers, heads);
+    int m = intern(ds->models, &ds->n_models, HV_MAX_MODELS, model);
+    if (m < 0)
+        return hv_errorf(err, "%s: model \"%s\": more than %d models", source, model, HV_MAX_MODELS);
+    int c = intern(ds->conditions, &ds->n_conditions, HV_MAX_CONDITIONS, condition);
+    if (c < 0)
+        return hv_errorf(err, "%s: condition \"%s\": more than %d conditions", source, condition,
+                         HV_MAX_CONDITIONS);
+    for (int i = 0; i < ds->n_points; i++)
+        if (ds->points[i].model == m && ds->points[i].condition == c)
+            return hv_errorf(err, "%s: model \"%s\", condition \"%s\" already has scores from %s", source, model,
+                             condition, hv_dataset_source(ds, &ds->points[i]));
+    for (int k = 0; k < ds->n_conditions; k++)
+        if (k != c && ds->full[m][k] && (ds->layers[m] != layers || ds->heads[m] != heads))
+            return hv_errorf(err,
+                             "%s: %d layers x %d heads, but model \"%s\" has %d x %d in condition \"%s\"",
+                             source, layers, heads, model, ds->layers[m], ds->heads[m], ds->conditions[k]);
+    bool any_full = false;
+    for (int k = 0; k < ds->n_conditions; k++)
+        any_full |= ds->full[m][k];
+    if (!any_full && (ds->layers[m] > layers || ds->heads[m] > heads))
+        return hv_errorf(err, "%s: %d layers x %d heads, but model \"%s\" has heads up to layer %d, head %d",
+                         source, layers, heads, model, ds->layers[m] - 1, ds->heads[m] - 1);
+    int src = add_source(ds, source);
+    if (src < 0)
+        return hv_errorf(err, "%s: out of memory", source);
+    long n = (long)layers * heads;
+    if ((long)ds->n_points + n > (1L << 25))
+        return hv_errorf(err, "%s: more than %ld scored heads in all", source, 1L << 25);
+    for (long i = 0; i < n; i++) {
+        if (isnan(v[i]))
+            continue; /* no score */
+        if (!isfinite(v[i]) || fabs(v[i]) > HV_MAX_SCORE)
+            return hv_errorf(err, "%s: layer %ld, head %ld: %g is outside -1e15..1e15", source, i / heads, i % heads,
+                             v[i]);
+        hv_point pt = {m, c, (int)(i / heads), (int)(i % heads), v[i], 0, src};
+        if (!push_point(ds, pt))
+            return hv_errorf(err, "%s: out of memory", source);
+    }
+    ds->layers[m] = layers;
+    ds->heads[m] = heads;
+    ds->full[m][c] = true;
+    return true;
+}
+
+static double rank_key(double score, bool by_abs) { return by_abs ? fabs(score) : score; }
+
+/* Stronger first: key, then lower layer, then lower head. */
+static bool stronger(const hv_point *a, const hv_point *b, bool by_abs)
+{
+    double ka = rank_key(a->score, by_abs), kb = rank_key(b->score, by_abs);
+    if (ka != kb)
+        return ka > kb;
+    if (a->layer != b->layer)
+        return a->layer < b->layer;
+    return a->head < b->head;
+}
+
+typedef struct rank_ctx {
+    const hv_point *pts;
+    bool by_abs;
+} rank_ctx;
+
+static _Thread_local rank_ctx g_rank;
+
+static int cmp_rank(const void *pa, const void *pb)
+{
+    const hv_point *a = &g_rank.pts[*(const int *)pa], *b = &g_rank.pts[*(const int *)pb];
+    return stronger(a, b, g_rank.by_abs) ? -1 : stronger(b, a, g_rank.by_abs) ? 1 : 0;
+}
+
+bool hv_dataset_top_k(const hv_dataset *all, int k, bool by_abs, hv_dataset *out, hv_error *err)
+{
+    memset(out, 0, sizeof *out);
+    memcpy(out->models, all->models, sizeof out->models);
+    memcpy(out->conditions, all->conditions, sizeof out->conditions);
+    out->n_models = all->n_models;
+    out->n_conditions = all->n_conditions;
+    memcpy(out->layers, all->layers, sizeof out->layers);
+    memcpy(out->heads, all->heads, sizeof out->heads);
+    memcpy(out->full, all->full, sizeof out->full);
+    for (int i = 0; i < all->n_sources; i++)
+        if (add_source(out, all->sources[i]) != i) {
+            hv_dataset_free(out);
+            return hv_errorf(err, "out of memory");
+        }
+    int *idx = malloc(((size_t)all->n_points + 1) * sizeof *idx);
+    unsigned char *keep = calloc((size_t)all->n_points + 1, 1);
+    if (!idx || !keep) {
+        free(idx), free(keep);
+        hv_dataset_free(out);
+        return hv_errorf(err, "out of memory");
+    }
+    for (int m = 0; m < all->n_models; m++)
+        for (int c = 0; c < all->n_conditions; c++) {
+            int n = 0;
+            for (int i = 0; i < all->n_points; i++)
+                if (all->points[i].model == m && all->points[i].condition == c)
+                    idx[n++] = i;
+            int take = k > 0 && k < n ? k : n;
+            if (take < n) {
+                g_rank = (rank_ctx){all->points, by_abs};
+                qsort(idx, (size_t)n, sizeof *idx, cmp_rank);
+            }
+            for (int i = 0; i < take; i++)
+                keep[idx[i]] = 1;
+        }
+    /* in the order of `all`: the same data in the same order gives the same
+     * picture */
+    bool ok = true;
+    for (int i = 0; i < all->n_points && ok; i++)
+        if (keep[i])
+            ok = push_point(out, all->points[i]);
+    free(idx);
+    free(keep);
+    if (!ok) {
+        hv_dataset_free(out);
+        return hv_errorf(err, "out of memory");
+    }
+    return true;
+}
+
+int hv_dataset_rank(const hv_dataset *ds, int model, int condition, int layer, int head, bool by_abs, int *of,
+                    double *score)
+{
+    const hv_point *self = NULL;
+    int n = 0;
+    for (int i = 0; i < ds->n_points; i++) {
+        const hv_point *p = &ds->points[i];
+        if (p->model != model || p->condition != condition)
+            continue;
+        n++;
+        if (p->layer == layer && p->head == head)
+            self = p;
+    }
+    *of = n;
+    if (!self)
+        return 0;
+    if (score)
+        *score = self->score;
+    int better = 0;
+    for (int i = 0; i < ds->n_points; i++) {
+        const hv_point *p = &ds->points[i];
+        if (p->model == model && p->condition == condition && p != self && stronger(p, self, by_abs))
+            better++;
+    }
+    return better + 1;
 }
 
 double hv_dataset_max_score(const hv_dataset *ds, int condition)

@@ -1,9 +1,14 @@
-/* dataset: the long-format table of top-k heads.
+/* dataset: the scores of heads, per model and condition.
  *
- * Does: parse CSV (RFC 4180 quoting, CRLF or LF, optional UTF-8 BOM, header
- * row with columns model,condition,layer,head,score in any order, extra columns
- * ignored) into points; models and conditions are numbered in order of first
- * appearance. Errors name the file, line and column.
+ * Does: parse the long CSV (RFC 4180 quoting, CRLF or LF, optional UTF-8
+ * BOM, header row with columns model,condition,layer,head,score in any
+ * order, extra columns ignored) into points; add whole layer x head grids
+ * (from the score-file readers, src/io) bound to a model and a condition;
+ * choose each (model, condition)'s top k heads; rank a head among all of
+ * its grid's. Models and conditions are numbered in order of first
+ * appearance. Errors name the file, line and column (or the file). A score
+ * of NaN ("nan" in a CSV, NaN in a grid) is "no score": never a point,
+ * never ranked.
  * Does NOT: read files it was not asked to, or know about figures. */
 #ifndef HV_DATASET_H
 #define HV_DATASET_H
@@ -18,6 +23,7 @@
 #define HV_MAX_NAME 128
 #define HV_MAX_LAYER 100000
 #define HV_MAX_SCORE 1e15
+#define HV_TOP_ALL 0 /* hv_dataset_top_k: every scored head */
 
 typedef struct hv_point {
     int model;     /* index into models[] */
@@ -25,7 +31,8 @@ typedef struct hv_point {
     int layer;
     int head;
     double score;
-    int line; /* source line, for messages */
+    int line;   /* CSV line (0 for a grid's cell), for messages */
+    int source; /* index into the dataset's sources (the file it came from) */
 } hv_point;
 
 typedef struct hv_dataset {
@@ -36,6 +43,12 @@ typedef struct hv_dataset {
     hv_point *points;
     int n_points;
     int cap_points;
+    /* each model's grid: layers x heads (0 until a grid or a point sets it) */
+    int layers[HV_MAX_MODELS], heads[HV_MAX_MODELS];
+    /* a grid file gave every head of (model, condition) a score or NaN */
+    bool full[HV_MAX_MODELS][HV_MAX_CONDITIONS];
+    char **sources; /* file names, for messages */
+    int n_sources;
 } hv_dataset;
 
 /* Parses text (len bytes, need not be NUL-terminated). `name` is used in error
@@ -45,6 +58,24 @@ bool hv_dataset_parse(hv_dataset *ds, const char *text, size_t len, const char *
 /* Reads and parses a file. */
 bool hv_dataset_load(hv_dataset *ds, const char *path, hv_error *err);
 void hv_dataset_free(hv_dataset *ds);
+
+/* Adds a whole grid (v[layer * heads + head], NaN = no score) as model's
+ * scores in condition; `source` names the file in messages. Errors: more
+ * models or conditions than allowed, the (model, condition) already given,
+ * a grid whose shape differs from the model's other conditions. */
+bool hv_dataset_add_grid(hv_dataset *ds, const char *model, const char *condition, int layers, int heads,
+                         const double *v, const char *source, hv_error *err);
+/* The file a point came from ("" when unknown). */
+const char *hv_dataset_source(const hv_dataset *ds, const hv_point *p);
+/* out = each (model, condition)'s k strongest heads of `all` (k =
+ * HV_TOP_ALL: every one): by score, or by |score| with by_abs; ties broken
+ * by layer, then head. Names, grids and sources are kept. out must not be
+ * all. */
+bool hv_dataset_top_k(const hv_dataset *all, int k, bool by_abs, hv_dataset *out, hv_error *err);
+/* The rank (1 = strongest) of (layer, head) among the scored heads of
+ * (model, condition), and how many there are; 0 when it has no score. */
+int hv_dataset_rank(const hv_dataset *ds, int model, int condition, int layer, int head, bool by_abs, int *of,
+                    double *score);
 
 /* Largest score of a condition (0 if it has no points). */
 double hv_dataset_max_score(const hv_dataset *ds, int condition);

@@ -316,16 +316,23 @@ static void test_errors(void)
     EXPECT_ERROR(HDR "m,c,1,-3,3\n", "t.csv:2: column \"head\": expected an integer 0..100000, got \"-3\"");
     EXPECT_ERROR(HDR "m,c,1,2 3,3\n", "t.csv:2: column \"head\": expected an integer 0..100000, got \"2 3\"");
 
-    EXPECT_ERROR(HDR "m,c,1,2,3\nm,c,1,3,nan\n",
-                 "t.csv:3: column \"score\": expected a finite number, got \"nan\"");
-    EXPECT_ERROR(HDR "m,c,1,2,NaN\n", "t.csv:2: column \"score\": expected a finite number, got \"NaN\"");
-    EXPECT_ERROR(HDR "m,c,1,2,inf\n", "t.csv:2: column \"score\": expected a finite number, got \"inf\"");
+    /* NaN is "no score": the row is no point (and a file of nothing else
+     * has no data) */
+    {
+        hv_dataset nds;
+        hv_error nerr;
+        CHECK(parse(&nds, HDR "m,c,1,2,3\nm,c,1,3,nan\nm,c,4,4, NaN \n", &nerr));
+        CHECK_INT(nds.n_points, 1);
+        hv_dataset_free(&nds);
+    }
+    EXPECT_ERROR(HDR "m,c,1,2,NaN\n", "t.csv: no data rows after the header");
+    EXPECT_ERROR(HDR "m,c,1,2,inf\n", "t.csv:2: column \"score\": expected a finite number (or nan: no score), got \"inf\"");
     EXPECT_ERROR(HDR "m,c,1,2,-Infinity\n",
-                 "t.csv:2: column \"score\": expected a finite number, got \"-Infinity\"");
-    EXPECT_ERROR(HDR "m,c,1,2,1e999\n", "t.csv:2: column \"score\": expected a finite number, got \"1e999\"");
-    EXPECT_ERROR(HDR "m,c,1,2,\n", "t.csv:2: column \"score\": expected a finite number, got \"\"");
-    EXPECT_ERROR(HDR "m,c,1,2,  \n", "t.csv:2: column \"score\": expected a finite number, got \"  \"");
-    EXPECT_ERROR(HDR "m,c,1,2,3x\n", "t.csv:2: column \"score\": expected a finite number, got \"3x\"");
+                 "t.csv:2: column \"score\": expected a finite number (or nan: no score), got \"-Infinity\"");
+    EXPECT_ERROR(HDR "m,c,1,2,1e999\n", "t.csv:2: column \"score\": expected a finite number (or nan: no score), got \"1e999\"");
+    EXPECT_ERROR(HDR "m,c,1,2,\n", "t.csv:2: column \"score\": expected a finite number (or nan: no score), got \"\"");
+    EXPECT_ERROR(HDR "m,c,1,2,  \n", "t.csv:2: column \"score\": expected a finite number (or nan: no score), got \"  \"");
+    EXPECT_ERROR(HDR "m,c,1,2,3x\n", "t.csv:2: column \"score\": expected a finite number (or nan: no score), got \"3x\"");
 
     EXPECT_ERROR(HDR "m,c,1,2,3\nm,c,1,2\n", "t.csv:3: expected 5 fields like the header, got 4");
     EXPECT_ERROR(HDR "m,c,1,2,3,4\n", "t.csv:2: expected 5 fields like the header, got 6");
@@ -478,7 +485,7 @@ static void test_load(void)
     const char bad[] = HDR "m,c,1,2,3\nm,c,2,2,oops\n";
     CHECK(check_write_file(path, bad, sizeof bad - 1));
     CHECK(!hv_dataset_load(&ds, path, &err));
-    snprintf(msg, sizeof msg, "%s:3: column \"score\": expected a finite number, got \"oops\"", path);
+    snprintf(msg, sizeof msg, "%s:3: column \"score\": expected a finite number (or nan: no score), got \"oops\"", path);
     CHECK_STR(err.msg, msg);
 
     /* hv_read_file: NUL-terminated copy, and the size limit */
@@ -529,8 +536,74 @@ static void test_load(void)
     CHECK(rmdir(dir) == 0);
 }
 
+/* Grids bound to a model and a condition; top k; ranks. */
+static void test_grids_and_top_k(void)
+{
+    hv_dataset ds;
+    hv_error err;
+    memset(&ds, 0, sizeof ds);
+    /* 3 layers x 4 heads; NaN = no score; ties at 5 broken by layer, then head */
+    const double a[12] = {1, 5, NAN, 2, 5, 9, 0, -12, 3, 5, 4, 8};
+    const double b[12] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+    CHECK(hv_dataset_add_grid(&ds, "m", "A", 3, 4, a, "a.npy", &err));
+    CHECK(hv_dataset_add_grid(&ds, "m", "B", 3, 4, b, "b.npy", &err));
+    CHECK_INT(ds.n_points, 11 + 12);
+    CHECK_INT(ds.layers[0], 3);
+    CHECK_INT(ds.heads[0], 4);
+    CHECK(ds.full[0][0] && ds.full[0][1]);
+    CHECK_STR(hv_dataset_source(&ds, &ds.points[0]), "a.npy");
+    CHECK_STR(hv_dataset_source(&ds, &ds.points[ds.n_points - 1]), "b.npy");
+    /* a shape that differs from the model's other condition */
+    const double c[8] = {0};
+    CHECK(!hv_dataset_add_grid(&ds, "m", "C", 2, 4, c, "c.npy", &err));
+    CHECK_STR(err.msg, "c.npy: 2 layers x 4 heads, but model \"m\" has 3 x 4 in condition \"A\"");
+    /* the same (model, condition) twice */
+    CHECK(!hv_dataset_add_grid(&ds, "m", "A", 3, 4, b, "again.npy", &err));
+    CHECK_STR(err.msg, "again.npy: model \"m\", condition \"A\" already has scores from a.npy");
+
+    hv_dataset top;
+    CHECK(hv_dataset_top_k(&ds, 3, false, &top, &err));
+    CHECK_INT(top.n_points, 6);
+    /* A's top 3: 9 (1,1), 8 (2,3), then the 5s: (0,1) before (1,0) and (2,1) */
+    int found = 0;
+    for (int i = 0; i < top.n_points; i++) {
+        const hv_point *p = &top.points[i];
+        if (p->condition != 0)
+            continue;
+        found++;
+        CHECK((p->layer == 1 && p->head == 1) || (p->layer == 2 && p->head == 3) || (p->layer == 0 && p->head == 1));
+    }
+    CHECK_INT(found, 3);
+    CHECK_INT(top.layers[0], 3); /* the grid's extent is kept */
+    hv_dataset_free(&top);
+    /* by |score|: -12 is the strongest of A */
+    CHECK(hv_dataset_top_k(&ds, 1, true, &top, &err));
+    CHECK_INT(top.n_points, 2);
+    CHECK(top.points[0].score == -12 || top.points[1].score == -12);
+    hv_dataset_free(&top);
+    /* K larger than the grid: every scored head (NaN never) */
+    CHECK(hv_dataset_top_k(&ds, 1000, false, &top, &err));
+    CHECK_INT(top.n_points, 23);
+    hv_dataset_free(&top);
+    CHECK(hv_dataset_top_k(&ds, HV_TOP_ALL, false, &top, &err));
+    CHECK_INT(top.n_points, 23);
+    hv_dataset_free(&top);
+    /* ranks among the scored heads */
+    int of;
+    double sc;
+    CHECK_INT(hv_dataset_rank(&ds, 0, 0, 1, 1, false, &of, &sc), 1);
+    CHECK_INT(of, 11);
+    CHECK_NEAR(sc, 9, 0);
+    CHECK_INT(hv_dataset_rank(&ds, 0, 0, 1, 0, false, &of, &sc), 4); /* 9, 8, 5 (0,1), then 5 (1,0) */
+    CHECK_INT(hv_dataset_rank(&ds, 0, 0, 0, 2, false, &of, &sc), 0); /* NaN: no rank */
+    CHECK_INT(hv_dataset_rank(&ds, 0, 0, 1, 3, true, &of, &sc), 1); /* |-12| */
+    CHECK_INT(hv_dataset_rank(&ds, 0, 0, 1, 3, false, &of, &sc), 11); /* by value: the weakest */
+    hv_dataset_free(&ds);
+}
+
 int main(void)
 {
+    test_grids_and_top_k();
     test_basic();
     test_column_order();
     test_quoting();
