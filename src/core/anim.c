@@ -11,7 +11,7 @@
 
 static const char *const k_ease[HV_EASE_COUNT] = {"linear", "cubic", "quint", "back", "elastic"};
 static const char *const k_match[HV_MATCH_COUNT] = {"head", "rank", "nearest"};
-static const char *const k_layout[HV_LAYOUT_COUNT] = {"side", "morph", "models"};
+static const char *const k_layout[HV_LAYOUT_COUNT] = {"side", "morph", "models", "heatmap", "diff"};
 
 const char *hv_easing_name(int e) { return e >= 0 && e < HV_EASE_COUNT ? k_ease[e] : "?"; }
 const char *hv_match_name(int m) { return m >= 0 && m < HV_MATCH_COUNT ? k_match[m] : "?"; }
@@ -330,6 +330,10 @@ int hv_match(const hv_dataset *ds, int ca, int cb, hv_match_mode mode, hv_pair *
 
 void hv_anim_free(hv_anim *a)
 {
+    for (int m = 0; m < HV_MAX_MODELS; m++)
+        for (int c = 0; c < HV_MAX_CONDITIONS; c++)
+            free(a->dense[m][c]);
+    free(a->cells);
     for (int k = 0; k < HV_MAX_CONDITIONS; k++)
         free(a->pairs[k]);
     free(a->points);
@@ -337,9 +341,22 @@ void hv_anim_free(hv_anim *a)
     memset(a, 0, sizeof *a);
 }
 
+static bool ensure_heat(hv_anim *a, hv_error *err);
+
 bool hv_anim_set_opts(hv_anim *a, const hv_anim_opts *o, hv_error *err)
 {
-    (void)err;
+    if ((o->layout == HV_LAYOUT_HEATMAP || o->layout == HV_LAYOUT_DIFF)) {
+        const hv_dataset *ds = a->fig->ds;
+        int cols = o->layout == HV_LAYOUT_DIFF ? ds->n_conditions - 1 : ds->n_conditions;
+        if (cols < 1)
+            return hv_errorf(err, "--layout diff: needs two conditions or more, the data has %d", ds->n_conditions);
+        if (ds->n_models * cols > HV_MAX_PANELS)
+            return hv_errorf(err, "--layout %s: %d models x %d %s is more than %d panels", hv_layout_name(o->layout),
+                             ds->n_models, cols, o->layout == HV_LAYOUT_DIFF ? "differences" : "conditions",
+                             HV_MAX_PANELS);
+        if (!ensure_heat(a, err))
+            return false;
+    }
     a->o = *o;
     a->occ_valid = false;
     if (a->o.stagger < 0)
@@ -388,6 +405,8 @@ int hv_anim_panel_count(const hv_anim *a)
     switch (a->o.layout) {
     case HV_LAYOUT_MORPH: return 1;
     case HV_LAYOUT_MODELS: return a->fig->ds->n_models;
+    case HV_LAYOUT_HEATMAP: return a->fig->ds->n_models * a->fig->ds->n_conditions;
+    case HV_LAYOUT_DIFF: return a->fig->ds->n_models * (a->fig->ds->n_conditions - 1);
     default: return a->fig->ds->n_conditions;
     }
 }
@@ -483,6 +502,250 @@ static void title_pair(hv_panel_state *ps, const char *ta, const char *tb, doubl
     }
 }
 
+/* ---- heatmaps ---------------------------------------------------------------- */
+
+/* The score range of cells: [min(0, lo), hi], or, on a diverging colormap,
+ * symmetric around the centre. */
+static void cell_range(const hv_anim *a, const hv_colormap *cm, double mn, double mx, double *lo, double *hi)
+{
+    const hv_spec *spec = a->fig->spec;
+    if (cm->diverging) {
+        double c = spec->center_set ? spec->center : 0;
+        double r = fmax(fabs(mx - c), fabs(mn - c));
+        if (!(r > 0))
+            r = 1;
+        *lo = c - r;
+        *hi = c + r;
+        return;
+    }
+    *lo = fmin(0, mn);
+    *hi = mx > *lo ? mx : *lo + 1;
+}
+
+/* Builds the dense grids, axes, ranges and ticks of the heatmap layouts
+ * once; refuses grids too large to draw. */
+static bool ensure_heat(hv_anim *a, hv_error *err)
+{
+    if (a->heat_ready)
+        return true;
+    const hv_figure *fig = a->fig;
+    const hv_dataset *all = fig->all ? fig->all : fig->ds;
+    const hv_spec *spec = fig->spec;
+    int nm = all->n_models, nc = all->n_conditions;
+    size_t cells = 0;
+    for (int m = 0; m < nm; m++) {
+        int L = all->layers[m], H = all->heads[m];
+        if (L > HV_HEATMAP_MAX_SIDE || H > HV_HEATMAP_MAX_SIDE)
+            return hv_errorf(err, "heatmap: model \"%s\" spans %d layers x %d heads; a heatmap shows at most %d x %d",
+                             all->models[m], L, H, HV_HEATMAP_MAX_SIDE, HV_HEATMAP_MAX_SIDE);
+        hv_axes_for_grid(&a->heat_axes[m], spec, L, H);
+        cells += (size_t)L * (size_t)H;
+        for (int c = 0; c < nc; c++) {
+            double *g = malloc(((size_t)L * (size_t)H + 1) * sizeof *g);
+            if (!g)
+                return hv_errorf(err, "heatmap: out of memory");
+            for (size_t i = 0; i < (size_t)L * (size_t)H; i++)
+                g[i] = NAN;
+            free(a->dense[m][c]);
+            a->dense[m][c] = g;
+        }
+    }
+    bool negative = false;
+    for (int i = 0; i < all->n_points; i++) {
+        const hv_point *p = &all->points[i];
+        a->dense[p->model][p->condition][(size_t)p->layer * (size_t)all->heads[p->model] + (size_t)p->head] = p->score;
+        negative |= p->score < 0;
+    }
+    /* signed scores get a diverging colormap unless the spec chose one */
+    const hv_colormap *cm = fig->cmap;
+    if (!cm->diverging && negative && !spec->colormap_set)
+        cm = hv_colormap_find("RdBu_r");
+    a->heat_cmap = hv_colormap_index(cm) + 1;
+    for (int c = 0; c < nc; c++) {
+        double mn = INFINITY, mx = -INFINITY;
+        for (int i = 0; i < all->n_points; i++)
+            if (all->points[i].condition == c) {
+                mn = fmin(mn, all->points[i].score);
+                mx = fmax(mx, all->points[i].score);
+            }
+        const hv_cond_spec *cs = hv_spec_condition(spec, all->conditions[c]);
+        if (cs && cs->range.set) {
+            a->heat_lo[c] = cs->range.lo;
+            a->heat_hi[c] = cs->range.hi;
+        } else {
+            cell_range(a, cm, isfinite(mn) ? mn : 0, isfinite(mx) ? mx : 1, &a->heat_lo[c], &a->heat_hi[c]);
+        }
+        hv_figure_nice_ticks(a->heat_lo[c], a->heat_hi[c], 5, 0, 0, &a->heat_ticks[c]);
+    }
+    /* the difference of consecutive conditions, on a diverging map */
+    a->diff_max = 0;
+    for (int m = 0; m < nm; m++)
+        for (int c = 0; c + 1 < nc; c++)
+            for (size_t i = 0; i < (size_t)all->layers[m] * (size_t)all->heads[m]; i++) {
+                double d = a->dense[m][c + 1][i] - a->dense[m][c][i];
+                if (d == d)
+                    a->diff_max = fmax(a->diff_max, fabs(d));
+            }
+    if (!(a->diff_max > 0))
+        a->diff_max = 1;
+    hv_figure_nice_ticks(-a->diff_max, a->diff_max, 4, 0, 0, &a->diff_ticks);
+    const hv_colormap *dcm = fig->cmap->diverging ? fig->cmap : hv_colormap_find("RdBu_r");
+    a->diff_cmap = hv_colormap_index(dcm) + 1;
+    snprintf(a->diff_label, sizeof a->diff_label, "\xce\x94 %.200s", spec->cbar_label);
+    free(a->cells);
+    a->cap_cells = cells * (size_t)(nc > 1 ? nc : 1) + 1;
+    a->cells = malloc(a->cap_cells * sizeof *a->cells);
+    if (!a->cells)
+        return hv_errorf(err, "heatmap: out of memory");
+    a->heat_ready = true;
+    return true;
+}
+
+/* A cell's colormap position; no score stays NaN. */
+static float cell_value(double v, double lo, double hi) { return v == v ? hv_figure_value(v, lo, hi) : NAN; }
+
+static int kv_group(const hv_anim *a, int m)
+{
+    const hv_model_spec *ms = hv_spec_model(a->fig->spec, a->fig->ds->models[m]);
+    return ms && ms->kv_heads > 0 ? ms->kv_heads : a->fig->spec->kv_heads;
+}
+
+/* The top-k heads of (model, condition) as cell outlines. */
+static int outline_points(const hv_anim *a, int m, int c, hv_scene_point *pts)
+{
+    const hv_dataset *ds = a->fig->ds;
+    int n = 0;
+    for (int i = 0; i < ds->n_points; i++) {
+        const hv_point *p = &ds->points[i];
+        if (p->model == m && p->condition == c)
+            pts[n++] = (hv_scene_point){p->layer, p->head, p->score, m, 1, 1, i, -1, HV_POINT_OUTLINE};
+    }
+    return n;
+}
+
+static int heat_frame(hv_anim *a, double progress, const float *model_alpha, hv_panel_state *panels,
+                      hv_frame_desc *d)
+{
+    const hv_figure *fig = a->fig;
+    const hv_dataset *ds = fig->ds, *all = fig->all ? fig->all : ds;
+    int nm = ds->n_models, nc = ds->n_conditions;
+    double fl = floor(progress);
+    int s = (int)fl % nc, t = (s + 1) % nc;
+    double u = progress - fl, eg = clamp01(hv_ease(a->o.easing, u));
+    bool wrapping = t == 0 && nc > 1 && u > 0;
+    size_t used = 0;
+    int used_pts = 0;
+    for (int m = 0; m < nm; m++) {
+        size_t L = (size_t)all->layers[m], H = (size_t)all->heads[m];
+        for (int c = 0; c < nc; c++) {
+            hv_panel_state *ps = &panels[m * nc + c];
+            base_panel(a, ps, model_alpha);
+            ps->axes = &a->heat_axes[m];
+            ps->kv_group = kv_group(a, m);
+            ps->legend_mask = 1u << m;
+            snprintf(a->panel_titles[m * nc + c][0], HV_TEXT_MAX, "%.120s \xe2\x80\x94 %.120s", fig->models[m].label,
+                     ds->conditions[c]);
+            ps->title[0] = a->panel_titles[m * nc + c][0];
+            ps->title_alpha[0] = 1;
+            ps->lo = a->heat_lo[c];
+            ps->hi = a->heat_hi[c];
+            ps->ticks = &a->heat_ticks[c];
+            bool morphing = !wrapping && c == t && u > 0 && c > s;
+            bool shown = c <= s || wrapping || morphing;
+            if (!shown)
+                continue; /* its step has not come yet: empty axes */
+            float *cells = a->cells + used;
+            used += L * H;
+            ps->cells = cells;
+            ps->cell_cols = (int)L;
+            ps->cell_rows = (int)H;
+            hv_scene_point *pts = a->points + used_pts;
+            if (morphing) {
+                /* the new column starts as the previous one and morphs:
+                 * each cell's score (never an RGB blend) and the range */
+                const double *A = a->dense[m][s], *B = a->dense[m][c];
+                ps->lo = lerp(a->heat_lo[s], a->heat_lo[c], eg);
+                ps->hi = lerp(a->heat_hi[s], a->heat_hi[c], eg);
+                ps->ticks = NULL;
+                ps->tick_target = 5;
+                for (size_t l = 0; l < L; l++)
+                    for (size_t h = 0; h < H; h++) {
+                        double va = A[l * H + h], vb = B[l * H + h];
+                        double v = va == va && vb == vb ? lerp(va, vb, eg) : eg < 0.5 ? va : vb;
+                        cells[(H - 1 - h) * L + l] = cell_value(v, ps->lo, ps->hi);
+                    }
+                /* the top-k outlines travel to their new heads */
+                hv_panel_state tmp;
+                morph_panel(a, &tmp, s, c, u, m, pts);
+                for (int i = 0; i < tmp.n_points; i++)
+                    pts[i].flags |= HV_POINT_OUTLINE;
+                ps->points = pts;
+                ps->n_points = tmp.n_points;
+                snprintf(a->panel_titles[m * nc + c][1], HV_TEXT_MAX, "%.120s \xe2\x80\x94 %.120s",
+                         fig->models[m].label, ds->conditions[c]);
+                snprintf(a->panel_titles[m * nc + c][0], HV_TEXT_MAX, "%.120s \xe2\x80\x94 %.120s",
+                         fig->models[m].label, ds->conditions[s]);
+                title_pair(ps, a->panel_titles[m * nc + c][0], a->panel_titles[m * nc + c][1], u, eg);
+            } else {
+                const double *V = a->dense[m][c];
+                for (size_t l = 0; l < L; l++)
+                    for (size_t h = 0; h < H; h++)
+                        cells[(H - 1 - h) * L + l] = cell_value(V[l * H + h], ps->lo, ps->hi);
+                ps->points = pts;
+                ps->n_points = outline_points(a, m, c, pts);
+                if (wrapping && c > 0) /* back to the first step: later columns fade */
+                    ps->alpha = (float)fmax(1 - eg, 1e-3);
+            }
+            used_pts += ps->n_points;
+        }
+    }
+    d->cols = nc;
+    d->cbar = HV_CBAR_COLUMN;
+    d->no_legend = true;
+    d->cmap = a->heat_cmap;
+    return nm * nc;
+}
+
+static int diff_frame(hv_anim *a, const float *model_alpha, hv_panel_state *panels, hv_frame_desc *d)
+{
+    const hv_figure *fig = a->fig;
+    const hv_dataset *ds = fig->ds, *all = fig->all ? fig->all : ds;
+    int nm = ds->n_models, nd = ds->n_conditions - 1;
+    size_t used = 0;
+    for (int m = 0; m < nm; m++) {
+        size_t L = (size_t)all->layers[m], H = (size_t)all->heads[m];
+        for (int c = 0; c < nd; c++) {
+            int p = m * nd + c;
+            hv_panel_state *ps = &panels[p];
+            base_panel(a, ps, model_alpha);
+            ps->axes = &a->heat_axes[m];
+            ps->kv_group = kv_group(a, m);
+            snprintf(a->panel_titles[p][0], HV_TEXT_MAX, "%.100s: %.70s \xe2\x88\x92 %.70s", fig->models[m].label,
+                     ds->conditions[c + 1], ds->conditions[c]);
+            ps->title[0] = a->panel_titles[p][0];
+            ps->title_alpha[0] = 1;
+            ps->lo = -a->diff_max;
+            ps->hi = a->diff_max;
+            ps->ticks = &a->diff_ticks;
+            float *cells = a->cells + used;
+            used += L * H;
+            const double *A = a->dense[m][c], *B = a->dense[m][c + 1];
+            for (size_t l = 0; l < L; l++)
+                for (size_t h = 0; h < H; h++)
+                    cells[(H - 1 - h) * L + l] = cell_value(B[l * H + h] - A[l * H + h], ps->lo, ps->hi);
+            ps->cells = cells;
+            ps->cell_cols = (int)L;
+            ps->cell_rows = (int)H;
+        }
+    }
+    d->cols = nd;
+    d->cbar = HV_CBAR_FIGURE;
+    d->no_legend = true;
+    d->cmap = a->diff_cmap;
+    d->cbar_label = a->diff_label;
+    return nm * nd;
+}
+
 /* The frame's panels, without the legend occupancy. */
 static int frame_panels(hv_anim *a, double progress, const float *model_alpha, hv_panel_state *panels,
                         hv_frame_desc *desc)
@@ -490,7 +753,7 @@ static int frame_panels(hv_anim *a, double progress, const float *model_alpha, h
     const hv_figure *fig = a->fig;
     const hv_dataset *ds = fig->ds;
     int nc = ds->n_conditions;
-    hv_frame_desc d = {0, HV_CBAR_PANEL, false, false};
+    hv_frame_desc d = {0, HV_CBAR_PANEL, false, false, 0, NULL};
     if (!(progress >= 0))
         progress = 0;
     double fl = floor(progress);
@@ -501,6 +764,13 @@ static int frame_panels(hv_anim *a, double progress, const float *model_alpha, h
 
     if (a->o.layout != HV_LAYOUT_SIDE)
         ensure_pairs(a);
+    if (a->o.layout == HV_LAYOUT_HEATMAP || a->o.layout == HV_LAYOUT_DIFF) {
+        int n = a->o.layout == HV_LAYOUT_DIFF ? diff_frame(a, model_alpha, panels, &d)
+                                             : heat_frame(a, progress, model_alpha, panels, &d);
+        if (desc)
+            *desc = d;
+        return n;
+    }
     if (a->o.layout == HV_LAYOUT_MORPH) {
         hv_panel_state *ps = &panels[0];
         base_panel(a, ps, model_alpha);
@@ -579,8 +849,8 @@ static int frame_panels(hv_anim *a, double progress, const float *model_alpha, h
  * markers past both ends) and every hold. */
 static void ensure_occupancy(hv_anim *a, const float *model_alpha)
 {
-    if (a->occ_valid)
-        return;
+    if (a->occ_valid || a->o.layout == HV_LAYOUT_HEATMAP || a->o.layout == HV_LAYOUT_DIFF)
+        return; /* heatmaps have no model legend */
     const hv_figure *fig = a->fig;
     int nc = fig->ds->n_conditions;
     static hv_panel_state tmp[HV_MAX_PANELS];
@@ -609,7 +879,7 @@ int hv_anim_frame(hv_anim *a, double progress, const float *model_alpha, hv_pane
     return n;
 }
 
-int hv_anim_steps(const hv_anim *a) { return a->fig->ds->n_conditions; }
+int hv_anim_steps(const hv_anim *a) { return a->o.layout == HV_LAYOUT_DIFF ? 1 : a->fig->ds->n_conditions; }
 
 void hv_anim_shared(const hv_dataset *ds, int model, int ca, int cb, int *shared, int *total)
 {

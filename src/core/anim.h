@@ -8,6 +8,11 @@
  *           in by rank
  *   morph   one viewport, all models, morphing between conditions
  *   models  one viewport per model, each morphing between conditions
+ *   heatmap one panel per (model, condition): every head of the model's grid
+ *           as a cell, the top-k outlined; conditions build up column by
+ *           column, a new column morphing from the previous one's scores
+ *   diff    one panel per model and pair of consecutive conditions: the
+ *           second minus the first, on a diverging colormap
  * A moving point's colour is its interpolated score through the colormap with
  * the interpolated colour range, so every in-between colour is on the map.
  *
@@ -30,7 +35,14 @@ typedef enum hv_easing {
 } hv_easing;
 
 typedef enum hv_match_mode { HV_MATCH_HEAD, HV_MATCH_RANK, HV_MATCH_NEAREST, HV_MATCH_COUNT } hv_match_mode;
-typedef enum hv_layout_mode { HV_LAYOUT_SIDE, HV_LAYOUT_MORPH, HV_LAYOUT_MODELS, HV_LAYOUT_COUNT } hv_layout_mode;
+typedef enum hv_layout_mode {
+    HV_LAYOUT_SIDE,
+    HV_LAYOUT_MORPH,
+    HV_LAYOUT_MODELS,
+    HV_LAYOUT_HEATMAP,
+    HV_LAYOUT_DIFF,
+    HV_LAYOUT_COUNT
+} hv_layout_mode;
 
 double hv_ease(hv_easing e, double u);
 const char *hv_easing_name(int e);
@@ -94,13 +106,32 @@ typedef struct hv_anim {
     /* where markers pass at any moment, per panel (for the legend) */
     hv_occupancy occ[HV_MAX_PANELS];
     bool occ_valid;
+    /* heatmaps: each (model, condition)'s whole grid, dense (NaN = no
+     * score), built when a heatmap layout is first chosen */
+    double *dense[HV_MAX_MODELS][HV_MAX_CONDITIONS];
+    bool heat_ready;
+    int heat_cmap;                          /* colormap index + 1 of heatmaps */
+    hv_axes heat_axes[HV_MAX_MODELS];       /* -0.5 .. L-0.5 x -0.5 .. H-0.5 */
+    double heat_lo[HV_MAX_CONDITIONS], heat_hi[HV_MAX_CONDITIONS];
+    hv_tickset heat_ticks[HV_MAX_CONDITIONS];
+    double diff_max;                        /* the diff view's range: +-diff_max */
+    hv_tickset diff_ticks;
+    int diff_cmap;
+    char diff_label[HV_TEXT_MAX];
+    float *cells;                           /* one frame's cells */
+    size_t cap_cells;
+    char panel_titles[HV_MAX_PANELS][2][HV_TEXT_MAX];
 } hv_anim;
 
 bool hv_anim_init(hv_anim *a, const hv_figure *fig, const hv_anim_opts *o, hv_error *err);
 /* Changes layout, match, easing or stagger; points are (re)matched when a
- * morphing layout next needs them. */
+ * morphing layout next needs them. A heatmap layout the data cannot show
+ * (more than HV_MAX_PANELS panels, a grid wider than HV_HEATMAP_MAX_SIDE,
+ * diff with one condition) is refused with err, the options unchanged. */
 bool hv_anim_set_opts(hv_anim *a, const hv_anim_opts *o, hv_error *err);
 void hv_anim_free(hv_anim *a);
+
+#define HV_HEATMAP_MAX_SIDE 4096
 
 /* Number of panels the layout shows. */
 int hv_anim_panel_count(const hv_anim *a);

@@ -139,6 +139,16 @@ static void make_axes(hv_axes *ax, const hv_spec *spec, int max_layer, int max_h
     make_index_ticks(&ax->yticks, &spec->yticks, ax->ylo, ax->yhi);
 }
 
+void hv_axes_for_grid(hv_axes *ax, const hv_spec *spec, int layers, int heads)
+{
+    ax->xlo = -0.5;
+    ax->xhi = (layers < 1 ? 1 : layers) - 0.5;
+    ax->ylo = -0.5;
+    ax->yhi = (heads < 1 ? 1 : heads) - 0.5;
+    make_index_ticks(&ax->xticks, &spec->xticks, ax->xlo, ax->xhi);
+    make_index_ticks(&ax->yticks, &spec->yticks, ax->ylo, ax->yhi);
+}
+
 static const double k_rungs[4] = {1, 2, 2.5, 5};
 
 /* The nice step of ladder index i: ..., 1, 2, 2.5, 5, 10, 20, ... */
@@ -245,6 +255,7 @@ bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec
 {
     memset(fig, 0, sizeof *fig);
     fig->ds = ds;
+    fig->all = ds;
     fig->spec = spec;
     fig->first_outside = -1;
     fig->cmap = hv_colormap_find(spec->colormap);
@@ -253,9 +264,16 @@ bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec
                          hv_colormap_names());
     fig->cmap_index = hv_colormap_index(fig->cmap);
 
-    make_axes(&fig->axes, spec, hv_dataset_max_layer(ds), hv_dataset_max_head(ds));
+    /* the axes span each model's whole grid (every head a file scored, or
+     * the largest layer and head of its rows), not only the heads shown */
+    int all_l = hv_dataset_max_layer(ds), all_h = hv_dataset_max_head(ds);
     for (int m = 0; m < ds->n_models; m++) {
-        int ml = -1, mh = -1;
+        all_l = ds->layers[m] - 1 > all_l ? ds->layers[m] - 1 : all_l;
+        all_h = ds->heads[m] - 1 > all_h ? ds->heads[m] - 1 : all_h;
+    }
+    make_axes(&fig->axes, spec, all_l, all_h);
+    for (int m = 0; m < ds->n_models; m++) {
+        int ml = ds->layers[m] - 1, mh = ds->heads[m] - 1;
         for (int i = 0; i < ds->n_points; i++)
             if (ds->points[i].model == m) {
                 ml = ds->points[i].layer > ml ? ds->points[i].layer : ml;
@@ -473,6 +491,7 @@ typedef struct ctx {
     float h_title, h_label, h_tick;
     float floor_px; /* the smallest type: 11 px from 640x360 up; thumbnails less */
     float swatch;   /* a legend marker's size: like the type's, whatever the data's */
+    const hv_colormap *cmap; /* this frame's */
     hv_color clear;
 } ctx;
 
@@ -604,7 +623,7 @@ static void draw_marker(ctx *c, float x, float y, float size, int shape, float v
     m.value = value;
     float fill[3];
     if (value >= 0)
-        hv_colormap_sample(c->fig->cmap, value, fill);
+        hv_colormap_sample(c->cmap, value, fill);
     else
         memcpy(fill, rgb, sizeof fill);
     if (rgb)
@@ -786,6 +805,13 @@ static float widest_title(const ctx *c, const hv_panel_state *panels, int n)
     return w;
 }
 
+static float title_room(const ctx *c, const plan *pl, float plot_w)
+{
+    if (c->o->desc.cbar == HV_CBAR_COLUMN && pl->rows > 1)
+        return plot_w;
+    return plot_w + 2 * fminf(pl->left, pl->right);
+}
+
 static void make_plan(ctx *c, plan *pl, const hv_panel_state *panels, int n, float W, float H, bool strip)
 {
     /* shrink the type (never below the legible floor) while the plots
@@ -794,8 +820,9 @@ static void make_plan(ctx *c, plan *pl, const hv_panel_state *panels, int n, flo
         set_fonts(c, c->ts);
         float side = plan_grid(c, pl, panels, n, W, H, strip);
         float need = fmaxf(48.0f, 0.28f * fminf(pl->cell_w, pl->cell_h));
-        /* a title is centred on its plot, within the panel's cell */
-        float room = pl->cell_w - pl->left - pl->right + 2 * fminf(pl->left, pl->right);
+        /* a title is centred on its plot, within the panel's cell (within
+         * the plot when a column's colorbar runs past it) */
+        float room = title_room(c, pl, pl->cell_w - pl->left - pl->right);
         bool titles_fit = widest_title(c, panels, n) <= room - 4 * c->ts;
         if ((side >= need && titles_fit) || c->f_tick <= c->floor_px + 0.01f)
             break;
@@ -1011,7 +1038,8 @@ static void draw_colorbar(ctx *c, const plan *pl, const hv_panel_state *ps, hv_r
                            th->text, HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
         }
     char fit[HV_TEXT_MAX + 8];
-    hv_dl_text(c->dl, fit_text(c, c->fig->spec->cbar_label, c->f_label, cb.h, fit, sizeof fit), snap(label_x),
+    const char *label = c->o->desc.cbar_label ? c->o->desc.cbar_label : c->fig->spec->cbar_label;
+    hv_dl_text(c->dl, fit_text(c, label, c->f_label, cb.h, fit, sizeof fit), snap(label_x),
                snap(cb.y + cb.h * 0.5f), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 90);
     (void)pl;
 }
@@ -1106,18 +1134,16 @@ static void draw_panel_content(ctx *c, const hv_panel_state *ps, const hv_panel_
         float a = sp->alpha * ps->model_alpha[sp->model] * pa;
         float mx = (float)hv_scale_map(&pl->sx, sp->layer), my = (float)hv_scale_map(&pl->sy, sp->head);
         if (sp->flags & HV_POINT_OUTLINE) {
-            /* a top-k cell: a square ring on the cell's edge */
-            hv_marker ring;
-            memset(&ring, 0, sizeof ring);
-            ring.x = mx;
-            ring.y = my;
-            ring.size = fmaxf(2.0f, fminf(cell_px, cell_py) / 0.886f) * sp->scale;
-            ring.shape = HV_SHAPE_SQUARE;
-            ring.value = -1;
-            ring.alpha = a;
-            ring.outline = th->text;
-            ring.outline_w = fmaxf(1.0f, fminf(2.0f * c->s, 0.18f * fminf(cell_px, cell_py)));
-            hv_dl_marker(c->dl, &ring);
+            /* a top-k cell: a frame on the cell's edges (scaled when it
+             * enters or leaves), in the text colour */
+            float hw = cell_px * 0.5f * sp->scale, hh = cell_py * 0.5f * sp->scale;
+            float w = fmaxf(1.0f, fminf(2.0f * c->s, 0.16f * fminf(cell_px, cell_py)));
+            hv_color col = with_alpha(th->text, a);
+            hv_rect r = {mx - hw, my - hh, 2 * hw, 2 * hh};
+            hv_dl_rect(c->dl, (hv_rect){r.x, r.y, r.w, w}, col);
+            hv_dl_rect(c->dl, (hv_rect){r.x, r.y + r.h - w, r.w, w}, col);
+            hv_dl_rect(c->dl, (hv_rect){r.x, r.y + w, w, r.h - 2 * w}, col);
+            hv_dl_rect(c->dl, (hv_rect){r.x + r.w - w, r.y + w, w, r.h - 2 * w}, col);
             continue;
         }
         if (sp->flags & (HV_POINT_HIGHLIGHT | HV_POINT_HOVER)) {
@@ -1174,8 +1200,7 @@ static void draw_panel_axes(ctx *c, const plan *pl, const hv_panel_state *ps, co
                snap(plot.y + plot.h * 0.5f), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_START, 90);
     /* the title, centred on the plot, kept within the panel's cell */
     float tcx = plot.x + plot.w * 0.5f;
-    draw_titles(c, ps, tcx, plot.y - 14 * c->ts, 2 * fminf(tcx - cell.x, cell.x + cell.w - tcx));
-    (void)pl;
+    draw_titles(c, ps, tcx, plot.y - 14 * c->ts, fminf(title_room(c, pl, plot.w), 2 * fminf(tcx - cell.x, cell.x + cell.w - tcx)));
 }
 
 void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_panel_state *panels,
@@ -1204,7 +1229,8 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
     if (o->transparent)
         c.clear = (hv_color){0, 0, 0, 0};
     hv_drawlist_reset(dl, o->width, o->height, c.clear);
-    dl->colormap_index = fig->cmap_index;
+    c.cmap = o->desc.cmap > 0 ? hv_colormap_at(o->desc.cmap - 1) : fig->cmap;
+    dl->colormap_index = hv_colormap_index(c.cmap);
     if (layout) {
         memset(layout, 0, sizeof *layout);
         layout->n_panels = n_panels;
@@ -1335,6 +1361,24 @@ int hv_figure_hit(const hv_figure_layout *l, const hv_panel_state *panels, int n
         }
     }
     return best;
+}
+
+bool hv_figure_hit_cell(const hv_figure_layout *l, const hv_panel_state *panels, int n_panels, float x, float y,
+                        int *panel, int *layer, int *head)
+{
+    for (int p = 0; p < n_panels && p < l->n_panels; p++) {
+        const hv_panel_layout *pl = &l->panels[p];
+        if (!panels[p].cells || !in_rect(pl->plot, x, y))
+            continue;
+        long L = lround(hv_scale_unmap(&pl->sx, x)), H = lround(hv_scale_unmap(&pl->sy, y));
+        if (L < 0 || H < 0 || L >= panels[p].cell_cols || H >= panels[p].cell_rows)
+            return false;
+        *panel = p;
+        *layer = (int)L;
+        *head = (int)H;
+        return true;
+    }
+    return false;
 }
 
 int hv_figure_hit_legend(const hv_figure_layout *l, float x, float y)

@@ -99,7 +99,8 @@ typedef struct hv_model_info {
 } hv_model_info;
 
 typedef struct hv_figure {
-    const hv_dataset *ds;
+    const hv_dataset *ds;  /* the heads shown: each (model, condition)'s top k */
+    const hv_dataset *all; /* every scored head (heatmaps, ranks); ds unless set */
     const hv_spec *spec;
     const hv_colormap *cmap;
     int cmap_index;
@@ -137,6 +138,8 @@ typedef struct hv_frame_desc {
     int cbar;         /* hv_cbar_mode */
     bool one_legend;  /* one legend for the figure (outside), not one per panel */
     bool no_legend;   /* the layout has no model legend (heatmaps) */
+    int cmap;         /* colormap index + 1 for this frame; 0 = the figure's */
+    const char *cbar_label; /* NULL = the spec's colorbar label */
 } hv_frame_desc;
 
 typedef struct hv_figure_opts {
@@ -239,6 +242,14 @@ int hv_figure_hit(const hv_figure_layout *l, const hv_panel_state *panels, int n
                   int *panel);
 /* The model whose legend entry is under (x, y), or -1. */
 int hv_figure_hit_legend(const hv_figure_layout *l, float x, float y);
+
+/* The cell of a heatmap panel under (x, y): true with its panel, layer and head. */
+bool hv_figure_hit_cell(const hv_figure_layout *l, const hv_panel_state *panels, int n_panels, float x, float y,
+                        int *panel, int *layer, int *head);
+
+/* Axes that fit a layers x heads grid of cells exactly (-0.5 .. n - 0.5),
+ * with whole-number ticks. */
+void hv_axes_for_grid(hv_axes *ax, const hv_spec *spec, int layers, int heads);
 
 /* Colour value (colormap position in [0,1]) of a score in a range. */
 float hv_figure_value(double score, double lo, double hi);

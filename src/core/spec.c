@@ -24,6 +24,25 @@ int hv_shape_parse(const char *s)
     return -1;
 }
 
+const char *const hv_spec_format_names[] = {"auto", "csv",  "json", "jsonl",       "ndjson", "npy",
+                                            "npz",  "text", "txt",  "safetensors", NULL};
+const char *const hv_spec_reduce_names[] = {"mean", "max", "sum", "count", "abs-mean", "abs_mean", NULL};
+
+static bool in_list(const char *v, const char *const *names)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcasecmp(v, names[i]) == 0)
+            return true;
+    return false;
+}
+
+void hv_spec_free(hv_spec *spec)
+{
+    free(spec->sources);
+    spec->sources = NULL;
+    spec->n_sources = spec->cap_sources = 0;
+}
+
 void hv_spec_init(hv_spec *spec)
 {
     memset(spec, 0, sizeof *spec);
@@ -35,6 +54,8 @@ void hv_spec_init(hv_spec *spec)
     spec->marker_scale = 1.0;
     spec->legend = -1;
     spec->context = -1;
+    spec->top = -1;
+    spec->rank_by_abs = -1;
 }
 
 /* inih keeps at most 49 bytes of a section name (its INI_MAX_SECTION is
@@ -114,6 +135,15 @@ static bool set_ticks(hv_ticks *t, const char *v, parse_ctx *c, const char *key)
     return true;
 }
 
+static bool set_kv_heads(int *dst, const char *v, parse_ctx *c, const char *key)
+{
+    double d;
+    if (!parse_numbers(v, &d, 1) || d != floor(d) || d < 1 || d > 100000)
+        return fail(c, "key \"%s\": expected a whole number >= 1, got \"%s\"", key, v);
+    *dst = (int)d;
+    return true;
+}
+
 /* true/false, yes/no, on/off, 1/0; -1 if none of them */
 static int parse_bool(const char *v)
 {
@@ -190,6 +220,7 @@ static int handler(void *user, const char *section, const char *key, const char 
             if (!hv_colormap_find(value))
                 return fail(c, "key \"colormap\": unknown colormap \"%s\" (known: %s)", value,
                             hv_colormap_names());
+            s->colormap_set = true;
             return set_text(s->colormap, sizeof s->colormap, value, c, key);
         }
         if (strcasecmp(key, "xlim") == 0)
@@ -226,6 +257,32 @@ static int handler(void *user, const char *section, const char *key, const char 
             s->font_scale = d;
             return true;
         }
+        if (strcasecmp(key, "top") == 0) {
+            double d;
+            if (strcasecmp(value, "all") == 0) {
+                s->top = 0;
+                return true;
+            }
+            if (!parse_numbers(value, &d, 1) || d != floor(d) || d < 1 || d > 1e6)
+                return fail(c, "key \"%s\": expected a whole number >= 1 or \"all\", got \"%s\"", key, value);
+            s->top = (int)d;
+            return true;
+        }
+        if (strcasecmp(key, "rank_by") == 0) {
+            if (strcasecmp(value, "value") == 0 || strcasecmp(value, "abs") == 0) {
+                s->rank_by_abs = strcasecmp(value, "abs") == 0;
+                return true;
+            }
+            return fail(c, "key \"%s\": expected value or abs, got \"%s\"", key, value);
+        }
+        if (strcasecmp(key, "center") == 0) {
+            if (!parse_numbers(value, &s->center, 1) || fabs(s->center) > HV_MAX_SCORE)
+                return fail(c, "key \"%s\": expected a number, got \"%s\"", key, value);
+            s->center_set = true;
+            return true;
+        }
+        if (strcasecmp(key, "kv_heads") == 0)
+            return set_kv_heads(&s->kv_heads, value, c, key);
         if (strcasecmp(key, "share_axes") == 0) {
             int b = parse_bool(value);
             if (b < 0)
@@ -234,7 +291,7 @@ static int handler(void *user, const char *section, const char *key, const char 
             return true;
         }
         return fail(c,
-                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes)%s",
+                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads)%s",
                     key, "");
     }
     if (section_name(section, "condition:", name, sizeof name)) {
@@ -293,11 +350,70 @@ static int handler(void *user, const char *section, const char *key, const char 
         }
         if (strcasecmp(key, "label") == 0)
             return set_text(ms->label, sizeof ms->label, value, c, key);
-        return fail(c, "unknown key \"%s\" in [%s] (known: marker, color, label)", key, section);
+        if (strcasecmp(key, "kv_heads") == 0)
+            return set_kv_heads(&ms->kv_heads, value, c, key);
+        return fail(c, "unknown key \"%s\" in [%s] (known: marker, color, label, kv_heads)", key, section);
+    }
+    if (strncasecmp(section, "source:", 7) == 0) {
+        const char *path = section + 7;
+        while (*path == ' ' || *path == '\t')
+            path++;
+        size_t len = strlen(path);
+        while (len > 0 && (path[len - 1] == ' ' || path[len - 1] == '\t'))
+            len--;
+        if (!len)
+            return fail(c, "section [%s]: missing a file after \"source:\"%s", section, "");
+        if (len >= HV_SPEC_PATH_MAX)
+            return fail(c, "section [%.150s...]: path longer than %s bytes", section, "199");
+        hv_source_spec *src = NULL;
+        for (int i = 0; i < s->n_sources; i++)
+            if (strlen(s->sources[i].path) == len && strncmp(s->sources[i].path, path, len) == 0)
+                src = &s->sources[i];
+        if (!src) {
+            if (s->n_sources == s->cap_sources) {
+                int cap = s->cap_sources ? s->cap_sources * 2 : 8;
+                hv_source_spec *ns = cap <= 256 ? realloc(s->sources, (size_t)cap * sizeof *ns) : NULL;
+                if (!ns)
+                    return fail(c, "too many [source: ...] sections (at most %s)%s", "256", "");
+                s->sources = ns;
+                s->cap_sources = cap;
+            }
+            src = &s->sources[s->n_sources++];
+            memset(src, 0, sizeof *src);
+            snprintf(src->path, sizeof src->path, "%.*s", (int)len, path);
+        }
+        if (strcasecmp(key, "model") == 0 || strcasecmp(key, "condition") == 0) {
+            char *dst = strcasecmp(key, "model") == 0 ? src->model : src->condition;
+            if (!*value || strlen(value) >= HV_MAX_NAME)
+                return fail(c, "key \"%s\": a name of 1..127 bytes, got \"%.150s\"", key, value);
+            snprintf(dst, HV_MAX_NAME, "%s", value);
+            return true;
+        }
+        if (strcasecmp(key, "format") == 0) {
+            if (!in_list(value, hv_spec_format_names))
+                return fail(c, "key \"format\": unknown format \"%s\" (known: %s)", value,
+                            "auto, csv, json, jsonl, npy, npz, text, safetensors");
+            snprintf(src->format, sizeof src->format, "%s", value);
+            return true;
+        }
+        if (strcasecmp(key, "reduce") == 0) {
+            if (!in_list(value, hv_spec_reduce_names))
+                return fail(c, "key \"reduce\": unknown reduction \"%s\" (known: %s)", value,
+                            "mean, max, sum, count, abs-mean");
+            snprintf(src->reduce, sizeof src->reduce, "%s", value);
+            return true;
+        }
+        if (strcasecmp(key, "tensor") == 0) {
+            if (strlen(value) >= HV_MAX_NAME)
+                return fail(c, "key \"tensor\": a name of at most 127 bytes, got \"%.150s\"", value, "");
+            snprintf(src->tensor, sizeof src->tensor, "%s", value);
+            return true;
+        }
+        return fail(c, "unknown key \"%s\" in [%.150s] (known: model, condition, format, tensor, reduce)", key, section);
     }
     if (!*section)
         return fail(c, "key \"%s\" outside a section (start with [figure])%s", key, "");
-    return fail(c, "unknown section [%s] (known: [figure], [condition: NAME], [model: NAME])%s",
+    return fail(c, "unknown section [%s] (known: [figure], [condition: NAME], [model: NAME], [source: FILE])%s",
                 section, "");
 }
 
@@ -414,15 +530,36 @@ static bool parse_lf(hv_spec *spec, const char *text, const char *name, hv_error
     return ok;
 }
 
+/* A copy of spec whose sources are its own (parsing may grow them). */
+static bool own_sources(hv_spec *copy, const hv_spec *spec)
+{
+    *copy = *spec;
+    copy->sources = NULL;
+    copy->cap_sources = copy->n_sources;
+    if (!spec->n_sources)
+        return true;
+    copy->sources = malloc((size_t)spec->n_sources * sizeof *copy->sources);
+    if (!copy->sources)
+        return false;
+    memcpy(copy->sources, spec->sources, (size_t)spec->n_sources * sizeof *copy->sources);
+    return true;
+}
+
 static bool parse_aliased(hv_spec *spec, const char *text, const char *name, char *const *aliases, int n_aliases,
                           hv_error *err)
 {
-    hv_spec backup = *spec;
-    parse_ctx c = {spec, "", aliases, n_aliases};
+    /* parse into a copy: a failed parse leaves spec as it was */
+    hv_spec work;
+    if (!own_sources(&work, spec))
+        return hv_errorf(err, "%s: out of memory", name);
+    parse_ctx c = {&work, "", aliases, n_aliases};
     int rc = ini_parse_string(text, handler, &c);
-    if (rc == 0)
+    if (rc == 0) {
+        free(spec->sources);
+        *spec = work;
         return true;
-    *spec = backup;
+    }
+    hv_spec_free(&work);
     if (rc < 0)
         return hv_errorf(err, "%s: cannot parse spec", name);
     /* inih reports the first bad line but keeps going and does not pass line
@@ -434,14 +571,17 @@ static bool parse_aliased(hv_spec *spec, const char *text, const char *name, cha
     size_t n = p ? (size_t)(strchr(p, '\n') ? strchr(p, '\n') - text : (ptrdiff_t)strlen(text))
                  : strlen(text);
     char *head = malloc(n + 1);
-    if (!head)
+    hv_spec scratch;
+    if (!head || !own_sources(&scratch, spec)) {
+        free(head);
         return hv_errorf(err, "%s:%d: out of memory", name, rc);
+    }
     memcpy(head, text, n);
     head[n] = '\0';
-    hv_spec scratch = backup;
     parse_ctx c2 = {&scratch, "", aliases, n_aliases};
     ini_parse_string(head, handler, &c2);
     free(head);
+    hv_spec_free(&scratch);
     if (c2.msg[0])
         return hv_errorf(err, "%s:%d: %s", name, rc, c2.msg);
     return hv_errorf(err, "%s:%d: malformed line (expected [section] or key = value)", name, rc);
@@ -502,6 +642,17 @@ void hv_spec_expand_title(const char *tmpl, const char *condition, int k, char *
         }
     }
     out[o] = '\0';
+}
+
+bool hv_spec_check_sources(const hv_spec *spec, const char *spec_name, hv_error *err)
+{
+    for (int i = 0; i < spec->n_sources; i++) {
+        const hv_source_spec *src = &spec->sources[i];
+        if (!src->model[0] || !src->condition[0])
+            return hv_errorf(err, "%s: [source: %s] needs model = and condition = (the model and condition its scores are)",
+                             spec_name, src->path);
+    }
+    return true;
 }
 
 bool hv_spec_check_names(const hv_spec *spec, const hv_dataset *ds, const char *spec_name,

@@ -25,6 +25,14 @@
  *   marker = circle                              ; circle x square triangle diamond plus star
  *   color = #482878                              ; legend colour
  *   label = Llama 2 (7B chat)                    ; legend text
+ *   kv_heads = 8                                 ; heatmap: query heads share 8 KV heads
+ *
+ *   [source: runs/llama_undiff.npy]              ; a score file (relative to the spec)
+ *   model = Llama-2-7b-chat
+ *   condition = Undiff Attn.
+ *   format = npy                                 ; when the extension does not say
+ *   tensor = scores                              ; npz member / safetensors tensor
+ *   reduce = mean                                ; a sample axis: mean max sum count abs-mean
  *
  * Does: parse and validate (errors name file:line and key). Does NOT: look
  * at data; unset fields mean "default" and the figure module decides them. */
@@ -72,7 +80,21 @@ typedef struct hv_model_spec {
     bool color_set;
     float color[3];
     char label[HV_TEXT_MAX]; /* "" = model name */
+    int kv_heads;            /* 0 = unset */
 } hv_model_spec;
+
+/* A score file bound to a model and a condition. format and reduce are
+ * names the readers know (src/io/scores.h), "" for their defaults. */
+#define HV_SPEC_PATH_MAX 200
+typedef struct hv_source_spec {
+    char path[HV_SPEC_PATH_MAX]; /* as written in the section */
+    char model[HV_MAX_NAME], condition[HV_MAX_NAME];
+    char format[16], tensor[HV_MAX_NAME], reduce[16];
+} hv_source_spec;
+
+/* The names the spec takes for format = and reduce = (the readers'). */
+extern const char *const hv_spec_format_names[];
+extern const char *const hv_spec_reduce_names[];
 
 typedef struct hv_spec {
     char title[HV_TEXT_MAX];
@@ -87,6 +109,14 @@ typedef struct hv_spec {
     int context;       /* hv_context; -1 = unset (notebook) */
     double font_scale; /* 0 = unset (1) */
     bool share_axes;   /* models layout: one extent for every model */
+    bool colormap_set; /* colormap = given (else heatmaps of signed scores get RdBu_r) */
+    int top;           /* heads per model and condition: -1 = unset (10), 0 = all */
+    int rank_by_abs;   /* -1 = unset (by value), 1 = by |value| */
+    bool center_set;
+    double center;     /* diverging colormaps: the score at their middle (default 0) */
+    int kv_heads;      /* heatmap: query heads per KV head for every model; 0 = none */
+    hv_source_spec *sources;
+    int n_sources, cap_sources;
     hv_cond_spec conds[HV_MAX_CONDITIONS];
     int n_conds;
     hv_model_spec models[HV_MAX_MODELS];
@@ -96,6 +126,8 @@ typedef struct hv_spec {
 /* Defaults: title "Top {k} Heads on {condition}", labels "Layer", "Head",
  * "Score", viridis, everything else automatic. */
 void hv_spec_init(hv_spec *spec);
+/* Frees what parsing allocated (the sources); spec is then as after init. */
+void hv_spec_free(hv_spec *spec);
 bool hv_spec_parse(hv_spec *spec, const char *text, const char *name, hv_error *err);
 bool hv_spec_load(hv_spec *spec, const char *path, hv_error *err);
 
@@ -113,5 +145,7 @@ void hv_spec_expand_title(const char *tmpl, const char *condition, int k, char *
  * line, so the caller can warn. Returns false when all are known. */
 bool hv_spec_check_names(const hv_spec *spec, const hv_dataset *ds, const char *spec_name,
                          char *msg, int msg_size);
+/* Every [source: ...] names its model and condition; false with err. */
+bool hv_spec_check_sources(const hv_spec *spec, const char *spec_name, hv_error *err);
 
 #endif

@@ -289,7 +289,7 @@ static void test_bundled(void)
 }
 
 #define FIGURE_KEYS                                                                                \
-    "(known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes)"
+    "(known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads)"
 #define RANGE_MSG(key, v) "key \"" key "\": expected \"low, high\" with low < high, got \"" v "\""
 #define TICKS_MSG(key, v)                                                                          \
     "key \"" key "\": expected \"first, last, step\" with first <= last, step > 0 and at most 64 ticks, got \"" v "\""
@@ -300,9 +300,9 @@ static void test_errors(void)
     EXPECT_ERROR("[condition: A]\nrange = 0, 1\ncolour = red\n",
                  "t.ini:3: unknown key \"colour\" in [condition: A] (known: range, ticks, title)");
     EXPECT_ERROR("[model: M]\nshape = x\n",
-                 "t.ini:2: unknown key \"shape\" in [model: M] (known: marker, color, label)");
+                 "t.ini:2: unknown key \"shape\" in [model: M] (known: marker, color, label, kv_heads)");
     EXPECT_ERROR("[figure]\ntitle = a\n\n[axes]\nx = 1\n",
-                 "t.ini:5: unknown section [axes] (known: [figure], [condition: NAME], [model: NAME])");
+                 "t.ini:5: unknown section [axes] (known: [figure], [condition: NAME], [model: NAME], [source: FILE])");
     EXPECT_ERROR("title = x\n", "t.ini:1: key \"title\" outside a section (start with [figure])");
     EXPECT_ERROR("[condition:]\nrange = 0, 1\n",
                  "t.ini:2: section [condition:]: missing condition name after \"condition:\"");
