@@ -207,9 +207,12 @@ static bool read_tensor(const unsigned char *b, size_t data_start, const char *n
 {
     char q[96], shape[160];
     const char *tn = hv_io_quote(q, sizeof q, t->name, strlen(t->name), 60);
+    char dq[64];
+    const char *dv = t->dtype_item->valuestring;
     if (!t->dsize)
         return hv_errorf(err, "%s: tensor %s: dtype %s is not supported (F16, BF16, F32, F64, "
-                              "I8..I64, U8..U64, BOOL)", name, tn, t->dtype_item->valuestring);
+                              "I8..I64, U8..U64, BOOL)", name, tn,
+                         hv_io_quote(dq, sizeof dq, dv, strlen(dv), 24));
     shape_text(shape, sizeof shape, t->dims, t->rank);
     if (t->rank != 2 && t->rank != 3)
         return hv_errorf(err, "%s: tensor %s: shape %s has %d dimension%s; expected [layers, "

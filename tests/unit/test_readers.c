@@ -932,7 +932,7 @@ static void test_safetensors_errors(void)
              "w.safetensors: tensor \"a\": shape [12] has 1 dimension; expected [layers, heads] "
              "or [samples, layers, heads]");
     ST_ERROR("{\"a\":{\"dtype\":\"F8_E4M3\",\"shape\":[3,4],\"data_offsets\":[0,12]}}", 12,
-             "w.safetensors: tensor \"a\": dtype F8_E4M3 is not supported (F16, BF16, F32, F64, "
+             "w.safetensors: tensor \"a\": dtype \"F8_E4M3\" is not supported (F16, BF16, F32, F64, "
              "I8..I64, U8..U64, BOOL)");
     ST_ERROR("{\"a\":{\"dtype\":\"F32\",\"shape\":[3,-4],\"data_offsets\":[0,48]}}", 48,
              "w.safetensors: tensor \"a\": \"shape\": expected whole numbers, got a number");
