@@ -244,8 +244,9 @@ static bool add_entry(jctx *c, long sample, int layer, int head, double v)
 }
 
 /* A number item, in document order: its value, NaN for NaN, or false (with
- * the message) for an infinity. `what` names it: key "14-7" or key "14-7"[3]. */
-static bool number(jctx *c, const cJSON *it, const char *what, double *v)
+ * the message) for an infinity, named by its key and list index (k < 0: not
+ * in a list): key "14-7" or key "14-7"[3]. */
+static bool number(jctx *c, const cJSON *it, const char *key, long k, double *v)
 {
     size_t ord = c->ord++;
     char kind = 0;
@@ -255,14 +256,17 @@ static bool number(jctx *c, const cJSON *it, const char *what, double *v)
         *v = NAN;
         return true;
     }
-    if (kind == 'i' || kind == 'I')
-        return hv_errorf(c->err, "%s: %s: %s is not a score (infinite)", c->place, what,
-                         kind == 'i' ? "Infinity" : "-Infinity");
     *v = it->valuedouble;
-    if (!isfinite(*v))
-        return hv_errorf(c->err, "%s: %s: value is infinite (too large for a double)", c->place,
-                         what);
-    return true;
+    if (kind != 'i' && kind != 'I' && isfinite(*v))
+        return true;
+    char q[96], idx[32] = "";
+    if (k >= 0)
+        snprintf(idx, sizeof idx, "[%ld]", k);
+    if (kind)
+        return hv_errorf(c->err, "%s: key %s%s: %s is not a score (infinite)", c->place,
+                         qkey(q, sizeof q, key), idx, kind == 'i' ? "Infinity" : "-Infinity");
+    return hv_errorf(c->err, "%s: key %s%s: value is infinite (too large for a double)", c->place,
+                     qkey(q, sizeof q, key), idx);
 }
 
 static int cmp_keyref(const void *a, const void *b)
@@ -291,17 +295,16 @@ static bool object(jctx *c, const cJSON *obj, long sample)
         c->keys_cap = (size_t)nkeys;
     }
     int i = 0;
-    char q[96], what[128];
+    char q[96];
     for (const cJSON *it = obj->child; it && i < nkeys; it = it->next, i++) {
         int layer = 0, head = 0;
         if (!parse_key(c, it->string, &layer, &head))
             return false;
         c->any_key = true;
         c->keys[i] = (keyref){layer, head, i, it->string};
-        snprintf(what, sizeof what, "key %s", qkey(q, sizeof q, it->string));
         double v;
         if (cJSON_IsNumber(it)) {
-            if (!number(c, it, what, &v) || !add_entry(c, sample < 0 ? 0 : sample, layer, head, v))
+            if (!number(c, it, it->string, -1, &v) || !add_entry(c, sample < 0 ? 0 : sample, layer, head, v))
                 return false;
         } else if (cJSON_IsNull(it)) {
             if (!add_entry(c, sample < 0 ? 0 : sample, layer, head, NAN))
@@ -312,26 +315,26 @@ static bool object(jctx *c, const cJSON *obj, long sample)
                 return false;
             for (const cJSON *x = it->child; x; x = x->next, k++) {
                 if (k >= HV_SCORES_MAX_SAMPLE_CELLS)
-                    return hv_errorf(c->err, "%s: %s: more than %ld samples", c->place, what,
+                    return hv_errorf(c->err, "%s: key %s: more than %ld samples", c->place,
+                                     qkey(q, sizeof q, it->string),
                                      (long)HV_SCORES_MAX_SAMPLE_CELLS);
-                char wk[160];
-                snprintf(wk, sizeof wk, "%s[%ld]", what, k);
                 if (cJSON_IsNumber(x)) {
-                    if (!number(c, x, wk, &v) || !add_entry(c, k, layer, head, v))
+                    if (!number(c, x, it->string, k, &v) || !add_entry(c, k, layer, head, v))
                         return false;
                 } else if (cJSON_IsNull(x)) {
                     if (!add_entry(c, k, layer, head, NAN))
                         return false;
                 } else {
-                    return hv_errorf(c->err, "%s: %s: expected a number or null, got %s",
-                                     c->place, wk, type_name(x));
+                    return hv_errorf(c->err, "%s: key %s[%ld]: expected a number or null, got %s",
+                                     c->place, qkey(q, sizeof q, it->string), k, type_name(x));
                 }
             }
             if (k > c->samples)
                 c->samples = k;
         } else {
-            return hv_errorf(c->err, "%s: %s: expected a number%s or null, got %s", c->place,
-                             what, sample < 0 ? ", a list of numbers" : "", type_name(it));
+            return hv_errorf(c->err, "%s: key %s: expected a number%s or null, got %s", c->place,
+                             qkey(q, sizeof q, it->string),
+                             sample < 0 ? ", a list of numbers" : "", type_name(it));
         }
     }
     if (sample < 0 && c->samples < 1)
