@@ -6,8 +6,9 @@
  *   JSON         {"14-7": 0.83, "L3H1": [0.1, 0.2, NaN], ...}: a number, null
  *                or a list of per-sample numbers per head; keys "LAYER-HEAD"
  *                or TransformerLens "L14H7" (case-insensitive); Python's bare
- *                NaN is no score, Infinity an error. A top-level list of such
- *                objects is one sample per object.
+ *                NaN is no score, Infinity an error. Lists of unequal length
+ *                are padded with no score; a plain number is sample 0. A
+ *                top-level list of such objects is one sample per object.
  *   JSON Lines   one object per line = one sample (per prompt); blank lines
  *                skipped.
  *   .npy         format 1.0/2.0/3.0; float16/32/64, integer and bool dtypes,
@@ -28,8 +29,13 @@
  * Limits (refused with a message): more than HV_SCORES_MAX_DIM layers or heads,
  * more than HV_SCORES_MAX_CELLS heads in a grid, more than
  * HV_SCORES_MAX_SAMPLE_CELLS values over all samples. Memory stays
- * proportional to the input plus a few grids: samples are reduced one at a
- * time, never held as one [samples, layers, heads] array. */
+ * proportional to the input (for .npz, the chosen member decompressed) plus a
+ * few grids: samples are reduced one at a time, never held as one [samples,
+ * layers, heads] array of doubles.
+ *
+ * Thread safety: calls share no state of their own, but cJSON records its
+ * last error in a global, so parse JSON or safetensors from one thread at a
+ * time. */
 #ifndef HV_SCORES_H
 #define HV_SCORES_H
 
