@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, build with warnings as
-# errors, run the whole test suite, then again under ASan + UBSan.
+# errors, run the whole test suite, then again under ASan + UBSan, then fuzz the
+# readers and parsers (scripts/fuzz.sh 20) when clang is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -17,4 +18,10 @@ if [ "${HV_SKIP_SANITIZE:-0}" != 1 ]; then
   export LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
   (cd build-asan && ctest --output-on-failure -j"$jobs")
+fi
+# libFuzzer harnesses of the readers and the core's parsers, 20 s each (clang)
+if command -v clang >/dev/null 2>&1; then
+  env -u ASAN_OPTIONS -u LSAN_OPTIONS -u UBSAN_OPTIONS bash scripts/fuzz.sh 20
+else
+  echo "skip fuzzing: clang not installed"
 fi

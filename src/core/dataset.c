@@ -199,6 +199,28 @@ static bool parse_score(const char *s, double *out, bool *nonfinite)
     return true;
 }
 
+/* A field or name as shown in a message: control characters (a quoted field
+ * may hold newlines) as \xNN, cut after 64 bytes, so the message stays one
+ * line. */
+static const char *shown(const char *s, char *buf, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; s[i] && o + 8 < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (i >= 64) {
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (c < 0x20 || c == 0x7f)
+            o += (size_t)snprintf(buf + o, cap - o, "\\x%02x", c);
+        else
+            buf[o++] = (char)c;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 static int intern(char names[][HV_MAX_NAME], int *n, int max, const char *s)
 {
     for (int i = 0; i < *n; i++)
@@ -279,10 +301,11 @@ static bool check_duplicates(const hv_dataset *ds, const char *name, hv_error *e
         const hv_point *q = &tmp[i - 1], *p = &tmp[i];
         if (q->model == p->model && q->condition == p->condition && q->layer == p->layer &&
             q->head == p->head) {
+            char m[300], c[300];
             hv_errorf(err,
                       "%s:%d: duplicate point: model \"%s\", condition \"%s\", layer %d, head %d is already on line %d",
-                      name, p->line, ds->models[p->model], ds->conditions[p->condition], p->layer,
-                      p->head, q->line);
+                      name, p->line, shown(ds->models[p->model], m, sizeof m),
+                      shown(ds->conditions[p->condition], c, sizeof c), p->layer, p->head, q->line);
             free(tmp);
             return false;
         }
@@ -349,6 +372,7 @@ static bool parse_body(hv_dataset *ds, reader *rd, record *r, hv_error *err)
             return hv_errorf(err, "%s:%d: expected %d fields like the header, got %d", rd->name,
                              r->line, header_fields, r->n);
         hv_point pt = {0};
+        char v[300];
         pt.line = r->line;
         pt.model = name_column(ds->models, &ds->n_models, HV_MAX_MODELS, field(r, col[COL_MODEL]), "model",
                                "models", rd, r->line, err);
@@ -360,19 +384,19 @@ static bool parse_body(hv_dataset *ds, reader *rd, record *r, hv_error *err)
             return false;
         if (!parse_index(field(r, col[COL_LAYER]), &pt.layer))
             return hv_errorf(err, "%s:%d: column \"layer\": expected an integer 0..%d, got \"%s\"",
-                             rd->name, r->line, HV_MAX_LAYER, field(r, col[COL_LAYER]));
+                             rd->name, r->line, HV_MAX_LAYER, shown(field(r, col[COL_LAYER]), v, sizeof v));
         if (!parse_index(field(r, col[COL_HEAD]), &pt.head))
             return hv_errorf(err, "%s:%d: column \"head\": expected an integer 0..%d, got \"%s\"",
-                             rd->name, r->line, HV_MAX_LAYER, field(r, col[COL_HEAD]));
+                             rd->name, r->line, HV_MAX_LAYER, shown(field(r, col[COL_HEAD]), v, sizeof v));
         bool nonfinite;
         if (!parse_score(field(r, col[COL_SCORE]), &pt.score, &nonfinite))
             return hv_errorf(err, "%s:%d: column \"score\": expected a finite number (or nan: no score), got \"%s\"",
-                             rd->name, r->line, field(r, col[COL_SCORE]));
+                             rd->name, r->line, shown(field(r, col[COL_SCORE]), v, sizeof v));
         if (isnan(pt.score))
             continue; /* no score: never a point, never ranked */
         if (fabs(pt.score) > HV_MAX_SCORE) /* keeps every range and label finite */
             return hv_errorf(err, "%s:%d: column \"score\": %s is outside -1e15..1e15", rd->name, r->line,
-                             field(r, col[COL_SCORE]));
+                             shown(field(r, col[COL_SCORE]), v, sizeof v));
         if (!push_point(ds, pt))
             return hv_errorf(err, "%s:%d: out of memory", rd->name, r->line);
     }

@@ -1,0 +1,4 @@
+/* libFuzzer harness: the textgrid reader through hv_read_scores (see fuzz_reader.h). */
+#include "fuzz_reader.h"
+
+HV_FUZZ_READER(HV_FMT_TEXT, 0)
