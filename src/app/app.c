@@ -15,6 +15,7 @@
 #include "../export/png.h"
 #include "../gl/renderer.h"
 #include "../gl/text.h"
+#include "../io/scores.h"
 #include "assets.h"
 #include "export_run.h"
 #include "overlay.h"
@@ -47,16 +48,58 @@ static bool find_spec_beside(const char *data, char *out, size_t size)
     return file_exists(out);
 }
 
+/* The largest score file read (a [1000, 80, 64] float64 .npy is 41 MB). */
+#define HV_MAX_SCORE_FILE ((size_t)1 << 30)
+
+/* Reads one score file into the dataset as model's scores in condition. */
+static bool load_grid(hv_dataset *all, const char *model, const char *condition, const char *path, const char *shown,
+                      const char *format, const char *tensor, const char *reduce, hv_error *err)
+{
+    char *bytes;
+    size_t len;
+    if (!hv_read_file(path, HV_MAX_SCORE_FILE, &bytes, &len, err))
+        return false;
+    hv_read_opts ro = {0};
+    ro.format = format && *format ? (hv_format)hv_format_parse(format) : HV_FMT_AUTO;
+    ro.tensor = tensor && *tensor ? tensor : NULL;
+    ro.reduce = reduce && *reduce ? (hv_reduce)hv_reduce_parse(reduce) : HV_REDUCE_MEAN;
+    if ((int)ro.format < 0)
+        ro.format = HV_FMT_AUTO;
+    hv_grid g = {0};
+    bool ok = hv_format_detect(shown, (const unsigned char *)bytes, len) == HV_FMT_CSV && ro.format == HV_FMT_AUTO
+                  ? hv_errorf(err, "%s: a long CSV is data, not a grid: give it as DATA.csv (headviz %s)", shown, shown)
+                  : hv_read_scores((const unsigned char *)bytes, len, shown, &ro, &g, err);
+    free(bytes);
+    if (!ok && (strstr(err->msg, "name the one to read") || strstr(err->msg, "(tensors: ")))
+        snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
+                 " (--tensor NAME, or tensor = in its [source: ...])");
+    if (ok)
+        ok = hv_dataset_add_grid(all, model, condition, g.layers, g.heads, g.v, shown, err);
+    hv_grid_free(&g);
+    return ok;
+}
+
+/* path relative to the folder of spec_path (a spec's [source: ...]). */
+static void beside_spec(const char *spec_path, const char *path, char *out, size_t size)
+{
+    const char *slash = spec_path ? strrchr(spec_path, '/') : NULL;
+    if (path[0] == '/' || !slash)
+        snprintf(out, size, "%s", path);
+    else
+        snprintf(out, size, "%.*s/%s", (int)(slash - spec_path), spec_path, path);
+}
+
 static int load(hv_app *a)
 {
     hv_error err = {""};
     hv_spec_init(&a->spec);
     const char *data_name = "assets/safety_heads.csv";
+    bool bundled = !a->opt.data_path && !a->opt.n_grids && !a->opt.spec_path;
     if (a->opt.data_path) {
-        if (!hv_dataset_load(&a->ds, a->opt.data_path, &err))
+        if (!hv_dataset_load(&a->all, a->opt.data_path, &err))
             return fail(HV_EXIT_USAGE, &err);
         data_name = strcmp(a->opt.data_path, "-") == 0 ? "<stdin>" : a->opt.data_path;
-    } else if (!hv_dataset_parse(&a->ds, hv_asset_csv, hv_asset_csv_len, data_name, &err)) {
+    } else if (bundled && !hv_dataset_parse(&a->all, hv_asset_csv, hv_asset_csv_len, data_name, &err)) {
         return fail(HV_EXIT_RUNTIME, &err);
     }
     /* the spec: --spec; else beside a data file; the bundled data has its
@@ -74,9 +117,34 @@ static int load(hv_app *a)
                 return fail(HV_EXIT_USAGE, &err);
             spec_name = beside;
         }
-    } else if (!hv_spec_parse(&a->spec, hv_asset_ini, "assets/safety_heads.ini", &err)) {
+    } else if (bundled && !hv_spec_parse(&a->spec, hv_asset_ini, "assets/safety_heads.ini", &err)) {
         return fail(HV_EXIT_RUNTIME, &err);
     }
+    /* score files: the spec's [source: ...] (relative to the spec), then
+     * --grid's */
+    if (!hv_spec_check_sources(&a->spec, spec_name, &err))
+        return fail(HV_EXIT_USAGE, &err);
+    for (int i = 0; i < a->spec.n_sources; i++) {
+        const hv_source_spec *src = &a->spec.sources[i];
+        char path[4096];
+        beside_spec(a->opt.spec_path ? a->opt.spec_path : spec_name, src->path, path, sizeof path);
+        if (!load_grid(&a->all, src->model, src->condition, path, path, src->format, src->tensor, src->reduce, &err))
+            return fail(HV_EXIT_USAGE, &err);
+    }
+    for (int i = 0; i < a->opt.n_grids; i++) {
+        const hv_grid_arg *g = &a->opt.grids[i];
+        if (!load_grid(&a->all, g->model, g->condition, g->path, g->path, NULL, a->opt.tensor, a->opt.reduce, &err))
+            return fail(HV_EXIT_USAGE, &err);
+    }
+    if (a->all.n_models == 0) {
+        hv_errorf(&err, "%s: no data: give DATA.csv, --grid MODEL CONDITION FILE, or [source: FILE] sections", spec_name);
+        return fail(HV_EXIT_USAGE, &err);
+    }
+    /* each (model, condition)'s top k: what the scatter layouts show */
+    int top = a->opt.top >= 0 ? a->opt.top : a->spec.top >= 0 ? a->spec.top : 10;
+    a->rank_abs = (a->opt.rank_abs >= 0 ? a->opt.rank_abs : a->spec.rank_by_abs) > 0;
+    if (!hv_dataset_top_k(&a->all, top, a->rank_abs, &a->ds, &err))
+        return fail(HV_EXIT_RUNTIME, &err);
     char msg[HV_ERROR_MAX];
     if (hv_spec_check_names(&a->spec, &a->ds, spec_name, msg, (int)sizeof msg))
         fprintf(stderr, "headviz: warning: %s\n", msg);
@@ -84,6 +152,7 @@ static int load(hv_app *a)
         snprintf(a->spec.colormap, sizeof a->spec.colormap, "%s", a->opt.colormap);
     if (!hv_figure_prepare(&a->fig, &a->ds, &a->spec, &err))
         return fail(HV_EXIT_USAGE, &err);
+    a->fig.all = &a->all;
     /* no head is ever dropped in silence */
     hv_figure_outside_message(&a->fig, data_name, msg, (int)sizeof msg);
     if (msg[0])
@@ -194,6 +263,8 @@ void hv_app_shutdown(hv_app *a)
     hv_anim_free(&a->anim);
     hv_figure_free(&a->fig);
     hv_dataset_free(&a->ds);
+    hv_dataset_free(&a->all);
+    hv_spec_free(&a->spec);
     a->ren = NULL;
     a->text = NULL;
 }
@@ -320,9 +391,19 @@ static void act(hv_app *a, hv_action act)
     hv_error err = {""};
     switch (act) {
     case HV_ACT_LAYOUT:
-        a->aopt.layout = (hv_layout_mode)((a->aopt.layout + 1) % HV_LAYOUT_COUNT);
-        set_opts(a);
-        hv_player_notice(&a->player, "layout %s", hv_layout_name(a->aopt.layout));
+        /* the next layout the data can show (a heatmap of too many panels
+         * is skipped, and said so) */
+        for (int k = 1; k < HV_LAYOUT_COUNT; k++) {
+            hv_anim_opts o = a->aopt;
+            o.layout = (hv_layout_mode)((a->aopt.layout + k) % HV_LAYOUT_COUNT);
+            if (hv_anim_set_opts(&a->anim, &o, &err)) {
+                a->aopt = o;
+                set_opts(a);
+                hv_player_notice(&a->player, "layout %s", hv_layout_name(a->aopt.layout));
+                break;
+            }
+            hv_player_notice(&a->player, "%s", err.msg);
+        }
         break;
     case HV_ACT_MATCH:
         a->aopt.match = (hv_match_mode)((a->aopt.match + 1) % HV_MATCH_COUNT);
@@ -411,31 +492,39 @@ void hv_app_event(hv_app *a, const SDL_Event *ev)
  * goes (an entering point). */
 static int source_point(const hv_scene_point *sp) { return sp->src_a >= 0 ? sp->src_a : sp->src_b; }
 
-static void fmt_score(char *buf, size_t n, double v) { snprintf(buf, n, "%.4g", v); }
+/* A head's tooltip: its model, place, and its score in every condition;
+ * where its condition has more scored heads than the top k shown, its rank
+ * among them ("3.2 (rank 14 of 1024)"). */
+static void head_lines(hv_app *a, int model, int layer, int head, char lines[][HV_TEXT_MAX + 32], int *n)
+{
+    const hv_dataset *all = &a->all, *ds = &a->ds;
+    *n = 0;
+    snprintf(lines[(*n)++], HV_TEXT_MAX + 32, "%s", a->fig.models[model].label);
+    snprintf(lines[(*n)++], HV_TEXT_MAX + 32, "layer %d, head %d", layer, head);
+    for (int c = 0; c < all->n_conditions && *n < 10; c++) {
+        int of_all = 0, of_shown = 0;
+        double score = 0;
+        int rank = hv_dataset_rank(all, model, c, layer, head, a->rank_abs, &of_all, &score);
+        hv_dataset_rank(ds, model, c, layer, head, a->rank_abs, &of_shown, NULL);
+        char sc[96];
+        if (!rank)
+            snprintf(sc, sizeof sc, "%s", all->full[model][c] ? "no score" : "not in top-k");
+        else if (of_all > of_shown)
+            snprintf(sc, sizeof sc, "%.4g (rank %d of %d)", score, rank, of_all);
+        else
+            snprintf(sc, sizeof sc, "%.4g", score);
+        snprintf(lines[(*n)++], HV_TEXT_MAX + 32, "%s: %s", all->conditions[c], sc);
+    }
+}
 
 static void hover_lines(hv_app *a, const hv_scene_point *sp, char lines[][HV_TEXT_MAX + 32], int *n)
 {
-    const hv_dataset *ds = &a->ds;
     int src = source_point(sp);
     double P = hv_app_progress(a);
     if (sp->src_a >= 0 && sp->src_b >= 0 && P - floor(P) >= 0.5)
         src = sp->src_b;
-    const hv_point *p = &ds->points[src];
-    *n = 0;
-    snprintf(lines[(*n)++], HV_TEXT_MAX + 32, "%s", a->fig.models[p->model].label);
-    snprintf(lines[(*n)++], HV_TEXT_MAX + 32, "layer %d, head %d", p->layer, p->head);
-    for (int c = 0; c < ds->n_conditions && *n < 10; c++) {
-        const hv_point *q = NULL;
-        for (int i = 0; i < ds->n_points && !q; i++) {
-            const hv_point *r = &ds->points[i];
-            if (r->model == p->model && r->condition == c && r->layer == p->layer && r->head == p->head)
-                q = r;
-        }
-        char sc[32];
-        if (q)
-            fmt_score(sc, sizeof sc, q->score);
-        snprintf(lines[(*n)++], HV_TEXT_MAX + 32, "%s: %s", ds->conditions[c], q ? sc : "not in top-k");
-    }
+    const hv_point *p = &a->ds.points[src];
+    head_lines(a, p->model, p->layer, p->head, lines, n);
 }
 
 static void status_line(hv_app *a, char *out, size_t size)
@@ -560,11 +649,19 @@ void hv_app_build(hv_app *a, int w, int h, bool overlays)
         const char *l[1] = {a->status};
         hv_overlay_box(&a->dl, &st, l, 1, 0, (float)h, HV_BOX_BOTTOM_LEFT, false);
     }
-    if (a->hover_point >= 0) {
+    int cell_panel, cell_layer, cell_head;
+    if (a->hover_point >= 0 || (a->mouse_in && !hv_player_pointer_hidden(pl) &&
+                                hv_figure_hit_cell(&a->layout, a->panels, a->n_panels, a->mouse_x, a->mouse_y,
+                                                   &cell_panel, &cell_layer, &cell_head))) {
         char lines[12][HV_TEXT_MAX + 32];
         const char *lp[12];
         int n;
-        hover_lines(a, &a->panels[a->hover_panel].points[a->hover_point], lines, &n);
+        if (a->hover_point >= 0) {
+            hover_lines(a, &a->panels[a->hover_panel].points[a->hover_point], lines, &n);
+        } else { /* a heatmap's cell: its panel's model */
+            int per_model = a->aopt.layout == HV_LAYOUT_DIFF ? a->ds.n_conditions - 1 : a->ds.n_conditions;
+            head_lines(a, cell_panel / (per_model > 0 ? per_model : 1), cell_layer, cell_head, lines, &n);
+        }
         for (int i = 0; i < n; i++)
             lp[i] = lines[i];
         hv_overlay_box(&a->dl, &st, lp, n, a->mouse_x, a->mouse_y, HV_BOX_NEAR_CURSOR, true);

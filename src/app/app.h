@@ -26,7 +26,9 @@ typedef union SDL_Event SDL_Event;
 
 typedef struct hv_app {
     hv_options opt;
-    hv_dataset ds;
+    hv_dataset all; /* every scored head that was read */
+    hv_dataset ds;  /* each (model, condition)'s top k: what markers show */
+    bool rank_abs;  /* ranked by |score| */
     hv_spec spec;
     hv_figure fig;
     hv_anim anim;

@@ -8,14 +8,26 @@
 #include "../core/anim.h"
 #include "../core/colormap.h"
 #include "../core/figure.h"
+#include "../io/scores.h"
 
 const char *hv_cli_usage(void)
 {
-    return "usage: headviz [options] [DATA.csv]\n"
+    return "usage: headviz [options] [DATA.csv] [--grid MODEL CONDITION FILE]...\n"
            "\n"
            "Draws the top-k attention heads figure: x = layer, y = head, one marker\n"
            "shape per model, colour = score, one panel and colorbar per condition.\n"
-           "Without DATA it shows the bundled seed data (Top 10 Safety Heads).\n"
+           "Without data it shows the bundled seed data (Top 10 Safety Heads).\n"
+           "\n"
+           "data:\n"
+           "  DATA.csv             a long CSV: model,condition,layer,head,score ('-':\n"
+           "                       standard input)\n"
+           "  --grid MODEL CONDITION FILE   a score for every head of a model in a\n"
+           "                       condition: .json .jsonl .npy .npz .txt (np.savetxt)\n"
+           "                       .safetensors (repeat for each model and condition)\n"
+           "  --top K|all          each model's K highest heads per condition (default 10)\n"
+           "  --rank-by value|abs  rank signed scores by value (default) or |value|\n"
+           "  --reduce NAME        a sample axis: mean (default), max, sum, count, abs-mean\n"
+           "  --tensor NAME        the .npz member or safetensors tensor of --grid files\n"
            "\n"
            "options:\n"
            "  --spec FILE          figure spec (INI); default: DATA.ini or headviz.ini\n"
@@ -38,9 +50,11 @@ const char *hv_cli_usage(void)
            "  --help, --version    this text; the version\n"
            "\n"
            "animation and the window:\n"
-           "  --layout side|morph|models   side: one viewport per condition (default);\n"
+           "  --layout NAME        side: one viewport per condition (default);\n"
            "                       morph: one viewport morphing between conditions;\n"
-           "                       models: one viewport per model, each morphing\n"
+           "                       models: one viewport per model, each morphing;\n"
+           "                       heatmap: every head, a panel per model and condition;\n"
+           "                       diff: each condition minus the one before, per model\n"
            "  --match head|rank|nearest    pair points across conditions by the same\n"
            "                       head (default), by rank, or by least total travel\n"
            "  --easing NAME        linear, cubic (default), quint, back, elastic\n"
@@ -69,6 +83,8 @@ const char *hv_cli_usage(void)
            "  headviz --layout morph --progress 0.5 --screenshot mid.png\n"
            "  headviz --export-frames /tmp/f --fps 30 --duration 2\n"
            "  headviz --layout morph --video talk.mp4 --size 3840x2160\n"
+           "  headviz --grid Llama-2-7b-chat \"Undiff Attn.\" llama_undiff.npy \\\n"
+           "          --grid Llama-2-7b-chat \"Scaling Cont.\" llama_scaling.npy --layout heatmap\n"
            "\n"
            "keys (window): Right/PageDown/Space next step, Left/PageUp previous,\n"
            "Home/End first/last, a number then Enter: that step, B/W black/white\n"
@@ -158,6 +174,8 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
     o->easing = HV_EASE_CUBIC;
     o->context = -1;
     o->legend = -1;
+    o->top = -1;
+    o->rank_abs = -1;
     bool only_files = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -178,6 +196,42 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             o->force = true;
         } else if (strcmp(a, "--transparent") == 0) {
             o->transparent = true;
+        } else if (strcmp(a, "--grid") == 0) {
+            /* three values, each its own argument: names may hold spaces,
+             * colons and commas */
+            if (i + 3 >= argc)
+                return hv_errorf(err, "--grid needs three values: MODEL CONDITION FILE (see headviz --help)");
+            if (o->n_grids >= HV_MAX_GRIDS)
+                return hv_errorf(err, "--grid: more than %d files", HV_MAX_GRIDS);
+            hv_grid_arg *g = &o->grids[o->n_grids++];
+            g->model = argv[++i];
+            g->condition = argv[++i];
+            g->path = argv[++i];
+            if (!*g->model || !*g->condition || !*g->path)
+                return hv_errorf(err, "--grid: MODEL, CONDITION and FILE must not be empty");
+        } else if (take_value(argc, argv, &i, a, "--top", &v, err)) {
+            if (!v)
+                return false;
+            if (strcmp(v, "all") == 0)
+                o->top = 0;
+            else if (!parse_whole("--top", v, 1, 1000000, &o->top, err))
+                return false;
+        } else if (take_value(argc, argv, &i, a, "--rank-by", &v, err)) {
+            if (!v)
+                return false;
+            if (strcmp(v, "value") != 0 && strcmp(v, "abs") != 0)
+                return hv_errorf(err, "--rank-by: expected value or abs, got \"%s\"", v);
+            o->rank_abs = strcmp(v, "abs") == 0;
+        } else if (take_value(argc, argv, &i, a, "--reduce", &v, err)) {
+            if (!v)
+                return false;
+            if (hv_reduce_parse(v) < 0)
+                return hv_errorf(err, "--reduce: unknown reduction \"%s\" (known: mean, max, sum, count, abs-mean)", v);
+            o->reduce = v;
+        } else if (take_value(argc, argv, &i, a, "--tensor", &v, err)) {
+            if (!v)
+                return false;
+            o->tensor = v;
         } else if (strcmp(a, "--loop") == 0) {
             o->loop = true;
         } else if (strcmp(a, "--present") == 0) {
@@ -226,7 +280,7 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             if (!v)
                 return false;
             if ((o->layout = hv_layout_parse(v)) < 0)
-                return hv_errorf(err, "--layout: unknown layout \"%s\" (known: side, morph, models)", v);
+                return hv_errorf(err, "--layout: unknown layout \"%s\" (known: side, morph, models, heatmap, diff)", v);
         } else if (take_value(argc, argv, &i, a, "--match", &v, err)) {
             if (!v)
                 return false;

@@ -8,6 +8,12 @@
 #include "../core/hv_error.h"
 
 #define HV_MAX_OUTPUT_SIZE 16384
+#define HV_MAX_GRIDS 256
+
+/* --grid MODEL CONDITION FILE: a score file bound to a model and a condition */
+typedef struct hv_grid_arg {
+    const char *model, *condition, *path;
+} hv_grid_arg;
 
 typedef struct hv_options {
     const char *data_path;  /* NULL = bundled data */
@@ -42,6 +48,13 @@ typedef struct hv_options {
     int legend;                /* hv_legend_mode, -1 = the spec's (auto) */
     bool loop;                 /* endless cycle: next wraps, play cycles */
     bool present;              /* fullscreen, no status line, pointer hidden when idle */
+    /* score files */
+    hv_grid_arg grids[HV_MAX_GRIDS];
+    int n_grids;
+    int top;                   /* heads per model and condition: -1 = the spec's (10), 0 = all */
+    int rank_abs;              /* -1 = the spec's (by value), 1 = by |value| */
+    const char *reduce;        /* a sample axis: mean max sum count abs-mean (NULL = mean) */
+    const char *tensor;        /* npz member / safetensors tensor of --grid files */
 } hv_options;
 
 /* Returns true on success. On failure err holds one line, without the

@@ -296,7 +296,7 @@ group_errors() {
         -- --screenshot out/x.png --font nofont.ttf
 
     fail_case "unknown --layout" 2 \
-        '--layout: unknown layout "grid" (known: side, morph, models)' \
+        '--layout: unknown layout "grid" (known: side, morph, models, heatmap, diff)' \
         -- --screenshot out/x.png --layout grid
     fail_case "unknown --match" 2 \
         '--match: unknown matching "best" (known: head, rank, nearest)' \

@@ -146,6 +146,15 @@ static void test_keys(void)
     hv_app_build(a, 1280, 720, true);
     CHECK_INT(a->n_panels, 2);
     key(a, SDLK_l);
+    CHECK_INT(a->aopt.layout, HV_LAYOUT_HEATMAP);
+    hv_app_build(a, 1280, 720, true);
+    CHECK_INT(a->n_panels, 4); /* 2 models x 2 conditions */
+    CHECK(a->panels[0].cells != NULL);
+    key(a, SDLK_l);
+    CHECK_INT(a->aopt.layout, HV_LAYOUT_DIFF);
+    hv_app_build(a, 1280, 720, true);
+    CHECK_INT(a->n_panels, 2); /* 2 models x 1 difference */
+    key(a, SDLK_l);
     CHECK_INT(a->aopt.layout, HV_LAYOUT_SIDE);
     key(a, SDLK_m);
     CHECK_INT(a->aopt.match, HV_MATCH_RANK);

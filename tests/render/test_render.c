@@ -257,7 +257,7 @@ static void test_dark_theme(void)
 /* Frames at progress 0, 0.5, 1 in each layout. */
 static void test_layouts_progress(void)
 {
-    for (int layout = 0; layout < HV_LAYOUT_COUNT; layout++) {
+    for (int layout = 0; layout <= HV_LAYOUT_MODELS; layout++) { /* the marker layouts */
         for (int match = 0; match < HV_MATCH_COUNT; match++) {
             hv_anim anim;
             hv_anim_opts ao = {(hv_layout_mode)layout, (hv_match_mode)match, HV_EASE_CUBIC, 0};

@@ -319,7 +319,7 @@ static void test_errors(void)
     EXPECT_ERROR(HDR "m,c,\"1\n2\",2,3\n",
                  "t.csv:2: column \"layer\": expected an integer 0..100000, got \"1\\x0a2\"");
     EXPECT_ERROR(HDR "m,c,1,2,\"" "0123456789012345678901234567890123456789012345678901234567890123456789\"\n",
-                 "t.csv:2: column \"score\": expected a finite number, got "
+                 "t.csv:2: column \"score\": expected a finite number (or nan: no score), got "
                  "\"0123456789012345678901234567890123456789012345678901234567890123...\"");
 
     /* NaN is "no score": the row is no point (and a file of nothing else
