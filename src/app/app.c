@@ -148,8 +148,10 @@ static int load(hv_app *a)
     char msg[HV_ERROR_MAX];
     if (hv_spec_check_names(&a->spec, &a->ds, spec_name, msg, (int)sizeof msg))
         fprintf(stderr, "headviz: warning: %s\n", msg);
-    if (a->opt.colormap)
+    if (a->opt.colormap) {
         snprintf(a->spec.colormap, sizeof a->spec.colormap, "%s", a->opt.colormap);
+        a->spec.colormap_set = true;
+    }
     if (!hv_figure_prepare(&a->fig, &a->ds, &a->spec, &err))
         return fail(HV_EXIT_USAGE, &err);
     a->fig.all = &a->all;
@@ -230,12 +232,11 @@ int hv_app_init(hv_app *a, int argc, char **argv)
     for (int m = 0; m < HV_MAX_MODELS; m++)
         a->model_target[m] = a->model_alpha[m] = 1;
     /* where it starts: the window on the first step of the sequence; a
-     * --screenshot on the complete seed figure in the side layout, else the
-     * first condition; --progress picks a moment for either */
+     * --screenshot on the complete figure in the layouts that build up (side,
+     * heatmap), else the first condition; --progress picks a moment */
     bool one_shot = a->opt.screenshot || a->opt.export_frames || a->opt.video;
-    double p = a->opt.progress_set ? a->opt.progress
-               : one_shot && a->aopt.layout == HV_LAYOUT_SIDE ? a->ds.n_conditions - 1
-                                                              : 0;
+    bool builds_up = a->aopt.layout == HV_LAYOUT_SIDE || a->aopt.layout == HV_LAYOUT_HEATMAP;
+    double p = a->opt.progress_set ? a->opt.progress : one_shot && builds_up ? a->ds.n_conditions - 1 : 0;
     hv_player_init(&a->player, &a->tl, hv_anim_steps(&a->anim), a->opt.loop, a->opt.present, p);
     return -1;
 }

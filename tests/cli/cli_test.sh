@@ -799,6 +799,38 @@ for i in range(100):
 for i in range(40):
     open("%s/s%03d.ini" % (out, i), "wb").write(mutate(rng, spec))
 open("%s/base.csv" % out, "wb").write(base)
+# score files for --grid: small valid ones of every format, mutated (the
+# readers' corpus; written without numpy)
+import json, struct
+def npy(shape, vals, descr="<f4", fmt="<%df"):
+    hdr = ("{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, str(tuple(shape)))).encode()
+    hdr += b" " * (63 - (10 + len(hdr)) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr + struct.pack(fmt % len(vals), *vals)
+vals = [1.5, 2.0, 0.25, 4.0, -1.0, 3.0]
+sth = json.dumps({"s": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}}).encode()
+sth += b" " * ((8 - len(sth) % 8) % 8)
+grids = {
+    "npy": npy((2, 3), vals),
+    "json": json.dumps({"0-0": 1.5, "0-1": [2.0, 2.5], "L1H2": 3.0, "1-1": None}).encode(),
+    "jsonl": b'{"L0H0": 1.5, "L1H2": 3}\n{"0-1": NaN}\n',
+    "txt": b"# layers x heads\n1.5 2 0.25\n4,-1,3\n",
+    "safetensors": struct.pack("<Q", len(sth)) + sth + struct.pack("<6f", *vals),
+}
+gpieces = pieces + [b"\x93NUMPY", b"'descr'", b"<f8", b">f2", b"(", b")", b"{", b"}", b":", b"L9H9",
+                    b"NaN", b"Infinity", b"F16", b"BF16", b"data_offsets", b"\x00" * 8, b"\xff" * 8]
+for i in range(60):
+    ext = list(grids)[i % len(grids)]
+    d = bytearray(grids[ext])
+    for _ in range(rng.randint(1, 4)):
+        pos = rng.randrange(len(d) + 1)
+        op = rng.randrange(3)
+        if op == 0 and d:
+            d[min(pos, len(d) - 1)] = rng.randrange(256)
+        elif op == 1:
+            d[pos:pos] = rng.choice(gpieces)
+        elif d:
+            del d[pos:pos + rng.randint(1, 6)]
+    open("%s/g%03d.%s" % (out, i, ext), "wb").write(bytes(d))
 EOF
     else
         # no python3: the same kinds of files from awk's seeded generator
@@ -894,6 +926,17 @@ group_fuzz() {
     [ "$FUZZ_BAD" -gt 10 ] && note "... and $((FUZZ_BAD - 10)) more"
     [ "$n" -eq 40 ] || note "expected 40 mutated specs, generated $n"
     finish "fuzz: 40 mutated specs exit 0 or 2 ($FUZZ_BAD bad)"
+    n=0
+    FUZZ_BAD=0
+    for f in fuzz/g*.*; do
+        [ -e "$f" ] || continue
+        fuzz_one "$f" --grid m A "$f"
+        fuzz_one "$f" --grid m A "$f" --layout heatmap
+        n=$((n + 1))
+    done
+    [ "$FUZZ_BAD" -gt 10 ] && note "... and $((FUZZ_BAD - 10)) more"
+    command -v python3 >/dev/null && [ "$n" -ne 60 ] && note "expected 60 mutated score files, generated $n"
+    finish "fuzz: mutated score files (.npy .json .jsonl .txt .safetensors) with --grid, scatter and heatmap, exit 0 or 2 ($FUZZ_BAD bad)"
     TIMEOUT=60
 }
 

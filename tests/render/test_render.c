@@ -647,6 +647,148 @@ static void test_size_limit(void)
     hv_drawlist_free(&dl);
 }
 
+/* Heatmaps on a known grid: every cell's centre has its score's colour on
+ * the diverging map centred at 0 (-max blue end, 0 the middle, +max red
+ * end), cells without a score the theme's no-score grey; exactly the top-k
+ * cells are outlined; KV groups are separated; the diff panel shows B - A. */
+static void test_heatmap(void)
+{
+    enum { L = 6, H = 4 };
+    double a[L * H], b[L * H];
+    for (int i = 0; i < L * H; i++) {
+        a[i] = (i % 7) - 3.0;   /* -3 .. 3 */
+        b[i] = (i % 5) * 0.5;   /* 0 .. 2 */
+    }
+    a[5] = NAN;                 /* layer 1, head 1: no score */
+    a[22] = 6;                  /* the strongest of A: layer 5, head 2 */
+    hv_dataset all, ds;
+    hv_spec spec;
+    hv_error err;
+    memset(&all, 0, sizeof all);
+    CHECK(hv_dataset_add_grid(&all, "m", "A", L, H, a, "a.npy", &err));
+    CHECK(hv_dataset_add_grid(&all, "m", "B", L, H, b, "b.npy", &err));
+    CHECK(hv_dataset_top_k(&all, 3, false, &ds, &err));
+    hv_spec_init(&spec);
+    CHECK(hv_spec_parse(&spec, "[figure]\ncolormap = RdBu_r\nkv_heads = 2\n", "h.ini", &err));
+    hv_dataset ds_keep = g_ds;
+    hv_figure fig_keep = g_fig;
+    g_ds = ds;
+    CHECK(hv_figure_prepare(&g_fig, &g_ds, &spec, &err));
+    g_fig.all = &all;
+    hv_anim anim;
+    hv_anim_opts ao = {HV_LAYOUT_HEATMAP, HV_MATCH_HEAD, HV_EASE_CUBIC, 0};
+    CHECK(hv_anim_init(&anim, &g_fig, &ao, &err));
+    frame f = {0};
+    render(&f, 960, 540, &anim, 1.0, HV_THEME_LIGHT, false);
+    CHECK_INT(f.n_panels, 2);
+    const hv_colormap *cm = hv_colormap_find("RdBu_r");
+    CHECK_INT(f.dl.colormap_index, hv_colormap_index(cm));
+    const hv_panel_state *ps = &f.panels[0];
+    const hv_panel_layout *pl = &f.layout.panels[0];
+    /* A's range: symmetric around 0, +-6 */
+    CHECK_NEAR(ps->lo, -6, 1e-9);
+    CHECK_NEAR(ps->hi, 6, 1e-9);
+    int checked = 0;
+    for (int l = 0; l < L; l++)
+        for (int h = 0; h < H; h++) {
+            double v = a[l * H + h];
+            float want[3];
+            if (v == v) {
+                hv_colormap_sample(cm, (v + 6) / 12, want);
+            } else {
+                const hv_color *ns = &hv_theme_get(HV_THEME_LIGHT)->no_score;
+                want[0] = ns->r, want[1] = ns->g, want[2] = ns->b;
+            }
+            int got[3];
+            px_at(&f, (float)hv_scale_map(&pl->sx, l), (float)hv_scale_map(&pl->sy, h), got);
+            check_context("heatmap cell layer %d head %d (%g)", l, h, v);
+            CHECK(color_dist(got, want) <= 2);
+            checked++;
+        }
+    check_context("%s", "");
+    CHECK_INT(checked, L * H);
+    /* the ends and the middle of the diverging map: -3 .. 3 of +-6 */
+    float mid[3];
+    hv_colormap_sample(cm, 0.5, mid);
+    int got[3];
+    px_at(&f, (float)hv_scale_map(&pl->sx, 0), (float)hv_scale_map(&pl->sy, 3), got); /* a[3] = 0 */
+    CHECK(color_dist(got, mid) <= 2);
+    float top[3];
+    hv_colormap_sample(cm, 1.0, top);
+    px_at(&f, (float)hv_scale_map(&pl->sx, 5), (float)hv_scale_map(&pl->sy, 2), got); /* +max */
+    CHECK(color_dist(got, top) <= 2);
+    /* outlines: exactly A's top 3 (6 at 5,2; then 3s at the lowest layers) */
+    int outlined = 0;
+    for (int i = 0; i < ps->n_points; i++)
+        if (ps->points[i].flags & HV_POINT_OUTLINE) {
+            outlined++;
+            int l = (int)ps->points[i].layer, h = (int)ps->points[i].head;
+            int rank, of;
+            rank = hv_dataset_rank(&all, 0, 0, l, h, false, &of, NULL);
+            CHECK(rank >= 1 && rank <= 3);
+            /* the frame's edge is drawn in the text colour, inside the cell */
+            float ex = (float)hv_scale_map(&pl->sx, l - 0.5), ey = (float)hv_scale_map(&pl->sy, h);
+            int darkest = 255 * 3;
+            for (int dx = -1; dx <= 1; dx++) {
+                px_at(&f, ex + (float)dx, ey, got);
+                darkest = got[0] + got[1] + got[2] < darkest ? got[0] + got[1] + got[2] : darkest;
+            }
+            CHECK(darkest < 3 * 90);
+        }
+    CHECK_INT(outlined, 3);
+    /* a cell not in the top 3 has no frame: its edge keeps its colour */
+    float c0[3];
+    hv_colormap_sample(cm, (a[0] + 6) / 12, c0);
+    px_at(&f, (float)hv_scale_map(&pl->sx, -0.5) + 1.0f, (float)hv_scale_map(&pl->sy, 0), got);
+    CHECK(color_dist(got, c0) <= 2);
+    /* KV groups of 2 heads: a separator between heads 1 and 2 */
+    const hv_color *sep = &hv_theme_get(HV_THEME_LIGHT)->separator;
+    float sep_y = (float)hv_scale_map(&pl->sy, 1.5);
+    int seps = 0;
+    for (int i = 0; i < f.dl.n_rects; i++) {
+        const hv_rect_item *r = &f.dl.rects[i];
+        if (r->c.r == sep->r && r->c.g == sep->g && r->c.b == sep->b && r->r.w > pl->plot.w * 0.9f &&
+            fabsf(r->r.y + r->r.h * 0.5f - sep_y) <= 1.0f)
+            seps++;
+    }
+    CHECK_INT(seps, 2); /* one in each panel */
+    frame_free(&f);
+    memset(&f, 0, sizeof f);
+    /* the diff view: B - A on a diverging map, +-max |B - A| */
+    ao.layout = HV_LAYOUT_DIFF;
+    CHECK(hv_anim_set_opts(&anim, &ao, &err));
+    render(&f, 960, 540, &anim, 0, HV_THEME_LIGHT, false);
+    CHECK_INT(f.n_panels, 1);
+    ps = &f.panels[0];
+    pl = &f.layout.panels[0];
+    double dmax = 0;
+    for (int i = 0; i < L * H; i++)
+        if (a[i] == a[i])
+            dmax = fmax(dmax, fabs(b[i] - a[i]));
+    CHECK_NEAR(ps->hi, dmax, 1e-9);
+    CHECK_NEAR(ps->lo, -dmax, 1e-9);
+    for (int l = 0; l < L; l++)
+        for (int h = 0; h < H; h++) {
+            double d = b[l * H + h] - a[l * H + h];
+            if (d != d)
+                continue;
+            float want[3];
+            hv_colormap_sample(cm, (d + dmax) / (2 * dmax), want);
+            px_at(&f, (float)hv_scale_map(&pl->sx, l), (float)hv_scale_map(&pl->sy, h), got);
+            check_context("diff cell layer %d head %d (%g)", l, h, d);
+            CHECK(color_dist(got, want) <= 2);
+        }
+    check_context("%s", "");
+    frame_free(&f);
+    hv_anim_free(&anim);
+    hv_figure_free(&g_fig);
+    hv_dataset_free(&ds);
+    hv_dataset_free(&all);
+    hv_spec_free(&spec);
+    g_ds = ds_keep;
+    g_fig = fig_keep;
+}
+
 int main(int argc, char **argv)
 {
     const char *golden_dir = argc > 1 ? argv[1] : "golden";
@@ -681,6 +823,7 @@ int main(int argc, char **argv)
     test_layouts_progress();
     test_mid_transition_point();
     test_transparent();
+    test_heatmap();
     test_marker_on_the_edge();
     test_markers_always_visible();
     test_size_limit();
