@@ -10,7 +10,7 @@ PKGS=(build-essential cmake pkg-config
 EXTRA=(ffmpeg python3-matplotlib clang libclang-rt-14-dev python3-numpy)
 # vector backend (PDF, SVG) and the tools its tests read the files with
 PKGS+=(libcairo2-dev)
-EXTRA+=(poppler-utils qpdf librsvg2-bin libxml2-utils)
+EXTRA+=(poppler-utils qpdf librsvg2-bin libxml2-utils strace)
 want=("${PKGS[@]}")
 [ "${HV_SETUP_EXTRAS:-1}" = 1 ] && want+=("${EXTRA[@]}")
 missing=()

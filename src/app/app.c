@@ -16,6 +16,7 @@
 #include "../gl/renderer.h"
 #include "../gl/text.h"
 #include "../io/scores.h"
+#include "../vector/vector.h"
 #include "assets.h"
 #include "export_run.h"
 #include "overlay.h"
@@ -275,8 +276,8 @@ int hv_app_open(hv_app *a, bool visible)
     hv_error err = {""};
     hv_renderer_desc rd = {0};
     rd.visible = visible;
-    rd.width = a->opt.width ? a->opt.width : 1600;
-    rd.height = a->opt.height ? a->opt.height : 900;
+    if (!hv_cli_pixel_size(&a->opt, 1600, 900, &rd.width, &rd.height, &err))
+        return fail(HV_EXIT_USAGE, &err);
     rd.title = "headviz";
     rd.vsync = true;
     a->ren = hv_renderer_create(&rd, NULL, &err);
@@ -599,6 +600,9 @@ void hv_app_build(hv_app *a, int w, int h, bool overlays)
     fo.font_scale = a->font_scale;
     fo.legend = a->legend;
     fo.desc = a->desc;
+    /* a physical size: type and markers in points, at the dpi */
+    if (!overlays && a->opt.phys_w > 0)
+        fo.unit = (float)((a->opt.dpi > 0 ? a->opt.dpi : 96) / 96.0);
     fo.measure = hv_text_measure;
     fo.measure_user = a->text;
     const hv_player *pl = &a->player;
@@ -701,9 +705,8 @@ static hv_encoder *encoder(hv_app *a, hv_error *err)
 /* The size of window exports: --size, else the window's drawable. */
 static void export_size(hv_app *a, int *w, int *h)
 {
-    *w = a->opt.width;
-    *h = a->opt.height;
-    if (!*w)
+    hv_error err = {""};
+    if (!(a->opt.width || a->opt.phys_w > 0) || !hv_cli_pixel_size(&a->opt, 0, 0, w, h, &err))
         hv_renderer_drawable_size(a->ren, w, h);
 }
 
@@ -870,18 +873,68 @@ int hv_app_open_headless(hv_app *a)
     return hv_app_open(a, false);
 }
 
+int hv_app_output_size(hv_app *a, int *w, int *h)
+{
+    hv_error err = {""};
+    if (!hv_cli_pixel_size(&a->opt, 1920, 1080, w, h, &err))
+        return fail(HV_EXIT_USAGE, &err);
+    return -1;
+}
+
+void hv_app_page_size(const hv_app *a, int w, int h, double *pw, double *ph)
+{
+    /* a physical size is the page; a pixel size is the page at --dpi */
+    double dpi = a->opt.dpi > 0 ? a->opt.dpi : 96;
+    *pw = a->opt.phys_w > 0 ? a->opt.phys_w * 72 : w * 72.0 / dpi;
+    *ph = a->opt.phys_h > 0 ? a->opt.phys_h * 72 : h * 72.0 / dpi;
+}
+
+int hv_app_open_fonts(hv_app *a) { return join_fonts(a); }
+
+/* A PDF or SVG still: the draw list of the moment, written by the vector
+ * backend. No SDL video, no GL: it works where Mesa would fail, and fast. */
+static int run_vector_still(hv_app *a, hv_vector_format fmt, int w, int h)
+{
+    hv_error err = {""};
+    int rc = join_fonts(a);
+    if (rc >= 0)
+        return rc;
+    if (!hv_check_output(a->opt.screenshot, a->opt.force, &err))
+        return fail(hv_error_exit_code(&err), &err);
+    hv_app_build(a, w, h, false);
+    if (a->dl.oom) {
+        hv_errorf(&err, "out of memory building the frame");
+        return fail(HV_EXIT_RUNTIME, &err);
+    }
+    double pw, ph;
+    hv_app_page_size(a, w, h, &pw, &ph);
+    hv_vector *v = hv_vector_open(a->opt.screenshot, fmt, pw, ph, hv_text_font_path(a->text), a->opt.force, &err);
+    bool ok = v && hv_vector_page(v, &a->dl, &err);
+    if (v && !hv_vector_close(v, !ok, ok ? &err : NULL))
+        ok = false;
+    if (!ok)
+        return fail(hv_error_exit_code(&err), &err);
+    if (!hv_is_stream(a->opt.screenshot))
+        printf("%s (%dx%d px, %.4g x %.4g in)\n", a->opt.screenshot, w, h, pw / 72, ph / 72);
+    return 0;
+}
+
 static int run_screenshot(hv_app *a)
 {
     hv_error err = {""};
     hv_still_format fmt;
     if (!hv_still_format_of(a->opt.screenshot, "--screenshot", &fmt, &err))
         return fail(HV_EXIT_USAGE, &err);
-    if (!hv_is_stream(a->opt.screenshot))
-        hv_remove_stale_temps(a->opt.screenshot, false);
-    int rc = hv_app_open_headless(a);
+    int w, h, rc = hv_app_output_size(a, &w, &h);
     if (rc >= 0)
         return rc;
-    int w = a->opt.width ? a->opt.width : 1920, h = a->opt.height ? a->opt.height : 1080;
+    if (!hv_is_stream(a->opt.screenshot))
+        hv_remove_stale_temps(a->opt.screenshot, false);
+    if (fmt != HV_STILL_PNG)
+        return run_vector_still(a, fmt == HV_STILL_PDF ? HV_VECTOR_PDF : HV_VECTOR_SVG, w, h);
+    rc = hv_app_open_headless(a);
+    if (rc >= 0)
+        return rc;
     if (!hv_check_output(a->opt.screenshot, a->opt.force, &err)) /* before spending a render */
         return fail(hv_error_exit_code(&err), &err);
     if (!write_png_now(a, a->opt.screenshot, w, h, a->opt.force, &err))

@@ -92,6 +92,15 @@ void hv_app_record(hv_app *a);
 /* Builds the frame (figure + overlays when `overlays`) at w x h into a->dl. */
 void hv_app_build(hv_app *a, int w, int h, bool overlays);
 
+/* The output's size in pixels (--size, a physical size at --dpi, else
+ * 1920x1080): -1, or an exit code (message printed). */
+int hv_app_output_size(hv_app *a, int *w, int *h);
+/* The page of a vector output in points: a physical --size, or the pixels
+ * at --dpi (96). */
+void hv_app_page_size(const hv_app *a, int w, int h, double *pw, double *ph);
+/* Waits for the fonts (loaded on a thread): -1, or an exit code. */
+int hv_app_open_fonts(hv_app *a);
+
 int hv_app_main(int argc, char **argv);
 
 #endif

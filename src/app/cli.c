@@ -32,9 +32,13 @@ const char *hv_cli_usage(void)
            "options:\n"
            "  --spec FILE          figure spec (INI); default: DATA.ini or headviz.ini\n"
            "                       beside the data, else built-in defaults\n"
-           "  --screenshot FILE    render one frame headless, write it (.png), exit\n"
+           "  --screenshot FILE    render one frame headless, write it, exit: .png, or\n"
+           "                       vector .pdf / .svg (no GL needed)\n"
            "  --size WxH           output size in pixels (screenshot default 1920x1080,\n"
-           "                       window default 1600x900)\n"
+           "                       window default 1600x900), or physical: 3.5inx2.5in,\n"
+           "                       89mmx64mm (in, mm, cm, pt): type then in points\n"
+           "  --dpi N              pixels per inch (default 96): a physical size's\n"
+           "                       pixels, a pixel size's page in PDF/SVG\n"
            "  --theme light|dark   light (paper, default) or dark (talks)\n"
            "  --colormap NAME      viridis, plasma, magma, inferno, cividis;\n"
            "                       diverging: RdBu_r, coolwarm, bwr\n"
@@ -68,8 +72,10 @@ const char *hv_cli_usage(void)
            "\n"
            "export (frame-exact: frame i is the moment i/fps, whatever the machine):\n"
            "  --export-frames DIR  write DIR/frame_00000.png, frame_00001.png, ...\n"
+           "  --format png|pdf|svg the format of --export-frames (default png)\n"
            "  --video FILE         .mp4 (H.264), .webm (VP9), .gif, .mov (ProRes;\n"
-           "                       4444 with alpha when --transparent), via ffmpeg\n"
+           "                       4444 with alpha when --transparent), via ffmpeg;\n"
+           "                       .pdf: one page per frame (LaTeX Beamer)\n"
            "  --fps N              frames per second (default 60)\n"
            "  --duration S         seconds to export (default: one full cycle)\n"
            "  --frames N           number of frames (instead of --duration)\n"
@@ -79,6 +85,7 @@ const char *hv_cli_usage(void)
            "  headviz                                   open a window on the bundled data\n"
            "  headviz --present --context talk          a talk: fullscreen, large type\n"
            "  headviz --screenshot fig.png --size 3840x2160\n"
+           "  headviz --screenshot fig.pdf --size 3.5inx2.5in --context paper\n"
            "  headviz heads.csv --spec heads.ini --theme dark --screenshot talk.png\n"
            "  headviz --layout morph --progress 0.5 --screenshot mid.png\n"
            "  headviz --export-frames /tmp/f --fps 30 --duration 2\n"
@@ -94,28 +101,92 @@ const char *hv_cli_usage(void)
            "entry to hide/show a model\n";
 }
 
-bool hv_cli_parse_size(const char *s, int *w, int *h, hv_error *err)
+/* One side: a whole number of pixels, or a number with a unit (in, mm, cm,
+ * pt) as inches. Returns the end, or NULL. */
+static const char *parse_side(const char *p, long *px, double *inches)
+{
+    *px = 0;
+    *inches = 0;
+    /* decimal digits with an optional fraction (never strtod's hex or
+     * exponents: "0x100" is 0 by 100) */
+    const char *end = p;
+    while (*end >= '0' && *end <= '9')
+        end++;
+    bool whole = end > p;
+    if (*end == '.') {
+        end++;
+        while (*end >= '0' && *end <= '9')
+            end++;
+    }
+    if (end == p || (end == p + 1 && *p == '.') || end - p > 30)
+        return NULL;
+    char num[32];
+    memcpy(num, p, (size_t)(end - p));
+    num[end - p] = '\0';
+    double v = strtod(num, NULL);
+    static const struct {
+        const char *unit;
+        double per_inch;
+    } units[] = {{"in", 1}, {"mm", 25.4}, {"cm", 2.54}, {"pt", 72}};
+    for (unsigned u = 0; u < sizeof units / sizeof units[0]; u++)
+        if (strncmp(end, units[u].unit, 2) == 0) {
+            *inches = v / units[u].per_inch;
+            return end + 2;
+        }
+    /* pixels: digits only */
+    if (!whole || strchr(num, '.'))
+        return NULL;
+    *px = v > 1e9 ? 1000000000L : (long)v;
+    return end;
+}
+
+bool hv_cli_parse_size(const char *s, int *w, int *h, double *pw, double *ph, hv_error *err)
 {
     long v[2];
+    double in[2];
     const char *p = s;
     for (int i = 0; i < 2; i++) {
-        if (*p < '0' || *p > '9')
-            return hv_errorf(err, "--size: expected WxH like 1920x1080, got \"%s\"", s);
-        char *end;
-        v[i] = strtol(p, &end, 10);
-        p = end;
+        p = parse_side(p, &v[i], &in[i]);
+        if (!p)
+            return hv_errorf(err, "--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got \"%s\"", s);
         if (i == 0) {
             if (*p != 'x' && *p != 'X')
-                return hv_errorf(err, "--size: expected WxH like 1920x1080, got \"%s\"", s);
+                return hv_errorf(err, "--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got \"%s\"", s);
             p++;
         }
     }
-    if (*p)
-        return hv_errorf(err, "--size: expected WxH like 1920x1080, got \"%s\"", s);
+    if (*p || (in[0] > 0) != (in[1] > 0))
+        return hv_errorf(err, "--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got \"%s\"", s);
+    if (in[0] > 0) { /* a physical size: 0.1 in .. 100 in a side */
+        if (in[0] < 0.1 || in[1] < 0.1 || in[0] > 100 || in[1] > 100)
+            return hv_errorf(err, "--size: %s is out of range (each side 0.1in..100in)", s);
+        *pw = in[0];
+        *ph = in[1];
+        *w = *h = 0;
+        return true;
+    }
     if (v[0] < 16 || v[1] < 16 || v[0] > HV_MAX_OUTPUT_SIZE || v[1] > HV_MAX_OUTPUT_SIZE)
         return hv_errorf(err, "--size: %s is out of range (each side 16..%d)", s, HV_MAX_OUTPUT_SIZE);
     *w = (int)v[0];
     *h = (int)v[1];
+    *pw = *ph = 0;
+    return true;
+}
+
+bool hv_cli_pixel_size(const hv_options *o, int def_w, int def_h, int *w, int *h, hv_error *err)
+{
+    if (o->phys_w > 0) {
+        double dpi = o->dpi > 0 ? o->dpi : 96;
+        long pw = lround(o->phys_w * dpi), ph = lround(o->phys_h * dpi);
+        if (pw < 16 || ph < 16 || pw > HV_MAX_OUTPUT_SIZE || ph > HV_MAX_OUTPUT_SIZE)
+            return hv_errorf(err, "--size %.4gin x %.4gin at --dpi %g is %ldx%ld pixels, out of range (each side 16..%d)",
+                             o->phys_w, o->phys_h, dpi, pw, ph, HV_MAX_OUTPUT_SIZE);
+        *w = (int)pw;
+        *h = (int)ph;
+        return true;
+    }
+    *w = o->width ? o->width : def_w;
+    *h = o->height ? o->height : def_h;
     return true;
 }
 
@@ -260,8 +331,22 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
                 return false;
             o->screenshot = v;
         } else if (take_value(argc, argv, &i, a, "--size", &v, err)) {
-            if (!v || !hv_cli_parse_size(v, &o->width, &o->height, err))
+            if (!v || !hv_cli_parse_size(v, &o->width, &o->height, &o->phys_w, &o->phys_h, err))
                 return false;
+        } else if (take_value(argc, argv, &i, a, "--dpi", &v, err)) {
+            if (!v || !parse_number("--dpi", v, 10, 2400, &o->dpi, err))
+                return false;
+        } else if (take_value(argc, argv, &i, a, "--format", &v, err)) {
+            if (!v)
+                return false;
+            if (strcmp(v, "png") == 0)
+                o->frame_format = 0;
+            else if (strcmp(v, "pdf") == 0)
+                o->frame_format = 1;
+            else if (strcmp(v, "svg") == 0)
+                o->frame_format = 2;
+            else
+                return hv_errorf(err, "--format: unknown frame format \"%s\" (known: png, pdf, svg)", v);
         } else if (take_value(argc, argv, &i, a, "--theme", &v, err)) {
             if (!v)
                 return false;
@@ -341,6 +426,8 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
         return hv_errorf(err, "--screenshot, --export-frames and --video are exclusive: pick one");
     if (o->duration > 0 && o->frames > 0)
         return hv_errorf(err, "--duration and --frames are exclusive: pick one");
+    if (o->frame_format && !o->export_frames)
+        return hv_errorf(err, "--format names the format of --export-frames; a still or a video takes it from the file's extension");
     if (o->progress_set && (o->export_frames || o->video))
         return hv_errorf(err, "--progress picks one moment for --screenshot or the window; exports run the whole timeline");
     return true;

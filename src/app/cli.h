@@ -19,7 +19,10 @@ typedef struct hv_options {
     const char *data_path;  /* NULL = bundled data */
     const char *spec_path;  /* NULL = beside the data, or defaults */
     const char *screenshot; /* write one PNG and exit */
-    int width, height;      /* 0 = default */
+    int width, height;      /* pixels; 0 = default (from the physical size when one is given) */
+    double phys_w, phys_h;  /* inches (--size 3.5inx2.5in, 89mmx64mm); 0 = a size in pixels */
+    double dpi;             /* pixels per inch (--dpi); 0 = 96 */
+    int frame_format;       /* --format for --export-frames: 0 png, 1 pdf, 2 svg */
     int theme;              /* hv_theme_id */
     const char *colormap;   /* NULL = the spec's */
     const char *font;       /* NULL = fontconfig's DejaVu Sans */
@@ -60,8 +63,13 @@ typedef struct hv_options {
 /* Returns true on success. On failure err holds one line, without the
  * "headviz: " prefix; the caller prints it and exits 2. */
 bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err);
-/* Parses "1920x1080". */
-bool hv_cli_parse_size(const char *s, int *w, int *h, hv_error *err);
+/* Parses "1920x1080" (pixels: *pw = *ph = 0), or a physical size
+ * "3.5inx2.5in", "89mmx64mm", "9cmx6cm", "252ptx180pt" (*pw, *ph in inches;
+ * *w = *h = 0 until a dpi turns it into pixels). */
+bool hv_cli_parse_size(const char *s, int *w, int *h, double *pw, double *ph, hv_error *err);
+/* The output's pixel size: --size in pixels, or the physical size at the
+ * dpi; def_w x def_h without --size. False (err) when out of range. */
+bool hv_cli_pixel_size(const hv_options *o, int def_w, int def_h, int *w, int *h, hv_error *err);
 const char *hv_cli_usage(void);
 
 #endif

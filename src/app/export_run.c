@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,6 +16,8 @@
 #include "../export/png.h"
 #include "../export/video.h"
 #include "../gl/renderer.h"
+#include "../gl/text.h"
+#include "../vector/vector.h"
 
 
 static volatile sig_atomic_t g_interrupted;
@@ -58,9 +61,12 @@ void hv_shell_quote(const char *s, char *out, size_t size)
     out[o] = '\0';
 }
 
+static const char *const k_frame_ext[3] = {"png", "pdf", "svg"};
+
 static bool is_frame_name(const char *n)
 {
-    /* frame_NNNNN.png, and our temporaries .frame_NNNNN.png.headviz-PID.tmp */
+    /* frame_NNNNN.png (.pdf, .svg), and our temporaries
+     * .frame_NNNNN.png.headviz-PID.tmp */
     if (n[0] == '.')
         n++;
     if (strncmp(n, "frame_", 6) != 0)
@@ -70,7 +76,10 @@ static bool is_frame_name(const char *n)
         return false;
     while (*p >= '0' && *p <= '9')
         p++;
-    return strncmp(p, ".png", 4) == 0;
+    for (int k = 0; k < 3; k++)
+        if (p[0] == '.' && strncmp(p + 1, k_frame_ext[k], 3) == 0)
+            return true;
+    return false;
 }
 
 static bool mkdir_p(const char *dir, hv_error *err)
@@ -134,11 +143,11 @@ static int prepare_dir(const char *dir, bool force)
     return -1;
 }
 
-/* Removes the frame files (regular files only) numbered n_frames and up:
- * with --force, those a longer earlier export left beyond the new last
- * one, which would join the sequence; after a failure at frame k, those
- * written after it, so what is left is frames 0..k-1. */
-static int remove_stale(const char *dir, long n_frames)
+/* Removes the frame files (regular files only) numbered n_frames and up,
+ * and every frame of another format than ext: with --force, those an
+ * earlier export left, which would join the sequence; after a failure at
+ * frame k, those written after it, so what is left is frames 0..k-1. */
+static int remove_stale(const char *dir, long n_frames, const char *ext)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -149,10 +158,11 @@ static int remove_stale(const char *dir, long n_frames)
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.' || !is_frame_name(de->d_name))
             continue;
-        long idx = strtol(de->d_name + 6, NULL, 10);
+        char *end;
+        long idx = strtol(de->d_name + 6, &end, 10);
         struct stat st;
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        if (idx >= n_frames && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+        if ((idx >= n_frames || strcmp(end + 1, ext) != 0) && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
             removed += unlink(path) == 0;
     }
     closedir(d);
@@ -170,11 +180,123 @@ static void progress_line(int done, int total, double t0, bool final)
     fflush(stderr);
 }
 
+/* Vector exports, written by the vector backend from the same draw lists
+ * (no GL): --export-frames DIR --format pdf|svg (a file per frame) and
+ * --video FILE.pdf (one page per frame, for LaTeX Beamer's animate). */
+static int export_vector(hv_app *a, int W, int H, long n, double fps)
+{
+    const hv_options *o = &a->opt;
+    hv_error err = {""};
+    bool video = o->video != NULL;
+    hv_vector_format fmt = video || o->frame_format == 1 ? HV_VECTOR_PDF : HV_VECTOR_SVG;
+    const char *ext = k_frame_ext[video ? 1 : o->frame_format];
+    int rc;
+    if (video) {
+        if (!hv_is_stream(o->video))
+            hv_remove_stale_temps(o->video, false);
+        if (!hv_check_output(o->video, o->force, &err)) {
+            fprintf(stderr, "headviz: %s\n", err.msg);
+            return hv_error_exit_code(&err);
+        }
+    } else if ((rc = prepare_dir(o->export_frames, o->force)) >= 0) {
+        return rc;
+    }
+    if ((rc = hv_app_open_fonts(a)) >= 0)
+        return rc;
+    double pw, ph;
+    hv_app_page_size(a, W, H, &pw, &ph);
+    const char *font = hv_text_font_path(a->text);
+    hv_vector *doc = video ? hv_vector_open(o->video, fmt, pw, ph, font, o->force, &err) : NULL;
+    bool ok = !video || doc;
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    g_interrupted = 0;
+    bool tty = isatty(2) != 0;
+    double t0 = now_s(), last_line = 0;
+    long i, written = 0;
+    char path[4200];
+    for (i = 0; i < n && ok && !g_interrupted; i++) {
+        a->player.t = (double)i / fps; /* the exact moment of frame i */
+        hv_app_build(a, W, H, false);
+        if (a->dl.oom) {
+            ok = hv_errorf(&err, "out of memory building frame %ld", i);
+            break;
+        }
+        if (video) {
+            ok = hv_vector_page(doc, &a->dl, &err);
+        } else {
+            snprintf(path, sizeof path, "%s/frame_%05ld.%s", o->export_frames, i, ext);
+            hv_vector *v = hv_vector_open(path, fmt, pw, ph, font, o->force, &err);
+            ok = v && hv_vector_page(v, &a->dl, &err);
+            if (v && !hv_vector_close(v, !ok, ok ? &err : NULL))
+                ok = false;
+        }
+        if (ok)
+            written++;
+        if (tty && now_s() - last_line > 0.25) {
+            last_line = now_s();
+            progress_line((int)written, (int)n, t0, false);
+        }
+    }
+    if (tty)
+        progress_line((int)written, (int)n, t0, true);
+    bool interrupted = g_interrupted != 0;
+    if (doc && !hv_vector_close(doc, !ok || interrupted, ok ? &err : NULL))
+        ok = false;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    double el = now_s() - t0;
+    if (!ok) {
+        if (!video)
+            remove_stale(o->export_frames, written, ext);
+        fprintf(stderr, "headviz: %s\n", err.msg);
+        if (!video)
+            fprintf(stderr, "headviz: %ld of %ld frames were written to %s before the error (frames 0..%ld, each one complete)\n",
+                    written, n, o->export_frames, written - 1);
+        return hv_error_exit_code(&err);
+    }
+    if (interrupted) {
+        if (!video)
+            fprintf(stderr, "headviz: interrupted: %ld of %ld frames written to %s (each one complete)\n", written, n,
+                    o->export_frames);
+        else
+            fprintf(stderr, "headviz: interrupted: no PDF written (%s left untouched)\n", o->video);
+        return HV_EXIT_INTERRUPTED;
+    }
+    if (video) {
+        FILE *out = hv_is_stream(o->video) ? stderr : stdout;
+        fprintf(out, "wrote %s (%ld pages, %dx%d px, %.4g x %.4g in, %g fps) in %.2f s: %.1f pages/s\n", o->video, n, W,
+                H, pw / 72, ph / 72, fps, el, el > 0 ? (double)n / el : 0);
+        return 0;
+    }
+    int stale = o->force ? remove_stale(o->export_frames, n, ext) : 0;
+    printf("wrote %ld frames (%dx%d px, %.4g x %.4g in, %g fps, %.3f s of timeline) to %s in %.2f s: %.1f frames/s\n",
+           written, W, H, pw / 72, ph / 72, fps, (double)n / fps, o->export_frames, el, el > 0 ? (double)written / el : 0);
+    if (stale)
+        printf("removed %d stale frame file%s of an earlier, longer export\n", stale, stale == 1 ? "" : "s");
+    printf("LaTeX Beamer (\\usepackage{animate}): \\animategraphics[controls,loop]{%g}{frame_}{00000}{%05ld}\n", fps,
+           n - 1);
+    return 0;
+}
+
+static bool is_pdf(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 4 && strcasecmp(path + n - 4, ".pdf") == 0;
+}
+
 int hv_app_export(hv_app *a)
 {
     const hv_options *o = &a->opt;
     hv_error err = {""};
-    int W = o->width ? o->width : 1920, H = o->height ? o->height : 1080;
+    int W, H;
+    int rc = hv_app_output_size(a, &W, &H);
+    if (rc >= 0)
+        return rc;
     double fps = o->fps > 0 ? o->fps : 60;
     long n = o->frames > 0 ? o->frames
                            : lround((o->duration > 0 ? o->duration : hv_timeline_period(&a->tl)) * fps);
@@ -184,6 +306,8 @@ int hv_app_export(hv_app *a)
         fprintf(stderr, "headviz: %ld frames is more than 10000000; shorten --duration or lower --fps\n", n);
         return HV_EXIT_USAGE;
     }
+    if ((o->video && is_pdf(o->video)) || (o->export_frames && o->frame_format > 0))
+        return export_vector(a, W, H, n, fps);
     bool alpha = o->transparent;
     int ch = alpha ? 4 : 3;
     if (o->video && !hv_is_stream(o->video))
@@ -192,7 +316,6 @@ int hv_app_export(hv_app *a)
         fprintf(stderr, "headviz: %s\n", err.msg);
         return hv_video_check_path(o->video, alpha, NULL) ? hv_error_exit_code(&err) : HV_EXIT_USAGE;
     }
-    int rc = -1;
     if (o->export_frames && (rc = prepare_dir(o->export_frames, o->force)) >= 0)
         return rc;
     if ((rc = hv_app_open_headless(a)) >= 0)
@@ -302,7 +425,7 @@ int hv_app_export(hv_app *a)
         /* a failure at frame k leaves exactly frames 0..k-1 */
         written = hv_encoder_complete(enc);
         if (!ok)
-            remove_stale(o->export_frames, written);
+            remove_stale(o->export_frames, written, "png");
         hv_encoder_destroy(enc);
     }
     if (tty)
@@ -332,7 +455,7 @@ int hv_app_export(hv_app *a)
         return HV_EXIT_INTERRUPTED;
     }
     if (o->export_frames) {
-        int stale = o->force ? remove_stale(o->export_frames, (int)n) : 0;
+        int stale = o->force ? remove_stale(o->export_frames, n, "png") : 0;
         char q[4200], qo[64];
         snprintf(path, sizeof path, "%s/frame_%%05d.png", o->export_frames);
         hv_shell_quote(path, q, sizeof q);

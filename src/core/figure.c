@@ -823,7 +823,8 @@ static void make_plan(ctx *c, plan *pl, const hv_panel_state *panels, int n, flo
         /* a title is centred on its plot, within the panel's cell (within
          * the plot when a column's colorbar runs past it) */
         float room = title_room(c, pl, pl->cell_w - pl->left - pl->right);
-        bool titles_fit = widest_title(c, panels, n) <= room - 4 * c->ts;
+        /* (a physical size keeps its points: a title too long ends in "…") */
+        bool titles_fit = c->o->unit > 0 || widest_title(c, panels, n) <= room - 4 * c->ts;
         if ((side >= need && titles_fit) || c->f_tick <= c->floor_px + 0.01f)
             break;
         c->ts *= 0.92f;
@@ -1224,6 +1225,8 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
     /* type is never smaller than 11 px on outputs of 640x360 and up; a
      * thumbnail below that shrinks it (to 5 px at least) so its plots show */
     c.floor_px = fmaxf(5.0f, 11.0f * fminf(1.0f, fminf(fmaxf(W, H) / 640.0f, fminf(W, H) / 360.0f)));
+    if (o->unit > 0) /* a physical size: never under 7 pt */
+        c.floor_px = 7.0f * 96.0f / 72.0f * o->unit;
 
     c.clear = c.th->bg;
     if (o->transparent)
@@ -1258,8 +1261,8 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
         const hv_axes *ax0 = panel_axes(&c, &panels[0]);
         float per_x = p0.w / (float)(ax0->xhi - ax0->xlo), per_y = p0.h / (float)(ax0->yhi - ax0->ylo);
         float by_plot = 16 * sqrtf(fmaxf(p0.w, 1) * fmaxf(p0.h, 1) / (740.0f * 950.0f));
-        if (o->unit > 0) /* a physical size: markers in points, like type */
-            by_plot = 16 * o->unit;
+        if (o->unit > 0) /* a physical size: 6 pt markers, like matplotlib's scatter */
+            by_plot = 8 * o->unit;
         /* the spacing limits only crowded panels: ten heads on an 80 x 64
          * grid keep their size, 25,000 on a 400 x 400 grid become dots */
         float crowd = 0.6f * sqrtf(fmaxf(p0.w * p0.h, 1) / (float)(fig->max_points > 0 ? fig->max_points : 1));

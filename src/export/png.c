@@ -253,20 +253,27 @@ bool hv_check_output(const char *path, bool overwrite, hv_error *err)
 
 bool hv_still_format_of(const char *path, const char *option, hv_still_format *fmt, hv_error *err)
 {
+    static const struct {
+        const char *ext;
+        hv_still_format fmt;
+    } known[] = {{".png", HV_STILL_PNG}, {".pdf", HV_STILL_PDF}, {".svg", HV_STILL_SVG}};
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     const char *dot = strrchr(base, '.');
-    if (dot && dot != base && strcasecmp(dot, ".png") == 0) {
-        *fmt = HV_STILL_PNG;
-        return true;
-    }
+    if (dot && dot != base)
+        for (unsigned i = 0; i < sizeof known / sizeof known[0]; i++)
+            if (strcasecmp(dot, known[i].ext) == 0) {
+                *fmt = known[i].fmt;
+                return true;
+            }
     if ((!dot || dot == base) && hv_is_stream(path)) {
         *fmt = HV_STILL_PNG;
         return true;
     }
     if (!dot || dot == base)
-        return hv_errorf(err, "%s %s: no file extension to choose the format by (supported: .png)", option, path);
-    return hv_errorf(err, "%s %s: unknown format \"%s\" (supported: .png)", option, path, dot);
+        return hv_errorf(err, "%s %s: no file extension to choose the format by (supported: .png, .pdf, .svg)", option,
+                         path);
+    return hv_errorf(err, "%s %s: unknown format \"%s\" (supported: .png, .pdf, .svg)", option, path, dot);
 }
 
 int hv_error_exit_code(const hv_error *err)

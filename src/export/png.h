@@ -48,10 +48,10 @@ bool hv_publish(const char *tmp, const char *path, bool overwrite, hv_error *err
 bool hv_check_output(const char *path, bool overwrite, hv_error *err);
 
 /* Formats of a still, chosen by the file's extension. */
-typedef enum hv_still_format { HV_STILL_PNG } hv_still_format;
+typedef enum hv_still_format { HV_STILL_PNG, HV_STILL_PDF, HV_STILL_SVG } hv_still_format;
 /* The format of a still named path (case-insensitive extension; a device
  * or pipe without one gets PNG). Else false with err, e.g.
- *   --screenshot out.jpg: unknown format ".jpg" (supported: .png) */
+ *   --screenshot out.jpg: unknown format ".jpg" (supported: .png, .pdf, .svg) */
 bool hv_still_format_of(const char *path, const char *option, hv_still_format *fmt, hv_error *err);
 
 /* Exit code for an output error: 2 when the user named something unusable

@@ -50,7 +50,7 @@ bool hv_video_check_path(const char *path, bool alpha, hv_error *err)
 {
     vfmt f = format_of(path);
     if (f == FMT_UNKNOWN)
-        return hv_errorf(err, "--video %s: unknown format (use .mp4, .webm, .gif or .mov)", path);
+        return hv_errorf(err, "--video %s: unknown format (use .mp4, .webm, .gif, .mov, or .pdf for one page per frame)", path);
     if (alpha && f == FMT_MP4)
         return hv_errorf(err, "--video %s: H.264 .mp4 has no alpha channel; use .mov (ProRes 4444) or .webm with --transparent", path);
     if (alpha && f == FMT_GIF)

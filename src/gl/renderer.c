@@ -429,7 +429,9 @@ static bool upload(hv_renderer *r, const hv_drawlist *dl)
         int w = 0, h = 0;
         r->text_tex[i] = r->text ? hv_text_texture(r->text, hv_dl_string(dl, t), t->size, &w, &h) : 0;
         /* box origin (top-left of the unrotated box) relative to the anchor */
-        float ox = -(float)w * 0.5f * (float)t->ax, oy = -(float)h * 0.5f * (float)t->ay;
+        /* whole pixels: a box centred on an odd width would land on half a
+         * pixel and blur under linear sampling */
+        float ox = -floorf((float)w * 0.5f * (float)t->ax + 0.5f), oy = -floorf((float)h * 0.5f * (float)t->ay + 0.5f);
         float corners[4][2] = {{ox, oy}, {ox + (float)w, oy}, {ox, oy + (float)h}, {ox + (float)w, oy + (float)h}};
         static const float uv[4][2] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}};
         float *v = r->text_verts + (size_t)i * 32;

@@ -561,8 +561,8 @@ static bool draw_text(hv_vector *v, cairo_t *cr, const hv_drawlist *dl, const hv
         return hv_errorf(err, "%s: out of memory", v->path);
     if (b.w <= 0 || b.n == 0) /* SDL2_ttf renders nothing of zero width */
         return true;
-    /* the box's top-left relative to the anchor, as the GL backend has it */
-    double ox = -(double)b.w * 0.5 * t->ax, oy = -(double)b.h * 0.5 * t->ay;
+    /* the box origin in whole pixels, as the GL backend places it */
+    double ox = -floor((double)b.w * 0.5 * t->ax + 0.5), oy = -floor((double)b.h * 0.5 * t->ay + 0.5);
     for (int i = 0; i < b.n; i++) {
         v->glyphs[i].x = ox + b.xstart + (double)v->pen[i] / 64.0;
         v->glyphs[i].y = oy + b.ystart + b.ascent;
@@ -799,6 +799,54 @@ static void draw_colorbar(cairo_t *cr, const hv_colorbar_item *cb, const hv_colo
 
 static unsigned char to8(double x) { return (unsigned char)lrint(clamp01(x) * 255.0); }
 
+/* SVG viewers differ in honouring an image's "no smoothing" hint (librsvg
+ * smooths), so in SVG a heatmap's cells are rectangles: the runs of equal
+ * colour along each row, every colour one path, edges not antialiased (no
+ * seams between cells). v->img holds the cells' premultiplied BGRA pixels. */
+static bool svg_cells(hv_vector *v, cairo_t *cr, const hv_heatmap_item *h, int stride, bool opaque)
+{
+    (void)opaque;
+    double cw = (double)h->r.w / h->cols, ch = (double)h->r.h / h->rows;
+    size_t n = (size_t)h->cols * (size_t)h->rows;
+    unsigned char *done = calloc(n, 1);
+    if (!done)
+        return false;
+    cairo_save(cr);
+    cairo_rectangle(cr, h->r.x, h->r.y, h->r.w, h->r.h);
+    cairo_clip(cr);
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+    for (size_t first = 0; first < n; first++) {
+        if (done[first])
+            continue;
+        uint32_t colour = ((const uint32_t *)(v->img + first / (size_t)h->cols * (size_t)stride))[first % (size_t)h->cols];
+        /* every run of this colour from here on: one path */
+        for (int y = (int)(first / (size_t)h->cols); y < h->rows; y++) {
+            const uint32_t *row = (const uint32_t *)(v->img + (size_t)y * (size_t)stride);
+            for (int x = 0; x < h->cols;) {
+                size_t k = (size_t)y * (size_t)h->cols + (size_t)x;
+                if (done[k] || row[x] != colour) {
+                    x++;
+                    continue;
+                }
+                int x0 = x;
+                while (x < h->cols && !done[(size_t)y * (size_t)h->cols + (size_t)x] && row[x] == colour)
+                    done[(size_t)y * (size_t)h->cols + (size_t)x++] = 1;
+                cairo_rectangle(cr, h->r.x + x0 * cw, h->r.y + y * ch, (x - x0) * cw, ch);
+            }
+        }
+        double a = (double)(colour >> 24) / 255.0;
+        if (a > 0)
+            cairo_set_source_rgba(cr, ((colour >> 16) & 255) / 255.0 / a, ((colour >> 8) & 255) / 255.0 / a,
+                                  (colour & 255) / 255.0 / a, a * clamp01(h->alpha));
+        else
+            cairo_set_source_rgba(cr, 0, 0, 0, 0);
+        cairo_fill(cr);
+    }
+    cairo_restore(cr);
+    free(done);
+    return true;
+}
+
 /* One image, one pixel per cell, painted without interpolation. */
 static bool draw_heatmap(hv_vector *v, cairo_t *cr, const hv_drawlist *dl, const hv_heatmap_item *h,
                          const hv_colormap *cm, hv_error *err)
@@ -838,6 +886,8 @@ static bool draw_heatmap(hv_vector *v, cairo_t *cr, const hv_drawlist *dl, const
             row[x] = p;
         }
     }
+    if (v->fmt == HV_VECTOR_SVG)
+        return svg_cells(v, cr, h, stride, opaque);
     cairo_surface_t *img = cairo_image_surface_create_for_data(v->img, opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32,
                                                                h->cols, h->rows, stride);
     cairo_save(cr);

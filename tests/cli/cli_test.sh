@@ -262,13 +262,13 @@ group_errors() {
         'unknown option "--frobnicate" (see headviz --help)' \
         -- --frobnicate --screenshot out/x.png
     fail_case "--size malformed (19x)" 2 \
-        '--size: expected WxH like 1920x1080, got "19x"' \
+        '--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got "19x"' \
         -- --screenshot out/x.png --size 19x
     fail_case "--size with a third part" 2 \
-        '--size: expected WxH like 1920x1080, got "64x64x2"' \
+        '--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got "64x64x2"' \
         -- --screenshot out/x.png --size 64x64x2
     fail_case "--size negative" 2 \
-        '--size: expected WxH like 1920x1080, got "64x-64"' \
+        '--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got "64x-64"' \
         -- --screenshot out/x.png --size=64x-64
     fail_case "--size zero (0x100)" 2 \
         '--size: 0x100 is out of range (each side 16..16384)' \
@@ -632,10 +632,10 @@ group_robust() {
 
     # output formats follow the extension or are refused
     fail_case "--screenshot out.jpg is refused" 2 \
-        '--screenshot out/x.jpg: unknown format ".jpg" (supported: .png)' \
+        '--screenshot out/x.jpg: unknown format ".jpg" (supported: .png, .pdf, .svg)' \
         -- good.csv --screenshot out/x.jpg
     fail_case "--screenshot without an extension is refused" 2 \
-        '--screenshot out/x: no file extension to choose the format by (supported: .png)' \
+        '--screenshot out/x: no file extension to choose the format by (supported: .png, .pdf, .svg)' \
         -- good.csv --screenshot out/x
     fresh_out
     hv good.csv --screenshot out/X.PNG --size=64X48

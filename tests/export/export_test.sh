@@ -94,7 +94,7 @@ check "--screenshot /dev/stdout > file: exit 0, a 64x48 PNG, no chatter" [ $rc -
 err=$("$HV" --export-frames "$T/g" --size 0x100 2>&1); rc=$?
 check "size 0: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --size: 0x100 is out of range (each side 16..16384)" ]
 err=$("$HV" --export-frames "$T/g" --size -5x100 2>&1); rc=$?
-check "negative size: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --size: expected WxH like 1920x1080, got \"-5x100\"" ]
+check "negative size: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got \"-5x100\"" ]
 err=$("$HV" --export-frames "$T/g" --fps 0 2>&1); rc=$?
 check "fps 0: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --fps: 0 is out of range (1..240)" ]
 check "no frames folder left by refused runs" [ ! -e "$T/g" ]
@@ -159,7 +159,7 @@ check "Ctrl-C: every frame written is a whole PNG ($n)" [ $allok -eq 1 -a "$n" -
 
 # --- video ---------------------------------------------------------------------------------
 err=$("$HV" --video "$T/v.avi" 2>&1); rc=$?
-check "unknown video format: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --video $T/v.avi: unknown format (use .mp4, .webm, .gif or .mov)" ]
+check "unknown video format: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --video $T/v.avi: unknown format (use .mp4, .webm, .gif, .mov, or .pdf for one page per frame)" ]
 err=$(PATH=/nonexistent "$HV" --video "$T/v.mp4" --frames 2 --size 64x64 2>&1); rc=$?
 check "ffmpeg missing: exit 1 + message" [ $rc -eq 1 -a "$err" = "headviz: --video needs ffmpeg, which is not installed or not on PATH (Debian: apt-get install ffmpeg); --export-frames DIR writes PNG frames without it" ]
 check "ffmpeg missing: nothing left behind" [ -z "$(ls -A "$T" | grep -E '^\.?v\.mp4')" ]

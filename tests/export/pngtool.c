@@ -2,7 +2,9 @@
  *   pngtool info FILE           prints "W H CHANNELS"
  *   pngtool same A B            exit 0 when the decoded pixels are identical
  *   pngtool px FILE X Y         prints "R G B A" of one pixel
- *   pngtool opaque FILE         prints how many pixels have alpha 255 */
+ *   pngtool opaque FILE         prints how many pixels have alpha 255
+ *   pngtool diff A B T          prints how many pixels differ by more than T
+ *                               in some channel, and how many there are */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,25 @@ int main(int argc, char **argv)
                 fprintf(stderr, "pngtool: %ld bytes differ\n", diff);
                 rc = 1;
             }
+        }
+        stbi_image_free(b);
+    } else if (strcmp(argv[1], "diff") == 0 && argc > 4) {
+        int w2, h2, n2, t = atoi(argv[4]);
+        unsigned char *b = stbi_load(argv[3], &w2, &h2, &n2, 4);
+        if (!b || w != w2 || h != h2) {
+            fprintf(stderr, "pngtool: %s and %s differ in size\n", argv[2], argv[3]);
+            rc = 1;
+        } else {
+            long diff = 0;
+            for (long i = 0; i < (long)w * h; i++) {
+                int d = 0;
+                for (int k = 0; k < 3; k++) {
+                    int e = abs(a[i * 4 + k] - b[i * 4 + k]);
+                    d = e > d ? e : d;
+                }
+                diff += d > t;
+            }
+            printf("%ld %ld\n", diff, (long)w * h);
         }
         stbi_image_free(b);
     } else if (strcmp(argv[1], "px") == 0 && argc > 4) {

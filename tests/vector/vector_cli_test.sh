@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# PDF and SVG through the real binary (issue 10):
+#   - every layout, in both formats, at a morph moment: valid files (qpdf,
+#     xmllint), real text (pdftotext finds the titles, tick labels, legend
+#     names), an embedded subset font (pdffonts), and rasterised at the same
+#     size they match the GL still (few pixels apart: antialiasing only);
+#   - a multi-page PDF video and a Beamer frame sequence;
+#   - physical sizes: the page, and type in points;
+#   - refusals and bad paths like PNGs; no GL: works with SDL's dummy video
+#     driver and never loads Mesa.
+#   vector_cli_test.sh HEADVIZ PNGTOOL
+# Skipped (exit 77) when poppler-utils, qpdf, librsvg2-bin or libxml2-utils
+# is missing.
+set -u
+HV=$1
+PT=$2
+for tool in pdftoppm pdftotext pdffonts pdfinfo pdftocairo qpdf rsvg-convert xmllint; do
+  command -v "$tool" >/dev/null || { echo "skip: $tool is not installed"; exit 77; }
+done
+T=$(mktemp -d)
+trap 'chmod -R u+rwx "$T"; rm -rf "$T"' EXIT
+cd "$T" || exit 1
+pass=0
+fail=0
+check() { # check NAME CONDITION...
+  local name=$1
+  shift
+  if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
+}
+# at most max_permille of the pixels differ by more than 48 in a channel
+near() { # near A B MAX_PERMILLE
+  local d n
+  read -r d n < <("$PT" diff "$1" "$2" 48) || return 1
+  [ -n "$n" ] && [ $((d * 1000)) -le $(($3 * n)) ] || { echo "   $1 vs $2: $d of $n pixels differ"; return 1; }
+}
+
+# --- every layout, PDF and SVG, the same as the GL still --------------------------
+for lay in side morph models heatmap diff; do
+  moment=(--progress 0.45)
+  [ $lay = diff ] && moment=()
+  "$HV" --layout $lay "${moment[@]}" --size 960x540 --screenshot gl_$lay.png >/dev/null 2>&1
+  for fmt in pdf svg; do
+    out=$("$HV" --layout $lay "${moment[@]}" --size 960x540 --screenshot v_$lay.$fmt 2>&1); rc=$?
+    check "$lay .$fmt: exit 0, says what it wrote" [ $rc -eq 0 -a "$out" = "v_$lay.$fmt (960x540 px, 10 x 5.625 in)" ]
+  done
+  check "$lay .pdf: qpdf --check" qpdf --check v_$lay.pdf >/dev/null
+  check "$lay .svg: well-formed XML" xmllint --noout v_$lay.svg
+  pdftoppm -r 96 -png -singlefile v_$lay.pdf r_pdf_$lay
+  rsvg-convert -w 960 -h 540 v_$lay.svg -o r_svg_$lay.png
+  check "$lay .pdf rasterised = the GL still (within antialiasing)" near gl_$lay.png r_pdf_$lay.png 30
+  check "$lay .svg rasterised = the GL still (within antialiasing)" near gl_$lay.png r_svg_$lay.png 30
+done
+pdftotext v_side.pdf side.txt
+check "pdftotext finds both titles" grep -q "Top 10 Safety Heads on Undiff Attn." side.txt
+check "... and the second" grep -q "Top 10 Safety Heads on Scaling Cont." side.txt
+check "... tick labels and the colorbar's" grep -qx "70" side.txt
+check "... the legend's names" grep -q "Vicuna-7b-v1.5" side.txt
+fonts=$(pdffonts v_side.pdf | tail -n +3)
+check "pdffonts: DejaVu Sans, embedded, a subset" bash -c "grep -q 'DejaVuSans' <<<'$fonts' && awk '{ if (\$(NF-4) != \"yes\" || \$(NF-3) != \"yes\") bad=1 } END { exit bad }' <<<'$fonts'"
+size=$(stat -c %s v_side.pdf)
+check "the seed figure's PDF is under 60 KB ($size bytes)" [ "$size" -lt 61440 ]
+"$HV" --screenshot seed.svg >/dev/null 2>&1
+size=$(stat -c %s seed.svg)
+check "the seed figure's SVG is under 150 KB ($size bytes)" [ "$size" -lt 153600 ]
+# the colorbar ends are the colormap's ends (viridis) at full zoom
+"$HV" --screenshot zoom.pdf --size 960x540 >/dev/null 2>&1
+pdftoppm -r 96 -png -singlefile zoom.pdf zoom
+"$HV" --screenshot zoom_gl.png --size 960x540 >/dev/null 2>&1
+check "a transparent PDF still: the ground has alpha 0" bash -c "'$HV' --screenshot tr.pdf --transparent --size 320x180 >/dev/null 2>&1 && pdftocairo -png -transp -singlefile -r 96 tr.pdf tr && [ \"\$('$PT' px tr.png 1 1 | cut -d' ' -f4)\" = 0 ]"
+
+# --- many pages, frame sequences ------------------------------------------------------------
+out=$("$HV" --layout morph --video anim.pdf --frames 12 --fps 24 --size 640x360 2>&1); rc=$?
+check "--video anim.pdf: exit 0" [ $rc -eq 0 ]
+check "--video anim.pdf: 12 pages" [ "$(pdfinfo anim.pdf | awk '/^Pages:/ {print $2}')" = 12 ]
+check "--video anim.pdf: says so" grep -q "^wrote anim.pdf (12 pages, 640x360 px" <<<"$out"
+out=$("$HV" --layout morph --export-frames beamer --format pdf --frames 6 --fps 30 --size 640x360 2>&1); rc=$?
+check "--export-frames --format pdf: exit 0" [ $rc -eq 0 ]
+check "frame_00000.pdf .. frame_00005.pdf, nothing else" [ "$(cd beamer && ls | tr '\n' ' ')" = "frame_00000.pdf frame_00001.pdf frame_00002.pdf frame_00003.pdf frame_00004.pdf frame_00005.pdf " ]
+check "it prints the Beamer line" grep -qF '\animategraphics[controls,loop]{30}{frame_}{00000}{00005}' <<<"$out"
+"$HV" --layout morph --export-frames beamer_svg --format svg --frames 3 --size 320x180 >/dev/null 2>&1
+check "--format svg: three well-formed SVG frames" xmllint --noout beamer_svg/frame_00000.svg beamer_svg/frame_00001.svg beamer_svg/frame_00002.svg
+# frame k of the PDF sequence is the --progress still of its moment
+"$HV" --layout morph --export-frames eq --format pdf --frames 31 --fps 10 --hold 1 --transition 2 --size 320x180 >/dev/null 2>&1
+"$HV" --layout morph --progress 0.5 --hold 1 --transition 2 --screenshot eq_still.pdf --size 320x180 >/dev/null 2>&1
+pdftoppm -r 96 -png -singlefile eq/frame_00020.pdf eq20
+pdftoppm -r 96 -png -singlefile eq_still.pdf eqs
+check "PDF frame 20 (t = 2 s) == the --progress 0.5 PDF still" "$PT" same eq20.png eqs.png
+
+# --- physical sizes: a one-column figure -----------------------------------------------------
+out=$("$HV" --screenshot col.pdf --size 3.5inx2.5in --context paper 2>&1); rc=$?
+check "--size 3.5inx2.5in: exit 0, 336x240 px at 96 dpi" [ $rc -eq 0 -a "$out" = "col.pdf (336x240 px, 3.5 x 2.5 in)" ]
+check "--size 3.5inx2.5in: a 252 x 180 pt page" grep -q "^Page size: *252 x 180 pts" <<<"$(pdfinfo col.pdf)"
+"$HV" --screenshot mm.pdf --size 89mmx64mm >/dev/null 2>&1
+check "--size 89mmx64mm: a 252.3 x 181.4 pt page" grep -qE "^Page size: *252\.[0-9]+ x 181\.[0-9]+ pts" <<<"$(pdfinfo mm.pdf)"
+# type in points: tick labels 9 pt (paper), whatever the pixels. poppler's
+# box of a word is 0.87 of its font's size for DejaVu Sans digits (9 pt:
+# 7.85 pt), so 8..11 pt type gives boxes of 6.9..9.6 pt (titles excluded)
+heights=$(pdftotext -bbox col.pdf - | awk -F'"' '/<word/ { w=$0; sub(/.*">/, "", w); sub(/<.*/, "", w); if (w ~ /^[0-9]+$/ && $4 > 20) print $8 - $4 }' | sort -n | uniq)
+check "paper at 3.5 in: tick labels of 8..11 pt (boxes $(echo $heights | tr '\n' ' ')pt)" \
+  awk -v h="$(echo "$heights" | head -1)" -v H="$(echo "$heights" | tail -1)" 'BEGIN { exit !(h >= 6.9 && H <= 9.6) }'
+"$HV" --screenshot png300.png --size 3.5inx2.5in --dpi 300 >/dev/null 2>&1
+check "--size 3.5inx2.5in --dpi 300 as PNG: 1050x750 pixels" [ "$("$PT" info png300.png)" = "1050 750 3" ]
+
+# --- refusals and bad paths, as for PNGs ----------------------------------------------------------
+: >exists.pdf
+err=$("$HV" --screenshot exists.pdf 2>&1); rc=$?
+check "an existing PDF without --force: exit 2 + message, untouched" [ $rc -eq 2 -a "$err" = "headviz: exists.pdf: file exists; use --force to overwrite" -a ! -s exists.pdf ]
+"$HV" --screenshot exists.pdf --force >/dev/null 2>&1
+check "--force replaces it" [ -s exists.pdf ]
+err=$("$HV" --screenshot /dev/full --size 64x64 2>&1 >/dev/null); rc=$?
+check "a PNG into /dev/full: exit 1" [ $rc -eq 1 ]
+ln -s /dev/full full.pdf
+err=$("$HV" --screenshot full.pdf --size 64x64 2>&1); rc=$?
+check "a PDF onto /dev/full: exit 1 + message" [ $rc -eq 1 -a "$err" = "headviz: full.pdf: write failed: No space left on device" ]
+mkdir ro && chmod 555 ro
+if [ ! -w ro ]; then
+  err=$("$HV" --screenshot ro/x.svg 2>&1); rc=$?
+  check "a read-only folder: exit 1, nothing written" [ $rc -eq 1 -a -z "$(ls -A ro)" ]
+else
+  echo "skip read-only folder (running as root)"
+fi
+err=$("$HV" --screenshot fig.eps 2>&1); rc=$?
+check "an unknown extension names the supported ones" [ $rc -eq 2 -a "$err" = 'headviz: --screenshot fig.eps: unknown format ".eps" (supported: .png, .pdf, .svg)' ]
+err=$("$HV" --screenshot fig.pdf --format pdf 2>&1); rc=$?
+check "--format without --export-frames: exit 2" [ $rc -eq 2 ]
+err=$("$HV" --export-frames d --format tiff 2>&1); rc=$?
+check "--format tiff: exit 2 + the known ones" [ $rc -eq 2 -a "$err" = 'headviz: --format: unknown frame format "tiff" (known: png, pdf, svg)' ]
+"$HV" --screenshot /dev/stdout --size 64x64 >stdout.pdf 2>/dev/null || true
+check "a PNG still to /dev/stdout stays PNG (no extension)" [ "$(head -c 4 stdout.pdf | od -An -c | tr -d ' ')" = "211PNG" ]
+
+# --- no GL at all -----------------------------------------------------------------------
+out=$(SDL_VIDEODRIVER=dummy "$HV" --screenshot nogl.pdf --layout models --progress 0.5 2>&1); rc=$?
+check "SDL_VIDEODRIVER=dummy (no GL possible): the PDF is written" [ $rc -eq 0 -a -s nogl.pdf ]
+err=$(SDL_VIDEODRIVER=dummy "$HV" --screenshot nogl.png 2>&1); rc=$?
+check "... where a PNG cannot be (exit 1)" [ $rc -eq 1 ]
+if command -v strace >/dev/null; then
+  strace -f -e trace=openat -o trace.txt "$HV" --screenshot traced.pdf >/dev/null 2>&1
+  check "a PDF still never loads Mesa (no swrast, gallium, LLVM, EGL)" bash -c "! grep -qiE 'swrast|gallium|libLLVM|libEGL|libGLX|dri/' trace.txt"
+  check "... while a PNG still does (the check can fail)" bash -c "strace -f -e trace=openat -o trace_png.txt '$HV' --screenshot traced.png >/dev/null 2>&1; grep -qiE 'swrast|gallium|libLLVM' trace_png.txt"
+else
+  echo "skip the Mesa-not-loaded check (strace not installed)"
+fi
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
