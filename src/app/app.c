@@ -188,12 +188,21 @@ static void *load_fonts(void *arg)
     return NULL;
 }
 
-/* Waits for the fonts; -1 when loaded, else the exit code (message printed). */
-static int join_fonts(hv_app *a)
+/* Joins the font thread if it is still running; every exit path calls this
+ * (directly or through join_fonts / hv_app_shutdown). */
+static void wait_font_thread(hv_app *a)
 {
     if (a->font_pending) {
         pthread_join(a->font_thread, NULL);
         a->font_pending = false;
+    }
+}
+
+/* Waits for the fonts; -1 when loaded, else the exit code (message printed). */
+static int join_fonts(hv_app *a)
+{
+    if (a->font_pending) {
+        wait_font_thread(a);
         if (a->text && hv_text_warning(a->text)[0])
             fprintf(stderr, "headviz: warning: --font: %s\n", hv_text_warning(a->text));
     }
@@ -246,10 +255,7 @@ static void stop_recording(hv_app *a);
 
 void hv_app_shutdown(hv_app *a)
 {
-    if (a->font_pending) {
-        pthread_join(a->font_thread, NULL);
-        a->font_pending = false;
-    }
+    wait_font_thread(a);
     if (a->recording)
         stop_recording(a);
     if (a->enc) {
@@ -1003,6 +1009,8 @@ int hv_app_main(int argc, char **argv)
     int rc = hv_app_init(a, argc, argv);
     if (rc < 0 && (a->opt.screenshot || a->opt.export_frames || a->opt.video)) {
         rc = a->opt.screenshot ? run_screenshot(a) : hv_app_export(a);
+        /* a refusal before the output was opened never waited for the fonts */
+        wait_font_thread(a);
 #ifndef HV_SANITIZE_BUILD
         /* A one-shot command is done once its files are written and closed:
          * skip tearing down the GL driver and LLVM (~25 ms of a ~150 ms
