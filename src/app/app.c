@@ -20,6 +20,7 @@
 #include "assets.h"
 #include "export_run.h"
 #include "overlay.h"
+#include "version.h" /* generated at build time: HV_VERSION, HV_GIT_COMMIT */
 
 #define MODEL_FADE_S 0.3
 
@@ -222,7 +223,7 @@ int hv_app_init(hv_app *a, int argc, char **argv)
         return 0;
     }
     if (a->opt.version) {
-        printf("headviz 0.1.0\n");
+        printf("headviz %s (git %s)\n", HV_VERSION, HV_GIT_COMMIT);
         return 0;
     }
     int rc = load(a);

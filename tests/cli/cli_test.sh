@@ -578,8 +578,8 @@ group_output() {
     hv --version
     expect_rc 0
     expect_stderr_empty
-    grep -Eqx 'headviz [0-9]+\.[0-9]+\.[0-9]+' "$T/.stdout" ||
-        note "stdout: expected \"headviz X.Y.Z\", got \"$(cat "$T/.stdout")\""
+    grep -Eqx 'headviz [0-9]+\.[0-9]+\.[0-9]+ \(git ([0-9a-f]{7,}|[^ ()]+-g[0-9a-f]{7,}|unknown)(-dirty)?\)' "$T/.stdout" ||
+        note "stdout: expected \"headviz X.Y.Z (git COMMIT)\", got \"$(cat "$T/.stdout")\""
     finish "--version"
 
     # no display and no --screenshot: a clear message instead of a hang or crash
