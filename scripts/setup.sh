@@ -11,6 +11,10 @@ EXTRA=(ffmpeg python3-matplotlib clang libclang-rt-14-dev python3-numpy)
 # vector backend (PDF, SVG) and the tools its tests read the files with
 PKGS+=(libcairo2-dev)
 EXTRA+=(poppler-utils qpdf librsvg2-bin libxml2-utils strace)
+# packaging: dpkg-shlibdeps for the .deb's Depends (cpack, scripts/package.sh);
+# the install tests render the manual page and run the bash completion
+PKGS+=(dpkg-dev)
+EXTRA+=(man-db bash-completion)
 want=("${PKGS[@]}")
 [ "${HV_SETUP_EXTRAS:-1}" = 1 ] && want+=("${EXTRA[@]}")
 missing=()
