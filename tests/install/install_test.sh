@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# cmake --install into throwaway prefixes (issue 12):
+#   - --prefix and DESTDIR install exactly the files the README's Install
+#     section lists, nothing else;
+#   - the installed headviz runs from another folder: --version names the
+#     version and commit, a still of the installed example data (its spec found
+#     beside it) is byte-identical to the still of the embedded data;
+#   - man finds and renders the installed page without a warning;
+#   - bash-completion finds the installed completion where it looks for it
+#     (XDG_DATA_DIRS) and it offers the --layout values.
+#   install_test.sh BUILD_DIR SRC_DIR VERSION PNGTOOL
+set -u
+BUILD=$(cd "$1" && pwd)
+SRC=$(cd "$2" && pwd)
+VERSION=$3
+PT=$(realpath "$4")
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+check() { # check NAME CONDITION...
+  local name=$1
+  shift
+  if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
+}
+same() { # same NAME EXPECTED ACTUAL: equal, else both shown
+  if [ "$2" = "$3" ]; then
+    check "$1" true
+  else
+    check "$1" false
+    printf '  expected:\n%s\n  got:\n%s\n' "$2" "$3" | sed 's/^/    /'
+  fi
+}
+files_under() { (cd "$1" && find . \( -type f -o -type l \) -printf '%P\n' | LC_ALL=C sort); }
+
+# the list the README promises: the text block after the marker line
+readme_list=$(awk '/<!-- installed files/ {on = 1; next} on && /^```/ {if (inblock) exit; inblock = 1; next} inblock' "$SRC/README.md" | LC_ALL=C sort)
+check "the README lists the installed files (6)" [ "$(printf '%s\n' "$readme_list" | grep -c .)" -eq 6 ]
+
+# --- cmake --install --prefix ---------------------------------------------------------
+P=$T/prefix
+out=$(cmake --install "$BUILD" --prefix "$P" 2>&1); rc=$?
+check "cmake --install --prefix: exit 0" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || echo "$out" | sed 's/^/    /'
+same "--prefix: exactly the README's files" "$readme_list" "$(files_under "$P")"
+check "bin/headviz is executable" [ -x "$P/bin/headviz" ]
+check "the manual page is gzip" bash -c "gzip -t '$P/share/man/man1/headviz.1.gz'"
+check "README and examples are the source's" bash -c "cmp -s '$SRC/README.md' '$P/share/doc/headviz/README.md' &&
+  cmp -s '$SRC/assets/safety_heads.csv' '$P/share/doc/headviz/examples/safety_heads.csv' &&
+  cmp -s '$SRC/assets/safety_heads.ini' '$P/share/doc/headviz/examples/safety_heads.ini'"
+
+# --- DESTDIR (packagers' staging) -------------------------------------------------------
+out=$(DESTDIR="$T/stage" cmake --install "$BUILD" --prefix /usr/local 2>&1); rc=$?
+check "DESTDIR=... cmake --install --prefix /usr/local: exit 0" [ $rc -eq 0 ]
+same "DESTDIR: the same files under DESTDIR/usr/local, nothing else" \
+  "$(printf '%s\n' "$readme_list" | sed 's|^|usr/local/|')" "$(files_under "$T/stage")"
+
+# --- the installed program, from another folder -----------------------------------------
+mkdir -p "$T/elsewhere"
+cd "$T/elsewhere" || exit 1
+HV=$P/bin/headviz
+v=$("$HV" --version 2>&1); rc=$?
+expected="unknown"
+if git -C "$SRC" rev-parse --show-toplevel >/dev/null 2>&1 &&
+  [ "$(cd "$(git -C "$SRC" rev-parse --show-toplevel)" && pwd -P)" = "$(cd "$SRC" && pwd -P)" ]; then
+  expected=$(git -C "$SRC" describe --always)
+fi
+# -dirty follows the work tree, which may change between build and test
+check "installed --version: \"headviz $VERSION (git $expected[-dirty])\" ($v)" \
+  [ $rc -eq 0 -a "${v/%-dirty)/)}" = "headviz $VERSION (git $expected)" ]
+EX=$P/share/doc/headviz/examples
+out=$("$HV" "$EX/safety_heads.csv" --screenshot ex.png --size 640x360 2>err.txt); rc=$?
+check "the installed example data (spec found beside it): exit 0, nothing on stderr" [ $rc -eq 0 -a ! -s err.txt ]
+check "... says what it wrote" [ "$out" = "ex.png (640x360)" ]
+check "... a 640x360 PNG" [ "$("$PT" info ex.png 2>/dev/null)" = "640 360 3" ]
+"$HV" --screenshot bundled.png --size 640x360 >/dev/null 2>&1
+check "... byte-identical to the still of the embedded data" cmp -s ex.png bundled.png
+"$HV" "$EX/safety_heads.csv" --spec "$EX/safety_heads.ini" --screenshot ex.svg --size 640x360 >/dev/null 2>&1
+check "an SVG of the example data" grep -q "<svg" ex.svg
+check "nothing written but what was asked" [ "$(ls | LC_ALL=C sort | tr '\n' ' ')" = "bundled.png err.txt ex.png ex.svg " ]
+
+# --- man ---------------------------------------------------------------------------------
+page=$(MANWIDTH=80 man -l -Tutf8 "$P/share/man/man1/headviz.1.gz" 2>"$T/man.err"); rc=$?
+check "man -l renders the installed page: exit 0, no warning" [ $rc -eq 0 -a ! -s "$T/man.err" ]
+[ -s "$T/man.err" ] && sed 's/^/    /' "$T/man.err"
+check "... NAME: headviz - draw, animate and export ..." grep -q "headviz.*draw, animate and export" <<<"$page"
+check "man finds it by name in the prefix (MANPATH)" [ "$(MANPATH="$P/share/man" man -w headviz 2>/dev/null)" = "$P/share/man/man1/headviz.1.gz" ]
+
+# --- bash completion ----------------------------------------------------------------------
+comp=$(bash -c 'source "$1/share/bash-completion/completions/headviz" &&
+  COMP_WORDS=(headviz --layout "") COMP_CWORD=2 && _headviz && echo "${COMPREPLY[*]}"' _ "$P" 2>&1)
+check "the installed completion offers --layout's values ($comp)" [ "$comp" = "side morph models heatmap diff" ]
+if [ -r /usr/share/bash-completion/bash_completion ]; then
+  # where bash-completion looks: $XDG_DATA_DIRS/bash-completion/completions
+  loaded=$(XDG_DATA_DIRS="$P/share" bash -c 'source /usr/share/bash-completion/bash_completion &&
+    __load_completion headviz && complete -p headviz' 2>&1)
+  check "bash-completion loads it from PREFIX/share ($loaded)" [ "$loaded" = "complete -F _headviz headviz" ]
+else
+  echo "skip: bash-completion is not installed (apt-get install bash-completion)"
+fi
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
