@@ -1139,12 +1139,22 @@ static void draw_panel_content(ctx *c, const hv_panel_state *ps, const hv_panel_
              * enters or leaves), in the text colour */
             float hw = cell_px * 0.5f * sp->scale, hh = cell_py * 0.5f * sp->scale;
             float w = fmaxf(1.0f, fminf(2.0f * c->s, 0.16f * fminf(cell_px, cell_py)));
-            hv_color col = with_alpha(th->text, a);
+            /* two tones, so it shows on dark and light cells alike: the
+             * text colour outside, the ground inside */
             hv_rect r = {mx - hw, my - hh, 2 * hw, 2 * hh};
-            hv_dl_rect(c->dl, (hv_rect){r.x, r.y, r.w, w}, col);
-            hv_dl_rect(c->dl, (hv_rect){r.x, r.y + r.h - w, r.w, w}, col);
-            hv_dl_rect(c->dl, (hv_rect){r.x, r.y + w, w, r.h - 2 * w}, col);
-            hv_dl_rect(c->dl, (hv_rect){r.x + r.w - w, r.y + w, w, r.h - 2 * w}, col);
+            for (int k = 0; k < 2; k++) {
+                hv_color col = with_alpha(k ? th->bg : th->text, a);
+                float lw2 = k ? fmaxf(1.0f, w * 0.5f) : w;
+                if (k) {
+                    r = (hv_rect){r.x + w, r.y + w, r.w - 2 * w, r.h - 2 * w};
+                    if (r.w < 2 * lw2 + 1 || r.h < 2 * lw2 + 1)
+                        break; /* too small a cell for both */
+                }
+                hv_dl_rect(c->dl, (hv_rect){r.x, r.y, r.w, lw2}, col);
+                hv_dl_rect(c->dl, (hv_rect){r.x, r.y + r.h - lw2, r.w, lw2}, col);
+                hv_dl_rect(c->dl, (hv_rect){r.x, r.y + lw2, lw2, r.h - 2 * lw2}, col);
+                hv_dl_rect(c->dl, (hv_rect){r.x + r.w - lw2, r.y + lw2, lw2, r.h - 2 * lw2}, col);
+            }
             continue;
         }
         if (sp->flags & (HV_POINT_HIGHLIGHT | HV_POINT_HOVER)) {
