@@ -1,5 +1,7 @@
 #include "app.h"
 
+#include "../core/stages.h"
+
 #include <SDL.h>
 #include <errno.h>
 #include <math.h>
@@ -11,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/stages.h"
 #include "../export/encoder.h"
 #include "../export/png.h"
 #include "../gl/renderer.h"
@@ -216,6 +219,7 @@ int hv_app_init(hv_app *a, int argc, char **argv)
         printf("headviz 0.1.0\n");
         return 0;
     }
+    hv_stages_enable(a->opt.timings);
     int rc = load(a);
     if (rc >= 0)
         return rc;
@@ -587,7 +591,16 @@ static float overlay_scale(const hv_app *a, int w, int h)
     return fmaxf(s, 1.0f) * a->context * a->font_scale;
 }
 
+static void build(hv_app *a, int w, int h, bool overlays);
+
 void hv_app_build(hv_app *a, int w, int h, bool overlays)
+{
+    uint64_t t0 = hv_stage_begin(HV_STAGE_BUILD);
+    build(a, w, h, overlays);
+    hv_stage_end(HV_STAGE_BUILD, t0);
+}
+
+static void build(hv_app *a, int w, int h, bool overlays)
 {
     double P = hv_app_progress(a);
     a->n_panels = hv_anim_frame(&a->anim, P, a->model_alpha, a->panels, &a->desc);
@@ -843,8 +856,10 @@ static bool write_png_now(hv_app *a, const char *path, int w, int h, bool overwr
         return hv_errorf(err, "out of memory for a %dx%d image", w, h);
     unsigned char *png = NULL;
     size_t len = 0;
-    bool ok = hv_renderer_render(a->ren, &a->dl, px, ch, err) && hv_png_encode(px, w, h, ch, &png, &len, err) &&
-              hv_write_file_atomic(path, png, len, overwrite, err);
+    bool ok = hv_renderer_render(a->ren, &a->dl, px, ch, err) && hv_png_encode(px, w, h, ch, &png, &len, err);
+    uint64_t tw = hv_stage_begin(HV_STAGE_WRITE);
+    ok = ok && hv_write_file_atomic(path, png, len, overwrite, err);
+    hv_stage_end(HV_STAGE_WRITE, tw);
     free(png);
     free(px);
     return ok;
@@ -908,10 +923,12 @@ static int run_vector_still(hv_app *a, hv_vector_format fmt, int w, int h)
     }
     double pw, ph;
     hv_app_page_size(a, w, h, &pw, &ph);
+    uint64_t tv = hv_stage_begin(HV_STAGE_VECTOR);
     hv_vector *v = hv_vector_open(a->opt.screenshot, fmt, pw, ph, hv_text_font_path(a->text), a->opt.force, &err);
     bool ok = v && hv_vector_page(v, &a->dl, &err);
     if (v && !hv_vector_close(v, !ok, ok ? &err : NULL))
         ok = false;
+    hv_stage_end(HV_STAGE_VECTOR, tv);
     if (!ok)
         return fail(hv_error_exit_code(&err), &err);
     if (!hv_is_stream(a->opt.screenshot))
@@ -919,7 +936,20 @@ static int run_vector_still(hv_app *a, hv_vector_format fmt, int w, int h)
     return 0;
 }
 
+static int screenshot(hv_app *a);
+
 static int run_screenshot(hv_app *a)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = screenshot(a);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (rc == 0 && a->opt.timings)
+        hv_stages_print(stderr, 1, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
+    return rc;
+}
+
+static int screenshot(hv_app *a)
 {
     hv_error err = {""};
     hv_still_format fmt;

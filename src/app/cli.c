@@ -80,6 +80,8 @@ const char *hv_cli_usage(void)
            "  --duration S         seconds to export (default: one full cycle)\n"
            "  --frames N           number of frames (instead of --duration)\n"
            "  --threads N          PNG encoder threads (default: one per core)\n"
+           "  --timings            print where the time went, per frame and stage\n"
+           "                       (build, draw, read-back, filter, deflate, write)\n"
            "\n"
            "examples:\n"
            "  headviz                                   open a window on the bundled data\n"
@@ -267,6 +269,8 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             o->force = true;
         } else if (strcmp(a, "--transparent") == 0) {
             o->transparent = true;
+        } else if (strcmp(a, "--timings") == 0) {
+            o->timings = true;
         } else if (strcmp(a, "--grid") == 0) {
             /* three values, each its own argument: names may hold spaces,
              * colons and commas */

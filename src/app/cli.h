@@ -45,6 +45,7 @@ typedef struct hv_options {
     double duration;           /* s; 0 = one full cycle */
     int frames;                /* 0 = from duration */
     int threads;               /* encoder threads; 0 = one per core */
+    bool timings;              /* print where the time went (stderr) */
     /* presenting */
     int context;               /* hv_context, -1 = the spec's (notebook) */
     double font_scale;         /* 0 = the spec's (1) */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../core/colormap.h"
+#include "../core/stages.h"
 #include "shaders.h" /* generated from shaders/ at build time */
 
 
@@ -640,6 +641,7 @@ bool hv_renderer_render(hv_renderer *r, const hv_drawlist *dl, unsigned char *px
     int band_h = (dl->height + bands - 1) / bands;
     if (!ensure_fbo(r, dl->width, band_h, err))
         return false;
+    uint64_t t0 = hv_stage_begin(HV_STAGE_DRAW);
     glBindFramebuffer(GL_FRAMEBUFFER, r->fbo);
     if (!prepare(r, dl))
         return hv_errorf(err, "out of memory drawing a %dx%d frame", dl->width, dl->height);
@@ -648,8 +650,17 @@ bool hv_renderer_render(hv_renderer *r, const hv_drawlist *dl, unsigned char *px
     for (int y0 = 0; y0 < dl->height; y0 += band_h) {
         int h = dl->height - y0 < band_h ? dl->height - y0 : band_h;
         draw_band(r, dl, true, y0, h); /* top row first: read back as is */
+        if (t0) { /* timed: rasterising apart from reading back */
+            glFinish();
+            hv_stage_end(HV_STAGE_DRAW, t0);
+            t0 = hv_stage_begin(HV_STAGE_READBACK);
+        }
         glReadPixels(0, 0, dl->width, h, channels == 3 ? GL_RGB : GL_RGBA, GL_UNSIGNED_BYTE,
                      px + (size_t)y0 * stride);
+        if (t0) {
+            hv_stage_end(HV_STAGE_READBACK, t0);
+            t0 = hv_stage_begin(HV_STAGE_DRAW);
+        }
     }
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     /* blending leaves premultiplied colour: un-premultiply partly
