@@ -838,30 +838,65 @@ void hv_app_record(hv_app *a)
     }
 }
 
-/* Renders the figure (no overlays) at w x h offscreen and writes path
- * synchronously (the headless --screenshot). */
+unsigned char *hv_app_pixels(hv_app *a, int channels, hv_error *err)
+{
+    int w = a->dl.width, h = a->dl.height;
+    if (a->opt.renderer == HV_RENDERER_CPU) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        uint64_t td = hv_stage_begin(HV_STAGE_DRAW);
+        unsigned char *px = hv_vector_raster(&a->dl, a->opt.screenshot ? a->opt.screenshot : "frame", hv_text_coverage,
+                                             a->text, channels, cores > 1 ? (int)cores : 1, err);
+        hv_stage_end(HV_STAGE_DRAW, td);
+        return px;
+    }
+    int max = hv_renderer_max_size(a->ren);
+    if (w > max || h > max) {
+        hv_errorf(err, "--size %dx%d: larger than the GPU's framebuffer limit %dx%d", w, h, max, max);
+        return NULL;
+    }
+    unsigned char *px = malloc((size_t)w * (size_t)h * (size_t)channels);
+    if (!px)
+        hv_errorf(err, "out of memory for a %dx%d image", w, h);
+    else if (!hv_renderer_render(a->ren, &a->dl, px, channels, err)) {
+        free(px);
+        px = NULL;
+    }
+    return px;
+}
+
+bool hv_app_raster(hv_app *a, unsigned char *px, int channels, hv_error *err)
+{
+    if (a->opt.renderer != HV_RENDERER_CPU)
+        return hv_renderer_render(a->ren, &a->dl, px, channels, err);
+    unsigned char *img = hv_app_pixels(a, channels, err);
+    if (img)
+        memcpy(px, img, (size_t)a->dl.width * (size_t)a->dl.height * (size_t)channels);
+    free(img);
+    return img != NULL;
+}
+
+/* Draws the figure (no overlays) at w x h and writes path (the --screenshot
+ * PNG): by default with cairo on the CPU (no window, no GL, no GPU driver),
+ * with --renderer gl by the GL renderer offscreen. */
 static bool write_png_now(hv_app *a, const char *path, int w, int h, bool overwrite, hv_error *err)
 {
-    int max = hv_renderer_max_size(a->ren);
-    if (w > max || h > max)
-        return hv_errorf(err, "--size %dx%d: larger than the GPU's framebuffer limit %dx%d", w, h, max, max);
     hv_app_build(a, w, h, false);
     if (a->dl.oom)
         return hv_errorf(err, "out of memory building the frame");
     int ch = a->opt.transparent ? 4 : 3;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     hv_png_set_threads(cores > 1 ? (int)cores : 1); /* one image: deflate on every core */
-    unsigned char *px = malloc((size_t)w * (size_t)h * (size_t)ch);
+    unsigned char *px = hv_app_pixels(a, ch, err);
     if (!px)
-        return hv_errorf(err, "out of memory for a %dx%d image", w, h);
+        return false;
     unsigned char *png = NULL;
     size_t len = 0;
-    bool ok = hv_renderer_render(a->ren, &a->dl, px, ch, err) && hv_png_encode(px, w, h, ch, &png, &len, err);
+    bool ok = hv_png_encode(px, w, h, ch, &png, &len, err);
+    free(px);
     uint64_t tw = hv_stage_begin(HV_STAGE_WRITE);
     ok = ok && hv_write_file_atomic(path, png, len, overwrite, err);
     hv_stage_end(HV_STAGE_WRITE, tw);
     free(png);
-    free(px);
     return ok;
 }
 
@@ -960,9 +995,19 @@ static int screenshot(hv_app *a)
         return rc;
     if (!hv_is_stream(a->opt.screenshot))
         hv_remove_stale_temps(a->opt.screenshot, false);
+    if (fmt != HV_STILL_PNG && a->opt.renderer) {
+        hv_errorf(&err, "--renderer chooses what draws PNG and video frames; %s is drawn by cairo as vectors",
+                  a->opt.screenshot);
+        return fail(HV_EXIT_USAGE, &err);
+    }
     if (fmt != HV_STILL_PNG)
         return run_vector_still(a, fmt == HV_STILL_PDF ? HV_VECTOR_PDF : HV_VECTOR_SVG, w, h);
-    rc = hv_app_open_headless(a);
+    if (!a->opt.renderer)
+        a->opt.renderer = HV_RENDERER_CPU; /* a still needs no GPU */
+    if (a->opt.renderer == HV_RENDERER_GL)
+        rc = hv_app_open_headless(a);
+    else
+        rc = join_fonts(a);
     if (rc >= 0)
         return rc;
     if (!hv_check_output(a->opt.screenshot, a->opt.force, &err)) /* before spending a render */

@@ -311,8 +311,14 @@ int hv_app_export(hv_app *a)
         fprintf(stderr, "headviz: %ld frames is more than 10000000; shorten --duration or lower --fps\n", n);
         return HV_EXIT_USAGE;
     }
-    if ((o->video && is_pdf(o->video)) || (o->export_frames && o->frame_format > 0))
+    if ((o->video && is_pdf(o->video)) || (o->export_frames && o->frame_format > 0)) {
+        if (o->renderer) {
+            fprintf(stderr, "headviz: --renderer chooses what draws PNG and video frames; %s frames are drawn by cairo as vectors\n",
+                    o->video ? "PDF" : o->frame_format == 1 ? "PDF" : "SVG");
+            return HV_EXIT_USAGE;
+        }
         return export_vector(a, W, H, n, fps);
+    }
     bool alpha = o->transparent;
     int ch = alpha ? 4 : 3;
     if (o->video && !hv_is_stream(o->video))
@@ -323,12 +329,19 @@ int hv_app_export(hv_app *a)
     }
     if (o->export_frames && (rc = prepare_dir(o->export_frames, o->force)) >= 0)
         return rc;
-    if ((rc = hv_app_open_headless(a)) >= 0)
-        return rc;
-    int max = hv_renderer_max_size(a->ren);
-    if (W > max || H > max) {
-        fprintf(stderr, "headviz: --size %dx%d: larger than the GPU's framebuffer limit %dx%d\n", W, H, max, max);
-        return HV_EXIT_USAGE;
+    if (!a->opt.renderer)
+        a->opt.renderer = HV_RENDERER_GL; /* many frames: the GPU's work */
+    if (a->opt.renderer == HV_RENDERER_CPU) {
+        if ((rc = hv_app_open_fonts(a)) >= 0)
+            return rc;
+    } else {
+        if ((rc = hv_app_open_headless(a)) >= 0)
+            return rc;
+        int max = hv_renderer_max_size(a->ren);
+        if (W > max || H > max) {
+            fprintf(stderr, "headviz: --size %dx%d: larger than the GPU's framebuffer limit %dx%d\n", W, H, max, max);
+            return HV_EXIT_USAGE;
+        }
     }
 
     hv_encoder *enc = NULL;
@@ -389,7 +402,7 @@ int hv_app_export(hv_app *a)
                     ok = false;
                     break;
                 }
-                if (!hv_renderer_render(a->ren, &a->dl, buf, ch, &err)) {
+                if (!hv_app_raster(a, buf, ch, &err)) {
                     hv_encoder_release(enc, buf);
                     ok = false;
                     break;
@@ -400,7 +413,7 @@ int hv_app_export(hv_app *a)
             if (hv_encoder_error(enc, &err))
                 ok = false;
         } else {
-            if (!same && !hv_renderer_render(a->ren, &a->dl, rgba, 4, &err))
+            if (!same && !hv_app_raster(a, rgba, 4, &err))
                 ok = false;
             uint64_t tw = hv_stage_begin(HV_STAGE_WAIT_FFMPEG);
             bool wrote = ok && hv_video_write(vid, rgba, &g_interrupted, &err);

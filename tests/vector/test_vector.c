@@ -545,6 +545,62 @@ static void check_text(const hv_drawlist *src, const char *stem, const char *wha
 }
 
 /* A figure through all three paths: markers, colorbars, text. */
+/* The CPU raster of dl (hv_vector_raster, what --screenshot draws by
+ * default): the same bytes on 1 and 3 threads (bands), and the GL frame
+ * within antialiasing: markers' centres, and nearly every pixel. */
+static void check_raster(const hv_drawlist *dl, const image *gl, const char *stem, const char *what)
+{
+    hv_error err = {""};
+    unsigned char *r1 = hv_vector_raster(dl, stem, hv_text_coverage, g_text, 4, 1, &err);
+    unsigned char *r3 = hv_vector_raster(dl, stem, hv_text_coverage, g_text, 4, 3, &err);
+    check_context("%s: CPU raster", what);
+    CHECK(r1 && r3);
+    if (!r1 || !r3) {
+        printf("   %s\n", err.msg);
+        free(r1);
+        free(r3);
+        return;
+    }
+    size_t n = (size_t)dl->width * (size_t)dl->height;
+    CHECK(memcmp(r1, r3, n * 4) == 0);
+    char name[200], path[1100];
+    snprintf(name, sizeof name, "%s_cpu.png", stem);
+    path_in_out(path, sizeof path, name);
+    hv_png_write(path, r1, dl->width, dl->height, true, true, &err);
+    long big = 0, small = 0;
+    for (size_t i = 0; i < n; i++) {
+        int d = 0;
+        for (int k = 0; k < 4; k++) {
+            int e = abs((int)r1[i * 4 + k] - (int)gl->px[i * 4 + k]);
+            d = e > d ? e : d;
+        }
+        big += d > 48;
+        small += d > 8;
+    }
+    printf("%s: CPU raster vs GL: %ld pixels differ by > 48, %ld by > 8, of %zu\n", what, big, small, n);
+    CHECK(big * 1000 <= (long)n * 3); /* 0.3% */
+    CHECK(small * 100 <= (long)n * 3); /* 3% */
+    image im = {dl->width, dl->height, r1};
+    int centres = 0;
+    for (int k = 0; k < dl->n_markers; k++) {
+        const hv_marker *m = &dl->markers[k];
+        int shape = (int)lrintf(m->shape); /* filled shapes: the strokes of x and + are thin */
+        if (m->size < 5 || m->alpha < 1 || m->value < 0 || shape == HV_SHAPE_X || shape == HV_SHAPE_PLUS)
+            continue;
+        int x = (int)floorf(m->x), y = (int)floorf(m->y);
+        CHECK(dist_px(pix(&im, x, y), pix(gl, x, y)) <= 3);
+        if (dist_px(pix(&im, x, y), pix(gl, x, y)) > 3)
+            printf("   marker %d at %d,%d size %.1f: cpu %d %d %d %d, gl %d %d %d %d\n", k, x, y, (double)m->size,
+                   pix(&im, x, y)[0], pix(&im, x, y)[1], pix(&im, x, y)[2], pix(&im, x, y)[3], pix(gl, x, y)[0],
+                   pix(gl, x, y)[1], pix(gl, x, y)[2], pix(gl, x, y)[3]);
+        centres++;
+    }
+    printf("%s: CPU raster: %d marker centres as GL's\n", what, centres);
+    check_context("%s", "");
+    free(r1);
+    free(r3);
+}
+
 static void check_figure(const hv_drawlist *dl, const char *stem, const char *what, int min_markers)
 {
     char pdf[1100], svg[1100], name[200];
@@ -577,6 +633,7 @@ static void check_figure(const hv_drawlist *dl, const char *stem, const char *wh
         printf("%s: %d marker centres and shapes checked\n", what, n);
         CHECK(n >= min_markers);
         check_colorbars(dl, &gl, &ip, &is, what);
+        check_raster(dl, &gl, stem, what);
         /* the ground: the clear colour in all three */
         CHECK(dist_px(pix(&ip, 1, 1), pix(&gl, 1, 1)) <= 1);
         CHECK(dist_px(pix(&is, 1, 1), pix(&gl, 1, 1)) <= 1);
@@ -755,6 +812,7 @@ static void test_heatmap(void)
     const hv_colormap *cm = hv_colormap_at(dl.colormap_index);
     if (gl_render(&dl, &gl) && raster_pdf(pdf, 1, SPLASH, "heatmap_pdf", &ip) && raster_svg(svg, 400, 240, "heatmap_svg", &is)) {
         save_gl(&gl, "heatmap");
+        check_raster(&dl, &gl, "heatmap", "heatmap");
         int worst[3] = {0, 0, 0};
         const image *ims[3] = {&gl, &ip, &is};
         for (int y = 0; y < R; y++)
@@ -855,6 +913,15 @@ static void test_transparent(void)
     } else {
         CHECK(false);
     }
+    /* the CPU raster: the same transparency as GL's read-back */
+    image gl = {0};
+    if (gl_render(&dl, &gl)) {
+        CHECK_INT(pix(&gl, 1, 1)[3], 0);
+        check_raster(&dl, &gl, "transparent", "transparent");
+    } else {
+        CHECK(false);
+    }
+    gl_free(&gl);
     image_free(&ip);
     image_free(&is);
     hv_drawlist_free(&dl);
