@@ -552,8 +552,11 @@ static void status_line(hv_app *a, char *out, size_t size)
                   hv_match_name(a->aopt.match), hv_easing_name(a->aopt.easing));
     if (a->aopt.layout != HV_LAYOUT_SIDE && ds->n_conditions > 1)
         for (int m = 0; m < ds->n_models && (size_t)o < size; m++) {
-            int sh, tot;
-            hv_anim_shared(ds, m, k, next, &sh, &tot);
+            if (!a->shared_known[m][k]) {
+                hv_anim_shared(ds, m, k, next, &a->shared[m][k][0], &a->shared[m][k][1]);
+                a->shared_known[m][k] = true;
+            }
+            int sh = a->shared[m][k][0], tot = a->shared[m][k][1];
             o += snprintf(out + o, size - (size_t)o, "  \xc2\xb7  %s: %d of %d heads shared", a->fig.models[m].label,
                           sh, tot);
         }

@@ -65,6 +65,11 @@ typedef struct hv_app {
     char rec_dir[256];
     int rec_frames, rec_w, rec_h;
     double rec_clock, rec_next;
+    /* the status line's "n of m heads shared", per model and condition
+     * (sorting every head of a large grid each frame would cost more than
+     * drawing it) */
+    int shared[HV_MAX_MODELS][HV_MAX_CONDITIONS][2];
+    bool shared_known[HV_MAX_MODELS][HV_MAX_CONDITIONS];
 } hv_app;
 
 /* Parses argv and loads data/spec/fonts. Returns -1 to go on, or an exit

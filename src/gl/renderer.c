@@ -418,12 +418,21 @@ static bool upload(hv_renderer *r, const hv_drawlist *dl)
         r->rects[dl->n_rects + i] =
             (rect_inst){{cb->r.x, cb->r.y, cb->r.w, cb->r.h}, {1, 1, 1, cb->alpha}, {cb->t0, cb->t1, 1}};
     }
+    /* a marker's colour is looked up here, once, as the CPU raster and the
+     * vector backend look it up (hv_colormap_sample): no texture fetch in
+     * the shader, which llvmpipe would pay for at every vertex */
+    const hv_colormap *cm = hv_colormap_at(dl->colormap_index);
     for (int i = 0; i < dl->n_markers; i++) {
         const hv_marker *m = &dl->markers[i];
+        float fill[4] = {m->fill.r, m->fill.g, m->fill.b, m->fill.a};
+        if (m->value >= 0) {
+            hv_colormap_sample(cm, m->value, fill);
+            fill[3] = 1;
+        }
         r->markers[i] = (marker_inst){{m->x, m->y, m->size, m->shape},
-                                      {m->fill.r, m->fill.g, m->fill.b, m->fill.a},
+                                      {fill[0], fill[1], fill[2], fill[3]},
                                       {m->outline.r, m->outline.g, m->outline.b, m->outline.a},
-                                      {m->value, m->alpha, m->outline_w, m->stroke_w}};
+                                      {m->alpha, m->outline_w, m->stroke_w, 0}};
     }
     for (int i = 0; i < dl->n_texts; i++) {
         const hv_text_item *t = &dl->texts[i];
@@ -650,6 +659,12 @@ bool hv_renderer_render(hv_renderer *r, const hv_drawlist *dl, unsigned char *px
     for (int y0 = 0; y0 < dl->height; y0 += band_h) {
         int h = dl->height - y0 < band_h ? dl->height - y0 : band_h;
         draw_band(r, dl, true, y0, h); /* top row first: read back as is */
+        if (!px) { /* only drawn: wait for the rasteriser, read nothing */
+            glFinish();
+            hv_stage_end(HV_STAGE_DRAW, t0);
+            t0 = hv_stage_begin(HV_STAGE_DRAW);
+            continue;
+        }
         if (t0) { /* timed: rasterising apart from reading back */
             glFinish();
             hv_stage_end(HV_STAGE_DRAW, t0);
@@ -665,7 +680,7 @@ bool hv_renderer_render(hv_renderer *r, const hv_drawlist *dl, unsigned char *px
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     /* blending leaves premultiplied colour: un-premultiply partly
      * transparent pixels for straight-alpha PNG and video */
-    if (channels == 4 && dl->clear.a < 1.0f) {
+    if (px && channels == 4 && dl->clear.a < 1.0f) {
         size_t n = (size_t)dl->width * (size_t)dl->height;
         for (size_t i = 0; i < n; i++) {
             unsigned char *p = px + i * 4;
