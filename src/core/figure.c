@@ -721,6 +721,9 @@ static void draw_marker(ctx *c, float x, float y, float size, int shape, float v
     m.outline = faint ? c->th->edge_contrast : c->th->marker_edge;
     float nominal = size / c->marker;
     m.outline_w = fmaxf(0.75f, 1.2f * c->s) * fminf(1.0f, nominal);
+    /* and at most a sixth of the marker's size: the dots of a dense grid
+     * (25,000 heads a panel) show their colour, not their rims */
+    m.outline_w = fminf(m.outline_w, size / 6.0f);
     if (shape == HV_SHAPE_X || shape == HV_SHAPE_PLUS)
         m.outline_w *= faint ? 0.9f : 0.7f;
     m.stroke_w = fmaxf(1.5f, 0.16f * size);
