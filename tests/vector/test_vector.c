@@ -928,6 +928,111 @@ static void test_transparent(void)
     hv_anim_free(&anim);
 }
 
+/* 100,000 markers: two models, two conditions, 400 x 400 grids of scores,
+ * each (model, condition)'s 25,000 strongest heads, the complete side
+ * figure at 1920x1080 — through GL and through the CPU raster. Markers that
+ * no later marker touches are sampled: the pixel under each one's centre
+ * has its colormap colour (circles: the fill covers that pixel; crosses
+ * are strokes and skipped). */
+static void test_hundred_thousand(void)
+{
+    hv_dataset all = {0}, ds = {0};
+    hv_error err = {""};
+    enum { L = 400, H = 400 };
+    double *v = malloc(sizeof(double) * L * H);
+    unsigned long long seed = 0x9E3779B97F4A7C15ull;
+    const char *models[2] = {"Llama", "Vicuna"}, *conds[2] = {"Undiff Attn.", "Scaling Cont."};
+    bool ok = v != NULL;
+    for (int m = 0; m < 2 && ok; m++)
+        for (int c = 0; c < 2 && ok; c++) {
+            for (int i = 0; i < L * H; i++) {
+                seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                v[i] = (double)(seed >> 11) / (double)(1ull << 53) * (c ? 20.0 : 70.0);
+            }
+            ok = hv_dataset_add_grid(&all, models[m], conds[c], L, H, v, "grid.npy", &err);
+        }
+    free(v);
+    ok = ok && hv_dataset_top_k(&all, 25000, false, &ds, &err);
+    CHECK(ok);
+    CHECK_INT(ds.n_points, 100000);
+    hv_figure keep = g_fig, fig;
+    hv_spec spec;
+    hv_spec_init(&spec);
+    ok = ok && hv_figure_prepare(&fig, &ds, &spec, &err);
+    CHECK(ok);
+    if (!ok) {
+        printf("   %s\n", err.msg);
+        hv_dataset_free(&all);
+        hv_dataset_free(&ds);
+        return;
+    }
+    fig.all = &all;
+    g_fig = fig;
+    hv_anim anim;
+    hv_anim_opts ao = {HV_LAYOUT_SIDE, HV_MATCH_HEAD, HV_EASE_CUBIC, 0};
+    CHECK(hv_anim_init(&anim, &g_fig, &ao, &err));
+    hv_drawlist dl = {0};
+    hv_figure_layout layout;
+    build(&dl, &layout, &anim, 1.0, 1920, 1080, false, HV_THEME_LIGHT);
+    int data_markers = 0;
+    for (int k = 0; k < dl.n_markers; k++)
+        data_markers += dl.markers[k].value >= 0;
+    CHECK_INT(data_markers, 100000);
+    image gl = {0};
+    unsigned char *cpu = hv_vector_raster(&dl, "100k", hv_text_coverage, g_text, 4, 2, &err);
+    CHECK(cpu != NULL);
+    if (gl_render(&dl, &gl) && cpu) {
+        image im = {dl.width, dl.height, cpu};
+        save_gl(&gl, "hundred_thousand");
+        /* from the last drawn back: a centre is sampled when nothing drawn
+         * after it reaches it, then its own reach is marked */
+        unsigned char *taken = calloc((size_t)dl.width * (size_t)dl.height, 1);
+        int sampled = 0, bad_gl = 0, bad_cpu = 0;
+        const hv_colormap *cm = hv_colormap_at(dl.colormap_index);
+        for (int k = dl.n_markers - 1; k >= 0 && taken; k--) {
+            const hv_marker *m = &dl.markers[k];
+            int cx = (int)floorf(m->x), cy = (int)floorf(m->y);
+            if (cx < 0 || cy < 0 || cx >= dl.width || cy >= dl.height)
+                continue;
+            /* a 2 px dot covers all of a pixel only near that pixel's centre */
+            bool centred = fabsf(m->x - ((float)cx + 0.5f)) <= 0.25f && fabsf(m->y - ((float)cy + 0.5f)) <= 0.25f;
+            if (m->value >= 0 && lrintf(m->shape) == HV_SHAPE_CIRCLE && m->alpha >= 1 && centred &&
+                !taken[(size_t)cy * (size_t)dl.width + (size_t)cx]) {
+                float want[3];
+                hv_colormap_sample(cm, m->value, want);
+                int dg = dist_rgb(pix(&gl, cx, cy), want), dc = dist_rgb(pix(&im, cx, cy), want);
+                if (dg > 6 && bad_gl++ < 5)
+                    printf("   GL: marker %d at %d,%d value %.3f: %d off\n", k, cx, cy, (double)m->value, dg);
+                if (dc > 6 && bad_cpu++ < 5)
+                    printf("   CPU: marker %d at %d,%d value %.3f: %d off\n", k, cx, cy, (double)m->value, dc);
+                sampled++;
+            }
+            int reach = (int)ceilf(0.6f * m->size + m->outline_w + 0.5f * m->stroke_w + 1.0f);
+            for (int y = cy - reach; y <= cy + reach; y++)
+                for (int x = cx - reach; x <= cx + reach; x++)
+                    if (x >= 0 && y >= 0 && x < dl.width && y < dl.height)
+                        taken[(size_t)y * (size_t)dl.width + (size_t)x] = 1;
+        }
+        free(taken);
+        printf("100,000 markers (%.1f px): %d uncovered circle centres sampled; off by more than 6: GL %d, CPU %d\n",
+               (double)layout.marker_size, sampled,
+               bad_gl, bad_cpu);
+        CHECK(sampled >= 500);
+        CHECK_INT(bad_gl, 0);
+        CHECK_INT(bad_cpu, 0);
+    } else {
+        CHECK(false);
+    }
+    free(cpu);
+    gl_free(&gl);
+    hv_drawlist_free(&dl);
+    hv_anim_free(&anim);
+    hv_figure_free(&g_fig);
+    g_fig = keep;
+    hv_dataset_free(&all);
+    hv_dataset_free(&ds);
+}
+
 int main(int argc, char **argv)
 {
     const char *const tools[] = {"sh", "-c", "command -v pdftoppm && command -v pdftocairo && command -v rsvg-convert", NULL};
@@ -963,6 +1068,7 @@ int main(int argc, char **argv)
     test_text_layout();
     test_heatmap();
     test_transparent();
+    test_hundred_thousand();
     hv_renderer_destroy(g_ren);
     hv_text_destroy(g_text);
     hv_dataset_free(&g_ds);
