@@ -5,7 +5,9 @@
  *                       (mean, and count), median of 5, per stage; then
  *                       writes DIR/heat_M_C.npy, five models' grids (32x32,
  *                       40x40, 80x64, 42x16, 32x32) x three conditions, for
- *                       the heatmap export benchmark. */
+ *                       the heatmap export benchmark, and DIR/big_M_C.npy,
+ *                       two models (A, B) x two conditions (c1, c2) of
+ *                       400 x 400 heads: 100,000 markers with --top 25000. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,5 +122,19 @@ int main(int argc, char **argv)
                 return 1;
         }
     free(g);
+    /* the 100,000-marker benchmarks' grids */
+    float *b = malloc(400 * 400 * sizeof *b);
+    const int big[2] = {400, 400};
+    for (int mo = 0; mo < 2 && b; mo++)
+        for (int c = 0; c < 2; c++) {
+            for (size_t i = 0; i < 400 * 400; i++) {
+                x = x * 1103515245u + 12345u;
+                b[i] = (float)((x >> 8) & 0xffff) / 65536.0f * 50.0f;
+            }
+            snprintf(path, sizeof path, "%s/big_%c_c%d.npy", argv[1], 'A' + mo, c + 1);
+            if (write_npy(path, big, 2, b, 400 * 400))
+                return 1;
+        }
+    free(b);
     return 0;
 }
