@@ -572,7 +572,7 @@ static const char *const k_help[] = {
     "1 2 ... then Enter\tgo to that step",
     "B / W\tblack / white screen (any key returns)",
     "P\tplay through the steps (--loop: for ever)",
-    "L\tlayout: side, morph, models",
+    "L\tlayout: side, morph, models, heatmap, diff",
     "M\tmatching: head, rank, nearest",
     "E\teasing: linear, cubic, quint, back, elastic",
     "T\tlight / dark theme",
