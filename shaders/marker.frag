@@ -1,101 +1,56 @@
 #version 330 core
-uniform sampler2D u_cmap;
-uniform float u_cmap_row;
+// A marker's pixel: the signed distance to its shape (the recipe comes from
+// marker.vert, the same steps for every shape: no per-shape branches, no
+// trigonometry), then fill and rim coverage with a 1 px antialiasing ramp.
 in vec2 v_local;
 flat in vec4 v_fill;
 flat in vec4 v_outline;
-flat in vec4 v_params;
-flat in vec2 v_shape;
+flat in vec4 v_ab;
+flat in vec4 v_cd;
+flat in vec4 v_side;
+flat in vec3 v_mode;
 out vec4 o_color;
 
-const float PI = 3.14159265358979;
-
-// distance from p to the segment a-b
+// distance from p to the segment a-b (a point when a == b)
 float seg(vec2 p, vec2 a, vec2 b)
 {
     vec2 pa = p - a, ba = b - a;
-    float h = clamp(dot(pa, ba) / dot(ba, ba), 0.0, 1.0);
+    float h = clamp(dot(pa, ba) / max(dot(ba, ba), 1e-20), 0.0, 1.0);
     return length(pa - ba * h);
 }
 
-float box(vec2 p, vec2 half_size)
-{
-    vec2 d = abs(p) - half_size;
-    return length(max(d, 0.0)) + min(max(d.x, d.y), 0.0);
-}
+// which side of the line a-b p lies on (> 0: to the left, y down)
+float side(vec2 p, vec2 a, vec2 b) { return (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x); }
 
-// Signed distance in px to a convex polygon given by its n vertices (ccw or cw).
-float triangle_up(vec2 p, float r)
-{
-    // equilateral triangle, centroid at the origin, apex up (y down on screen)
-    vec2 a = vec2(0.0, -r), b = vec2(-0.866 * r, 0.5 * r), c = vec2(0.866 * r, 0.5 * r);
-    float d = min(min(seg(p, a, b), seg(p, b, c)), seg(p, c, a));
-    // inside test via edge functions
-    float e0 = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x);
-    float e1 = (c.x - b.x) * (p.y - b.y) - (c.y - b.y) * (p.x - b.x);
-    float e2 = (a.x - c.x) * (p.y - c.y) - (a.y - c.y) * (p.x - c.x);
-    bool inside = (e0 <= 0.0 && e1 <= 0.0 && e2 <= 0.0) || (e0 >= 0.0 && e1 >= 0.0 && e2 >= 0.0);
-    return inside ? -d : d;
-}
-
-float star5(vec2 p, float r)
-{
-    float ri = r * 0.45;
-    float sector = 2.0 * PI / 5.0;
-    float ang = atan(p.x, -p.y);                 // 0 at the top point
-    ang = mod(ang + sector * 0.5, sector) - sector * 0.5;
-    float len = length(p);
-    vec2 q = vec2(abs(sin(ang)), cos(ang)) * len; // folded into one half-spike
-    vec2 o = vec2(0.0, r);
-    vec2 i = vec2(sin(sector * 0.5), cos(sector * 0.5)) * ri;
-    float d = seg(q, o, i);
-    // inside if q is on the centre's side of the edge o-i
-    float side = (i.x - o.x) * (q.y - o.y) - (i.y - o.y) * (q.x - o.x);
-    return side < 0.0 ? -d : d;
-}
-
-float shape_sdf(int shape, vec2 p, float r, float stroke)
-{
-    if (shape == 0) // circle
-        return length(p) - r;
-    if (shape == 1) { // x: two diagonal strokes
-        float a = r * 0.78;
-        float d = min(seg(p, vec2(-a, -a), vec2(a, a)), seg(p, vec2(-a, a), vec2(a, -a)));
-        return d - stroke * 0.5;
-    }
-    if (shape == 2) // square, equal area to the circle
-        return box(p, vec2(r * 0.886));
-    if (shape == 3)
-        return triangle_up(p, r * 1.1);
-    if (shape == 4) // diamond
-        return (abs(p.x) + abs(p.y) - r * 1.15) * 0.70710678;
-    if (shape == 5) { // plus
-        float a = r * 0.95;
-        float d = min(seg(p, vec2(-a, 0.0), vec2(a, 0.0)), seg(p, vec2(0.0, -a), vec2(0.0, a)));
-        return d - stroke * 0.5;
-    }
-    return star5(p, r * 1.2);
-}
+// mirror p across the line through the origin with unit normal n, if on n's side
+vec2 mirror(vec2 p, vec2 n) { return p - 2.0 * max(dot(n, p), 0.0) * n; }
 
 void main()
 {
-    int shape = int(v_shape.x + 0.5);
-    float r = v_shape.y;
-    float value = v_params.x, alpha = v_params.y, ow = v_params.z, stroke = v_params.w;
-    float d = shape_sdf(shape, v_local, r, stroke);
-    // coverage of the fill and of fill+outline, 1 px antialiasing ramp
+    vec2 q = v_local;
+    q = mix(q, vec2(q.x + q.y, q.y - q.x) * 0.70710678, v_mode.y); // x and diamond: turned 45 degrees
+    vec2 a = abs(q);
+    vec2 octant = vec2(max(a.x, a.y), min(a.x, a.y));   // fold 1: square, diamond, x, plus
+    vec2 half_plane = vec2(a.x, q.y);                   // fold 2: triangle
+    // fold 3: the star, y up, into the wedge 0..36 degrees from its top
+    // point by the mirrors at 108, 72 and 36 degrees
+    vec2 star = vec2(a.x, -q.y);
+    star = mirror(star, vec2(-0.30901699, -0.95105652));
+    star = mirror(star, vec2(0.30901699, -0.95105652));
+    star = mirror(star, vec2(0.80901699, -0.58778525));
+    float fold = v_mode.x;
+    q = fold < 0.5 ? q : fold < 1.5 ? octant : fold < 2.5 ? half_plane : star;
+    float d = min(seg(q, v_ab.xy, v_ab.zw), seg(q, v_cd.xy, v_cd.zw));
+    bool inside = v_side.x > 0.5 && side(q, v_ab.xy, v_ab.zw) * v_side.y >= 0.0 &&
+                  side(q, v_cd.xy, v_cd.zw) * v_side.z >= 0.0;
+    d = (inside ? -d : d) - v_side.w;
+    // coverage of the fill and of fill+outline
+    float ow = v_mode.z;
     float a_fill = clamp(0.5 - d, 0.0, 1.0);
     float a_all = clamp(0.5 - (d - ow), 0.0, 1.0);
     if (a_all <= 0.0)
         discard;
-    vec3 fill = value >= 0.0
-        ? texture(u_cmap, vec2((clamp(value, 0.0, 1.0) * 255.0 + 0.5) / 256.0, u_cmap_row)).rgb
-        : v_fill.rgb;
-    float fa = value >= 0.0 ? 1.0 : v_fill.a;
     // premultiplied: the fill, and the outline band around it (a transparent
     // fill leaves a ring)
-    vec4 f = vec4(fill * fa, fa) * a_fill;
-    vec4 outline = vec4(v_outline.rgb * v_outline.a, v_outline.a) * (a_all - a_fill);
-    vec4 c = f + outline;
-    o_color = c * alpha;
+    o_color = v_fill * a_fill + v_outline * (a_all - a_fill);
 }

@@ -1,5 +1,7 @@
 #include "app.h"
 
+#include "../core/stages.h"
+
 #include <SDL.h>
 #include <errno.h>
 #include <math.h>
@@ -11,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/stages.h"
 #include "../export/encoder.h"
 #include "../export/png.h"
 #include "../gl/renderer.h"
@@ -226,6 +229,7 @@ int hv_app_init(hv_app *a, int argc, char **argv)
         printf("headviz %s (git %s)\n", HV_VERSION, HV_GIT_COMMIT);
         return 0;
     }
+    hv_stages_enable(a->opt.timings);
     int rc = load(a);
     if (rc >= 0)
         return rc;
@@ -555,8 +559,11 @@ static void status_line(hv_app *a, char *out, size_t size)
                   hv_match_name(a->aopt.match), hv_easing_name(a->aopt.easing));
     if (a->aopt.layout != HV_LAYOUT_SIDE && ds->n_conditions > 1)
         for (int m = 0; m < ds->n_models && (size_t)o < size; m++) {
-            int sh, tot;
-            hv_anim_shared(ds, m, k, next, &sh, &tot);
+            if (!a->shared_known[m][k]) {
+                hv_anim_shared(ds, m, k, next, &a->shared[m][k][0], &a->shared[m][k][1]);
+                a->shared_known[m][k] = true;
+            }
+            int sh = a->shared[m][k][0], tot = a->shared[m][k][1];
             o += snprintf(out + o, size - (size_t)o, "  \xc2\xb7  %s: %d of %d heads shared", a->fig.models[m].label,
                           sh, tot);
         }
@@ -572,7 +579,7 @@ static const char *const k_help[] = {
     "1 2 ... then Enter\tgo to that step",
     "B / W\tblack / white screen (any key returns)",
     "P\tplay through the steps (--loop: for ever)",
-    "L\tlayout: side, morph, models",
+    "L\tlayout: side, morph, models, heatmap, diff",
     "M\tmatching: head, rank, nearest",
     "E\teasing: linear, cubic, quint, back, elastic",
     "T\tlight / dark theme",
@@ -594,7 +601,16 @@ static float overlay_scale(const hv_app *a, int w, int h)
     return fmaxf(s, 1.0f) * a->context * a->font_scale;
 }
 
+static void build(hv_app *a, int w, int h, bool overlays);
+
 void hv_app_build(hv_app *a, int w, int h, bool overlays)
+{
+    uint64_t t0 = hv_stage_begin(HV_STAGE_BUILD);
+    build(a, w, h, overlays);
+    hv_stage_end(HV_STAGE_BUILD, t0);
+}
+
+static void build(hv_app *a, int w, int h, bool overlays)
 {
     double P = hv_app_progress(a);
     a->n_panels = hv_anim_frame(&a->anim, P, a->model_alpha, a->panels, &a->desc);
@@ -832,28 +848,65 @@ void hv_app_record(hv_app *a)
     }
 }
 
-/* Renders the figure (no overlays) at w x h offscreen and writes path
- * synchronously (the headless --screenshot). */
+unsigned char *hv_app_pixels(hv_app *a, int channels, hv_error *err)
+{
+    int w = a->dl.width, h = a->dl.height;
+    if (a->opt.renderer == HV_RENDERER_CPU) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        uint64_t td = hv_stage_begin(HV_STAGE_DRAW);
+        unsigned char *px = hv_vector_raster(&a->dl, a->opt.screenshot ? a->opt.screenshot : "frame", hv_text_coverage,
+                                             a->text, channels, cores > 1 ? (int)cores : 1, err);
+        hv_stage_end(HV_STAGE_DRAW, td);
+        return px;
+    }
+    int max = hv_renderer_max_size(a->ren);
+    if (w > max || h > max) {
+        hv_errorf(err, "--size %dx%d: larger than the GPU's framebuffer limit %dx%d", w, h, max, max);
+        return NULL;
+    }
+    unsigned char *px = malloc((size_t)w * (size_t)h * (size_t)channels);
+    if (!px)
+        hv_errorf(err, "out of memory for a %dx%d image", w, h);
+    else if (!hv_renderer_render(a->ren, &a->dl, px, channels, err)) {
+        free(px);
+        px = NULL;
+    }
+    return px;
+}
+
+bool hv_app_raster(hv_app *a, unsigned char *px, int channels, hv_error *err)
+{
+    if (a->opt.renderer != HV_RENDERER_CPU)
+        return hv_renderer_render(a->ren, &a->dl, px, channels, err);
+    unsigned char *img = hv_app_pixels(a, channels, err);
+    if (img)
+        memcpy(px, img, (size_t)a->dl.width * (size_t)a->dl.height * (size_t)channels);
+    free(img);
+    return img != NULL;
+}
+
+/* Draws the figure (no overlays) at w x h and writes path (the --screenshot
+ * PNG): by default with cairo on the CPU (no window, no GL, no GPU driver),
+ * with --renderer gl by the GL renderer offscreen. */
 static bool write_png_now(hv_app *a, const char *path, int w, int h, bool overwrite, hv_error *err)
 {
-    int max = hv_renderer_max_size(a->ren);
-    if (w > max || h > max)
-        return hv_errorf(err, "--size %dx%d: larger than the GPU's framebuffer limit %dx%d", w, h, max, max);
     hv_app_build(a, w, h, false);
     if (a->dl.oom)
         return hv_errorf(err, "out of memory building the frame");
     int ch = a->opt.transparent ? 4 : 3;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     hv_png_set_threads(cores > 1 ? (int)cores : 1); /* one image: deflate on every core */
-    unsigned char *px = malloc((size_t)w * (size_t)h * (size_t)ch);
+    unsigned char *px = hv_app_pixels(a, ch, err);
     if (!px)
-        return hv_errorf(err, "out of memory for a %dx%d image", w, h);
+        return false;
     unsigned char *png = NULL;
     size_t len = 0;
-    bool ok = hv_renderer_render(a->ren, &a->dl, px, ch, err) && hv_png_encode(px, w, h, ch, &png, &len, err) &&
-              hv_write_file_atomic(path, png, len, overwrite, err);
-    free(png);
+    bool ok = hv_png_encode(px, w, h, ch, &png, &len, err);
     free(px);
+    uint64_t tw = hv_stage_begin(HV_STAGE_WRITE);
+    ok = ok && hv_write_file_atomic(path, png, len, overwrite, err);
+    hv_stage_end(HV_STAGE_WRITE, tw);
+    free(png);
     return ok;
 }
 
@@ -915,10 +968,12 @@ static int run_vector_still(hv_app *a, hv_vector_format fmt, int w, int h)
     }
     double pw, ph;
     hv_app_page_size(a, w, h, &pw, &ph);
+    uint64_t tv = hv_stage_begin(HV_STAGE_VECTOR);
     hv_vector *v = hv_vector_open(a->opt.screenshot, fmt, pw, ph, hv_text_font_path(a->text), a->opt.force, &err);
     bool ok = v && hv_vector_page(v, &a->dl, &err);
     if (v && !hv_vector_close(v, !ok, ok ? &err : NULL))
         ok = false;
+    hv_stage_end(HV_STAGE_VECTOR, tv);
     if (!ok)
         return fail(hv_error_exit_code(&err), &err);
     if (!hv_is_stream(a->opt.screenshot))
@@ -926,7 +981,20 @@ static int run_vector_still(hv_app *a, hv_vector_format fmt, int w, int h)
     return 0;
 }
 
+static int screenshot(hv_app *a);
+
 static int run_screenshot(hv_app *a)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = screenshot(a);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (rc == 0 && a->opt.timings)
+        hv_stages_print(stderr, 1, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
+    return rc;
+}
+
+static int screenshot(hv_app *a)
 {
     hv_error err = {""};
     hv_still_format fmt;
@@ -937,9 +1005,19 @@ static int run_screenshot(hv_app *a)
         return rc;
     if (!hv_is_stream(a->opt.screenshot))
         hv_remove_stale_temps(a->opt.screenshot, false);
+    if (fmt != HV_STILL_PNG && a->opt.renderer) {
+        hv_errorf(&err, "--renderer chooses what draws PNG and video frames; %s is drawn by cairo as vectors",
+                  a->opt.screenshot);
+        return fail(HV_EXIT_USAGE, &err);
+    }
     if (fmt != HV_STILL_PNG)
         return run_vector_still(a, fmt == HV_STILL_PDF ? HV_VECTOR_PDF : HV_VECTOR_SVG, w, h);
-    rc = hv_app_open_headless(a);
+    if (!a->opt.renderer)
+        a->opt.renderer = HV_RENDERER_CPU; /* a still needs no GPU */
+    if (a->opt.renderer == HV_RENDERER_GL)
+        rc = hv_app_open_headless(a);
+    else
+        rc = join_fonts(a);
     if (rc >= 0)
         return rc;
     if (!hv_check_output(a->opt.screenshot, a->opt.force, &err)) /* before spending a render */

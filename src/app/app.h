@@ -65,12 +65,23 @@ typedef struct hv_app {
     char rec_dir[256];
     int rec_frames, rec_w, rec_h;
     double rec_clock, rec_next;
+    /* the status line's "n of m heads shared", per model and condition
+     * (sorting every head of a large grid each frame would cost more than
+     * drawing it) */
+    int shared[HV_MAX_MODELS][HV_MAX_CONDITIONS][2];
+    bool shared_known[HV_MAX_MODELS][HV_MAX_CONDITIONS];
 } hv_app;
 
 /* Parses argv and loads data/spec/fonts. Returns -1 to go on, or an exit
  * code (0 after --help / --version). */
 int hv_app_init(hv_app *a, int argc, char **argv);
 void hv_app_shutdown(hv_app *a);
+/* The frame just built (a->dl) as pixels (channels 3 or 4, top row first):
+ * drawn by the GL renderer, or with --renderer cpu by cairo
+ * (hv_vector_raster). hv_app_pixels returns them malloc'd (NULL with err),
+ * hv_app_raster writes them into px. */
+unsigned char *hv_app_pixels(hv_app *a, int channels, hv_error *err);
+bool hv_app_raster(hv_app *a, unsigned char *px, int channels, hv_error *err);
 /* Creates the GL context: a visible window or a hidden one (headless). */
 int hv_app_open(hv_app *a, bool visible);
 /* Initialises SDL video for headless work (the offscreen driver unless

@@ -80,6 +80,14 @@ const char *hv_cli_usage(void)
            "  --duration S         seconds to export (default: one full cycle)\n"
            "  --frames N           number of frames (instead of --duration)\n"
            "  --threads N          PNG encoder threads (default: one per core)\n"
+           "  --renderer cpu|gl    what draws PNG stills, PNG frames and video frames:\n"
+           "                       cpu = cairo, no GPU driver loaded (default for\n"
+           "                       --screenshot); gl = the window's OpenGL renderer\n"
+           "                       (default for --export-frames and --video); the\n"
+           "                       same renderer gives a still and a frame of the\n"
+           "                       same moment identical pixels\n"
+           "  --timings            print where the time went, per frame and stage\n"
+           "                       (build, draw, read-back, filter, deflate, write)\n"
            "\n"
            "examples:\n"
            "  headviz                                   open a window on the bundled data\n"
@@ -267,6 +275,8 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             o->force = true;
         } else if (strcmp(a, "--transparent") == 0) {
             o->transparent = true;
+        } else if (strcmp(a, "--timings") == 0) {
+            o->timings = true;
         } else if (strcmp(a, "--grid") == 0) {
             /* three values, each its own argument: names may hold spaces,
              * colons and commas */
@@ -336,6 +346,15 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
         } else if (take_value(argc, argv, &i, a, "--dpi", &v, err)) {
             if (!v || !parse_number("--dpi", v, 10, 2400, &o->dpi, err))
                 return false;
+        } else if (take_value(argc, argv, &i, a, "--renderer", &v, err)) {
+            if (!v)
+                return false;
+            if (strcmp(v, "cpu") == 0)
+                o->renderer = HV_RENDERER_CPU;
+            else if (strcmp(v, "gl") == 0)
+                o->renderer = HV_RENDERER_GL;
+            else
+                return hv_errorf(err, "--renderer: unknown renderer \"%s\" (known: cpu, gl)", v);
         } else if (take_value(argc, argv, &i, a, "--format", &v, err)) {
             if (!v)
                 return false;
@@ -428,6 +447,8 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
         return hv_errorf(err, "--duration and --frames are exclusive: pick one");
     if (o->frame_format && !o->export_frames)
         return hv_errorf(err, "--format names the format of --export-frames; a still or a video takes it from the file's extension");
+    if (o->renderer && !outputs)
+        return hv_errorf(err, "--renderer chooses what draws --screenshot, --export-frames and --video; the window always draws with GL");
     if (o->progress_set && (o->export_frames || o->video))
         return hv_errorf(err, "--progress picks one moment for --screenshot or the window; exports run the whole timeline");
     return true;

@@ -8,6 +8,9 @@
 #include "../core/hv_error.h"
 
 #define HV_MAX_OUTPUT_SIZE 16384
+
+/* --renderer: the rasteriser of PNG stills, PNG frames and video frames */
+enum { HV_RENDERER_DEFAULT, HV_RENDERER_CPU, HV_RENDERER_GL };
 #define HV_MAX_GRIDS 256
 
 /* --grid MODEL CONDITION FILE: a score file bound to a model and a condition */
@@ -45,6 +48,8 @@ typedef struct hv_options {
     double duration;           /* s; 0 = one full cycle */
     int frames;                /* 0 = from duration */
     int threads;               /* encoder threads; 0 = one per core */
+    bool timings;              /* print where the time went (stderr) */
+    int renderer;              /* HV_RENDERER_*: what draws PNG and video frames */
     /* presenting */
     int context;               /* hv_context, -1 = the spec's (notebook) */
     double font_scale;         /* 0 = the spec's (1) */

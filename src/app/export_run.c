@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/stages.h"
 #include "../export/encoder.h"
 #include "../export/png.h"
 #include "../export/video.h"
@@ -226,6 +227,7 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
             ok = hv_errorf(&err, "out of memory building frame %ld", i);
             break;
         }
+        uint64_t tv = hv_stage_begin(HV_STAGE_VECTOR);
         if (video) {
             ok = hv_vector_page(doc, &a->dl, &err);
         } else {
@@ -235,6 +237,7 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
             if (v && !hv_vector_close(v, !ok, ok ? &err : NULL))
                 ok = false;
         }
+        hv_stage_end(HV_STAGE_VECTOR, tv);
         if (ok)
             written++;
         if (tty && now_s() - last_line > 0.25) {
@@ -267,6 +270,8 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
             fprintf(stderr, "headviz: interrupted: no PDF written (%s left untouched)\n", o->video);
         return HV_EXIT_INTERRUPTED;
     }
+    if (o->timings)
+        hv_stages_print(stderr, written, el);
     if (video) {
         FILE *out = hv_is_stream(o->video) ? stderr : stdout;
         fprintf(out, "wrote %s (%ld pages, %dx%d px, %.4g x %.4g in, %g fps) in %.2f s: %.1f pages/s\n", o->video, n, W,
@@ -306,8 +311,14 @@ int hv_app_export(hv_app *a)
         fprintf(stderr, "headviz: %ld frames is more than 10000000; shorten --duration or lower --fps\n", n);
         return HV_EXIT_USAGE;
     }
-    if ((o->video && is_pdf(o->video)) || (o->export_frames && o->frame_format > 0))
+    if ((o->video && is_pdf(o->video)) || (o->export_frames && o->frame_format > 0)) {
+        if (o->renderer) {
+            fprintf(stderr, "headviz: --renderer chooses what draws PNG and video frames; %s frames are drawn by cairo as vectors\n",
+                    o->video ? "PDF" : o->frame_format == 1 ? "PDF" : "SVG");
+            return HV_EXIT_USAGE;
+        }
         return export_vector(a, W, H, n, fps);
+    }
     bool alpha = o->transparent;
     int ch = alpha ? 4 : 3;
     if (o->video && !hv_is_stream(o->video))
@@ -318,12 +329,19 @@ int hv_app_export(hv_app *a)
     }
     if (o->export_frames && (rc = prepare_dir(o->export_frames, o->force)) >= 0)
         return rc;
-    if ((rc = hv_app_open_headless(a)) >= 0)
-        return rc;
-    int max = hv_renderer_max_size(a->ren);
-    if (W > max || H > max) {
-        fprintf(stderr, "headviz: --size %dx%d: larger than the GPU's framebuffer limit %dx%d\n", W, H, max, max);
-        return HV_EXIT_USAGE;
+    if (!a->opt.renderer)
+        a->opt.renderer = HV_RENDERER_GL; /* many frames: the GPU's work */
+    if (a->opt.renderer == HV_RENDERER_CPU) {
+        if ((rc = hv_app_open_fonts(a)) >= 0)
+            return rc;
+    } else {
+        if ((rc = hv_app_open_headless(a)) >= 0)
+            return rc;
+        int max = hv_renderer_max_size(a->ren);
+        if (W > max || H > max) {
+            fprintf(stderr, "headviz: --size %dx%d: larger than the GPU's framebuffer limit %dx%d\n", W, H, max, max);
+            return HV_EXIT_USAGE;
+        }
     }
 
     hv_encoder *enc = NULL;
@@ -384,7 +402,7 @@ int hv_app_export(hv_app *a)
                     ok = false;
                     break;
                 }
-                if (!hv_renderer_render(a->ren, &a->dl, buf, ch, &err)) {
+                if (!hv_app_raster(a, buf, ch, &err)) {
                     hv_encoder_release(enc, buf);
                     ok = false;
                     break;
@@ -395,9 +413,12 @@ int hv_app_export(hv_app *a)
             if (hv_encoder_error(enc, &err))
                 ok = false;
         } else {
-            if (!same && !hv_renderer_render(a->ren, &a->dl, rgba, 4, &err))
+            if (!same && !hv_app_raster(a, rgba, 4, &err))
                 ok = false;
-            if (ok && !hv_video_write(vid, rgba, &g_interrupted, &err) && !g_interrupted) {
+            uint64_t tw = hv_stage_begin(HV_STAGE_WAIT_FFMPEG);
+            bool wrote = ok && hv_video_write(vid, rgba, &g_interrupted, &err);
+            hv_stage_end(HV_STAGE_WAIT_FFMPEG, tw);
+            if (ok && !wrote && !g_interrupted) {
                 /* ffmpeg stopped reading: its exit status says why */
                 hv_error why = {""};
                 if (!hv_video_close(vid, false, &why))
@@ -454,6 +475,8 @@ int hv_app_export(hv_app *a)
             fprintf(stderr, "headviz: interrupted: no video written (%s left untouched)\n", o->video);
         return HV_EXIT_INTERRUPTED;
     }
+    if (o->timings)
+        hv_stages_print(stderr, written, el);
     if (o->export_frames) {
         int stale = o->force ? remove_stale(o->export_frames, n, "png") : 0;
         char q[4200], qo[64];

@@ -334,8 +334,10 @@ void hv_anim_free(hv_anim *a)
         for (int c = 0; c < HV_MAX_CONDITIONS; c++)
             free(a->dense[m][c]);
     free(a->cells);
-    for (int k = 0; k < HV_MAX_CONDITIONS; k++)
+    for (int k = 0; k < HV_MAX_CONDITIONS; k++) {
         free(a->pairs[k]);
+        free(a->pop[k]);
+    }
     free(a->points);
     free(a->order);
     memset(a, 0, sizeof *a);
@@ -485,7 +487,8 @@ static void morph_panel(hv_anim *a, hv_panel_state *ps, int ca, int cb, double u
         if (sp.alpha > 0 && sp.scale > 0)
             pts[np++] = sp;
     }
-    hv_scene_sort(pts, np);
+    if (!a->no_sort)
+        hv_scene_sort(pts, np);
     ps->points = pts;
     ps->n_points = np;
 }
@@ -746,6 +749,29 @@ static int diff_frame(hv_anim *a, const float *model_alpha, hv_panel_state *pane
     return nm * nd;
 }
 
+/* The order the side layout's panel c pops its points in, strongest first
+ * (indices into its points, which are the figure's, in draw order): the
+ * same every frame, sorted once. NULL when out of memory (then rank order). */
+static const int *pop_order(hv_anim *a, int c, const hv_scene_point *pts, int n)
+{
+    if (a->pop[c] || n < 1)
+        return a->pop[c];
+    sort_item *order = a->order;
+    int *out = malloc((size_t)n * sizeof *out);
+    if (!order || !out) {
+        free(out);
+        return NULL;
+    }
+    double mx = a->fig->conds[c].hi;
+    for (int i = 0; i < n; i++)
+        order[i] = (sort_item){i, pts[i].score / (mx > 0 ? mx : 1), (int)pts[i].layer, (int)pts[i].head, pts[i].model};
+    qsort(order, (size_t)n, sizeof *order, cmp_strongest);
+    for (int r = 0; r < n; r++)
+        out[r] = order[r].idx;
+    a->pop[c] = out;
+    return out;
+}
+
 /* The frame's panels, without the legend occupancy. */
 static int frame_panels(hv_anim *a, double progress, const float *model_alpha, hv_panel_state *panels,
                         hv_frame_desc *desc)
@@ -823,17 +849,9 @@ static int frame_panels(hv_anim *a, double progress, const float *model_alpha, h
             continue;
         }
         /* c == t: pop in, strongest first */
-        sort_item *order = a->order;
-        for (int i = 0; i < ps->n_points; i++) {
-            double mx = fig->conds[c].hi;
-            if (order)
-                order[i] = (sort_item){i, pts[i].score / (mx > 0 ? mx : 1), (int)pts[i].layer, (int)pts[i].head,
-                                       pts[i].model};
-        }
-        if (order)
-            qsort(order, (size_t)ps->n_points, sizeof *order, cmp_strongest);
+        const int *order = pop_order(a, c, pts, ps->n_points);
         for (int r = 0; r < ps->n_points; r++) {
-            int i = order ? order[r].idx : r;
+            int i = order ? order[r] : r;
             double e = pair_ease(a, u, r, ps->n_points, 0.6);
             pts[i].alpha = (float)clamp01(e);
             pts[i].scale = (float)(e > 0 ? e : 0);
@@ -855,6 +873,7 @@ static void ensure_occupancy(hv_anim *a, const float *model_alpha)
     int nc = fig->ds->n_conditions;
     static hv_panel_state tmp[HV_MAX_PANELS];
     int n = 0;
+    a->no_sort = true; /* only where markers are counts, not their order */
     for (int k = 0; k < nc; k++)
         for (int j = 0; j <= 40; j++) {
             n = frame_panels(a, k + j / 40.0 * (1 - 1e-9), model_alpha, tmp, NULL);
@@ -866,6 +885,7 @@ static void ensure_occupancy(hv_anim *a, const float *model_alpha)
                         hv_occupancy_add(&a->occ[p], tmp[p].points[i].layer, tmp[p].points[i].head);
             }
         }
+    a->no_sort = false;
     a->occ_valid = true;
 }
 

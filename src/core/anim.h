@@ -106,6 +106,8 @@ typedef struct hv_anim {
     /* where markers pass at any moment, per panel (for the legend) */
     hv_occupancy occ[HV_MAX_PANELS];
     bool occ_valid;
+    bool no_sort; /* frames for the occupancy: skip the draw order */
+    int *pop[HV_MAX_CONDITIONS]; /* side layout: each panel's pop-in order */
     /* heatmaps: each (model, condition)'s whole grid, dense (NaN = no
      * score), built when a heatmap layout is first chosen */
     double *dense[HV_MAX_MODELS][HV_MAX_CONDITIONS];

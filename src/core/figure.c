@@ -1,6 +1,7 @@
 #include "figure.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,8 @@ void hv_figure_free(hv_figure *fig)
 {
     free(fig->outside);
     fig->outside = NULL;
+    free(fig->side);
+    fig->side = NULL;
 }
 
 bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec, hv_error *err)
@@ -356,6 +359,22 @@ bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec
             memcpy(mi->color, ms->color, sizeof mi->color);
         snprintf(mi->label, sizeof mi->label, "%s", ms && ms->label[0] ? ms->label : ds->models[m]);
     }
+    /* the side layout's points, each condition's in draw order, sorted once
+     * (frames copy them) */
+    fig->side = malloc(((size_t)ds->n_points + 1) * sizeof *fig->side);
+    if (!fig->side)
+        return hv_errorf(err, "out of memory");
+    int np = 0;
+    for (int c = 0; c < ds->n_conditions; c++) {
+        fig->side_start[c] = np;
+        for (int i = 0; i < ds->n_points; i++) {
+            const hv_point *p = &ds->points[i];
+            if (p->condition == c && !(fig->outside && fig->outside[i]))
+                fig->side[np++] = (hv_scene_point){p->layer, p->head, p->score, p->model, 1, 1, i, -1, 0};
+        }
+        hv_scene_sort(fig->side + fig->side_start[c], np - fig->side_start[c]);
+    }
+    fig->side_start[ds->n_conditions] = np;
     return true;
 }
 
@@ -384,7 +403,13 @@ float hv_figure_value(double score, double lo, double hi)
     return (float)(t > 1 ? 1 : t >= 0 ? t : 0); /* NaN -> 0 */
 }
 
-static int cmp_double(double a, double b) { return (a > b) - (a < b); }
+/* NaN before every number (a total order, as hv_scene_sort's keys) */
+static int cmp_double(double a, double b)
+{
+    if (a != a || b != b)
+        return (b != b) - (a != a);
+    return (a > b) - (a < b);
+}
 
 static int cmp_draw_order(const void *pa, const void *pb)
 {
@@ -403,16 +428,78 @@ static int cmp_draw_order(const void *pa, const void *pb)
     return c;
 }
 
+/* A key whose unsigned order is the scores' numeric order: -0 as 0, NaN
+ * first. */
+static uint64_t score_key(double d)
+{
+    if (d == 0)
+        d = 0; /* -0.0 ties with 0.0, as in cmp_double */
+    if (d != d)
+        return 0;
+    uint64_t b;
+    memcpy(&b, &d, sizeof b);
+    return b >> 63 ? ~b : b | (1ull << 63);
+}
+
+typedef struct keyed {
+    uint64_t key;
+    int idx;
+} keyed;
+
 void hv_scene_sort(hv_scene_point *pts, int n)
 {
-    if (n > 1)
+    if (n < 2)
+        return;
+    /* large frames (a 100,000-head grid): sort small (key, index) pairs by
+     * score with a radix sort, runs of equal scores by the whole order, then
+     * move the points once; qsort on the points themselves spends most of a
+     * frame comparing and copying 56-byte records */
+    keyed *k = n >= 2048 ? malloc(2 * (size_t)n * sizeof *k) : NULL;
+    hv_scene_point *tmp = k ? malloc((size_t)n * sizeof *tmp) : NULL;
+    if (!tmp) {
+        free(k);
         qsort(pts, (size_t)n, sizeof *pts, cmp_draw_order);
+        return;
+    }
+    keyed *a = k, *b = k + n;
+    for (int i = 0; i < n; i++)
+        a[i] = (keyed){score_key(pts[i].score), i};
+    for (int shift = 0; shift < 64; shift += 16) {
+        static _Thread_local int count[65536];
+        memset(count, 0, sizeof count);
+        for (int i = 0; i < n; i++)
+            count[(a[i].key >> shift) & 0xffff]++;
+        if (count[(a[0].key >> shift) & 0xffff] == n)
+            continue; /* every key has this digit */
+        for (int d = 0, sum = 0; d < 65536; d++) {
+            int c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (int i = 0; i < n; i++)
+            b[count[(a[i].key >> shift) & 0xffff]++] = a[i];
+        keyed *t = a;
+        a = b;
+        b = t;
+    }
+    for (int i = 0; i < n; i++)
+        tmp[i] = pts[a[i].idx];
+    for (int i = 0; i < n;) { /* equal scores: model, layer, head, ... */
+        int j = i + 1;
+        while (j < n && a[j].key == a[i].key)
+            j++;
+        if (j - i > 1)
+            qsort(tmp + i, (size_t)(j - i), sizeof *tmp, cmp_draw_order);
+        i = j;
+    }
+    memcpy(pts, tmp, (size_t)n * sizeof *pts);
+    free(tmp);
+    free(k);
 }
 
 int hv_figure_side_panels(const hv_figure *fig, hv_panel_state *panels, hv_scene_point *points)
 {
     const hv_dataset *ds = fig->ds;
-    int np = 0;
     for (int c = 0; c < ds->n_conditions; c++) {
         hv_panel_state *ps = &panels[c];
         memset(ps, 0, sizeof *ps);
@@ -421,15 +508,11 @@ int hv_figure_side_panels(const hv_figure *fig, hv_panel_state *panels, hv_scene
         ps->lo = fig->conds[c].lo;
         ps->hi = fig->conds[c].hi;
         ps->ticks = &fig->conds[c].ticks;
-        ps->points = points + np;
-        for (int i = 0; i < ds->n_points; i++) {
-            const hv_point *p = &ds->points[i];
-            if (p->condition != c || (fig->outside && fig->outside[i]))
-                continue;
-            points[np++] = (hv_scene_point){p->layer, p->head, p->score, p->model, 1, 1, i, -1, 0};
-            ps->n_points++;
-        }
-        hv_scene_sort(points + np - ps->n_points, ps->n_points);
+        int first = fig->side_start[c], n = fig->side_start[c + 1] - first;
+        ps->points = points + first;
+        ps->n_points = n;
+        if (n > 0)
+            memcpy(points + first, fig->side + first, (size_t)n * sizeof *points);
         for (int m = 0; m < ds->n_models; m++)
             ps->model_alpha[m] = 1;
     }
@@ -638,6 +721,9 @@ static void draw_marker(ctx *c, float x, float y, float size, int shape, float v
     m.outline = faint ? c->th->edge_contrast : c->th->marker_edge;
     float nominal = size / c->marker;
     m.outline_w = fmaxf(0.75f, 1.2f * c->s) * fminf(1.0f, nominal);
+    /* and at most a sixth of the marker's size: the dots of a dense grid
+     * (25,000 heads a panel) show their colour, not their rims */
+    m.outline_w = fminf(m.outline_w, size / 6.0f);
     if (shape == HV_SHAPE_X || shape == HV_SHAPE_PLUS)
         m.outline_w *= faint ? 0.9f : 0.7f;
     m.stroke_w = fmaxf(1.5f, 0.16f * size);
@@ -1139,12 +1225,22 @@ static void draw_panel_content(ctx *c, const hv_panel_state *ps, const hv_panel_
              * enters or leaves), in the text colour */
             float hw = cell_px * 0.5f * sp->scale, hh = cell_py * 0.5f * sp->scale;
             float w = fmaxf(1.0f, fminf(2.0f * c->s, 0.16f * fminf(cell_px, cell_py)));
-            hv_color col = with_alpha(th->text, a);
+            /* two tones, so it shows on dark and light cells alike: the
+             * text colour outside, the ground inside */
             hv_rect r = {mx - hw, my - hh, 2 * hw, 2 * hh};
-            hv_dl_rect(c->dl, (hv_rect){r.x, r.y, r.w, w}, col);
-            hv_dl_rect(c->dl, (hv_rect){r.x, r.y + r.h - w, r.w, w}, col);
-            hv_dl_rect(c->dl, (hv_rect){r.x, r.y + w, w, r.h - 2 * w}, col);
-            hv_dl_rect(c->dl, (hv_rect){r.x + r.w - w, r.y + w, w, r.h - 2 * w}, col);
+            for (int k = 0; k < 2; k++) {
+                hv_color col = with_alpha(k ? th->bg : th->text, a);
+                float lw2 = k ? fmaxf(1.0f, w * 0.5f) : w;
+                if (k) {
+                    r = (hv_rect){r.x + w, r.y + w, r.w - 2 * w, r.h - 2 * w};
+                    if (r.w < 2 * lw2 + 1 || r.h < 2 * lw2 + 1)
+                        break; /* too small a cell for both */
+                }
+                hv_dl_rect(c->dl, (hv_rect){r.x, r.y, r.w, lw2}, col);
+                hv_dl_rect(c->dl, (hv_rect){r.x, r.y + r.h - lw2, r.w, lw2}, col);
+                hv_dl_rect(c->dl, (hv_rect){r.x, r.y + lw2, lw2, r.h - 2 * lw2}, col);
+                hv_dl_rect(c->dl, (hv_rect){r.x + r.w - lw2, r.y + lw2, lw2, r.h - 2 * lw2}, col);
+            }
             continue;
         }
         if (sp->flags & (HV_POINT_HIGHLIGHT | HV_POINT_HOVER)) {

@@ -115,6 +115,10 @@ typedef struct hv_figure {
     /* colorbar labels the animation may show (their widest is reserved) */
     char cbar_widest[4][HV_LABEL_MAX];
     int n_cbar_widest;
+    /* the side layout's points: condition c's are side[side_start[c] ..
+     * side_start[c + 1]), in draw order */
+    struct hv_scene_point *side;
+    int side_start[HV_MAX_CONDITIONS + 1];
 } hv_figure;
 
 bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec, hv_error *err);

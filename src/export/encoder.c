@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/stages.h"
 #include "png.h"
 
 #define MAX_SLOTS 16
@@ -152,14 +153,18 @@ static void *worker(void *arg)
         bool ok = true;
         unsigned char *png = NULL;
         size_t len = 0;
+        uint64_t tw = 0;
         if (!skip && src) {
+            tw = hv_stage_begin(HV_STAGE_WRITE);
             ok = hv_write_file_atomic(path, src->png, src->len, e->overwrite, &err);
         } else if (!skip) {
             tls_slot = job;
             ok = hv_png_encode(buf, w, h, ch, &png, &len, &err);
             hv_encoder_source_done(); /* if the compressor was never reached */
+            tw = hv_stage_begin(HV_STAGE_WRITE);
             ok = ok && hv_write_file_atomic(path, png, len, e->overwrite, &err);
         }
+        hv_stage_end(HV_STAGE_WRITE, tw);
         pthread_mutex_lock(&e->mu);
         if (src)
             src->refs--;
@@ -234,6 +239,7 @@ hv_encoder *hv_encoder_create(const hv_encoder_desc *desc, hv_error *err)
 unsigned char *hv_encoder_acquire(hv_encoder *e, int w, int h, int channels)
 {
     size_t need = (size_t)w * (size_t)h * (size_t)channels;
+    uint64_t t0 = hv_stage_begin(HV_STAGE_WAIT_BUF);
     pthread_mutex_lock(&e->mu);
     slot *s = NULL;
     while (!e->failed) {
@@ -248,6 +254,7 @@ unsigned char *hv_encoder_acquire(hv_encoder *e, int w, int h, int channels)
     if (s)
         s->state = SLOT_FILLING;
     pthread_mutex_unlock(&e->mu);
+    hv_stage_end(HV_STAGE_WAIT_BUF, t0);
     if (!s)
         return NULL;
     if (s->cap < need) {
@@ -355,6 +362,7 @@ void hv_encoder_submit_id(hv_encoder *e, unsigned char *buf, int w, int h, int c
 
 void hv_encoder_submit_same(hv_encoder *e, unsigned long id, const char *path)
 {
+    uint64_t t0 = hv_stage_begin(HV_STAGE_WAIT_BUF);
     pthread_mutex_lock(&e->mu);
     slot *s = NULL;
     while (!e->failed && !s) {
@@ -370,6 +378,7 @@ void hv_encoder_submit_same(hv_encoder *e, unsigned long id, const char *path)
         e->fail_seq = e->next_seq;
         hv_errorf(&e->err, "internal: frame %lu to repeat is not cached", id);
     }
+    hv_stage_end(HV_STAGE_WAIT_BUF, t0);
     if (s && c) {
         c->refs++;
         s->state = SLOT_FILLING;

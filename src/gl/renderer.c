@@ -13,13 +13,14 @@
 #include <string.h>
 
 #include "../core/colormap.h"
+#include "../core/stages.h"
 #include "shaders.h" /* generated from shaders/ at build time */
 
 
 typedef struct program {
     GLuint id;
     GLint u_view, u_flip, u_y0, u_cmap, u_cmap_row, u_tex;
-    GLint u_rect, u_values, u_nan, u_alpha; /* heatmaps */
+    GLint u_rect, u_values, u_alpha; /* heatmaps */
 } program;
 
 /* per-instance layouts, matching the shaders' attributes */
@@ -48,7 +49,7 @@ struct hv_renderer {
     GLuint heat_vao;
     GLuint *heat_tex; /* one texture per heatmap item of the frame */
     int n_heat_tex;
-    float *heat_buf;  /* a heatmap's cells, NaN replaced for upload */
+    unsigned char *heat_buf; /* a heatmap's cells' colours (straight RGBA8) for upload */
     int cap_heat_buf;
     GLuint cmap_tex;
     GLuint fbo, fbo_color;
@@ -117,7 +118,6 @@ static bool link(program *p, const char *vs_src, const char *vs_name, const char
     p->u_y0 = glGetUniformLocation(p->id, "u_y0");
     p->u_rect = glGetUniformLocation(p->id, "u_rect");
     p->u_values = glGetUniformLocation(p->id, "u_values");
-    p->u_nan = glGetUniformLocation(p->id, "u_nan");
     p->u_alpha = glGetUniformLocation(p->id, "u_alpha");
     return true;
 }
@@ -361,6 +361,8 @@ static void set_clip(const hv_cmd *c, bool top_first, int band_y0, int band_h)
     glScissor(x0, top_first ? y0 : band_h - y1, x1 - x0, y1 - y0);
 }
 
+static unsigned char unorm8(float x) { return (unsigned char)lrintf((x > 1 ? 1 : x > 0 ? x : 0) * 255.0f); }
+
 /* One R32F texture per heatmap item, its cells' colormap positions (NaN,
  * "no score", as -1), uploaded before any draw like the rest of the frame. */
 static bool upload_heatmaps(hv_renderer *r, const hv_drawlist *dl)
@@ -382,16 +384,31 @@ static bool upload_heatmaps(hv_renderer *r, const hv_drawlist *dl)
     }
     glActiveTexture(GL_TEXTURE2);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    /* each cell's colour worked out here, once (as the CPU raster and the
+     * vector backend do: hv_colormap_sample), so the shader only fetches
+     * it: two texture lookups a pixel cost llvmpipe more than the rest of
+     * a heatmap frame */
+    const hv_colormap *cm = hv_colormap_at(dl->colormap_index);
     for (int i = 0; i < dl->n_heatmaps; i++) {
         const hv_heatmap_item *h = &dl->heatmaps[i];
         int n = h->cols * h->rows;
-        if (!reserve((void **)&r->heat_buf, &r->cap_heat_buf, n, sizeof *r->heat_buf))
+        if (!reserve((void **)&r->heat_buf, &r->cap_heat_buf, 4 * n, 1))
             return false;
         const float *v = hv_dl_heatmap_values(dl, h);
-        for (int k = 0; k < n; k++)
-            r->heat_buf[k] = v[k] == v[k] ? v[k] : -1.0f; /* NaN: no score */
+        const hv_color *nc = &h->nan_color;
+        const unsigned char nan_px[4] = {unorm8(nc->r), unorm8(nc->g), unorm8(nc->b), unorm8(nc->a)};
+        for (int k = 0; k < n; k++) {
+            unsigned char *o = r->heat_buf + 4 * (size_t)k;
+            if (v[k] >= 0) { /* NaN or negative: no score */
+                float c[3];
+                hv_colormap_sample(cm, v[k], c);
+                o[0] = unorm8(c[0]), o[1] = unorm8(c[1]), o[2] = unorm8(c[2]), o[3] = 255;
+            } else {
+                memcpy(o, nan_px, 4);
+            }
+        }
         glBindTexture(GL_TEXTURE_2D, r->heat_tex[i]);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, h->cols, h->rows, 0, GL_RED, GL_FLOAT, r->heat_buf);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, h->cols, h->rows, 0, GL_RGBA, GL_UNSIGNED_BYTE, r->heat_buf);
     }
     glActiveTexture(GL_TEXTURE0);
     return true;
@@ -417,12 +434,21 @@ static bool upload(hv_renderer *r, const hv_drawlist *dl)
         r->rects[dl->n_rects + i] =
             (rect_inst){{cb->r.x, cb->r.y, cb->r.w, cb->r.h}, {1, 1, 1, cb->alpha}, {cb->t0, cb->t1, 1}};
     }
+    /* a marker's colour is looked up here, once, as the CPU raster and the
+     * vector backend look it up (hv_colormap_sample): no texture fetch in
+     * the shader, which llvmpipe would pay for at every vertex */
+    const hv_colormap *cm = hv_colormap_at(dl->colormap_index);
     for (int i = 0; i < dl->n_markers; i++) {
         const hv_marker *m = &dl->markers[i];
+        float fill[4] = {m->fill.r, m->fill.g, m->fill.b, m->fill.a};
+        if (m->value >= 0) {
+            hv_colormap_sample(cm, m->value, fill);
+            fill[3] = 1;
+        }
         r->markers[i] = (marker_inst){{m->x, m->y, m->size, m->shape},
-                                      {m->fill.r, m->fill.g, m->fill.b, m->fill.a},
+                                      {fill[0], fill[1], fill[2], fill[3]},
                                       {m->outline.r, m->outline.g, m->outline.b, m->outline.a},
-                                      {m->value, m->alpha, m->outline_w, m->stroke_w}};
+                                      {m->alpha, m->outline_w, m->stroke_w, 0}};
     }
     for (int i = 0; i < dl->n_texts; i++) {
         const hv_text_item *t = &dl->texts[i];
@@ -513,7 +539,6 @@ static void draw_cmd(hv_renderer *r, const hv_drawlist *dl, const hv_cmd *c)
             const hv_heatmap_item *h = &dl->heatmaps[i];
             glBindTexture(GL_TEXTURE_2D, r->heat_tex[i]);
             glUniform4f(r->p_heat.u_rect, h->r.x, h->r.y, h->r.w, h->r.h);
-            glUniform4f(r->p_heat.u_nan, h->nan_color.r, h->nan_color.g, h->nan_color.b, h->nan_color.a);
             glUniform1f(r->p_heat.u_alpha, h->alpha);
             glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
         }
@@ -640,6 +665,7 @@ bool hv_renderer_render(hv_renderer *r, const hv_drawlist *dl, unsigned char *px
     int band_h = (dl->height + bands - 1) / bands;
     if (!ensure_fbo(r, dl->width, band_h, err))
         return false;
+    uint64_t t0 = hv_stage_begin(HV_STAGE_DRAW);
     glBindFramebuffer(GL_FRAMEBUFFER, r->fbo);
     if (!prepare(r, dl))
         return hv_errorf(err, "out of memory drawing a %dx%d frame", dl->width, dl->height);
@@ -648,13 +674,28 @@ bool hv_renderer_render(hv_renderer *r, const hv_drawlist *dl, unsigned char *px
     for (int y0 = 0; y0 < dl->height; y0 += band_h) {
         int h = dl->height - y0 < band_h ? dl->height - y0 : band_h;
         draw_band(r, dl, true, y0, h); /* top row first: read back as is */
+        if (!px) { /* only drawn: wait for the rasteriser, read nothing */
+            glFinish();
+            hv_stage_end(HV_STAGE_DRAW, t0);
+            t0 = hv_stage_begin(HV_STAGE_DRAW);
+            continue;
+        }
+        if (t0) { /* timed: rasterising apart from reading back */
+            glFinish();
+            hv_stage_end(HV_STAGE_DRAW, t0);
+            t0 = hv_stage_begin(HV_STAGE_READBACK);
+        }
         glReadPixels(0, 0, dl->width, h, channels == 3 ? GL_RGB : GL_RGBA, GL_UNSIGNED_BYTE,
                      px + (size_t)y0 * stride);
+        if (t0) {
+            hv_stage_end(HV_STAGE_READBACK, t0);
+            t0 = hv_stage_begin(HV_STAGE_DRAW);
+        }
     }
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     /* blending leaves premultiplied colour: un-premultiply partly
      * transparent pixels for straight-alpha PNG and video */
-    if (channels == 4 && dl->clear.a < 1.0f) {
+    if (px && channels == 4 && dl->clear.a < 1.0f) {
         size_t n = (size_t)dl->width * (size_t)dl->height;
         for (size_t i = 0; i < n; i++) {
             unsigned char *p = px + i * 4;

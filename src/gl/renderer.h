@@ -43,7 +43,8 @@ void hv_renderer_drawable_size(hv_renderer *r, int *w, int *h);
 /* Draws into an offscreen framebuffer of dl's size and reads it back into
  * rgba (w*h*4 bytes, top row first, straight alpha). */
 bool hv_renderer_render_rgba(hv_renderer *r, const hv_drawlist *dl, unsigned char *rgba, hv_error *err);
-/* Same with 3 (RGB) or 4 (RGBA) bytes per pixel. */
+/* Same with 3 (RGB) or 4 (RGBA) bytes per pixel. px NULL: only draws and
+ * waits until drawn (glFinish), what a window frame costs before its swap. */
 bool hv_renderer_render(hv_renderer *r, const hv_drawlist *dl, unsigned char *px, int channels, hv_error *err);
 
 #endif

@@ -197,6 +197,35 @@ static uint64_t hash_str(const char *s, int px)
     return h;
 }
 
+unsigned char *hv_text_coverage(void *user, const char *s, float size, int *w, int *h)
+{
+    hv_text *t = user;
+    TTF_Font *f = font_at(t, px_of(size));
+    if (!f || !s[0])
+        return NULL;
+    SDL_Color white = {255, 255, 255, 255};
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(f, s, white);
+    if (!surf)
+        return NULL;
+    SDL_Surface *conv = SDL_ConvertSurfaceFormat(surf, SDL_PIXELFORMAT_ABGR8888, 0);
+    SDL_FreeSurface(surf);
+    if (!conv)
+        return NULL;
+    /* coverage = alpha channel, packed into one byte per pixel */
+    int cw = conv->w, ch = conv->h;
+    unsigned char *cov = cw > 0 && ch > 0 ? malloc((size_t)cw * (size_t)ch) : NULL;
+    if (cov)
+        for (int y = 0; y < ch; y++) {
+            const unsigned char *row = (const unsigned char *)conv->pixels + (size_t)y * (size_t)conv->pitch;
+            for (int x = 0; x < cw; x++)
+                cov[(size_t)y * (size_t)cw + (size_t)x] = row[x * 4 + 3];
+        }
+    SDL_FreeSurface(conv);
+    *w = cw;
+    *h = ch;
+    return cov;
+}
+
 unsigned hv_text_texture(hv_text *t, const char *s, float size, int *w, int *h)
 {
     int px = px_of(size);
@@ -214,30 +243,10 @@ unsigned hv_text_texture(hv_text *t, const char *s, float size, int *w, int *h)
         if (victim < 0 || !e->s || (t->cache[victim].s && e->used < t->cache[victim].used))
             victim = (slot + k) % CACHE_SIZE;
     }
-    TTF_Font *f = font_at(t, px);
-    if (!f)
+    int cw = 0, ch = 0;
+    unsigned char *cov = hv_text_coverage(t, s, size, &cw, &ch);
+    if (!cov)
         return 0;
-    SDL_Color white = {255, 255, 255, 255};
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(f, s, white);
-    if (!surf)
-        return 0;
-    SDL_Surface *conv = SDL_ConvertSurfaceFormat(surf, SDL_PIXELFORMAT_ABGR8888, 0);
-    SDL_FreeSurface(surf);
-    if (!conv)
-        return 0;
-    /* coverage = alpha channel, packed into one byte per pixel */
-    int cw = conv->w, ch = conv->h;
-    unsigned char *cov = malloc((size_t)cw * (size_t)ch);
-    if (!cov) {
-        SDL_FreeSurface(conv);
-        return 0;
-    }
-    for (int y = 0; y < ch; y++) {
-        const unsigned char *row = (const unsigned char *)conv->pixels + (size_t)y * (size_t)conv->pitch;
-        for (int x = 0; x < cw; x++)
-            cov[(size_t)y * (size_t)cw + (size_t)x] = row[x * 4 + 3];
-    }
-    SDL_FreeSurface(conv);
     entry *e = &t->cache[victim];
     if (e->s) {
         free(e->s);

@@ -25,6 +25,10 @@ const char *hv_text_warning(const hv_text *t);
 /* hv_measure_fn for the core. */
 void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m);
 
+/* s at size px as SDL2_ttf renders it: one coverage byte per pixel, w x h,
+ * malloc'd (NULL for an empty string or on failure). No GL needed. The GL
+ * backend's text textures and the cairo raster's text both come from here. */
+unsigned char *hv_text_coverage(void *t, const char *s, float size, int *w, int *h);
 /* Texture (GL name) holding s at size px; w, h in px. 0 on failure. */
 unsigned hv_text_texture(hv_text *t, const char *s, float size, int *w, int *h);
 /* Drops GL textures (call before destroying the GL context). */

@@ -36,6 +36,14 @@ typedef struct gmetric {
     int left, width, top, rows;
 } gmetric;
 
+/* Raster text: a string's bitmap from the caller (hv_coverage_fn), as cairo
+ * A8 rows; ok without a8 when there is nothing to draw. */
+struct coverage {
+    unsigned char *a8;
+    int w, h, stride;
+    bool ok;
+};
+
 struct hv_vector {
     char *path, *tmp;
     hv_vector_format fmt;
@@ -60,6 +68,11 @@ struct hv_vector {
     int cap_glyphs, cap_utf8;
     unsigned char *img; /* heatmap pixels */
     size_t cap_img;
+    /* raster mode (hv_vector_raster): drawn as the GL backend draws, text
+     * from the caller's coverage bitmaps */
+    bool raster;
+    const struct coverage *cov; /* per text item of the draw list */
+    int band_y0, band_y1;       /* the rows this raster thread draws */
     gmetric cache[GCACHE];
 };
 
@@ -548,11 +561,37 @@ static int px_of(float size)
     return px < 1 ? 1 : px > 1000 ? 1000 : (int)px;
 }
 
+/* Raster text: the GL backend's own bitmap of the string (SDL2_ttf's
+ * coverage), placed as GL places its texture (box origin on whole pixels,
+ * a quarter turn for rotated labels) and never resampled. */
+static bool raster_text(hv_vector *v, cairo_t *cr, const struct coverage *cv, const hv_text_item *t, hv_error *err)
+{
+    if (!cv->a8)
+        return cv->ok || hv_errorf(err, "%s: the draw list has text but no font was given", v->path);
+    cairo_surface_t *mask = cairo_image_surface_create_for_data(cv->a8, CAIRO_FORMAT_A8, cv->w, cv->h, cv->stride);
+    double ox = -floor((double)cv->w * 0.5 * t->ax + 0.5), oy = -floor((double)cv->h * 0.5 * t->ay + 0.5);
+    cairo_save(cr);
+    cairo_translate(cr, floor(t->x + 0.5), floor(t->y + 0.5));
+    if (t->rotate == 90)
+        cairo_rotate(cr, -PI / 2);
+    cairo_translate(cr, ox, oy);
+    set_rgba(cr, t->c.r, t->c.g, t->c.b, t->c.a);
+    cairo_pattern_t *p = cairo_pattern_create_for_surface(mask);
+    cairo_pattern_set_filter(p, CAIRO_FILTER_NEAREST);
+    cairo_mask(cr, p);
+    cairo_pattern_destroy(p);
+    cairo_restore(cr);
+    cairo_surface_destroy(mask);
+    return true;
+}
+
 static bool draw_text(hv_vector *v, cairo_t *cr, const hv_drawlist *dl, const hv_text_item *t, hv_error *err)
 {
     const char *s = hv_dl_string(dl, t);
     if (!s || !*s || !finite4(t->x, t->y, t->size, t->c.a) || t->c.a <= 0)
         return true;
+    if (v->raster)
+        return raster_text(v, cr, &v->cov[t - dl->texts], t, err);
     if (!v->mface)
         return hv_errorf(err, "%s: the draw list has text but no font was given", v->path);
     int px = px_of(t->size), nbytes = 0;
@@ -676,7 +715,7 @@ static void shape_path(cairo_t *cr, int shape, double cx, double cy, double r, d
     }
 }
 
-static void draw_marker(cairo_t *cr, const hv_marker *m, const hv_colormap *cm)
+static void draw_marker(cairo_t *cr, const hv_marker *m, const hv_colormap *cm, bool raster)
 {
     if (!finite4(m->x, m->y, m->size, m->alpha) || !(m->size > 0) || !(m->alpha > 0))
         return;
@@ -696,8 +735,15 @@ static void draw_marker(cairo_t *cr, const hv_marker *m, const hv_colormap *cm)
     if (fa >= 1) {
         /* opaque fill: the grown shape in the rim colour, the fill over it
          * (no seam between them); faded as one layer when alpha < 1 */
-        if (alpha < 1)
+        if (alpha < 1) {
+            if (raster) { /* the group as small as the marker, not the clip */
+                double e = r + stroke + ow + 2;
+                cairo_save(cr);
+                cairo_rectangle(cr, floor(m->x - e), floor(m->y - e), ceil(2 * e) + 1, ceil(2 * e) + 1);
+                cairo_clip(cr);
+            }
             cairo_push_group(cr);
+        }
         if (oa > 0) {
             shape_path(cr, shape, m->x, m->y, r, stroke, ow);
             set_rgba(cr, m->outline.r, m->outline.g, m->outline.b, oa);
@@ -709,6 +755,8 @@ static void draw_marker(cairo_t *cr, const hv_marker *m, const hv_colormap *cm)
         if (alpha < 1) {
             cairo_pop_group_to_source(cr);
             cairo_paint_with_alpha(cr, alpha);
+            if (raster)
+                cairo_restore(cr);
         }
         return;
     }
@@ -731,6 +779,20 @@ static void draw_marker(cairo_t *cr, const hv_marker *m, const hv_colormap *cm)
 
 /* ---- colorbars, heatmaps, rects ------------------------------------------ */
 
+/* A rectangle's path. In a raster, the pixels GL fills: those whose centre
+ * lies inside (left and top edges in, right and bottom out), so the fill
+ * needs no antialiasing (the caller's cairo_t has it off for rects). */
+static void rect_path(cairo_t *cr, double x, double y, double w, double h, bool raster)
+{
+    if (!raster) {
+        cairo_rectangle(cr, x, y, w, h);
+        return;
+    }
+    double x0 = ceil(x - 0.5), x1 = ceil(x + w - 0.5), y0 = ceil(y - 0.5), y1 = ceil(y + h - 0.5);
+    if (x1 > x0 && y1 > y0)
+        cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
+}
+
 /* GL samples the 256-texel colormap at (t*255+0.5)/256 with linear filtering:
  * a piecewise-linear ramp with entry i exactly at t = i/255. The gradient
  * runs through the same knots: the ends' samples and every entry inside
@@ -745,25 +807,25 @@ typedef struct knot {
     double c[3];
 } knot;
 
-static bool knots_fit(const knot *k, int a, int b)
+static bool knots_fit(const knot *k, int a, int b, double tol)
 {
     for (int i = a + 1; i < b; i++) {
         double f = (k[i].u - k[a].u) / (k[b].u - k[a].u);
         for (int ch = 0; ch < 3; ch++)
-            if (fabs(k[a].c[ch] + (k[b].c[ch] - k[a].c[ch]) * f - k[i].c[ch]) > CBAR_TOL)
+            if (fabs(k[a].c[ch] + (k[b].c[ch] - k[a].c[ch]) * f - k[i].c[ch]) > tol)
                 return false;
     }
     return true;
 }
 
-static void draw_colorbar(cairo_t *cr, const hv_colorbar_item *cb, const hv_colormap *cm)
+static void draw_colorbar(cairo_t *cr, const hv_colorbar_item *cb, const hv_colormap *cm, bool raster)
 {
     if (!finite4(cb->r.x, cb->r.y, cb->r.w, cb->r.h) || !isfinite(cb->t0) || !isfinite(cb->t1) ||
         !(cb->alpha > 0))
         return;
     double a = clamp01(cb->alpha), t0 = cb->t0, t1 = cb->t1;
     float c[3];
-    cairo_rectangle(cr, cb->r.x, cb->r.y, cb->r.w, cb->r.h);
+    rect_path(cr, cb->r.x, cb->r.y, cb->r.w, cb->r.h, raster);
     if (t0 == t1 || cb->r.h == 0) {
         hv_colormap_sample(cm, t0, c);
         set_rgba(cr, c[0], c[1], c[2], a);
@@ -787,7 +849,7 @@ static void draw_colorbar(cairo_t *cr, const hv_colorbar_item *cb, const hv_colo
         if (from == 0)
             cairo_pattern_add_color_stop_rgba(g, 0, k[0].c[0], k[0].c[1], k[0].c[2], a);
         to = from + 1;
-        while (to + 1 < n && knots_fit(k, from, to + 1))
+        while (to + 1 < n && knots_fit(k, from, to + 1, raster ? 0 : CBAR_TOL)) /* a raster keeps every entry */
             to++;
         cairo_pattern_add_color_stop_rgba(g, k[to].u, k[to].c[0], k[to].c[1], k[to].c[2], a);
     }
@@ -847,6 +909,61 @@ static bool svg_cells(hv_vector *v, cairo_t *cr, const hv_heatmap_item *h, int s
     return true;
 }
 
+/* A raster's heatmap, pixel by pixel as heatmap.frag computes it: each
+ * pixel whose centre lies in the rectangle takes the cell under that centre
+ * (never a blend), composited over what is there; only pixels inside the
+ * current clip (whole pixels: the command's scissor, the frame, the band). */
+static void raster_heatmap(cairo_t *cr, const hv_heatmap_item *h, const float *vals, const hv_colormap *cm)
+{
+    cairo_surface_t *t = cairo_get_target(cr);
+    cairo_surface_flush(t);
+    unsigned char *data = cairo_image_surface_get_data(t);
+    int stride = cairo_image_surface_get_stride(t), sw = cairo_image_surface_get_width(t);
+    int sh = cairo_image_surface_get_height(t);
+    bool has_alpha = cairo_image_surface_get_format(t) == CAIRO_FORMAT_ARGB32;
+    double cx0, cy0, cx1, cy1, dx = 0, dy = 0;
+    cairo_clip_extents(cr, &cx0, &cy0, &cx1, &cy1);
+    cairo_user_to_device(cr, &dx, &dy); /* figure pixels -> surface pixels (a band's offset) */
+    int x0 = (int)fmax(ceil(h->r.x - 0.5), cx0), x1 = (int)fmin(ceil(h->r.x + h->r.w - 0.5), cx1);
+    int y0 = (int)fmax(ceil(h->r.y - 0.5), cy0), y1 = (int)fmin(ceil(h->r.y + h->r.h - 0.5), cy1);
+    float na = (float)clamp01(h->nan_color.a) * (float)clamp01(h->alpha);
+    float nan_c[4] = {(float)clamp01(h->nan_color.r) * na, (float)clamp01(h->nan_color.g) * na,
+                      (float)clamp01(h->nan_color.b) * na, na};
+    float ca = (float)clamp01(h->alpha);
+    for (int y = y0; y < y1; y++) {
+        int sy = y + (int)lrint(dy);
+        if (sy < 0 || sy >= sh)
+            continue;
+        int cy = (int)floorf((((float)y + 0.5f) - h->r.y) / h->r.h * (float)h->rows);
+        cy = cy < 0 ? 0 : cy >= h->rows ? h->rows - 1 : cy;
+        uint32_t *row = (uint32_t *)(data + (size_t)sy * (size_t)stride);
+        for (int x = x0; x < x1; x++) {
+            int sx = x + (int)lrint(dx);
+            if (sx < 0 || sx >= sw)
+                continue;
+            int cxl = (int)floorf((((float)x + 0.5f) - h->r.x) / h->r.w * (float)h->cols);
+            cxl = cxl < 0 ? 0 : cxl >= h->cols ? h->cols - 1 : cxl;
+            float v = vals[(size_t)cy * (size_t)h->cols + (size_t)cxl], src[4];
+            if (v >= 0) {
+                float c[3];
+                hv_colormap_sample(cm, v, c);
+                src[0] = c[0] * ca, src[1] = c[1] * ca, src[2] = c[2] * ca, src[3] = ca;
+            } else {
+                memcpy(src, nan_c, sizeof src);
+            }
+            uint32_t p = row[sx];
+            float da = has_alpha ? (float)(p >> 24) / 255.0f : 1.0f, k = 1.0f - src[3];
+            float o[4] = {src[0] + (float)((p >> 16) & 255) / 255.0f * k, src[1] + (float)((p >> 8) & 255) / 255.0f * k,
+                          src[2] + (float)(p & 255) / 255.0f * k, src[3] + da * k};
+            uint32_t q = (uint32_t)lrintf(fminf(o[3], 1.0f) * 255.0f) << 24;
+            for (int ch = 0; ch < 3; ch++)
+                q |= (uint32_t)lrintf(fminf(o[ch], 1.0f) * 255.0f) << (16 - 8 * ch);
+            row[sx] = has_alpha ? q : q | 0xFF000000u;
+        }
+    }
+    cairo_surface_mark_dirty(t);
+}
+
 /* One image, one pixel per cell, painted without interpolation. */
 static bool draw_heatmap(hv_vector *v, cairo_t *cr, const hv_drawlist *dl, const hv_heatmap_item *h,
                          const hv_colormap *cm, hv_error *err)
@@ -857,6 +974,10 @@ static bool draw_heatmap(hv_vector *v, cairo_t *cr, const hv_drawlist *dl, const
     if (h->cols > 32767 || h->rows > 32767)
         return hv_errorf(err, "%s: heatmap of %dx%d cells: at most 32767 a side", v->path, h->cols, h->rows);
     const float *vals = hv_dl_heatmap_values(dl, h);
+    if (v->raster) {
+        raster_heatmap(cr, h, vals, cm);
+        return true;
+    }
     int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, h->cols);
     size_t need = (size_t)stride * (size_t)h->rows;
     if (need > v->cap_img) {
@@ -906,7 +1027,7 @@ static bool draw_heatmap(hv_vector *v, cairo_t *cr, const hv_drawlist *dl, const
 
 /* Rects; runs of opaque ones of one colour become one path (overlap cannot
  * show), so a grid is one fill. */
-static void draw_rects(cairo_t *cr, const hv_rect_item *r, int n)
+static void draw_rects(cairo_t *cr, const hv_rect_item *r, int n, bool raster)
 {
     int i = 0;
     while (i < n) {
@@ -919,7 +1040,7 @@ static void draw_rects(cairo_t *cr, const hv_rect_item *r, int n)
         for (int k = i; k < j; k++) {
             if (!finite4(r[k].r.x, r[k].r.y, r[k].r.w, r[k].r.h) || !(r[k].c.a > 0))
                 continue;
-            cairo_rectangle(cr, r[k].r.x, r[k].r.y, r[k].r.w, r[k].r.h);
+            rect_path(cr, r[k].r.x, r[k].r.y, r[k].r.w, r[k].r.h, raster);
             any = true;
         }
         if (any) {
@@ -932,16 +1053,12 @@ static void draw_rects(cairo_t *cr, const hv_rect_item *r, int n)
 
 /* ---- a page -------------------------------------------------------------- */
 
-bool hv_vector_page(hv_vector *v, const hv_drawlist *dl, hv_error *err)
+/* Draws dl into cr: the page is page_w x page_h in cr's units, pixels
+ * scaled uniformly and centred. False with err when something cannot be
+ * drawn. */
+static bool draw_page(hv_vector *v, cairo_t *cr, const hv_drawlist *dl, hv_error *err)
 {
-    if (v->fmt == HV_VECTOR_SVG && v->pages > 0)
-        return hv_errorf(err, "%s: an SVG file holds one page", v->path);
-    if (dl->width < 1 || dl->height < 1)
-        return hv_errorf(err, "%s: cannot draw a %dx%d page", v->path, dl->width, dl->height);
-    if (dl->oom)
-        return hv_errorf(err, "%s: the figure is incomplete (out of memory building it)", v->path);
     const hv_colormap *cm = hv_colormap_at(dl->colormap_index);
-    cairo_t *cr = cairo_create(v->surf);
     double s = fmin(v->page_w / dl->width, v->page_h / dl->height);
     const hv_color *cc = &dl->clear;
     if (cc->a > 0) { /* alpha 0: no background at all */
@@ -964,15 +1081,26 @@ bool hv_vector_page(hv_vector *v, const hv_drawlist *dl, hv_error *err)
         }
         switch (c->type) {
         case HV_CMD_RECTS:
-            draw_rects(cr, dl->rects + c->first, c->count);
+            if (v->raster)
+                cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+            draw_rects(cr, dl->rects + c->first, c->count, v->raster);
             break;
         case HV_CMD_MARKERS:
-            for (int k = c->first; k < c->first + c->count; k++)
-                draw_marker(cr, &dl->markers[k], cm);
+            for (int k = c->first; k < c->first + c->count; k++) {
+                const hv_marker *m = &dl->markers[k];
+                if (v->raster) { /* a band skips the markers outside it */
+                    double e = 0.5 * m->size + fabs(m->outline_w) + fabs(m->stroke_w) + 2;
+                    if (m->y + e < v->band_y0 || m->y - e > v->band_y1)
+                        continue;
+                }
+                draw_marker(cr, m, cm, v->raster);
+            }
             break;
         case HV_CMD_COLORBARS:
+            if (v->raster)
+                cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
             for (int k = c->first; k < c->first + c->count; k++)
-                draw_colorbar(cr, &dl->colorbars[k], cm);
+                draw_colorbar(cr, &dl->colorbars[k], cm, v->raster);
             break;
         case HV_CMD_TEXTS:
             for (int k = c->first; k < c->first + c->count && ok; k++)
@@ -985,6 +1113,26 @@ bool hv_vector_page(hv_vector *v, const hv_drawlist *dl, hv_error *err)
         }
         cairo_restore(cr);
     }
+    return ok;
+}
+
+static bool check_dl(const char *name, const hv_drawlist *dl, hv_error *err)
+{
+    if (dl->width < 1 || dl->height < 1)
+        return hv_errorf(err, "%s: cannot draw a %dx%d page", name, dl->width, dl->height);
+    if (dl->oom)
+        return hv_errorf(err, "%s: the figure is incomplete (out of memory building it)", name);
+    return true;
+}
+
+bool hv_vector_page(hv_vector *v, const hv_drawlist *dl, hv_error *err)
+{
+    if (v->fmt == HV_VECTOR_SVG && v->pages > 0)
+        return hv_errorf(err, "%s: an SVG file holds one page", v->path);
+    if (!check_dl(v->path, dl, err))
+        return false;
+    cairo_t *cr = cairo_create(v->surf);
+    bool ok = draw_page(v, cr, dl, err);
     cairo_status_t st = cairo_status(cr);
     if (ok)
         cairo_show_page(cr);
@@ -999,4 +1147,163 @@ bool hv_vector_page(hv_vector *v, const hv_drawlist *dl, hv_error *err)
         return hv_errorf(err, "%s: drawing failed: %s", v->path, cairo_status_to_string(st));
     v->pages++;
     return true;
+}
+
+/* ---- a raster: the still without GL -------------------------------------- */
+
+typedef struct band_job {
+    const hv_drawlist *dl;
+    const char *name;
+    const struct coverage *cov;
+    unsigned char *px;
+    int stride, y0, y1;
+    bool alpha, ok;
+    hv_error err;
+} band_job;
+
+/* Rows y0..y1 of the raster: a surface on those rows of the image, drawn
+ * with the page shifted up. cairo computes each pixel from the geometry
+ * alone, so bands drawn apart give the pixels of one drawing. */
+static void *draw_band(void *arg)
+{
+    band_job *j = arg;
+    const hv_drawlist *dl = j->dl;
+    j->ok = false;
+    hv_vector *v = calloc(1, sizeof *v);
+    if (!v || !(v->path = strdup(j->name))) {
+        free(v);
+        hv_errorf(&j->err, "%s: out of memory", j->name);
+        return NULL;
+    }
+    v->fd = -1;
+    v->raster = true;
+    v->cov = j->cov;
+    v->page_w = dl->width;
+    v->page_h = dl->height;
+    v->band_y0 = j->y0;
+    v->band_y1 = j->y1;
+    cairo_surface_t *surf = cairo_image_surface_create_for_data(
+        j->px + (size_t)j->y0 * (size_t)j->stride, j->alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, dl->width,
+        j->y1 - j->y0, j->stride);
+    cairo_t *cr = cairo_create(surf);
+    cairo_translate(cr, 0, -j->y0);
+    j->ok = draw_page(v, cr, dl, &j->err);
+    cairo_status_t st = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(surf);
+    cairo_surface_destroy(surf);
+    if (j->ok && st != CAIRO_STATUS_SUCCESS)
+        j->ok = hv_errorf(&j->err, "%s: drawing failed: %s", j->name, cairo_status_to_string(st));
+    vector_free(v);
+    return NULL;
+}
+
+unsigned char *hv_vector_raster(const hv_drawlist *dl, const char *name, hv_coverage_fn coverage, void *user,
+                                int channels, int threads, hv_error *err)
+{
+    if (!check_dl(name, dl, err))
+        return NULL;
+    if (channels != 3 && channels != 4) {
+        hv_errorf(err, "%s: %d channels: 3 or 4", name, channels);
+        return NULL;
+    }
+    int w = dl->width, h = dl->height;
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w);
+    /* opaque frames need no alpha (and cairo's RGB24 skips it); a
+     * transparent ground starts clear */
+    bool alpha = channels == 4 || dl->clear.a < 1;
+    unsigned char *px = stride <= 0 ? NULL
+                        : alpha     ? calloc((size_t)h, (size_t)stride)
+                                    : malloc((size_t)stride * (size_t)h);
+    struct coverage *cov = calloc((size_t)dl->n_texts + 1, sizeof *cov);
+    bool ok = px && cov;
+    if (!ok)
+        hv_errorf(err, "%s: out of memory for a %dx%d image", name, w, h);
+    /* the text bitmaps first, on this thread (the caller's fonts are not
+     * shared between threads) */
+    for (int k = 0; ok && k < dl->n_texts; k++) {
+        const hv_text_item *t = &dl->texts[k];
+        const char *str = hv_dl_string(dl, t);
+        cov[k].ok = true;
+        if (!str || !*str || !finite4(t->x, t->y, t->size, t->c.a) || t->c.a <= 0)
+            continue;
+        if (!coverage) {
+            cov[k].ok = false;
+            continue;
+        }
+        int cw = 0, ch = 0;
+        unsigned char *c = coverage(user, str, t->size, &cw, &ch);
+        if (!c)
+            continue; /* nothing to draw (GL draws nothing either) */
+        int st = cairo_format_stride_for_width(CAIRO_FORMAT_A8, cw);
+        cov[k].a8 = malloc((size_t)st * (size_t)ch);
+        if (!cov[k].a8) {
+            free(c);
+            ok = hv_errorf(err, "%s: out of memory", name);
+            break;
+        }
+        for (int y = 0; y < ch; y++)
+            memcpy(cov[k].a8 + (size_t)y * (size_t)st, c + (size_t)y * (size_t)cw, (size_t)cw);
+        free(c);
+        cov[k].w = cw;
+        cov[k].h = ch;
+        cov[k].stride = st;
+    }
+    /* bands of rows drawn in parallel, one per thread */
+    enum { MAX_BANDS = 16 };
+    int n = threads < 1 ? 1 : threads > MAX_BANDS ? MAX_BANDS : threads;
+    if (n > h / 32)
+        n = h / 32 > 0 ? h / 32 : 1;
+    band_job jobs[MAX_BANDS];
+    pthread_t th[MAX_BANDS];
+    bool started[MAX_BANDS] = {false};
+    for (int b = 0; ok && b < n; b++) {
+        jobs[b] = (band_job){dl, name, cov, px, stride, (int)((long)h * b / n), (int)((long)h * (b + 1) / n),
+                             alpha, false, {""}};
+        if (b > 0)
+            started[b] = pthread_create(&th[b], NULL, draw_band, &jobs[b]) == 0;
+    }
+    if (ok) {
+        draw_band(&jobs[0]);
+        for (int b = 1; b < n; b++) {
+            if (started[b])
+                pthread_join(th[b], NULL);
+            else
+                draw_band(&jobs[b]);
+        }
+        for (int b = 0; b < n && ok; b++)
+            if (!jobs[b].ok) {
+                *err = jobs[b].err;
+                ok = false;
+            }
+    }
+    for (int k = 0; cov && k < dl->n_texts; k++)
+        free(cov[k].a8);
+    free(cov);
+    if (!ok) {
+        free(px);
+        return NULL;
+    }
+    /* cairo's premultiplied native-endian ARGB words -> straight RGB(A)
+     * bytes, in place (rows only shrink), as the GL backend reads back */
+    for (int y = 0; y < h; y++) {
+        const uint32_t *src = (const uint32_t *)(px + (size_t)y * (size_t)stride);
+        unsigned char *dst = px + (size_t)y * (size_t)w * (size_t)channels;
+        for (int x = 0; x < w; x++) {
+            uint32_t p = src[x];
+            unsigned a = alpha ? p >> 24 : 255, c[3] = {(p >> 16) & 255, (p >> 8) & 255, p & 255};
+            if (a != 0 && a != 255)
+                for (int k = 0; k < 3; k++) {
+                    unsigned u = (c[k] * 255u + a / 2) / a;
+                    c[k] = u > 255 ? 255 : u;
+                }
+            unsigned char *o = dst + (size_t)x * (size_t)channels;
+            o[0] = (unsigned char)c[0];
+            o[1] = (unsigned char)c[1];
+            o[2] = (unsigned char)c[2];
+            if (channels == 4)
+                o[3] = (unsigned char)a;
+        }
+    }
+    return px;
 }

@@ -55,4 +55,22 @@ bool hv_vector_page(hv_vector *v, const hv_drawlist *dl, hv_error *err);
  * the final name. Frees v in every case; v may be NULL. */
 bool hv_vector_close(hv_vector *v, bool abort, hv_error *err);
 
+/* A string's coverage as the GL backend draws it: one byte per pixel, w x h,
+ * malloc'd; NULL when there is nothing to draw (hv_text_coverage). */
+typedef unsigned char *(*hv_coverage_fn)(void *user, const char *s, float size, int *w, int *h);
+
+/* Rasterises dl with cairo's image backend into a malloc'd image of
+ * dl->width x dl->height pixels, `channels` (3 RGB or 4 RGBA) bytes each,
+ * top row first, straight alpha: what the GL backend's read-back gives, drawn
+ * on the CPU with no window, no GL and no GPU driver. It draws as GL does:
+ * rects, colorbars and clips on the pixels whose centres they cover, heatmap
+ * cells never interpolated, text from `coverage` (the very bitmaps GL's text
+ * textures hold), placed on whole pixels; markers are the pages' paths, equal
+ * to the shader's shapes within antialiasing. `name` prefixes errors (e.g.
+ * the output file). Bands of rows are drawn on `threads` threads at once
+ * (the same pixels as one thread); coverage is called on the calling thread
+ * only. NULL with err on failure (out of memory). */
+unsigned char *hv_vector_raster(const hv_drawlist *dl, const char *name, hv_coverage_fn coverage, void *user,
+                                int channels, int threads, hv_error *err);
+
 #endif

@@ -472,6 +472,7 @@ static void test_markers_always_visible(void)
             }
             frame_free(&f);
             hv_anim_free(&anim);
+            hv_figure_free(&g_fig);
         }
     check_context("%s", "");
     hv_dataset_free(&g_ds);
@@ -629,6 +630,7 @@ static void test_all_shapes(void)
     CHECK_INT(check_marker_colours(&f, "shapes"), 21);
     frame_free(&f);
     hv_anim_free(&anim);
+    hv_figure_free(&g_fig);
     hv_dataset_free(&g_ds);
     g_ds = ds_keep;
     g_fig = fig_keep;
@@ -831,6 +833,7 @@ int main(int argc, char **argv)
     test_golden(golden_dir);
     hv_renderer_destroy(g_ren);
     hv_text_destroy(g_text);
+    hv_figure_free(&g_fig);
     hv_dataset_free(&g_ds);
     SDL_Quit();
     return check_summary();

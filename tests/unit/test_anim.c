@@ -365,6 +365,7 @@ static void test_frames(void)
     CHECK_INT(sh, 0);
     CHECK_INT(tot, 10);
     hv_anim_free(&a);
+    hv_figure_free(&fig);
     hv_dataset_free(&ds);
 }
 

@@ -158,6 +158,7 @@ static void test_prepare(void)
     CHECK_STR(fig2.conds[1].title, "Top 10 Heads on Scaling Cont.");
     CHECK(fig2.axes.xticks.n > 0 && fig2.axes.xticks.v[0] >= fig2.axes.xlo && fig2.axes.xticks.v[fig2.axes.xticks.n - 1] <= fig2.axes.xhi);
     CHECK(fig2.conds[0].ticks.n >= 3);
+    hv_figure_free(&fig2);
 
     snprintf(spec.colormap, sizeof spec.colormap, "jet");
     CHECK(!hv_figure_prepare(&fig2, &f.ds, &spec, &err));
@@ -165,7 +166,9 @@ static void test_prepare(void)
     snprintf(spec.colormap, sizeof spec.colormap, "magma");
     CHECK(hv_figure_prepare(&fig2, &f.ds, &spec, &err));
     CHECK_INT(fig2.cmap_index, 2);
+    hv_figure_free(&fig2);
 
+    hv_figure_free(&f.fig);
     hv_dataset_free(&f.ds);
 }
 
@@ -641,6 +644,7 @@ static void test_many_panels(void)
     CHECK(xlabels >= 4 && xlabels <= fig.axes.xticks.n);
     hv_drawlist_free(&dl);
     hv_dataset_free(&ds);
+    hv_figure_free(&fig);
 }
 
 /* A dataset: n_models models, n_conds conditions, k heads each at

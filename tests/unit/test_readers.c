@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "scores.h"
+#include "spec.h"
 
 /* --- a byte buffer ---------------------------------------------------------- */
 
@@ -1230,8 +1231,39 @@ static void test_names(void)
     hv_grid_free(NULL);
 }
 
+/* The spec takes exactly the names the readers know for format = and
+ * reduce = (spec.c keeps its own list: the core does not link the readers). */
+static void test_spec_names_agree(void)
+{
+    for (int i = 0; hv_spec_format_names[i]; i++) {
+        check_context("format %s", hv_spec_format_names[i]);
+        CHECK(hv_format_parse(hv_spec_format_names[i]) >= 0);
+    }
+    for (int i = 0; hv_spec_reduce_names[i]; i++) {
+        check_context("reduce %s", hv_spec_reduce_names[i]);
+        CHECK(hv_reduce_parse(hv_spec_reduce_names[i]) >= 0);
+    }
+    /* and every format and reduction the readers have is in the spec's */
+    for (int f = HV_FMT_AUTO; f <= HV_FMT_SAFETENSORS; f++) {
+        bool found = false;
+        for (int i = 0; hv_spec_format_names[i]; i++)
+            found |= hv_format_parse(hv_spec_format_names[i]) == f;
+        check_context("format %d", f);
+        CHECK(found);
+    }
+    for (int r = HV_REDUCE_MEAN; r <= HV_REDUCE_ABS_MEAN; r++) {
+        bool found = false;
+        for (int i = 0; hv_spec_reduce_names[i]; i++)
+            found |= hv_reduce_parse(hv_spec_reduce_names[i]) == r;
+        check_context("reduce %d", r);
+        CHECK(found);
+    }
+    check_context("%s", "");
+}
+
 int main(void)
 {
+    test_spec_names_agree();
     test_same_scores_every_format();
     test_samples_every_format();
     test_dtypes();

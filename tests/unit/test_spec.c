@@ -477,6 +477,74 @@ static void test_long_section_names(void)
     EXPECT_ERROR(text, msg);
 }
 
+/* Score files and the top k: [source: PATH] sections, top, rank_by,
+ * center, kv_heads. */
+static void test_sources_and_top(void)
+{
+    hv_spec s;
+    hv_error err;
+    const char *text = "[figure]\ntop = 5\nrank_by = abs\ncenter = -0.5\nkv_heads = 4\n"
+                       "[model: m]\nkv_heads = 8\n"
+                       "[source: runs/a b:c,d.npy]\nmodel = Llama, 7B: chat\ncondition = Undiff Attn.\n"
+                       "format = npy\ntensor = scores\nreduce = abs-mean\n"
+                       "[source: b.json]\nmodel = m\ncondition = B\n";
+    CHECK(parse(&s, text, &err));
+    CHECK_INT(s.top, 5);
+    CHECK_INT(s.rank_by_abs, 1);
+    CHECK(s.center_set && s.center == -0.5);
+    CHECK_INT(s.kv_heads, 4);
+    CHECK_INT(s.models[0].kv_heads, 8);
+    CHECK_INT(s.n_sources, 2);
+    CHECK_STR(s.sources[0].path, "runs/a b:c,d.npy");
+    CHECK_STR(s.sources[0].model, "Llama, 7B: chat");
+    CHECK_STR(s.sources[0].condition, "Undiff Attn.");
+    CHECK_STR(s.sources[0].format, "npy");
+    CHECK_STR(s.sources[0].tensor, "scores");
+    CHECK_STR(s.sources[0].reduce, "abs-mean");
+    CHECK_STR(s.sources[1].format, "");
+    CHECK(hv_spec_check_sources(&s, "t.ini", &err));
+    hv_spec_free(&s);
+    CHECK(parse(&s, "[figure]\ntop = all\n", &err));
+    CHECK_INT(s.top, 0);
+    hv_spec_free(&s);
+    /* defaults */
+    CHECK(parse(&s, "", &err));
+    CHECK_INT(s.top, -1);
+    CHECK_INT(s.rank_by_abs, -1);
+    CHECK(!s.center_set && !s.colormap_set);
+    hv_spec_free(&s);
+    CHECK(parse(&s, "[figure]\ncolormap = RdBu_r\n", &err));
+    CHECK(s.colormap_set);
+    hv_spec_free(&s);
+    /* a source without its model or condition */
+    CHECK(parse(&s, "[source: x.npy]\nmodel = m\n", &err));
+    CHECK(!hv_spec_check_sources(&s, "t.ini", &err));
+    CHECK_STR(err.msg, "t.ini: [source: x.npy] needs model = and condition = (the model and condition its scores are)");
+    hv_spec_free(&s);
+    /* errors name the line */
+    EXPECT_ERROR("[figure]\ntop = 0\n", "t.ini:2: key \"top\": expected a whole number >= 1 or \"all\", got \"0\"");
+    EXPECT_ERROR("[figure]\ntop = 2.5\n", "t.ini:2: key \"top\": expected a whole number >= 1 or \"all\", got \"2.5\"");
+    EXPECT_ERROR("[figure]\nrank_by = size\n", "t.ini:2: key \"rank_by\": expected value or abs, got \"size\"");
+    EXPECT_ERROR("[figure]\ncenter = middle\n", "t.ini:2: key \"center\": expected a number, got \"middle\"");
+    EXPECT_ERROR("[model: m]\nkv_heads = 0\n", "t.ini:2: key \"kv_heads\": expected a whole number >= 1, got \"0\"");
+    EXPECT_ERROR("[source: x.npy]\nformat = hdf5\n",
+                 "t.ini:2: key \"format\": unknown format \"hdf5\" (known: auto, csv, json, jsonl, npy, npz, text, safetensors)");
+    EXPECT_ERROR("[source: x.npy]\nreduce = median\n",
+                 "t.ini:2: key \"reduce\": unknown reduction \"median\" (known: mean, max, sum, count, abs-mean)");
+    EXPECT_ERROR("[source: x.npy]\nlayer = 3\n",
+                 "t.ini:2: unknown key \"layer\" in [source: x.npy] (known: model, condition, format, tensor, reduce)");
+    EXPECT_ERROR("[source:  ]\nmodel = m\n", "t.ini:2: section [source:  ]: missing a file after \"source:\"");
+    /* a long path (a section name inih would cut) is kept whole */
+    char path[190], t2[400];
+    memset(path, 'p', sizeof path);
+    path[180] = '\0';
+    snprintf(t2, sizeof t2, "[source: %s]\nmodel = m\ncondition = c\n", path);
+    CHECK(parse(&s, t2, &err));
+    CHECK_INT(s.n_sources, 1);
+    CHECK_STR(s.sources[0].path, path);
+    hv_spec_free(&s);
+}
+
 static void test_expand_title(void)
 {
     char out[64];
@@ -572,6 +640,7 @@ int main(void)
     test_defaults();
     test_full();
     test_long_section_names();
+    test_sources_and_top();
     test_sections_merge_and_layer();
     test_bundled();
     test_errors();

@@ -545,6 +545,62 @@ static void check_text(const hv_drawlist *src, const char *stem, const char *wha
 }
 
 /* A figure through all three paths: markers, colorbars, text. */
+/* The CPU raster of dl (hv_vector_raster, what --screenshot draws by
+ * default): the same bytes on 1 and 3 threads (bands), and the GL frame
+ * within antialiasing: markers' centres, and nearly every pixel. */
+static void check_raster(const hv_drawlist *dl, const image *gl, const char *stem, const char *what)
+{
+    hv_error err = {""};
+    unsigned char *r1 = hv_vector_raster(dl, stem, hv_text_coverage, g_text, 4, 1, &err);
+    unsigned char *r3 = hv_vector_raster(dl, stem, hv_text_coverage, g_text, 4, 3, &err);
+    check_context("%s: CPU raster", what);
+    CHECK(r1 && r3);
+    if (!r1 || !r3) {
+        printf("   %s\n", err.msg);
+        free(r1);
+        free(r3);
+        return;
+    }
+    size_t n = (size_t)dl->width * (size_t)dl->height;
+    CHECK(memcmp(r1, r3, n * 4) == 0);
+    char name[200], path[1100];
+    snprintf(name, sizeof name, "%s_cpu.png", stem);
+    path_in_out(path, sizeof path, name);
+    hv_png_write(path, r1, dl->width, dl->height, true, true, &err);
+    long big = 0, small = 0;
+    for (size_t i = 0; i < n; i++) {
+        int d = 0;
+        for (int k = 0; k < 4; k++) {
+            int e = abs((int)r1[i * 4 + k] - (int)gl->px[i * 4 + k]);
+            d = e > d ? e : d;
+        }
+        big += d > 48;
+        small += d > 8;
+    }
+    printf("%s: CPU raster vs GL: %ld pixels differ by > 48, %ld by > 8, of %zu\n", what, big, small, n);
+    CHECK(big * 1000 <= (long)n * 3); /* 0.3% */
+    CHECK(small * 100 <= (long)n * 3); /* 3% */
+    image im = {dl->width, dl->height, r1};
+    int centres = 0;
+    for (int k = 0; k < dl->n_markers; k++) {
+        const hv_marker *m = &dl->markers[k];
+        int shape = (int)lrintf(m->shape); /* filled shapes: the strokes of x and + are thin */
+        if (m->size < 5 || m->alpha < 1 || m->value < 0 || shape == HV_SHAPE_X || shape == HV_SHAPE_PLUS)
+            continue;
+        int x = (int)floorf(m->x), y = (int)floorf(m->y);
+        CHECK(dist_px(pix(&im, x, y), pix(gl, x, y)) <= 3);
+        if (dist_px(pix(&im, x, y), pix(gl, x, y)) > 3)
+            printf("   marker %d at %d,%d size %.1f: cpu %d %d %d %d, gl %d %d %d %d\n", k, x, y, (double)m->size,
+                   pix(&im, x, y)[0], pix(&im, x, y)[1], pix(&im, x, y)[2], pix(&im, x, y)[3], pix(gl, x, y)[0],
+                   pix(gl, x, y)[1], pix(gl, x, y)[2], pix(gl, x, y)[3]);
+        centres++;
+    }
+    printf("%s: CPU raster: %d marker centres as GL's\n", what, centres);
+    check_context("%s", "");
+    free(r1);
+    free(r3);
+}
+
 static void check_figure(const hv_drawlist *dl, const char *stem, const char *what, int min_markers)
 {
     char pdf[1100], svg[1100], name[200];
@@ -577,6 +633,7 @@ static void check_figure(const hv_drawlist *dl, const char *stem, const char *wh
         printf("%s: %d marker centres and shapes checked\n", what, n);
         CHECK(n >= min_markers);
         check_colorbars(dl, &gl, &ip, &is, what);
+        check_raster(dl, &gl, stem, what);
         /* the ground: the clear colour in all three */
         CHECK(dist_px(pix(&ip, 1, 1), pix(&gl, 1, 1)) <= 1);
         CHECK(dist_px(pix(&is, 1, 1), pix(&gl, 1, 1)) <= 1);
@@ -755,6 +812,7 @@ static void test_heatmap(void)
     const hv_colormap *cm = hv_colormap_at(dl.colormap_index);
     if (gl_render(&dl, &gl) && raster_pdf(pdf, 1, SPLASH, "heatmap_pdf", &ip) && raster_svg(svg, 400, 240, "heatmap_svg", &is)) {
         save_gl(&gl, "heatmap");
+        check_raster(&dl, &gl, "heatmap", "heatmap");
         int worst[3] = {0, 0, 0};
         const image *ims[3] = {&gl, &ip, &is};
         for (int y = 0; y < R; y++)
@@ -855,10 +913,124 @@ static void test_transparent(void)
     } else {
         CHECK(false);
     }
+    /* the CPU raster: the same transparency as GL's read-back */
+    image gl = {0};
+    if (gl_render(&dl, &gl)) {
+        CHECK_INT(pix(&gl, 1, 1)[3], 0);
+        check_raster(&dl, &gl, "transparent", "transparent");
+    } else {
+        CHECK(false);
+    }
+    gl_free(&gl);
     image_free(&ip);
     image_free(&is);
     hv_drawlist_free(&dl);
     hv_anim_free(&anim);
+}
+
+/* 100,000 markers: two models, two conditions, 400 x 400 grids of scores,
+ * each (model, condition)'s 25,000 strongest heads, the complete side
+ * figure at 1920x1080 — through GL and through the CPU raster. Markers that
+ * no later marker touches are sampled: the pixel under each one's centre
+ * has its colormap colour (circles: the fill covers that pixel; crosses
+ * are strokes and skipped). */
+static void test_hundred_thousand(void)
+{
+    hv_dataset all = {0}, ds = {0};
+    hv_error err = {""};
+    enum { L = 400, H = 400 };
+    double *v = malloc(sizeof(double) * L * H);
+    unsigned long long seed = 0x9E3779B97F4A7C15ull;
+    const char *models[2] = {"Llama", "Vicuna"}, *conds[2] = {"Undiff Attn.", "Scaling Cont."};
+    bool ok = v != NULL;
+    for (int m = 0; m < 2 && ok; m++)
+        for (int c = 0; c < 2 && ok; c++) {
+            for (int i = 0; i < L * H; i++) {
+                seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                v[i] = (double)(seed >> 11) / (double)(1ull << 53) * (c ? 20.0 : 70.0);
+            }
+            ok = hv_dataset_add_grid(&all, models[m], conds[c], L, H, v, "grid.npy", &err);
+        }
+    free(v);
+    ok = ok && hv_dataset_top_k(&all, 25000, false, &ds, &err);
+    CHECK(ok);
+    CHECK_INT(ds.n_points, 100000);
+    hv_figure keep = g_fig, fig;
+    hv_spec spec;
+    hv_spec_init(&spec);
+    ok = ok && hv_figure_prepare(&fig, &ds, &spec, &err);
+    CHECK(ok);
+    if (!ok) {
+        printf("   %s\n", err.msg);
+        hv_dataset_free(&all);
+        hv_dataset_free(&ds);
+        return;
+    }
+    fig.all = &all;
+    g_fig = fig;
+    hv_anim anim;
+    hv_anim_opts ao = {HV_LAYOUT_SIDE, HV_MATCH_HEAD, HV_EASE_CUBIC, 0};
+    CHECK(hv_anim_init(&anim, &g_fig, &ao, &err));
+    hv_drawlist dl = {0};
+    hv_figure_layout layout;
+    build(&dl, &layout, &anim, 1.0, 1920, 1080, false, HV_THEME_LIGHT);
+    int data_markers = 0;
+    for (int k = 0; k < dl.n_markers; k++)
+        data_markers += dl.markers[k].value >= 0;
+    CHECK_INT(data_markers, 100000);
+    image gl = {0};
+    unsigned char *cpu = hv_vector_raster(&dl, "100k", hv_text_coverage, g_text, 4, 2, &err);
+    CHECK(cpu != NULL);
+    if (gl_render(&dl, &gl) && cpu) {
+        image im = {dl.width, dl.height, cpu};
+        save_gl(&gl, "hundred_thousand");
+        /* from the last drawn back: a centre is sampled when nothing drawn
+         * after it reaches it, then its own reach is marked */
+        unsigned char *taken = calloc((size_t)dl.width * (size_t)dl.height, 1);
+        int sampled = 0, bad_gl = 0, bad_cpu = 0;
+        const hv_colormap *cm = hv_colormap_at(dl.colormap_index);
+        for (int k = dl.n_markers - 1; k >= 0 && taken; k--) {
+            const hv_marker *m = &dl.markers[k];
+            int cx = (int)floorf(m->x), cy = (int)floorf(m->y);
+            if (cx < 0 || cy < 0 || cx >= dl.width || cy >= dl.height)
+                continue;
+            /* a 2 px dot covers all of a pixel only near that pixel's centre */
+            bool centred = fabsf(m->x - ((float)cx + 0.5f)) <= 0.25f && fabsf(m->y - ((float)cy + 0.5f)) <= 0.25f;
+            if (m->value >= 0 && lrintf(m->shape) == HV_SHAPE_CIRCLE && m->alpha >= 1 && centred &&
+                !taken[(size_t)cy * (size_t)dl.width + (size_t)cx]) {
+                float want[3];
+                hv_colormap_sample(cm, m->value, want);
+                int dg = dist_rgb(pix(&gl, cx, cy), want), dc = dist_rgb(pix(&im, cx, cy), want);
+                if (dg > 6 && bad_gl++ < 5)
+                    printf("   GL: marker %d at %d,%d value %.3f: %d off\n", k, cx, cy, (double)m->value, dg);
+                if (dc > 6 && bad_cpu++ < 5)
+                    printf("   CPU: marker %d at %d,%d value %.3f: %d off\n", k, cx, cy, (double)m->value, dc);
+                sampled++;
+            }
+            int reach = (int)ceilf(0.6f * m->size + m->outline_w + 0.5f * m->stroke_w + 1.0f);
+            for (int y = cy - reach; y <= cy + reach; y++)
+                for (int x = cx - reach; x <= cx + reach; x++)
+                    if (x >= 0 && y >= 0 && x < dl.width && y < dl.height)
+                        taken[(size_t)y * (size_t)dl.width + (size_t)x] = 1;
+        }
+        free(taken);
+        printf("100,000 markers (%.1f px): %d uncovered circle centres sampled; off by more than 6: GL %d, CPU %d\n",
+               (double)layout.marker_size, sampled,
+               bad_gl, bad_cpu);
+        CHECK(sampled >= 500);
+        CHECK_INT(bad_gl, 0);
+        CHECK_INT(bad_cpu, 0);
+    } else {
+        CHECK(false);
+    }
+    free(cpu);
+    gl_free(&gl);
+    hv_drawlist_free(&dl);
+    hv_anim_free(&anim);
+    hv_figure_free(&g_fig);
+    g_fig = keep;
+    hv_dataset_free(&all);
+    hv_dataset_free(&ds);
 }
 
 int main(int argc, char **argv)
@@ -896,6 +1068,7 @@ int main(int argc, char **argv)
     test_text_layout();
     test_heatmap();
     test_transparent();
+    test_hundred_thousand();
     hv_renderer_destroy(g_ren);
     hv_text_destroy(g_text);
     hv_dataset_free(&g_ds);

@@ -38,7 +38,7 @@ near() { # near A B MAX_PERMILLE
 for lay in side morph models heatmap diff; do
   moment=(--progress 0.45)
   [ $lay = diff ] && moment=()
-  "$HV" --layout $lay "${moment[@]}" --size 960x540 --screenshot gl_$lay.png >/dev/null 2>&1
+  "$HV" --layout $lay "${moment[@]}" --size 960x540 --screenshot gl_$lay.png --renderer gl >/dev/null 2>&1
   for fmt in pdf svg; do
     out=$("$HV" --layout $lay "${moment[@]}" --size 960x540 --screenshot v_$lay.$fmt 2>&1); rc=$?
     check "$lay .$fmt: exit 0, says what it wrote" [ $rc -eq 0 -a "$out" = "v_$lay.$fmt (960x540 px, 10 x 5.625 in)" ]
@@ -131,12 +131,16 @@ check "a PNG still to /dev/stdout stays PNG (no extension)" [ "$(head -c 4 stdou
 # --- no GL at all -----------------------------------------------------------------------
 out=$(SDL_VIDEODRIVER=dummy "$HV" --screenshot nogl.pdf --layout models --progress 0.5 2>&1); rc=$?
 check "SDL_VIDEODRIVER=dummy (no GL possible): the PDF is written" [ $rc -eq 0 -a -s nogl.pdf ]
-err=$(SDL_VIDEODRIVER=dummy "$HV" --screenshot nogl.png 2>&1); rc=$?
-check "... where a PNG cannot be (exit 1)" [ $rc -eq 1 ]
+out=$(SDL_VIDEODRIVER=dummy "$HV" --screenshot nogl.png 2>&1); rc=$?
+check "... and a PNG still (drawn on the CPU)" [ $rc -eq 0 -a -s nogl.png ]
+err=$(SDL_VIDEODRIVER=dummy "$HV" --screenshot nogl_gl.png --renderer gl 2>&1); rc=$?
+check "... where --renderer gl cannot draw one (exit 1, nothing written)" [ $rc -eq 1 -a ! -e nogl_gl.png ]
 if command -v strace >/dev/null; then
   strace -f -e trace=openat -o trace.txt "$HV" --screenshot traced.pdf >/dev/null 2>&1
   check "a PDF still never loads Mesa (no swrast, gallium, LLVM, EGL)" bash -c "! grep -qiE 'swrast|gallium|libLLVM|libEGL|libGLX|dri/' trace.txt"
-  check "... while a PNG still does (the check can fail)" bash -c "strace -f -e trace=openat -o trace_png.txt '$HV' --screenshot traced.png >/dev/null 2>&1; grep -qiE 'swrast|gallium|libLLVM' trace_png.txt"
+  strace -f -e trace=openat -o trace_png.txt "$HV" --screenshot traced.png >/dev/null 2>&1
+  check "nor a PNG still" bash -c "! grep -qiE 'swrast|gallium|libLLVM|libEGL|libGLX|dri/' trace_png.txt"
+  check "... while a --renderer gl one does (the check can fail)" bash -c "strace -f -e trace=openat -o trace_gl.txt '$HV' --screenshot traced_gl.png --renderer gl >/dev/null 2>&1; grep -qiE 'swrast|gallium|libLLVM' trace_gl.txt"
 else
   echo "skip the Mesa-not-loaded check (strace not installed)"
 fi
