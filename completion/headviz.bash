@@ -72,6 +72,7 @@ _headviz()
     --export-frames) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
     --font) _headviz_files ttf otf; return 0 ;;
     --format) _headviz_words png pdf svg; return 0 ;;
+    --renderer) _headviz_words cpu gl; return 0 ;;
     --theme) _headviz_words light dark; return 0 ;;
     --colormap) _headviz_words viridis plasma magma inferno cividis RdBu_r coolwarm bwr; return 0 ;;
     --context) _headviz_words paper notebook talk poster; return 0 ;;
@@ -92,7 +93,8 @@ _headviz()
         _headviz_words --grid --top --rank-by --reduce --tensor --spec --screenshot --size --dpi \
             --theme --colormap --context --font-scale --legend --font --transparent --force --help \
             --version --layout --match --easing --hold --transition --stagger --progress --loop \
-            --present --export-frames --format --video --fps --duration --frames --threads
+            --present --export-frames --format --video --fps --duration --frames --threads --renderer \
+            --timings
         # --option=VALUE needs no space after the '='
         return 0
     fi

@@ -43,9 +43,11 @@ complete_line() {
 }
 
 # --- the page formats cleanly --------------------------------------------------------------
-w=$(groff -ww -man -z "$PAGE" 2>&1)
-check "groff -ww -man -z docs/headviz.1: no warning" [ -z "$w" ]
-[ -n "$w" ] && printf '%s\n' "$w" | sed 's/^/    /'
+for dev in ps ascii utf8; do
+  w=$(groff -ww -man -T$dev -z "$PAGE" 2>&1)
+  check "groff -ww -man -T$dev -z docs/headviz.1: no warning" [ -z "$w" ]
+  [ -n "$w" ] && printf '%s\n' "$w" | sed 's/^/    /'
+done
 w=$(MANWIDTH=80 man -l -Tutf8 "$PAGE" 2>&1 >/dev/null)
 check "man -l -Tutf8: no warning" [ -z "$w" ]
 [ -n "$w" ] && printf '%s\n' "$w" | sed 's/^/    /'
@@ -84,7 +86,7 @@ done
 # the entry of OPTION in the rendered page: its tag line up to the next option's
 entry() { awk -v o="$1" 'index($0, "       " o " ") == 1 || $0 == "       " o {on = 1; print; next}
   on && /^       [^ ]/ {exit} on' <<<"$txt"; }
-for o in --layout --colormap --context --easing --legend --match --theme --reduce --format --rank-by; do
+for o in --layout --colormap --context --easing --legend --match --theme --reduce --format --rank-by --renderer; do
   msg=$("$HV" "$o" bogus-value 2>&1 >/dev/null)
   case $msg in
   *"(known: "*) known=${msg##*(known: }; known=${known%)} ;;
@@ -92,6 +94,7 @@ for o in --layout --colormap --context --easing --legend --match --theme --reduc
   *) known="" ;;
   esac
   check "$o: the program names what it accepts ($known)" [ -n "$known" ]
+  [ -n "$known" ] || echo "    its message: $msg"
   # a legend place holds a space (offered as upper\ right): compared with "~" for it
   k=$(tr ',' '\n' <<<"$known" | sed 's/^ *//; s/ *$//; s/ /~/g' | words)
   offered=$(complete_line "$o" "" | sed 's/\\ /~/g' | words)
