@@ -27,9 +27,8 @@ if [ "${HV_SKIP_TSAN:-0}" != 1 ]; then
   cmake --build build-tsan -j"$jobs"
   rm -rf build-tsan/tests/tsan-reports
   tsan="suppressions=$PWD/tests/tsan.supp:log_path=$PWD/build-tsan/tests/tsan-reports/report:atexit_sleep_ms=200"
-  # tests labelled tsan_skip (single-threaded, very slow under TSan) run in the other two
   (cd build-tsan && env -u ASAN_OPTIONS -u LSAN_OPTIONS -u UBSAN_OPTIONS TSAN_OPTIONS="$tsan" \
-    ctest --output-on-failure -j"$jobs" -LE tsan_skip)
+    ctest --output-on-failure -j"$jobs")
 fi
 # libFuzzer harnesses of the readers and the core's parsers, 20 s each (clang)
 if command -v clang >/dev/null 2>&1; then
