@@ -79,7 +79,7 @@ const char *hv_cli_usage(void)
            "                       .pdf: one page per frame (LaTeX Beamer)\n"
            "  --preset NAME        x264's speed for .mp4: ultrafast, superfast, veryfast,\n"
            "                       faster, fast, medium (default), slow, slower,\n"
-           "                       veryslow; same quality (crf 18), faster = larger file\n"
+           "                       veryslow (crf 18 with any: faster, usually larger)\n"
            "  --fps N              frames per second (default 60)\n"
            "  --duration S         seconds to export (default: one full cycle)\n"
            "  --frames N           number of frames (instead of --duration)\n"

@@ -75,19 +75,19 @@ static vfmt format_of(const char *path)
     return FMT_UNKNOWN;
 }
 
-static const char *const k_presets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
-                                        "medium",    "slow",      "slower",   "veryslow"};
+#define PRESETS "ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow"
 
-const char *hv_video_preset_list(void)
-{
-    return "ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow";
-}
+const char *hv_video_preset_list(void) { return PRESETS; }
 
 bool hv_video_preset_known(const char *name)
 {
-    for (size_t i = 0; i < sizeof k_presets / sizeof k_presets[0]; i++)
-        if (strcmp(name, k_presets[i]) == 0)
+    size_t n = strlen(name);
+    for (const char *p = PRESETS; *p; p += strspn(p, ", ")) {
+        size_t k = strcspn(p, ",");
+        if (k == n && strncmp(p, name, n) == 0)
             return true;
+        p += k;
+    }
     return false;
 }
 
@@ -223,9 +223,10 @@ hv_video *hv_video_open(const hv_video_desc *d, hv_error *err)
     size_t n = strlen(path);
     v->path = malloc(n + 1);
     v->tmp = stream ? malloc(n + 1) : hv_temp_name(path);
+    bool bufs = true;
     for (int b = 0; b < NBUF; b++)
-        v->buf[b] = malloc(v->frame_bytes);
-    if (!v->path || !v->tmp || !v->buf[NBUF - 1] || !v->buf[0]) {
+        bufs = (v->buf[b] = malloc(v->frame_bytes)) != NULL && bufs;
+    if (!v->path || !v->tmp || !bufs) {
         free_video(v);
         hv_errorf(err, "out of memory for %d frames of %dx%d", NBUF, d->w, d->h);
         return NULL;
