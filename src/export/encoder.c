@@ -112,6 +112,9 @@ static void *worker(void *arg)
 {
     hv_encoder *e = arg;
     tls_enc = e;
+    /* this worker's last frame: the next re-deflates only the bands of rows
+     * that changed (NULL when out of memory: every band is deflated) */
+    hv_png_cache *cache = hv_png_cache_create();
     pthread_mutex_lock(&e->mu);
     for (;;) {
         slot *job = NULL;
@@ -159,7 +162,7 @@ static void *worker(void *arg)
             ok = hv_write_file_atomic(path, src->png, src->len, e->overwrite, &err);
         } else if (!skip) {
             tls_slot = job;
-            ok = hv_png_encode(buf, w, h, ch, &png, &len, &err);
+            ok = hv_png_encode_cached(cache, buf, w, h, ch, &png, &len, &err);
             hv_encoder_source_done(); /* if the compressor was never reached */
             tw = hv_stage_begin(HV_STAGE_WRITE);
             ok = ok && hv_write_file_atomic(path, png, len, e->overwrite, &err);
@@ -193,6 +196,7 @@ static void *worker(void *arg)
         pthread_cond_broadcast(&e->cv_done);
     }
     pthread_mutex_unlock(&e->mu);
+    hv_png_cache_destroy(cache);
     return NULL;
 }
 
