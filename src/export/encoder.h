@@ -21,7 +21,7 @@ typedef struct hv_encoder hv_encoder;
 
 typedef struct hv_encoder_desc {
     int threads;    /* 0 = number of online CPUs */
-    int slots;      /* buffers in flight; 0 = one per two threads */
+    int slots;      /* buffers in flight; 0 = one per two threads, at least 2 */
     bool overwrite; /* replace existing files */
 } hv_encoder_desc;
 
