@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config
       libsdl2-dev libsdl2-ttf-dev libstb-dev libepoxy-dev libinih-dev
-      libfontconfig-dev zlib1g-dev fonts-dejavu-core libcjson-dev libzip-dev
+      libfontconfig-dev zlib1g-dev libdeflate-dev fonts-dejavu-core libcjson-dev libzip-dev
       libgl1-mesa-dri libegl-mesa0 libegl1 libgles2)
 # optional extras used by tests/benchmarks when present
 EXTRA=(ffmpeg python3-matplotlib clang libclang-rt-14-dev python3-numpy)

@@ -8,6 +8,7 @@
 #include "../core/anim.h"
 #include "../core/colormap.h"
 #include "../core/figure.h"
+#include "../export/video.h"
 #include "../io/scores.h"
 
 const char *hv_cli_usage(void)
@@ -76,6 +77,9 @@ const char *hv_cli_usage(void)
            "  --video FILE         .mp4 (H.264), .webm (VP9), .gif, .mov (ProRes;\n"
            "                       4444 with alpha when --transparent), via ffmpeg;\n"
            "                       .pdf: one page per frame (LaTeX Beamer)\n"
+           "  --preset NAME        x264's speed for .mp4: ultrafast, superfast, veryfast,\n"
+           "                       faster, fast, medium (default), slow, slower,\n"
+           "                       veryslow (crf 18 with any: faster, usually larger)\n"
            "  --fps N              frames per second (default 60)\n"
            "  --duration S         seconds to export (default: one full cycle)\n"
            "  --frames N           number of frames (instead of --duration)\n"
@@ -87,7 +91,8 @@ const char *hv_cli_usage(void)
            "                       same renderer gives a still and a frame of the\n"
            "                       same moment identical pixels\n"
            "  --timings            print where the time went, per frame and stage\n"
-           "                       (build, draw, read-back, filter, deflate, write)\n"
+           "                       (build, draw, read-back, filter, deflate, write;\n"
+           "                       for --video, rendering vs waiting on ffmpeg)\n"
            "\n"
            "examples:\n"
            "  headviz                                   open a window on the bundled data\n"
@@ -98,6 +103,7 @@ const char *hv_cli_usage(void)
            "  headviz --layout morph --progress 0.5 --screenshot mid.png\n"
            "  headviz --export-frames /tmp/f --fps 30 --duration 2\n"
            "  headviz --layout morph --video talk.mp4 --size 3840x2160\n"
+           "  headviz --layout morph --video draft.mp4 --preset veryfast\n"
            "  headviz --grid Llama-2-7b-chat \"Undiff Attn.\" llama_undiff.npy \\\n"
            "          --grid Llama-2-7b-chat \"Scaling Cont.\" llama_scaling.npy --layout heatmap\n"
            "\n"
@@ -420,6 +426,12 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             if (!v)
                 return false;
             o->video = v;
+        } else if (take_value(argc, argv, &i, a, "--preset", &v, err)) {
+            if (!v)
+                return false;
+            if (!hv_video_preset_known(v))
+                return hv_errorf(err, "--preset: unknown x264 preset \"%s\" (known: %s)", v, hv_video_preset_list());
+            o->preset = v;
         } else if (take_value(argc, argv, &i, a, "--fps", &v, err)) {
             if (!v || !parse_number("--fps", v, 1, 240, &o->fps, err))
                 return false;
@@ -449,6 +461,10 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
         return hv_errorf(err, "--format names the format of --export-frames; a still or a video takes it from the file's extension");
     if (o->renderer && !outputs)
         return hv_errorf(err, "--renderer chooses what draws --screenshot, --export-frames and --video; the window always draws with GL");
+    if (o->preset && !o->video)
+        return hv_errorf(err, "--preset sets x264's speed for --video FILE.mp4; there is no --video to apply it to");
+    if (o->preset && !hv_video_is_mp4(o->video))
+        return hv_errorf(err, "--preset sets x264's speed for --video FILE.mp4; it does not apply to %s", o->video);
     if (o->progress_set && (o->export_frames || o->video))
         return hv_errorf(err, "--progress picks one moment for --screenshot or the window; exports run the whole timeline");
     return true;

@@ -44,6 +44,7 @@ typedef struct hv_options {
     /* export */
     const char *export_frames; /* folder for frame_00000.png ... */
     const char *video;         /* .mp4 .webm .gif .mov through ffmpeg */
+    const char *preset;        /* x264 preset of an .mp4 --video; NULL = medium */
     double fps;                /* 0 = 60 */
     double duration;           /* s; 0 = one full cycle */
     int frames;                /* 0 = from duration */

@@ -288,6 +288,29 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
     return 0;
 }
 
+/* ffmpeg stopped taking frames (werr says so): its exit status and last
+ * message say why, and hv_video_close reports them (nothing is published). */
+static void video_failed(hv_video *vid, const hv_error *werr, hv_error *err)
+{
+    if (hv_video_close(vid, false, err))
+        *err = *werr; /* not reached: a short video is never published */
+}
+
+/* --timings of a video: the render thread's time rendering against its
+ * time waiting for the writer thread, i.e. for ffmpeg to take a frame, and
+ * the time ffmpeg took after the last frame (tail_s: encoding the frames
+ * its encoder still held, writing the file's index). */
+static void print_video_pace(long frames, double elapsed_s, double tail_s)
+{
+    double f = frames > 0 ? (double)frames : 1;
+    double render = (hv_stage_ms(HV_STAGE_BUILD) + hv_stage_ms(HV_STAGE_DRAW) + hv_stage_ms(HV_STAGE_READBACK)) / f;
+    double wait = hv_stage_ms(HV_STAGE_WAIT_FFMPEG) / f;
+    double share = elapsed_s > 0 ? wait / (elapsed_s * 1000 / f) : 0;
+    fprintf(stderr, "  video (ms/frame): rendering %.2f, waiting on ffmpeg %.2f (%.0f%% of the elapsed time): %s\n", render,
+            wait, share * 100, share > 0.25 ? "ffmpeg's encoder sets the pace" : "rendering sets the pace");
+    fprintf(stderr, "  ffmpeg after the last frame: %.3f s (the frames its encoder still held, then the file)\n", tail_s);
+}
+
 static bool is_pdf(const char *path)
 {
     size_t n = strlen(path);
@@ -346,24 +369,16 @@ int hv_app_export(hv_app *a)
 
     hv_encoder *enc = NULL;
     hv_video *vid = NULL;
-    unsigned char *rgba = NULL;
     if (o->export_frames) {
         hv_encoder_desc ed = {o->threads, 0, o->force};
         enc = hv_encoder_create(&ed, &err);
     } else {
-        rgba = malloc((size_t)W * (size_t)H * 4);
-        if (!rgba)
-            hv_errorf(&err, "out of memory for a %dx%d frame", W, H);
-        else
-        {
-            const hv_color *bg = &hv_theme_get((hv_theme_id)a->theme)->bg;
-            const float pad[3] = {bg->r, bg->g, bg->b};
-            vid = hv_video_open(o->video, W, H, fps, alpha, pad, o->force, &err);
-        }
+        const hv_color *bg = &hv_theme_get((hv_theme_id)a->theme)->bg;
+        hv_video_desc vd = {o->video, W, H, fps, alpha, {bg->r, bg->g, bg->b}, o->preset, o->force};
+        vid = hv_video_open(&vd, &err);
     }
     if (!enc && !vid) {
         fprintf(stderr, "headviz: %s\n", err.msg);
-        free(rgba);
         return hv_error_exit_code(&err);
     }
 
@@ -413,16 +428,23 @@ int hv_app_export(hv_app *a)
             if (hv_encoder_error(enc, &err))
                 ok = false;
         } else {
-            if (!same && !hv_app_raster(a, rgba, 4, &err))
-                ok = false;
-            uint64_t tw = hv_stage_begin(HV_STAGE_WAIT_FFMPEG);
-            bool wrote = ok && hv_video_write(vid, rgba, &g_interrupted, &err);
-            hv_stage_end(HV_STAGE_WAIT_FFMPEG, tw);
-            if (ok && !wrote && !g_interrupted) {
-                /* ffmpeg stopped reading: its exit status says why */
-                hv_error why = {""};
-                if (!hv_video_close(vid, false, &why))
-                    err = why;
+            /* the writer thread hands frame i to ffmpeg while frame i+1
+             * renders; a held frame queues the last one again. Waits for
+             * the writer count as waiting on ffmpeg (in hv_video_*). */
+            hv_error werr = {""};
+            bool queued;
+            if (same) {
+                queued = hv_video_repeat(vid, &g_interrupted, &werr);
+            } else {
+                unsigned char *px = hv_video_frame(vid, &g_interrupted, &werr);
+                if (px && !hv_app_raster(a, px, hv_video_channels(vid), &err)) {
+                    ok = false;
+                    break;
+                }
+                queued = px && hv_video_submit(vid, px, &g_interrupted, &werr);
+            }
+            if (!queued && !g_interrupted) {
+                video_failed(vid, &werr, &err);
                 vid = NULL;
                 ok = false;
             }
@@ -440,6 +462,7 @@ int hv_app_export(hv_app *a)
     }
     long submitted = i;
     long written = submitted;
+    double t_loop = now_s();
     if (enc) {
         if (!hv_encoder_finish(enc, ok ? &err : NULL))
             ok = false;
@@ -451,13 +474,20 @@ int hv_app_export(hv_app *a)
     }
     if (tty)
         progress_line((int)written, (int)n, t0, true);
+    /* the last frames into the pipe (Ctrl-C still aborts), then ffmpeg's
+     * verdict */
+    hv_error werr = {""};
+    if (vid && ok && !g_interrupted && !hv_video_drain(vid, &g_interrupted, &werr) && !g_interrupted) {
+        video_failed(vid, &werr, &err);
+        vid = NULL;
+        ok = false;
+    }
     bool interrupted = g_interrupted != 0;
     if (vid && !hv_video_close(vid, !ok || interrupted, &err))
         ok = false;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     hv_drawlist_free(&prev);
-    free(rgba);
     double el = now_s() - t0;
 
     if (!ok) {
@@ -475,8 +505,11 @@ int hv_app_export(hv_app *a)
             fprintf(stderr, "headviz: interrupted: no video written (%s left untouched)\n", o->video);
         return HV_EXIT_INTERRUPTED;
     }
-    if (o->timings)
+    if (o->timings) {
         hv_stages_print(stderr, written, el);
+        if (o->video)
+            print_video_pace(written, el, t0 + el - t_loop);
+    }
     if (o->export_frames) {
         int stale = o->force ? remove_stale(o->export_frames, n, "png") : 0;
         char q[4200], qo[64];

@@ -2,7 +2,9 @@
  *
  * The render thread acquires a pixel buffer (blocking while all `slots` are
  * in flight, so memory stays flat however long the export), fills it and
- * submits it with a path; a worker encodes it (stb_image_write + zlib) and
+ * submits it with a path; a worker encodes it (stb_image_write + zlib, each
+ * worker re-deflating only the bands of rows that changed since its last
+ * frame: hv_png_cache) and
  * writes it atomically (temporary name, then rename). The first error stops
  * further writes and is reported by hv_encoder_error / hv_encoder_finish;
  * jobs submitted before the failed one are still written, jobs after it
@@ -19,7 +21,7 @@ typedef struct hv_encoder hv_encoder;
 
 typedef struct hv_encoder_desc {
     int threads;    /* 0 = number of online CPUs */
-    int slots;      /* buffers in flight; 0 = one per two threads */
+    int slots;      /* buffers in flight; 0 = one per two threads, at least 2 */
     bool overwrite; /* replace existing files */
 } hv_encoder_desc;
 

@@ -14,17 +14,24 @@
 
 #include "../core/stages.h"
 
-unsigned char *hv_stb_png_to_mem(const unsigned char *px, int stride, int w, int h, int n, int *len);
+unsigned char *hv_stb_png_to_mem(hv_png_cache *c, const unsigned char *px, int stride, int w, int h, int n,
+                                 int *len);
 extern _Thread_local uint64_t hv_png_filter_start;
 
 bool hv_png_encode(const unsigned char *px, int w, int h, int channels, unsigned char **out,
                    size_t *out_len, hv_error *err)
 {
+    return hv_png_encode_cached(NULL, px, w, h, channels, out, out_len, err);
+}
+
+bool hv_png_encode_cached(hv_png_cache *c, const unsigned char *px, int w, int h, int channels,
+                          unsigned char **out, size_t *out_len, hv_error *err)
+{
     if (w < 1 || h < 1 || (channels != 3 && channels != 4) || (size_t)w * (size_t)channels > INT_MAX / 2)
         return hv_errorf(err, "cannot encode a %dx%d image", w, h);
     int len = 0;
     hv_png_filter_start = hv_stage_begin(HV_STAGE_FILTER); /* ends where the compressor starts */
-    unsigned char *png = hv_stb_png_to_mem(px, w * channels, w, h, channels, &len);
+    unsigned char *png = hv_stb_png_to_mem(c, px, w * channels, w, h, channels, &len);
     if (!png)
         return hv_errorf(err, "PNG encoding failed (out of memory?)");
     *out = png;

@@ -1,7 +1,8 @@
-/* png: PNG encoding with stb_image_write (zlib as its compressor, one forced
- * row filter: ~6x faster than its defaults), and atomic, non-clobbering file
- * writes: data goes to a temporary name in the same folder and is published
- * under the final name only when complete.
+/* png: PNG encoding with stb_image_write (one forced row filter, our
+ * compressor: zlib in bands of rows, libdeflate's Adler-32: ~3 ms of CPU for
+ * a 1920x1080 frame of the figure, ~130 ms at stb's defaults), and atomic,
+ * non-clobbering file writes: data goes to a temporary name in the same
+ * folder and is published under the final name only when complete.
  * Does NOT: render; never overwrites unless asked to. */
 #ifndef HV_PNG_H
 #define HV_PNG_H
@@ -17,9 +18,30 @@
 void hv_png_set_threads(int n);
 
 /* Encodes w*h pixels of `channels` (3 or 4) bytes, top row first, into a
- * malloc'd PNG. */
+ * malloc'd PNG. The bytes depend on the pixels alone (not on threads or
+ * caches). */
 bool hv_png_encode(const unsigned char *px, int w, int h, int channels, unsigned char **out,
                    size_t *out_len, hv_error *err);
+
+/* A thread's memory of the last image it encoded (its filtered rows, a copy,
+ * and their deflated bands), so that the next image of the same size
+ * deflates only the bands of rows that changed: frames of an animation
+ * share margins, axes, colorbars and legends. Costs a copy of the filtered
+ * image (~6 MB at 1920x1080 RGB, ~25 MB at 3840x2160). One thread at a time. */
+typedef struct hv_png_cache hv_png_cache;
+hv_png_cache *hv_png_cache_create(void); /* NULL: out of memory */
+void hv_png_cache_destroy(hv_png_cache *c);
+/* hv_png_encode through cache c (NULL: none), on the calling thread alone;
+ * the same bytes as hv_png_encode. */
+bool hv_png_encode_cached(hv_png_cache *c, const unsigned char *px, int w, int h, int channels,
+                          unsigned char **out, size_t *out_len, hv_error *err);
+/* Bands encoded through c so far, and how many of them reused the bytes of
+ * the image before. */
+void hv_png_cache_stats(const hv_png_cache *c, long *bands, long *reused);
+
+/* For benchmarks and tests: rows per deflated band (0 = the default, about
+ * 48 kB of rows). Set before encoding starts, not while threads encode. */
+void hv_png_set_band_rows(int rows);
 
 /* Writes data to path atomically. Without overwrite, an existing path is an
  * error ("... exists; use --force to overwrite"). */

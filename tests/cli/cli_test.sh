@@ -316,6 +316,27 @@ group_errors() {
     fail_case "--screenshot and --video together" 2 \
         '--screenshot, --export-frames and --video are exclusive: pick one' \
         -- --screenshot out/x.png --video out/v.mp4
+    fail_case "unknown --preset" 2 \
+        '--preset: unknown x264 preset "turbo" (known: ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow)' \
+        -- --video out/v.mp4 --preset turbo
+    fail_case "--preset names are lower case, as x264's" 2 \
+        '--preset: unknown x264 preset "VeryFast" (known: ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow)' \
+        -- --video out/v.mp4 --preset=VeryFast
+    fail_case "--preset without a value" 2 \
+        '--preset needs a value (see headviz --help)' \
+        -- --video out/v.mp4 --preset
+    fail_case "--preset with a .webm video" 2 \
+        "--preset sets x264's speed for --video FILE.mp4; it does not apply to out/v.webm" \
+        -- --video out/v.webm --preset veryfast
+    fail_case "--preset with a .pdf video" 2 \
+        "--preset sets x264's speed for --video FILE.mp4; it does not apply to out/v.pdf" \
+        -- --preset fast --video out/v.pdf
+    fail_case "--preset without --video" 2 \
+        "--preset sets x264's speed for --video FILE.mp4; there is no --video to apply it to" \
+        -- --screenshot out/x.png --preset fast
+    fail_case "--preset with --export-frames" 2 \
+        "--preset sets x264's speed for --video FILE.mp4; there is no --video to apply it to" \
+        -- --export-frames out/frames --preset ultrafast
     fail_case "--duration and --frames together" 2 \
         '--duration and --frames are exclusive: pick one' \
         -- --screenshot out/x.png --duration 1 --frames 3
@@ -570,9 +591,10 @@ group_output() {
         note "stdout: expected a first line \"usage: headviz ...\", got \"$(head -n 1 "$T/.stdout")\""
     grep -q '^examples:' "$T/.stdout" || note "stdout: no \"examples:\" section"
     grep -q '^  headviz .*--screenshot' "$T/.stdout" || note "stdout: no example using --screenshot"
-    for opt in --spec --screenshot --size --theme --colormap --force; do
+    for opt in --spec --screenshot --size --theme --colormap --force --video --preset; do
         grep -q -- "^  $opt" "$T/.stdout" || note "stdout: option $opt is not described"
     done
+    grep -q '^  headviz .*--video .*\.mp4 --preset veryfast' "$T/.stdout" || note "stdout: no example using --preset"
     finish "--help prints usage and examples"
 
     hv --version

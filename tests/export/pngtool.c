@@ -4,7 +4,10 @@
  *   pngtool px FILE X Y         prints "R G B A" of one pixel
  *   pngtool opaque FILE         prints how many pixels have alpha 255
  *   pngtool diff A B T          prints how many pixels differ by more than T
- *                               in some channel, and how many there are */
+ *                               in some channel, and how many there are
+ *   pngtool mad A B             prints the mean absolute difference of the
+ *                               R, G and B values (0..255), e.g. "0.412"
+ *   pngtool rgb FILE            writes the pixels as raw RGB (rgb24) to stdout */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +63,24 @@ int main(int argc, char **argv)
             printf("%ld %ld\n", diff, (long)w * h);
         }
         stbi_image_free(b);
+    } else if (strcmp(argv[1], "mad") == 0 && argc > 3) {
+        int w2, h2, n2;
+        unsigned char *b = stbi_load(argv[3], &w2, &h2, &n2, 4);
+        if (!b || w != w2 || h != h2) {
+            fprintf(stderr, "pngtool: %s and %s differ in size\n", argv[2], argv[3]);
+            rc = 1;
+        } else {
+            double sum = 0;
+            for (long i = 0; i < (long)w * h; i++)
+                for (int k = 0; k < 3; k++)
+                    sum += abs(a[i * 4 + k] - b[i * 4 + k]);
+            printf("%.3f\n", sum / ((double)w * h * 3));
+        }
+        stbi_image_free(b);
+    } else if (strcmp(argv[1], "rgb") == 0) {
+        for (long i = 0; i < (long)w * h && rc == 0; i++)
+            if (fwrite(a + i * 4, 1, 3, stdout) != 3)
+                rc = 1;
     } else if (strcmp(argv[1], "px") == 0 && argc > 4) {
         int x = atoi(argv[3]), y = atoi(argv[4]);
         if (x < 0 || y < 0 || x >= w || y >= h)

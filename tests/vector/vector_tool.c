@@ -95,6 +95,8 @@ int main(int argc, char **argv)
     hv_anim_opts ao = {pages > 1 ? HV_LAYOUT_MORPH : HV_LAYOUT_SIDE, HV_MATCH_RANK, HV_EASE_CUBIC, 0};
     if (!hv_anim_init(&anim, &fig, &ao, &err)) {
         fprintf(stderr, "vector_tool: %s\n", err.msg);
+        hv_figure_free(&fig);
+        hv_dataset_free(&ds);
         return 1;
     }
     hv_vector *v = hv_vector_open(out, fmt, w * 0.75, h * 0.75, font, force, &err);
@@ -116,6 +118,7 @@ int main(int argc, char **argv)
         ok = hv_vector_close(v, !ok, ok ? &err : NULL) && ok;
     hv_drawlist_free(&dl);
     hv_anim_free(&anim);
+    hv_figure_free(&fig);
     hv_dataset_free(&ds);
     if (!ok) {
         fprintf(stderr, "vector_tool: %s\n", err.msg);
