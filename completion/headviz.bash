@@ -73,6 +73,7 @@ _headviz()
     --font) _headviz_files ttf otf; return 0 ;;
     --format) _headviz_words png pdf svg; return 0 ;;
     --renderer) _headviz_words cpu gl; return 0 ;;
+    --preset) _headviz_words ultrafast superfast veryfast faster fast medium slow slower veryslow; return 0 ;;
     --theme) _headviz_words light dark; return 0 ;;
     --colormap) _headviz_words viridis plasma magma inferno cividis RdBu_r coolwarm bwr; return 0 ;;
     --context) _headviz_words paper notebook talk poster; return 0 ;;
@@ -94,7 +95,7 @@ _headviz()
             --theme --colormap --context --font-scale --legend --font --transparent --force --help \
             --version --layout --match --easing --hold --transition --stagger --progress --loop \
             --present --export-frames --format --video --fps --duration --frames --threads --renderer \
-            --timings
+            --timings --preset
         # --option=VALUE needs no space after the '='
         return 0
     fi
