@@ -22,6 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!hv_spec_parse(&spec, text, "fuzz.ini", &err) &&
         (!err.msg[0] || strchr(err.msg, '\n') || strncmp(err.msg, "fuzz.ini", 8) != 0))
         __builtin_trap();
+    hv_spec_free(&spec); /* [source: ...] sections allocate */
     free(text);
     return 0;
 }
