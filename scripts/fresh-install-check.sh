@@ -2,7 +2,8 @@
 # By hand, not in CI (it needs root and downloads a Debian 12 system, about
 # 200 MB, through apt): installs a headviz .deb with apt-get into a fresh
 # minimal Debian 12 (bookworm) made by mmdebstrap, as on a new machine, and
-# runs it there: a PNG, a PDF and (ffmpeg comes as a Recommends) an mp4 of the
+# runs it there: a PNG drawn on the CPU, one drawn with OpenGL (Mesa's
+# llvmpipe, headless), a PDF and (ffmpeg comes as a Recommends) an mp4 of the
 # bundled data, from a folder of its own, with an empty environment.
 #   sudo bash scripts/fresh-install-check.sh ./headviz_0.1.0_amd64.deb
 # Needs mmdebstrap (apt-get install mmdebstrap). Removes the chroot at the end.
@@ -27,6 +28,7 @@ chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninte
   env -i PATH=/usr/bin:/bin HOME=/tmp/w headviz --version
   env -i PATH=/usr/bin:/bin HOME=/tmp/w headviz --screenshot x.png
   env -i PATH=/usr/bin:/bin HOME=/tmp/w headviz --screenshot x.pdf
+  env -i PATH=/usr/bin:/bin HOME=/tmp/w headviz --screenshot gl.png --renderer gl   # Mesa, headless
   env -i PATH=/usr/bin:/bin HOME=/tmp/w headviz --video x.mp4 --frames 10 --size 320x180
   env -i PATH=/usr/bin:/bin HOME=/tmp/w headviz /usr/share/doc/headviz/examples/safety_heads.csv --screenshot ex.png
   cmp x.png ex.png && echo "the example data gives the same figure"
