@@ -719,7 +719,7 @@ static void build(hv_app *a, int w, int h, bool overlays)
 static hv_encoder *encoder(hv_app *a, hv_error *err)
 {
     if (!a->enc) {
-        hv_encoder_desc ed = {a->opt.threads, 0, false};
+        hv_encoder_desc ed = {a->opt.threads, 0, false, 0};
         a->enc = hv_encoder_create(&ed, err);
     }
     return a->enc;

@@ -370,7 +370,7 @@ int hv_app_export(hv_app *a)
     hv_encoder *enc = NULL;
     hv_video *vid = NULL;
     if (o->export_frames) {
-        hv_encoder_desc ed = {o->threads, 0, o->force};
+        hv_encoder_desc ed = {o->threads, 0, o->force, (size_t)W * (size_t)H * (size_t)ch};
         enc = hv_encoder_create(&ed, &err);
     } else {
         const hv_color *bg = &hv_theme_get((hv_theme_id)a->theme)->bg;

@@ -14,16 +14,24 @@
 #define HV_ENCODER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "../core/hv_error.h"
 
 typedef struct hv_encoder hv_encoder;
 
 typedef struct hv_encoder_desc {
-    int threads;    /* 0 = number of online CPUs */
+    int threads;    /* 0 = number of online CPUs (see frame_bytes) */
     int slots;      /* buffers in flight; 0 = one per two threads, at least 2 */
     bool overwrite; /* replace existing files */
+    /* w*h*channels of the frames to come, 0 when unknown. With threads 0,
+     * fewer threads than CPUs when frames are large: each thread holds about
+     * three frames (its share of the buffers, stb's filtered rows, its band
+     * cache), kept under HV_ENCODER_MEMORY in all, and never fewer than 2 */
+    size_t frame_bytes;
 } hv_encoder_desc;
+
+#define HV_ENCODER_MEMORY ((size_t)512 << 20)
 
 hv_encoder *hv_encoder_create(const hv_encoder_desc *desc, hv_error *err);
 /* A buffer of at least w*h*channels bytes; blocks until one is free. NULL

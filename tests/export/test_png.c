@@ -374,7 +374,7 @@ static void test_encoder(int threads)
     if (!CHECK(mkdtemp(dir) != NULL))
         return;
     hv_error err = {""};
-    hv_encoder_desc d = {threads, 0, false};
+    hv_encoder_desc d = {threads, 0, false, 0};
     hv_encoder *e = hv_encoder_create(&d, &err);
     if (!CHECK(e != NULL))
         return;
