@@ -7,6 +7,7 @@
  * prints: markers per frame, ms per frame (mean, median, 95th percentile) for
  * build and for GL draw, and what frame rate that allows. */
 #include <SDL.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_live WxH FRAMES [headviz options and data...]\n");
         return 2;
     }
+    mallopt(M_TRIM_THRESHOLD, 256 << 20); /* as headviz's main() */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
     SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
     if (SDL_Init(SDL_INIT_VIDEO) != 0)
         return 1;

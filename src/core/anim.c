@@ -340,6 +340,7 @@ void hv_anim_free(hv_anim *a)
     }
     free(a->points);
     free(a->order);
+    hv_sort_scratch_free(&a->sort_scratch);
     memset(a, 0, sizeof *a);
 }
 
@@ -488,7 +489,7 @@ static void morph_panel(hv_anim *a, hv_panel_state *ps, int ca, int cb, double u
             pts[np++] = sp;
     }
     if (!a->no_sort)
-        hv_scene_sort(pts, np);
+        hv_scene_sort_with(pts, np, &a->sort_scratch);
     ps->points = pts;
     ps->n_points = np;
 }

@@ -108,6 +108,7 @@ typedef struct hv_anim {
     bool occ_valid;
     bool no_sort; /* frames for the occupancy: skip the draw order */
     int *pop[HV_MAX_CONDITIONS]; /* side layout: each panel's pop-in order */
+    hv_sort_scratch sort_scratch; /* the draw order's, kept between frames */
     /* heatmaps: each (model, condition)'s whole grid, dense (NaN = no
      * score), built when a heatmap layout is first chosen */
     double *dense[HV_MAX_MODELS][HV_MAX_CONDITIONS];

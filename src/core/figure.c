@@ -446,7 +446,16 @@ typedef struct keyed {
     int idx;
 } keyed;
 
-void hv_scene_sort(hv_scene_point *pts, int n)
+void hv_scene_sort(hv_scene_point *pts, int n) { hv_scene_sort_with(pts, n, NULL); }
+
+void hv_sort_scratch_free(hv_sort_scratch *s)
+{
+    free(s->buf);
+    s->buf = NULL;
+    s->cap = 0;
+}
+
+void hv_scene_sort_with(hv_scene_point *pts, int n, hv_sort_scratch *scratch)
 {
     if (n < 2)
         return;
@@ -454,10 +463,23 @@ void hv_scene_sort(hv_scene_point *pts, int n)
      * score with a radix sort, runs of equal scores by the whole order, then
      * move the points once; qsort on the points themselves spends most of a
      * frame comparing and copying 56-byte records */
-    keyed *k = n >= 2048 ? malloc(2 * (size_t)n * sizeof *k) : NULL;
-    hv_scene_point *tmp = k ? malloc((size_t)n * sizeof *tmp) : NULL;
+    size_t need = 2 * (size_t)n * sizeof(keyed) + (size_t)n * sizeof(hv_scene_point);
+    void *mem = NULL;
+    if (n >= 2048 && scratch) { /* kept between frames: no malloc, no page faults */
+        if (scratch->cap < need) {
+            void *nb = realloc(scratch->buf, need);
+            if (nb) {
+                scratch->buf = nb;
+                scratch->cap = need;
+            }
+        }
+        mem = scratch->cap >= need ? scratch->buf : NULL;
+    } else if (n >= 2048) {
+        mem = malloc(need);
+    }
+    keyed *k = mem;
+    hv_scene_point *tmp = k ? (hv_scene_point *)(k + 2 * (size_t)n) : NULL;
     if (!tmp) {
-        free(k);
         qsort(pts, (size_t)n, sizeof *pts, cmp_draw_order);
         return;
     }
@@ -493,8 +515,8 @@ void hv_scene_sort(hv_scene_point *pts, int n)
         i = j;
     }
     memcpy(pts, tmp, (size_t)n * sizeof *pts);
-    free(tmp);
-    free(k);
+    if (!scratch)
+        free(mem);
 }
 
 int hv_figure_side_panels(const hv_figure *fig, hv_panel_state *panels, hv_scene_point *points)

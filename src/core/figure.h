@@ -239,6 +239,14 @@ int hv_figure_side_panels(const hv_figure *fig, hv_panel_state *panels, hv_scene
  * score is drawn on top of a lower one where markers overlap; ties by
  * model, layer, head, then the more visible point on top. */
 void hv_scene_sort(hv_scene_point *pts, int n);
+/* The same with scratch memory kept by the caller between calls (frames of
+ * an animation: no allocation each frame). */
+typedef struct hv_sort_scratch {
+    void *buf;
+    size_t cap;
+} hv_sort_scratch;
+void hv_scene_sort_with(hv_scene_point *pts, int n, hv_sort_scratch *scratch);
+void hv_sort_scratch_free(hv_sort_scratch *s);
 
 /* The point under (x, y): its index in panels[*panel].points, or -1. Picks
  * the nearest visible marker within its radius (plus 3 px). */
