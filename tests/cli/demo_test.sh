@@ -6,15 +6,7 @@
 set -u
 HV=$1
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-check() { # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
+. "$(dirname "$0")/../lib.sh"
 export HV_DEMO_BIN=$HV
 unset DISPLAY WAYLAND_DISPLAY
 mkdir -p "$T/work/data"
@@ -32,5 +24,4 @@ check "--screenshot mine.png: exit 0, reported as written" [ $rc -eq 0 -a "$out"
 check "--screenshot mine.png: the file is there" [ -s "$T/work/mine.png" ]
 out=$(bash "$SRC/scripts/demo.sh" data/missing.csv 2>&1); rc=$?
 check "a missing relative data file: exit 2, named as given" [ $rc -eq 2 -a "$out" = "headviz: data/missing.csv: cannot open: No such file or directory" ]
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -6,17 +6,7 @@
 set -u
 HV=$1
 PT=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-check() { # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then ok "$name"; else bad "$name"; fi
-}
+. "$(dirname "$0")/../lib.sh"
 count() { find "$1" -maxdepth 1 -name 'frame_*.png' | wc -l; }
 
 # --- frame count and names ---------------------------------------------------
@@ -254,5 +244,4 @@ else
   echo "skip video cases: ffmpeg/ffprobe not installed"
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

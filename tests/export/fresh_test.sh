@@ -10,15 +10,7 @@
 set -u
 HV=$1
 PT=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-check() { # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
+. "$(dirname "$0")/../lib.sh"
 # hold 0.5 s, transition 1 s, 16 frames/s: frame i is the moment t = i/16
 # and every progress is a multiple of 1/16, exact in binary and in decimal;
 # the moments lie in the first 2 s (progress 0..1: --progress does not
@@ -50,5 +42,4 @@ for renderer in gl cpu; do
     check "$renderer $lay: 20 exported frames == 20 fresh stills" [ $same -eq 20 ]
   done
 done
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

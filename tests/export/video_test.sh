@@ -17,17 +17,7 @@
 set -u
 HV=$1
 PT=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-check() { # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then ok "$name"; else bad "$name"; fi
-}
+. "$(dirname "$0")/../lib.sh"
 if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
   echo "skip video cases: ffmpeg/ffprobe not installed"
   exit 0
@@ -148,5 +138,4 @@ wait $pid; rc=$?
 check "SIGTERM mid-video: exit 130 + message" [ $rc -eq 130 ] && grep -qx "headviz: interrupted: no video written ($T/term.webm left untouched)" "$T/term.err"
 check "SIGTERM mid-video: no file, no temporary" gone "$T/term.webm"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -22,15 +22,7 @@ BUILD=$(cd "$1" && pwd)
 SRC=$(cd "$2" && pwd)
 VERSION=$3
 PT=$(realpath "$4")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-check() { # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
+. "$(dirname "$0")/../lib.sh"
 same() { # same NAME EXPECTED ACTUAL
   if [ "$2" = "$3" ]; then
     check "$1" true
@@ -125,5 +117,4 @@ else
   same "... and every package of Depends and Recommends" "" "$missing"
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

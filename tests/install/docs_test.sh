@@ -16,15 +16,7 @@ HV=$1
 SRC=$(cd "$2" && pwd)
 PAGE=$SRC/docs/headviz.1
 COMP=$SRC/completion/headviz.bash
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-check() { # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
+. "$(dirname "$0")/../lib.sh"
 same() { # same NAME EXPECTED ACTUAL
   if [ "$2" = "$3" ]; then
     check "$1" true
@@ -126,5 +118,4 @@ same "--screenshot=: after = as well" "d.png e.PDF f.svg sub_dir " "$(complete_l
 same "a number: nothing to offer (--fps)" "" "$(complete_line --fps "" | words)"
 same "after a value, DATA again" "B.CSV a.csv sub_dir " "$(complete_line --layout morph "" | sed 's/ /_/g' | words)"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

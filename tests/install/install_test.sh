@@ -14,15 +14,7 @@ BUILD=$(cd "$1" && pwd)
 SRC=$(cd "$2" && pwd)
 VERSION=$3
 PT=$(realpath "$4")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-check() { # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
+. "$(dirname "$0")/../lib.sh"
 same() { # same NAME EXPECTED ACTUAL: equal, else both shown
   if [ "$2" = "$3" ]; then
     check "$1" true
@@ -99,5 +91,4 @@ else
   echo "skip: bash-completion is not installed (apt-get install bash-completion)"
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

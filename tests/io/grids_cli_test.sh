@@ -16,16 +16,8 @@ if ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
   echo "skip: /usr/bin/python3 cannot import numpy (apt-get install python3-numpy)"
   exit 77
 fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/../lib.sh"
 cd "$T" || exit 1
-pass=0
-fail=0
-check() { # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
 cp "$SRC/assets/safety_heads.csv" seed.csv
 cp "$SRC/assets/safety_heads.ini" seed.ini
 
@@ -186,5 +178,4 @@ for f in t.npy t_stored.npz t_deflated.npz t.json t.jsonl t.txt t.safetensors; d
 done
 check "every truncation of 7 small files ($runs runs): exit 0 with a PNG or exit 2 with one line, nothing written" [ $bad -eq 0 ]
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

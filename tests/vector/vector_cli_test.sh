@@ -17,16 +17,9 @@ PT=$2
 for tool in pdftoppm pdftotext pdffonts pdfinfo pdftocairo qpdf rsvg-convert xmllint; do
   command -v "$tool" >/dev/null || { echo "skip: $tool is not installed"; exit 77; }
 done
-T=$(mktemp -d)
+. "$(dirname "$0")/../lib.sh"
 trap 'chmod -R u+rwx "$T"; rm -rf "$T"' EXIT
 cd "$T" || exit 1
-pass=0
-fail=0
-check() { # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
 # at most max_permille of the pixels differ by more than 48 in a channel
 near() { # near A B MAX_PERMILLE
   local d n
@@ -145,5 +138,4 @@ else
   echo "skip the Mesa-not-loaded check (strace not installed)"
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

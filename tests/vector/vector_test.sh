@@ -6,17 +6,8 @@
 # usage: vector_test.sh VECTOR_TOOL
 set -u
 VT=$1
-T=$(mktemp -d)
+. "$(dirname "$0")/../lib.sh"
 trap 'chmod -R u+rwx "$T" 2>/dev/null; umount "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-check() { # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then ok "$name"; else bad "$name"; fi
-}
 for tool in pdffonts pdftotext pdfinfo qpdf xmllint fc-match; do
   command -v $tool >/dev/null || { echo "skip: $tool is not installed (bash scripts/setup.sh installs it)"; exit 77; }
 done
@@ -145,5 +136,4 @@ else
   echo "skip full-disk case (cannot mount a tmpfs here)"
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -1,0 +1,20 @@
+# Sourced by the test scripts: $T, a temporary folder removed at exit (a
+# script that needs more cleaning sets its own trap, which replaces this
+# one); check NAME COMMAND... runs COMMAND and counts it as passed or failed
+# ("ok   NAME" / "FAIL NAME"); ok NAME and bad NAME count by hand; finish
+# prints the counts and returns the verdict (the script's last command).
+T=$(mktemp -d "${TMPDIR:-/tmp}/headviz-test.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { # check NAME CONDITION...
+  local name=$1
+  shift
+  if "$@"; then ok "$name"; else bad "$name"; fi
+}
+finish() {
+  echo "$pass passed, $fail failed"
+  [ "$fail" -eq 0 ]
+}
