@@ -1,7 +1,8 @@
 # Sourced by the test scripts: $T, a temporary folder removed at exit (a
 # script that needs more cleaning sets its own trap, which replaces this
 # one); check NAME COMMAND... runs COMMAND and counts it as passed or failed
-# ("ok   NAME" / "FAIL NAME"); ok NAME and bad NAME count by hand; finish
+# ("ok   NAME" / "FAIL NAME"); ok NAME and bad NAME count by hand; same NAME
+# EXPECTED ACTUAL checks two texts are equal and shows both if not; finish
 # prints the counts and returns the verdict (the script's last command).
 T=$(mktemp -d "${TMPDIR:-/tmp}/headviz-test.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
@@ -13,6 +14,14 @@ check() { # check NAME CONDITION...
   local name=$1
   shift
   if "$@"; then ok "$name"; else bad "$name"; fi
+}
+same() { # same NAME EXPECTED ACTUAL: a check that the two texts are equal, else both shown
+  if [ "$2" = "$3" ]; then
+    check "$1" true
+  else
+    check "$1" false
+    printf '  expected:\n%s\n  got:\n%s\n' "$2" "$3" | sed 's/^/    /'
+  fi
 }
 finish() {
   echo "$pass passed, $fail failed"

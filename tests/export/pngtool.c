@@ -15,6 +15,19 @@
 #define STBI_ONLY_PNG
 #include <stb_image.h>
 
+/* The second image of a comparison, RGBA; NULL (said why) unless it is w x h
+ * like the first. */
+static unsigned char *load_like(const char *path, const char *first, int w, int h)
+{
+    int w2, h2, n2;
+    unsigned char *b = stbi_load(path, &w2, &h2, &n2, 4);
+    if (b && w2 == w && h2 == h)
+        return b;
+    fprintf(stderr, "pngtool: %s and %s differ in size\n", first, path);
+    stbi_image_free(b);
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3)
@@ -29,10 +42,8 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "info") == 0) {
         printf("%d %d %d\n", w, h, n);
     } else if (strcmp(argv[1], "same") == 0 && argc > 3) {
-        int w2, h2, n2;
-        unsigned char *b = stbi_load(argv[3], &w2, &h2, &n2, 4);
-        if (!b || w != w2 || h != h2) {
-            fprintf(stderr, "pngtool: %s and %s differ in size\n", argv[2], argv[3]);
+        unsigned char *b = load_like(argv[3], argv[2], w, h);
+        if (!b) {
             rc = 1;
         } else {
             long diff = 0;
@@ -45,10 +56,9 @@ int main(int argc, char **argv)
         }
         stbi_image_free(b);
     } else if (strcmp(argv[1], "diff") == 0 && argc > 4) {
-        int w2, h2, n2, t = atoi(argv[4]);
-        unsigned char *b = stbi_load(argv[3], &w2, &h2, &n2, 4);
-        if (!b || w != w2 || h != h2) {
-            fprintf(stderr, "pngtool: %s and %s differ in size\n", argv[2], argv[3]);
+        int t = atoi(argv[4]);
+        unsigned char *b = load_like(argv[3], argv[2], w, h);
+        if (!b) {
             rc = 1;
         } else {
             long diff = 0;
@@ -64,10 +74,8 @@ int main(int argc, char **argv)
         }
         stbi_image_free(b);
     } else if (strcmp(argv[1], "mad") == 0 && argc > 3) {
-        int w2, h2, n2;
-        unsigned char *b = stbi_load(argv[3], &w2, &h2, &n2, 4);
-        if (!b || w != w2 || h != h2) {
-            fprintf(stderr, "pngtool: %s and %s differ in size\n", argv[2], argv[3]);
+        unsigned char *b = load_like(argv[3], argv[2], w, h);
+        if (!b) {
             rc = 1;
         } else {
             double sum = 0;

@@ -23,14 +23,6 @@ SRC=$(cd "$2" && pwd)
 VERSION=$3
 PT=$(realpath "$4")
 . "$(dirname "$0")/../lib.sh"
-same() { # same NAME EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then
-    check "$1" true
-  else
-    check "$1" false
-    printf '  expected:\n%s\n  got:\n%s\n' "$2" "$3" | sed 's/^/    /'
-  fi
-}
 # the run-time packages headviz loads without linking them (CMakeLists.txt)
 EXTRA="libegl1, libgl1, libegl-mesa0, libgl1-mesa-dri, fonts-dejavu-core"
 for tool in cpack dpkg-deb dpkg-shlibdeps objdump; do

@@ -17,14 +17,6 @@ SRC=$(cd "$2" && pwd)
 PAGE=$SRC/docs/headviz.1
 COMP=$SRC/completion/headviz.bash
 . "$(dirname "$0")/../lib.sh"
-same() { # same NAME EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then
-    check "$1" true
-  else
-    check "$1" false
-    printf '  expected: %s\n  got:      %s\n' "$2" "$3"
-  fi
-}
 words() { tr ' ' '\n' | grep . | LC_ALL=C sort -u | tr '\n' ' '; }
 # complete WORD...: what the completion offers for the command line "headviz
 # WORD..." with the cursor at the end of the last word (run in the current

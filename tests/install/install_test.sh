@@ -15,14 +15,6 @@ SRC=$(cd "$2" && pwd)
 VERSION=$3
 PT=$(realpath "$4")
 . "$(dirname "$0")/../lib.sh"
-same() { # same NAME EXPECTED ACTUAL: equal, else both shown
-  if [ "$2" = "$3" ]; then
-    check "$1" true
-  else
-    check "$1" false
-    printf '  expected:\n%s\n  got:\n%s\n' "$2" "$3" | sed 's/^/    /'
-  fi
-}
 files_under() { (cd "$1" && find . \( -type f -o -type l \) -printf '%P\n' | LC_ALL=C sort); }
 
 # the list the README promises: the text block after the marker line
