@@ -69,7 +69,7 @@ int main(int argc, char **argv)
     double *build = calloc((size_t)n, sizeof *build), *draw = calloc((size_t)n, sizeof *draw);
     double *total = calloc((size_t)n, sizeof *total);
     hv_error err = {""};
-    long markers = 0;
+    long markers = 0, cells = 0;
     double cpu0 = 0;
     for (int i = -1; i < n; i++) { /* frame -1 warms up shaders and textures */
         int k = i < 0 ? 0 : i;
@@ -90,9 +90,11 @@ int main(int argc, char **argv)
         draw[i] = t2 - t1;
         total[i] = t2 - t0;
         markers += a->dl.n_markers;
+        for (int q = 0; q < a->dl.n_heatmaps; q++)
+            cells += (long)a->dl.heatmaps[q].cols * a->dl.heatmaps[q].rows;
     }
-    printf("live %dx%d, %d frames of a transition, %ld markers per frame; %s\n", w, h, n, markers / n,
-           hv_renderer_info(a->ren));
+    printf("live %dx%d, %d frames of a transition, %ld markers and %ld heatmap cells per frame; %s\n", w, h, n,
+           markers / n, cells / n, hv_renderer_info(a->ren));
     stats("build", build, n);
     stats("draw", draw, n);
     stats("frame", total, n);

@@ -44,23 +44,26 @@ for m in 0 1 2 3 4; do
 done
 
 echo "== 1. stills: process start to a written file (median of 7), peak memory =="
-still() { # label, args...
-  local label=$1
-  shift
+still() { # label, file extension, args...
+  local label=$1 ext=$2
+  shift 2
   local ms=() rss=""
   for i in 1 2 3 4 5 6 7; do
-    rm -f "$T/s.png"
-    ms+=("$("$RS" "$HV" --screenshot "$T/s.png" "$@" 2>&1 >/dev/null | field wall_ms)")
+    rm -f "$T/s.$ext"
+    ms+=("$("$RS" "$HV" --screenshot "$T/s.$ext" "$@" 2>&1 >/dev/null | field wall_ms)")
   done
-  rm -f "$T/s.png"
-  rss=$("$RS" "$HV" --screenshot "$T/s.png" "$@" 2>&1 >/dev/null | field peak_rss_mb)
+  rm -f "$T/s.$ext"
+  rss=$("$RS" "$HV" --screenshot "$T/s.$ext" "$@" 2>&1 >/dev/null | field peak_rss_mb)
   printf '  %-58s %7.1f ms  peak %6.1f MB\n' "$label" "$(printf '%s\n' "${ms[@]}" | median)" "$rss"
 }
-still "seed figure 1920x1080 PNG (CPU renderer, the default)"
-still "seed figure 1920x1080 PNG, --renderer gl" --renderer gl
-still "seed figure 3840x2160 PNG" --size 3840x2160
-still "100,000 markers 1920x1080 PNG (CPU renderer)" "${BIG[@]}" --top 25000
-still "100,000 markers 1920x1080 PNG, --renderer gl" "${BIG[@]}" --top 25000 --renderer gl
+still "seed figure 1920x1080 PNG (CPU renderer, the default)" png
+still "seed figure 1920x1080 PNG, --renderer gl" png --renderer gl
+still "seed figure 3840x2160 PNG" png --size 3840x2160
+still "seed figure PDF (1920x1080 px page)" pdf
+still "seed figure SVG" svg
+still "100,000 markers 1920x1080 PNG (CPU renderer)" png "${BIG[@]}" --top 25000
+still "100,000 markers 1920x1080 PNG, --renderer gl" png "${BIG[@]}" --top 25000 --renderer gl
+still "heatmap, 5 models x 3 conditions, 3840x2160 PNG" png --layout heatmap "${HEAT[@]}" --size 3840x2160
 echo
 
 echo "== 2. exports: PNG frames, whole process =="
@@ -80,6 +83,8 @@ export_line "distinct frames, 3840x2160, 120 frames" "${DISTINCT[@]}" --frames 1
 export_line "distinct frames, 1920x1080, --renderer cpu" "${DISTINCT[@]}" --frames 120 --renderer cpu
 export_line "heatmap layout (5 models x 3 conditions), distinct, 1920x1080" --layout heatmap --hold 0 --transition 1 \
   --frames 120 "${HEAT[@]}"
+export_line "heatmap layout, distinct, 3840x2160, 60 frames" --layout heatmap --hold 0 --transition 1 \
+  --frames 60 "${HEAT[@]}" --size 3840x2160
 if [ "$quick" != --quick ]; then
   export_line "full cycle (held frames reuse one encode), 1920x1080, 300" --layout morph --match rank
   export_line "full cycle, 3840x2160, 300 frames" --layout morph --match rank --size 3840x2160
@@ -90,6 +95,9 @@ echo
 echo "== 3. the live window: build + GL draw per frame, no swap (bench_live) =="
 for k in 5000 50000; do
   "$B/bench/bench_live" 1920x1080 30 "${BIG[@]}" --top $k --layout morph --match rank | sed 's/^/  /'
+done
+for s in 1920x1080 3840x2160; do
+  "$B/bench/bench_live" $s 30 "${HEAT[@]}" --layout heatmap | sed 's/^/  /'
 done
 echo
 
