@@ -166,6 +166,7 @@ static int load(hv_app *a)
         fprintf(stderr, "headviz: warning: %s\n", msg);
     int ctx = a->opt.context >= 0 ? a->opt.context : a->spec.context >= 0 ? a->spec.context : HV_CONTEXT_NOTEBOOK;
     a->context = hv_context_scale(ctx);
+    a->context_id = ctx;
     a->font_scale = (float)(a->opt.font_scale > 0 ? a->opt.font_scale : a->spec.font_scale > 0 ? a->spec.font_scale : 1);
     a->legend = a->opt.legend >= 0 ? a->opt.legend : a->spec.legend >= 0 ? a->spec.legend : HV_LEGEND_AUTO;
     a->aopt.layout = (hv_layout_mode)a->opt.layout;
@@ -203,6 +204,38 @@ static void wait_font_thread(hv_app *a)
 }
 
 /* Waits for the fonts; -1 when loaded, else the exit code (message printed). */
+static void build(hv_app *a, int w, int h, bool overlays);
+
+/* An output too small for every panel to show its data is refused (exit 2)
+ * with the size that would hold it, never written blank; a context whose
+ * type had to shrink says so once. */
+static int check_fit(hv_app *a)
+{
+    if (a->fit_checked)
+        return -1;
+    a->fit_checked = true;
+    int w, h;
+    hv_error err = {""};
+    if (!hv_cli_pixel_size(&a->opt, 1920, 1080, &w, &h, &err))
+        return -1; /* reported where the size is used */
+    build(a, w, h, false);
+    const hv_figure_layout *l = &a->layout;
+    if (!l->fits) {
+        int nw = (int)ceilf(l->need_w), nh = (int)ceilf(l->need_h);
+        nw = nw > w ? nw : w;
+        nh = nh > h ? nh : h;
+        hv_errorf(&err, "%dx%d is too small for the %s layout's %d panel%s at the smallest legible type: it needs about %dx%d px%s",
+                  w, h, hv_layout_name(a->aopt.layout), l->n_panels, l->n_panels == 1 ? "" : "s", nw, nh,
+                  a->opt.phys_w > 0 ? " (a larger --size or --dpi)" : " (a larger --size)");
+        return fail(HV_EXIT_USAGE, &err);
+    }
+    if (l->type_shrunk && a->context > 1.0f)
+        fprintf(stderr, "headviz: warning: --context %s: the figure needs about %dx%d px for its type at this context; "
+                        "at %dx%d the type was made smaller\n",
+                hv_context_name(a->context_id), (int)ceilf(l->need_w), (int)ceilf(l->need_h), w, h);
+    return -1;
+}
+
 static int join_fonts(hv_app *a)
 {
     if (a->font_pending) {
@@ -212,6 +245,8 @@ static int join_fonts(hv_app *a)
     }
     if (!a->text)
         return fail(a->opt.font ? HV_EXIT_USAGE : HV_EXIT_RUNTIME, &a->font_err);
+    if (a->opt.screenshot || a->opt.export_frames || a->opt.video)
+        return check_fit(a);
     return -1;
 }
 

@@ -47,7 +47,9 @@ typedef struct hv_app {
     hv_figure_layout layout;
     /* sizes: the context, font scale and legend place (CLI over spec) */
     float context, font_scale;
+    int context_id; /* hv_context */
     int legend;
+    bool fit_checked; /* the output size was checked against the layout (check_fit) */
     /* the live player: a pure state machine (player.h) */
     hv_player player;
     float model_target[HV_MAX_MODELS], model_alpha[HV_MAX_MODELS];

@@ -627,6 +627,36 @@ static int outline_points(const hv_anim *a, int m, int c, hv_scene_point *pts)
     return n;
 }
 
+/* A facet grid's headers: models left of the rows; over the columns the
+ * conditions' titles, or (when every condition has the same title, a
+ * template without {condition}) that title once over the figure and the
+ * condition names over the columns; the diff layout's columns are
+ * "second − first". */
+static void facet_headers(hv_anim *a, hv_frame_desc *d, int nm, int ncols, bool diff)
+{
+    const hv_figure *fig = a->fig;
+    const hv_dataset *ds = fig->ds;
+    d->facet = true;
+    d->rows = nm;
+    for (int m = 0; m < nm && m < HV_MAX_MODELS; m++)
+        d->row_header[m] = fig->models[m].label;
+    bool same = true;
+    for (int c = 1; c < ds->n_conditions; c++)
+        same &= strcmp(fig->conds[c].title, fig->conds[0].title) == 0;
+    d->title = NULL;
+    for (int c = 0; c < ncols && c < HV_MAX_CONDITIONS; c++) {
+        if (diff) {
+            snprintf(a->col_headers[c], HV_TEXT_MAX, "%.120s \xe2\x88\x92 %.120s", ds->conditions[c + 1],
+                     ds->conditions[c]);
+            d->col_header[c] = a->col_headers[c];
+        } else {
+            d->col_header[c] = same && ds->n_conditions > 1 ? ds->conditions[c] : fig->conds[c].title;
+        }
+    }
+    if (same && !diff && ds->n_conditions > 1)
+        d->title = fig->conds[0].title;
+}
+
 static int heat_frame(hv_anim *a, double progress, const float *model_alpha, hv_panel_state *panels,
                       hv_frame_desc *d)
 {
@@ -707,6 +737,7 @@ static int heat_frame(hv_anim *a, double progress, const float *model_alpha, hv_
     d->cbar = HV_CBAR_COLUMN;
     d->no_legend = true;
     d->cmap = a->heat_cmap;
+    facet_headers(a, d, nm, nc, false);
     return nm * nc;
 }
 
@@ -743,6 +774,7 @@ static int diff_frame(hv_anim *a, const float *model_alpha, hv_panel_state *pane
         }
     }
     d->cols = nd;
+    facet_headers(a, d, nm, nd, true);
     d->cbar = HV_CBAR_FIGURE;
     d->no_legend = true;
     d->cmap = a->diff_cmap;
@@ -780,7 +812,9 @@ static int frame_panels(hv_anim *a, double progress, const float *model_alpha, h
     const hv_figure *fig = a->fig;
     const hv_dataset *ds = fig->ds;
     int nc = ds->n_conditions;
-    hv_frame_desc d = {0, HV_CBAR_PANEL, false, false, 0, NULL};
+    hv_frame_desc d;
+    memset(&d, 0, sizeof d);
+    d.cbar = HV_CBAR_PANEL;
     if (!(progress >= 0))
         progress = 0;
     double fl = floor(progress);

@@ -1,4 +1,5 @@
 #include "figure.h"
+#include "layout.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -598,6 +599,7 @@ typedef struct ctx {
     float swatch;   /* a legend marker's size: like the type's, whatever the data's */
     const hv_colormap *cmap; /* this frame's */
     hv_color clear;
+    const hv_axes *axo; /* the facet grid's axes of the panel being drawn (ticks for its room) */
 } ctx;
 
 static void measure(const ctx *c, const char *str, float size, hv_text_metrics *m)
@@ -1113,6 +1115,7 @@ static void draw_legend_strip(ctx *c, const plan *pl, const hv_panel_state *ps, 
 
 /* ---- colorbar -------------------------------------------------------------- */
 
+/* label_x: the right edge of the bar's rotated label; NaN = no label */
 static void draw_colorbar(ctx *c, const plan *pl, const hv_panel_state *ps, hv_rect cb, float label_x)
 {
     const hv_theme *th = c->th;
@@ -1146,6 +1149,8 @@ static void draw_colorbar(ctx *c, const plan *pl, const hv_panel_state *ps, hv_r
                 hv_dl_text(c->dl, ts->label[i], snap(cb.x + cb.w + c->lw + c->tick_len + c->pad), snap(y), c->f_tick,
                            th->text, HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
         }
+    if (label_x != label_x)
+        return;
     char fit[HV_TEXT_MAX + 8];
     const char *label = c->o->desc.cbar_label ? c->o->desc.cbar_label : c->fig->spec->cbar_label;
     hv_dl_text(c->dl, fit_text(c, label, c->f_label, cb.h, fit, sizeof fit), snap(label_x),
@@ -1203,6 +1208,8 @@ static void draw_titles(ctx *c, const hv_panel_state *ps, float cx, float y, flo
 
 static const hv_axes *panel_axes(const ctx *c, const hv_panel_state *ps)
 {
+    if (c->axo)
+        return c->axo;
     return ps->axes ? ps->axes : &c->fig->axes;
 }
 
@@ -1322,6 +1329,368 @@ static void draw_panel_axes(ctx *c, const plan *pl, const hv_panel_state *ps, co
     draw_titles(c, ps, tcx, plot.y - 14 * c->ts, fminf(title_room(c, pl, plot.w), 2 * fminf(tcx - cell.x, cell.x + cell.w - tcx)));
 }
 
+/* ---- the facet grid (heatmap, diff) ---------------------------------------- */
+
+static float facet_text_w(void *user, const char *s)
+{
+    const ctx *c = user;
+    return text_w(c, s, c->f_label);
+}
+
+/* Type of a facet figure: in points at a physical size (8 pt tick labels
+ * in a paper figure, like matplotlib's paper context), in pixels like the
+ * other layouts otherwise; never below floor_px. */
+static void facet_fonts(ctx *c)
+{
+    set_fonts(c, c->ts);
+    if (c->o->unit > 0) {
+        const float fs = c->o->font_scale > 0 ? c->o->font_scale : 1.0f;
+        float pt = 96.0f / 72.0f * c->ts * fs; /* px per point at this type scale */
+        c->f_tick = fmaxf(10.0f * pt, c->floor_px);
+        c->f_legend = c->f_tick;
+        c->f_label = fmaxf(11.0f * pt, c->floor_px);
+        c->f_title = fmaxf(12.0f * pt, c->floor_px);
+        c->h_title = text_h(c, c->f_title);
+        c->h_label = text_h(c, c->f_label);
+        c->h_tick = text_h(c, c->f_tick);
+    }
+}
+
+/* Ticks of one axis of a facet panel for the room it has: the spec's when
+ * it set them, else whole-number steps whose labels never touch. */
+static void facet_ticks(const ctx *c, const hv_tickset *given, bool spec_set, double lo, double hi, float len,
+                        float label_px, hv_tickset *out)
+{
+    if (spec_set) {
+        *out = *given;
+        return;
+    }
+    double v[HV_MAX_TICKS], step = 1;
+    int n = hv_index_ticks(lo, hi, len, label_px, v, HV_MAX_TICKS, &step);
+    out->n = n;
+    for (int i = 0; i < n; i++) {
+        out->v[i] = v[i];
+        hv_format_tick(v[i], step, out->label[i], HV_LABEL_MAX);
+    }
+    (void)c;
+}
+
+typedef struct facet {
+    int R, C;
+    hv_grid_in in;
+    hv_grid_out g;
+    float cb_w, cb_gap, gap;
+    int col_lines, row_lines;
+    bool row_horiz;   /* row headers written across, in a band row_band_w wide */
+    float row_band_w;
+    bool xlabels_every_row;
+} facet;
+
+/* The bands of the grid for the current type, and the solved grid. */
+static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, float W, float H)
+{
+    const hv_frame_desc *d = &c->o->desc;
+    float t = c->ts;
+    hv_grid_in *in = &f->in;
+    memset(in, 0, sizeof *in);
+    in->rows = f->R;
+    in->cols = f->C;
+    in->W = W;
+    in->H = H;
+    f->gap = fmaxf(2.0f, 4.0f * t);
+    in->margin = fmaxf(3.0f, 8.0f * t);
+    in->title_h = d->title ? c->h_title + 2 * f->gap : 0;
+    in->xlabel_h = c->h_label + f->gap * 0.5f;
+    in->ylabel_w = c->h_label + f->gap;
+    in->rowhdr_w = (f->row_horiz ? f->row_band_w : (float)f->row_lines * c->h_label) + f->gap * 2.5f;
+    in->top_h[0] = (float)f->col_lines * c->h_label + f->gap * 1.5f;
+    in->hgap = 2 * f->gap;
+    in->vgap = 1.5f * f->gap;
+    float xband = c->tick_len + c->pad + c->h_tick;
+    for (int r = 0; r < f->R; r++)
+        in->bottom_h[r] = f->xlabels_every_row || r == f->R - 1 ? xband : c->tick_len;
+    in->left_w[0] = ytick_width(c, panels, n) + c->pad + c->tick_len;
+    f->cb_gap = fmaxf(3.0f, 6.0f * t);
+    float cb_ticks = cbar_label_width(c);
+    for (int p = 0; p < n; p++)
+        if (panels[p].ticks)
+            cb_ticks = fmaxf(cb_ticks, max_label_w(c, panels[p].ticks, c->f_tick));
+    float cb_block = f->cb_gap + f->cb_w + c->lw + c->tick_len + c->pad + cb_ticks;
+    float cb_label = f->gap + c->h_label;
+    if (d->cbar == HV_CBAR_COLUMN || d->cbar == HV_CBAR_PANEL)
+        for (int k = 0; k < f->C; k++)
+            in->right_w[k] = cb_block + (k == f->C - 1 ? cb_label : 0);
+    else if (d->cbar == HV_CBAR_FIGURE)
+        in->figcb_w = cb_block + cb_label;
+    /* the smallest plot that still shows its data */
+    in->min_w = in->min_h = fmaxf(16.0f, 1.2f * c->h_tick);
+    hv_grid_solve(in, &f->g);
+}
+
+/* Lays out and draws a facet frame; false when even the smallest type
+ * leaves a plot below its minimum (then nothing is drawn). */
+static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, float H, hv_panel_layout *lays,
+                        hv_figure_layout *layout)
+{
+    const hv_frame_desc *d = &c->o->desc;
+    const hv_theme *th = c->th;
+    facet f;
+    memset(&f, 0, sizeof f);
+    f.C = d->cols > 0 ? d->cols : 1;
+    f.R = d->rows > 0 ? d->rows : (n + f.C - 1) / f.C;
+    if (f.C > HV_GRID_MAX || f.R > HV_GRID_MAX || f.R * f.C < n)
+        return false;
+    /* rows keep their own x tick labels when their x extents differ */
+    for (int p = f.C; p < n; p++) {
+        const hv_axes *a = panel_axes(c, &panels[p]), *b = panel_axes(c, &panels[p % f.C]);
+        if (a->xlo != b->xlo || a->xhi != b->xhi)
+            f.xlabels_every_row = true;
+    }
+    /* panels give up room first, down to their minimum; only then does
+     * the type shrink, never below the floor */
+    float ts0 = c->ts;
+    bool shrunk = false, fitted = false;
+    if (c->o->unit > 0) /* a physical size: the journals' minimum, 5 pt */
+        c->floor_px = 5.0f * 96.0f / 72.0f * c->o->unit;
+    float need_w = 0, need_h = 0;
+    for (int iter = 0; iter < 40; iter++) {
+        bool names_cut = false;
+        facet_fonts(c);
+        f.col_lines = f.row_lines = 1;
+        f.cb_w = snap(fminf(18.0f * c->ts, fmaxf(3.0f, H / 40.0f)));
+        for (int pass = 0; pass < 3; pass++) {
+            facet_solve(c, &f, panels, n, W, H);
+            /* a thin colorbar: matplotlib's 1:20, never wider than an eighth of a plot */
+            float bar_len = f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
+            f.cb_w = snap(fmaxf(3.0f, fminf(fminf(bar_len / 20.0f, 18.0f * c->ts), f.g.plot_w * 0.12f)));
+            /* headers wrap onto a second (third) line before anything is cut */
+            int cl = 1, rl = 1;
+            char lines[2][160];
+            bool cut;
+            names_cut = false;
+            for (int k = 0; k < f.C; k++)
+                if (d->col_header[k]) {
+                    float maxw = f.g.plot_w;
+                    char wl[4][160];
+                    int nl = 1;
+                    if (hv_fit_lines(d->col_header[k], maxw, 2, facet_text_w, c, lines, &cut) > 1)
+                        cl = cl > 2 ? cl : 2;
+                    if (cut && hv_wrap(d->col_header[k], maxw, 3, facet_text_w, c, wl, &nl))
+                        cl = cl > nl ? cl : nl;
+                    else
+                        names_cut |= cut;
+                }
+            bool row_cut = false;
+            for (int r = 0; r < f.R; r++)
+                if (d->row_header[r]) {
+                    if (hv_fit_lines(d->row_header[r], f.g.plot_h + f.in.bottom_h[r], 2, facet_text_w, c, lines,
+                                     &cut) > 1)
+                        rl = 2;
+                    row_cut |= cut;
+                }
+            f.col_lines = cl;
+            f.row_lines = rl;
+            /* names that rotated would lose characters are written across
+             * instead, wrapped onto as many lines as the row is tall, in
+             * the narrowest band that holds them (the plots keeping at
+             * least their minimum width): bisection on the band's width */
+            bool was_horiz = f.row_horiz;
+            f.row_horiz = false;
+            if (row_cut) {
+                float have = f.g.plot_w - f.in.min_w; /* what the plots can give */
+                float lo = 0, hi = (was_horiz ? f.row_band_w : 0) + have * (float)f.C;
+                float found = -1, widest_found = 0;
+                for (int it = 0; it < 14 && hi > lo + 1; it++) {
+                    float w = it == 0 ? hi : (lo + hi) * 0.5f;
+                    bool all = true;
+                    float widest = 0;
+                    for (int r = 0; r < f.R && all; r++) {
+                        if (!d->row_header[r])
+                            continue;
+                        float len = f.g.plot_h + f.in.bottom_h[r] + f.in.vgap;
+                        int maxl = (int)fminf(4.0f, floorf(len / c->h_label));
+                        char wl[4][160];
+                        int nl = 0;
+                        all = hv_wrap(d->row_header[r], w, maxl, facet_text_w, c, wl, &nl);
+                        for (int i = 0; all && i < nl; i++)
+                            widest = fmaxf(widest, text_w(c, wl[i], c->f_label));
+                    }
+                    if (all) {
+                        found = w;
+                        widest_found = widest;
+                        hi = w;
+                    } else if (it == 0) {
+                        break; /* not even with everything the plots can give */
+                    } else {
+                        lo = w;
+                    }
+                }
+                if (found > 0) {
+                    f.row_horiz = true;
+                    f.row_band_w = ceilf(widest_found);
+                } else {
+                    names_cut = true;
+                }
+            }
+        }
+        facet_solve(c, &f, panels, n, W, H);
+        if (iter == 0) {
+            need_w = f.g.need_w;
+            need_h = f.g.need_h;
+        }
+        if (f.g.ok && (!names_cut || c->f_tick <= c->floor_px + 0.01f)) {
+            fitted = true;
+            break;
+        }
+        if (c->f_tick <= c->floor_px + 0.01f)
+            break;
+        c->ts *= 0.92f;
+        shrunk = true;
+    }
+    if (layout) {
+        layout->need_w = fmaxf(need_w, f.g.need_w);
+        layout->need_h = fmaxf(need_h, f.g.need_h);
+        layout->type_shrunk = shrunk && c->ts < ts0;
+        layout->cols = f.C;
+        layout->rows = f.R;
+    }
+    if (!fitted)
+        return false;
+
+    /* panels, content and axes */
+    float xlab_px = 0;
+    for (int p = 0; p < n; p++)
+        xlab_px = fmaxf(xlab_px, max_label_w(c, &panel_axes(c, &panels[p])->xticks, c->f_tick));
+    for (int p = 0; p < n; p++) {
+        int r = p / f.C, col = p % f.C;
+        hv_panel_layout *lay = &lays[p];
+        memset(lay, 0, sizeof *lay);
+        float x0 = snap(f.g.col_x[col]), y0 = snap(f.g.row_y[r]);
+        lay->plot = (hv_rect){x0, y0, snap(f.g.col_x[col] + f.g.plot_w) - x0, snap(f.g.row_y[r] + f.g.plot_h) - y0};
+        float m = c->marker * 0.5f;
+        lay->cell = (hv_rect){lay->plot.x - m, lay->plot.y - m, lay->plot.w + 2 * m, lay->plot.h + 2 * m};
+        const hv_axes *given = panel_axes(c, &panels[p]);
+        lay->sx = (hv_scale){given->xlo, given->xhi, lay->plot.x, lay->plot.x + lay->plot.w};
+        lay->sy = (hv_scale){given->ylo, given->yhi, lay->plot.y + lay->plot.h, lay->plot.y};
+        hv_axes ax = *given;
+        facet_ticks(c, &given->xticks, c->fig->spec->xticks.set, given->xlo, given->xhi, lay->plot.w,
+                    xlab_px + 6 * c->ts, &ax.xticks);
+        facet_ticks(c, &given->yticks, c->fig->spec->yticks.set, given->ylo, given->yhi, lay->plot.h,
+                    c->h_tick * 1.25f, &ax.yticks);
+        c->axo = &ax;
+        draw_panel_content(c, &panels[p], lay);
+        /* the frame; ticks outside; labels on the outer panels only */
+        hv_rect plot = lay->plot;
+        frame_rect(c, plot, th->axis);
+        bool xl = f.xlabels_every_row || r == f.R - 1 || p + f.C >= n;
+        for (int i = 0; i < ax.xticks.n; i++)
+            vline(c, (float)hv_scale_map(&lay->sx, ax.xticks.v[i]), plot.y + plot.h + c->lw,
+                  plot.y + plot.h + c->lw + c->tick_len, th->axis);
+        if (col == 0)
+            for (int i = 0; i < ax.yticks.n; i++)
+                hline(c, plot.x - c->lw - c->tick_len, plot.x - c->lw, (float)hv_scale_map(&lay->sy, ax.yticks.v[i]),
+                      th->axis);
+        if (xl) {
+            int kx = label_stride(&ax.xticks, &lay->sx, max_label_w(c, &ax.xticks, c->f_tick) + 4 * c->ts);
+            for (int i = 0; i < ax.xticks.n; i += kx)
+                hv_dl_text(c->dl, ax.xticks.label[i], snap((float)hv_scale_map(&lay->sx, ax.xticks.v[i])),
+                           snap(plot.y + plot.h + c->lw + c->tick_len + c->pad), c->f_tick, th->text,
+                           HV_ANCHOR_CENTER, HV_ANCHOR_START, 0);
+        }
+        if (col == 0) {
+            int ky = label_stride(&ax.yticks, &lay->sy, c->h_tick * 1.1f);
+            for (int i = 0; i < ax.yticks.n; i += ky)
+                hv_dl_text(c->dl, ax.yticks.label[i], snap(plot.x - c->lw - c->tick_len - c->pad),
+                           snap((float)hv_scale_map(&lay->sy, ax.yticks.v[i])), c->f_tick, th->text, HV_ANCHOR_END,
+                           HV_ANCHOR_CENTER, 0);
+        }
+        c->axo = NULL;
+    }
+
+    /* headers: conditions over the columns, models left of the rows */
+    char lines[2][160];
+    bool cut, any_cut = false;
+    for (int k = 0; k < f.C && k < n; k++) {
+        if (!d->col_header[k])
+            continue;
+        float maxw = f.g.plot_w;
+        char wl[4][160];
+        int nl = hv_fit_lines(d->col_header[k], maxw, f.col_lines < 2 ? f.col_lines : 2, facet_text_w, c, lines,
+                              &cut);
+        for (int i = 0; i < nl; i++)
+            snprintf(wl[i], sizeof wl[i], "%s", lines[i]);
+        if (cut && f.col_lines > 2 && hv_wrap(d->col_header[k], maxw, f.col_lines, facet_text_w, c, wl, &nl))
+            cut = false;
+        any_cut |= cut;
+        float cx = snap(lays[k].plot.x + lays[k].plot.w * 0.5f), bottom = lays[k].plot.y - f.gap;
+        for (int i = 0; i < nl; i++)
+            hv_dl_text(c->dl, wl[i], cx, snap(bottom - c->h_label * (float)(nl - 1 - i)), c->f_label, th->text,
+                       HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
+    }
+    float hdr_right = f.g.grid_x0 - f.gap * 1.5f;
+    for (int r = 0; r < f.R; r++) {
+        int p = r * f.C;
+        if (p >= n || !d->row_header[r])
+            continue;
+        float len = f.g.plot_h + f.in.bottom_h[r];
+        float cy = snap(lays[p].plot.y + lays[p].plot.h * 0.5f);
+        if (f.row_horiz) {
+            int maxl = (int)fminf(4.0f, floorf((len + f.in.vgap) / c->h_label));
+            char wl[4][160];
+            int nl = 0;
+            if (hv_wrap(d->row_header[r], f.row_band_w + 0.5f, maxl, facet_text_w, c, wl, &nl)) {
+                float top = cy - c->h_label * (float)nl * 0.5f;
+                for (int i = 0; i < nl; i++)
+                    hv_dl_text(c->dl, wl[i], snap(hdr_right - f.row_band_w), snap(top + c->h_label * (float)i),
+                               c->f_label, th->text, HV_ANCHOR_START, HV_ANCHOR_START, 0);
+                continue;
+            }
+        }
+        int nl = hv_fit_lines(d->row_header[r], len, f.row_lines, facet_text_w, c, lines, &cut);
+        any_cut |= cut;
+        /* rotated to read upwards: the first line farthest from the plots */
+        for (int i = 0; i < nl; i++)
+            hv_dl_text(c->dl, lines[i], snap(hdr_right - c->h_label * (float)(nl - 1 - i)), cy, c->f_label, th->text,
+                       HV_ANCHOR_CENTER, HV_ANCHOR_END, 90);
+    }
+    /* the axis labels once, centred on the plots */
+    const hv_spec *spec = c->fig->spec;
+    char fit[HV_TEXT_MAX + 8];
+    float gx0 = lays[0].plot.x, gx1 = lays[f.C - 1 < n ? f.C - 1 : n - 1].plot.x + f.g.plot_w;
+    float gy0 = lays[0].plot.y, gy1 = f.g.row_y[f.R - 1] + f.g.plot_h;
+    hv_dl_text(c->dl, fit_text(c, spec->xlabel, c->f_label, gx1 - gx0, fit, sizeof fit), snap((gx0 + gx1) * 0.5f),
+               snap(H - f.in.margin), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
+    hv_dl_text(c->dl, fit_text(c, spec->ylabel, c->f_label, gy1 - gy0, fit, sizeof fit), snap(f.in.margin),
+               snap((gy0 + gy1) * 0.5f), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_START, 90);
+    if (d->title)
+        hv_dl_text(c->dl, fit_text(c, d->title, c->f_title, W - 2 * f.in.margin, fit, sizeof fit),
+                   snap(W * 0.5f), snap(f.in.margin + c->h_title), c->f_title, th->text, HV_ANCHOR_CENTER,
+                   HV_ANCHOR_END, 0);
+    /* colorbars: one per column over its plots, or one for the figure */
+    plan pl;
+    memset(&pl, 0, sizeof pl);
+    float nan_x = NAN;
+    if (d->cbar == HV_CBAR_COLUMN || d->cbar == HV_CBAR_PANEL) {
+        for (int k = 0; k < f.C && k < n; k++) {
+            int last = k + f.C * ((n - 1 - k) / f.C);
+            hv_rect cb = {snap(lays[k].plot.x + f.g.plot_w + f.cb_gap), gy0, f.cb_w,
+                          lays[last].plot.y + lays[last].plot.h - gy0};
+            float lx = k == f.C - 1 ? cb.x + f.in.right_w[k] - f.cb_gap : nan_x;
+            draw_colorbar(c, &pl, &panels[last], cb, lx);
+            for (int p = k; p < n; p += f.C)
+                lays[p].colorbar = cb;
+        }
+    } else if (d->cbar == HV_CBAR_FIGURE) {
+        hv_rect cb = {snap(f.g.grid_x1 + f.cb_gap), gy0, f.cb_w, gy1 - gy0};
+        draw_colorbar(c, &pl, &panels[0], cb, W - f.in.margin);
+        for (int p = 0; p < n; p++)
+            lays[p].colorbar = cb;
+    }
+    if (layout)
+        layout->shortened = any_cut;
+    return true;
+}
+
 void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_panel_state *panels,
                      int n_panels, hv_drawlist *dl, hv_figure_layout *layout)
 {
@@ -1369,6 +1738,24 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
 
     plan pl;
     hv_panel_layout lays[HV_MAX_PANELS];
+    if (d->facet) {
+        bool fits = build_facet(&c, panels, n_panels, W, H, lays, layout);
+        if (!fits) /* nothing rather than a panel without its data */
+            hv_drawlist_reset(dl, o->width, o->height, c.clear);
+        if (layout) {
+            layout->fits = fits;
+            layout->scale = c.s;
+            layout->type_scale = c.ts;
+            layout->marker_size = c.marker;
+            layout->f_title = c.f_title;
+            layout->f_label = c.f_label;
+            layout->f_tick = c.f_tick;
+            layout->f_legend = c.f_legend;
+            for (int p = 0; p < n_panels && fits; p++)
+                layout->panels[p] = lays[p];
+        }
+        return;
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
         make_plan(&c, &pl, panels, n_panels, W, H, strip);
         /* markers follow the plots' area (16 px on the seed's 740 x 950 px
@@ -1402,10 +1789,13 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
     }
 
     const hv_theme *th = c.th;
+    int skipped = 0;
     for (int p = 0; p < n_panels; p++) {
         hv_panel_layout *lay = &lays[p];
-        if (lay->plot.w < 4 || lay->plot.h < 4)
-            continue; /* too small to draw anything useful */
+        if (lay->plot.w < 4 || lay->plot.h < 4) {
+            skipped++;
+            continue; /* too small to draw anything useful: reported (layout->fits) */
+        }
         draw_panel_content(&c, &panels[p], lay);
         draw_panel_axes(&c, &pl, &panels[p], lay);
         if (want_legend && !strip && lay->legend.w > 0)
@@ -1444,6 +1834,13 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
         layout->f_tick = c.f_tick;
         layout->f_legend = c.f_legend;
         layout->legend_outside = want_legend && strip;
+        /* (a thumbnail under 320x180 is drawn as well as it can be) */
+        layout->fits = skipped == 0 || W < 320 || H < 180;
+        if (!layout->fits) { /* about the output that gives the smallest plot 16 px */
+            float k = 16.0f / fmaxf(1.0f, fminf(lays[0].plot.w, lays[0].plot.h));
+            layout->need_w = W * fmaxf(1.0f, fminf(k, 4.0f));
+            layout->need_h = H * fmaxf(1.0f, fminf(k, 4.0f));
+        }
         for (int p = 0; p < n_panels; p++) {
             layout->panels[p] = lays[p];
             if (strip || !want_legend) {

@@ -144,6 +144,14 @@ typedef struct hv_frame_desc {
     bool no_legend;   /* the layout has no model legend (heatmaps) */
     int cmap;         /* colormap index + 1 for this frame; 0 = the figure's */
     const char *cbar_label; /* NULL = the spec's colorbar label */
+    /* a facet grid (heatmap, diff): rows x cols panels, panel p in row p /
+     * cols; a header per column and per row instead of panel titles, the
+     * axis labels once, tick labels on the outer panels (see layout.h) */
+    bool facet;
+    int rows;
+    const char *col_header[HV_MAX_CONDITIONS];
+    const char *row_header[HV_MAX_MODELS];
+    const char *title; /* over the whole figure; NULL = none */
 } hv_frame_desc;
 
 typedef struct hv_figure_opts {
@@ -224,6 +232,12 @@ typedef struct hv_figure_layout {
     float marker_size;  /* nominal marker diameter, px */
     float f_title, f_label, f_tick, f_legend; /* font sizes used, px */
     bool legend_outside;
+    /* false when the output is too small for every panel to show its data
+     * (nothing is drawn then): need_w x need_h px would hold it */
+    bool fits;
+    float need_w, need_h;
+    bool type_shrunk; /* the context's type did not fit and was made smaller */
+    bool shortened;   /* a header had to leave characters out */
 } hv_figure_layout;
 
 /* Draws the panels. `layout` may be NULL. */
