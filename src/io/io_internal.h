@@ -73,7 +73,33 @@ typedef struct hv_tensor {
 bool hv_tensor_reduce(const hv_tensor *t, const char *where, const hv_read_opts *o, hv_grid *out,
                       hv_error *err);
 
+/* The data of a tensor handed out in pieces (an .npz member inflated as it
+ * is read): the next n bytes, which start at byte `at` of the file (for
+ * messages); NULL with err filled when they are not there. */
+typedef const unsigned char *(*hv_tensor_next)(void *ctx, size_t n, size_t at, hv_error *err);
+
+/* As hv_tensor_reduce, t->data unused: asks `next` for one sample's bytes at
+ * a time (C order), or for the whole array (Fortran order, where a sample's
+ * values are spread over all of it). */
+bool hv_tensor_reduce_stream(const hv_tensor *t, hv_tensor_next next, void *ctx, const char *where,
+                             const hv_read_opts *o, hv_grid *out, hv_error *err);
+
 /* --- the formats ---------------------------------------------------------- */
+
+/* A .npy preamble and header, parsed from its first n bytes (n may stop
+ * after the header): the dtype, shape and order in t (t.data NULL, t.offset
+ * = data_start), the data's size; shape and descr as the messages show them.
+ * `unit` names what ends early in messages ("file", "member"). */
+typedef struct hv_npy_info {
+    size_t data_start;   /* = t.offset */
+    uint64_t data_bytes; /* prod(shape) * itemsize */
+    hv_tensor t;
+    char shape[160]; /* "(3, 4)" */
+    char descr[24];  /* "<f4" */
+} hv_npy_info;
+
+bool hv_npy_header(const unsigned char *b, size_t n, const char *where, const char *unit,
+                   hv_npy_info *info, hv_error *err);
 
 bool hv_npy_read(const unsigned char *b, size_t n, const char *where, const hv_read_opts *o,
                  hv_grid *out, hv_error *err);

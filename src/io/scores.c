@@ -177,7 +177,8 @@ const char *hv_io_shape_problem(uint64_t samples, uint64_t layers, uint64_t head
     else if (heads > HV_SCORES_MAX_DIM)
         snprintf(buf, cap, "more than %d heads per layer", HV_SCORES_MAX_DIM);
     else if (layers * heads > (uint64_t)HV_SCORES_MAX_CELLS)
-        snprintf(buf, cap, "%llu heads in all, more than the limit of %ld",
+        snprintf(buf, cap, "%llu x %llu = %llu heads, more than the limit of %ld (2^20) heads "
+                 "in a grid", (unsigned long long)layers, (unsigned long long)heads,
                  (unsigned long long)(layers * heads), (long)HV_SCORES_MAX_CELLS);
     else if (samples > (uint64_t)HV_SCORES_MAX_SAMPLE_CELLS ||
              samples * layers * heads > (uint64_t)HV_SCORES_MAX_SAMPLE_CELLS)

@@ -698,8 +698,14 @@ static void test_npy_errors(void)
     NPY_ERROR("{'descr': '<f4', 'fortran_order': False, 'shape': (200000, 4), }", 0,
               "runs/x.npy: byte 10: header: shape (200000, 4): more than 100000 layers");
     NPY_ERROR("{'descr': '<f4', 'fortran_order': False, 'shape': (5000, 5000), }", 0,
-              "runs/x.npy: byte 10: header: shape (5000, 5000): 25000000 heads in all, more than "
-              "the limit of 16777216");
+              "runs/x.npy: byte 10: header: shape (5000, 5000): 5000 x 5000 = 25000000 heads, more "
+              "than the limit of 1048576 (2^20) heads in a grid");
+    NPY_ERROR("{'descr': '<f4', 'fortran_order': False, 'shape': (4096, 4096), }", 0,
+              "runs/x.npy: byte 10: header: shape (4096, 4096): 4096 x 4096 = 16777216 heads, more "
+              "than the limit of 1048576 (2^20) heads in a grid");
+    NPY_ERROR("{'descr': '<f4', 'fortran_order': False, 'shape': (1024, 1025), }", 0,
+              "runs/x.npy: byte 10: header: shape (1024, 1025): 1024 x 1025 = 1049600 heads, more "
+              "than the limit of 1048576 (2^20) heads in a grid");
     NPY_ERROR("{'descr': '<f4', 'fortran_order': False, 'shape': (1000, 4096, 64), }", 0,
               "runs/x.npy: byte 10: header: shape (1000, 4096, 64): more than 134217728 values "
               "over all samples");
@@ -731,6 +737,110 @@ static void test_npy_errors(void)
     make_npy(&b, 1, "<f8", false, 3, (const int[]){2, 3, 4}, g3);
     EXPECT_ERROR(&b, "runs/x.npy", NULL, "runs/x.npy: byte 272: value [1, 1, 2] is infinite");
     bfree(&b);
+}
+
+/* Little-endian u16/u32 at p. */
+static void poke16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v & 255);
+    p[1] = (unsigned char)(v >> 8);
+}
+
+static void poke32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Offset of the (only) central directory entry of a one-member zip. */
+static size_t central_entry(const bytes *z)
+{
+    for (size_t i = z->n - 4; i > 0; i--)
+        if (memcmp(z->d + i, "PK\x01\x02", 4) == 0)
+            return i;
+    return 0;
+}
+
+/* Issue 15: a member is read up to where its .npy header says the data
+ * ends, never inflated in full first; what libzip refuses is said in plain
+ * words, naming the member. */
+static void test_npz_hostile(void)
+{
+    static const int d48[2] = {4, 8};
+    double v32[32];
+    for (int i = 0; i < 32; i++)
+        v32[i] = i * 0.5;
+    bytes a = {0}, z = {0};
+    const char *names[1] = {"a.npy"};
+    /* a (4, 8) header and 4 MiB of zeros after its 128 bytes of data */
+    make_npy(&a, 1, "<f4", false, 2, d48, v32);
+    CHECK_INT((long)a.n, 256);
+    size_t tail = (size_t)4 << 20;
+    unsigned char *zeros = calloc(tail, 1);
+    put(&a, zeros, tail);
+    free(zeros);
+    for (int deflate = 0; deflate < 2; deflate++) {
+        CHECK(make_zip(&z, 1, names, &a, deflate));
+        EXPECT_ERROR(&z, "x.npz", NULL,
+                     "x.npz: member \"a\": byte 256: the member goes on after the data of shape "
+                     "(4, 8) of '<f4' (its header says the data ends here)");
+        /* the same, its zip entry claiming 100 bytes */
+        if (deflate) {
+            size_t cd = central_entry(&z);
+            CHECK(cd > 0);
+            poke32(z.d + 22, 100);
+            poke32(z.d + cd + 24, 100);
+            EXPECT_ERROR(&z, "x.npz", NULL,
+                         "x.npz: member \"a\": byte 256: the member goes on after the data of "
+                         "shape (4, 8) of '<f4' (its header says the data ends here)");
+        }
+        bfree(&z);
+    }
+    bfree(&a);
+    /* cut short inside the data of a deflated member */
+    make_npy(&a, 1, "<f4", false, 2, d48, v32);
+    a.n -= 8;
+    CHECK(make_zip(&z, 1, names, &a, true));
+    EXPECT_ERROR(&z, "x.npz", NULL,
+                 "x.npz: member \"a\": byte 128: the data is 120 bytes, but shape (4, 8) of "
+                 "'<f4' needs 128 (is the file truncated?)");
+    bfree(&z);
+    bfree(&a);
+    /* a stored member claiming 4 GB */
+    make_npy(&a, 1, "<f4", false, 2, d48, v32);
+    CHECK(make_zip(&z, 1, names, &a, false));
+    size_t cd = central_entry(&z);
+    CHECK(cd > 0);
+    poke32(z.d + 18, 0xFFFFFFF0u);
+    poke32(z.d + 22, 0xFFFFFFF0u);
+    poke32(z.d + cd + 20, 0xFFFFFFF0u);
+    poke32(z.d + cd + 24, 0xFFFFFFF0u);
+    char want[400];
+    snprintf(want, sizeof want,
+             "x.npz: member \"a\": the zip's directory says the member holds 4294967280 stored "
+             "bytes, more than the whole file (%zu bytes): the archive is cut short or damaged",
+             z.n);
+    EXPECT_ERROR(&z, "x.npz", NULL, want);
+    bfree(&z);
+    /* compression method 99 (WinZip AES) */
+    CHECK(make_zip(&z, 1, names, &a, true));
+    cd = central_entry(&z);
+    poke16(z.d + 8, 99);
+    poke16(z.d + cd + 10, 99);
+    EXPECT_ERROR(&z, "x.npz", NULL,
+                 "x.npz: member \"a\" uses compression method 99 (WinZip AES encryption); .npz "
+                 "members are stored or deflated (libzip: Zip archive inconsistent)");
+    bfree(&z);
+    /* a damaged deflate stream */
+    CHECK(make_zip(&z, 1, names, &a, true));
+    z.d[30 + 5 + 2] ^= 0xff; /* inside the compressed data, after the local header and name */
+    hv_grid g;
+    hv_error e;
+    CHECK(!hv_read_scores(z.d, z.n, "x.npz", NULL, &g, &e));
+    CHECK_STR(e.msg, "x.npz: member \"a\": byte 0: the compressed data is damaged and cannot be "
+                     "inflated (libzip: Zlib error: data error)");
+    bfree(&z);
+    bfree(&a);
 }
 
 static void test_npz_errors(void)
@@ -812,8 +922,8 @@ static void test_json_errors(void)
     EXPECT_ERROR_S("{\"L0H123456789012\": 1}", "scores.json", NULL,
                    "scores.json: key \"L0H123456789012\": head 123456789012 is more than 99999");
     EXPECT_ERROR_S("{\"4096-4096\": 1}", "scores.json", NULL,
-                   "scores.json: 1 sample of layers 0..4096, heads 0..4096: 16785409 heads in "
-                   "all, more than the limit of 16777216");
+                   "scores.json: 1 sample of layers 0..4096, heads 0..4096: 4097 x 4097 = "
+                   "16785409 heads, more than the limit of 1048576 (2^20) heads in a grid");
     EXPECT_ERROR_S("{\"0-0\": 1}\n{\"0-1\": 2}\n", "scores.json", NULL,
                    "scores.json:2: byte 11: a second JSON object: for one object per line (JSON "
                    "Lines), use the jsonl format");
@@ -1151,8 +1261,11 @@ static void test_reduce(void)
     CHECK_STR(e.msg, "r: count: the number of top heads per sample must be 1 or more, got -1");
     CHECK(!hv_reduce_samples(d, 1, 0, 4, "r", NULL, &g, &e));
     CHECK_STR(e.msg, "r: shape [1, 0, 4]: no layers");
-    CHECK(!hv_reduce_samples(d, 9, 4096, 4096, "r", NULL, &g, &e));
-    CHECK_STR(e.msg, "r: shape [9, 4096, 4096]: more than 134217728 values over all samples");
+    CHECK(!hv_reduce_samples(d, 129, 1024, 1024, "r", NULL, &g, &e));
+    CHECK_STR(e.msg, "r: shape [129, 1024, 1024]: more than 134217728 values over all samples");
+    CHECK(!hv_reduce_samples(d, 1, 4096, 4096, "r", NULL, &g, &e));
+    CHECK_STR(e.msg, "r: shape [1, 4096, 4096]: 4096 x 4096 = 16777216 heads, more than the limit "
+                     "of 1048576 (2^20) heads in a grid");
     CHECK(g.v == NULL);
 }
 
@@ -1269,6 +1382,7 @@ int main(void)
     test_dtypes();
     test_npy_errors();
     test_npz_errors();
+    test_npz_hostile();
     test_json_errors();
     test_text_errors();
     test_safetensors_errors();
