@@ -32,6 +32,8 @@ typedef struct hv_reducer {
     uint32_t *heap;  /* count: indices of the best cells so far */
 } hv_reducer;
 
+/* The reduction and count_top are known values (else the message). */
+bool hv_reduce_opts_check(const hv_read_opts *o, const char *name, hv_error *err);
 /* layers, heads must already have passed hv_io_shape_problem. */
 bool hv_reducer_init(hv_reducer *r, int layers, int heads, const hv_read_opts *o,
                      const char *name, hv_error *err);

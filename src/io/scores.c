@@ -200,6 +200,16 @@ void hv_reducer_free(hv_reducer *r)
     memset(r, 0, sizeof *r);
 }
 
+bool hv_reduce_opts_check(const hv_read_opts *o, const char *name, hv_error *err)
+{
+    if ((int)o->reduce < 0 || o->reduce > HV_REDUCE_ABS_MEAN)
+        return hv_errorf(err, "%s: unknown reduction %d", name, (int)o->reduce);
+    if (o->reduce == HV_REDUCE_COUNT && o->count_top < 0)
+        return hv_errorf(err, "%s: count: the number of top heads per sample must be 1 or more, "
+                              "got %d", name, o->count_top);
+    return true;
+}
+
 bool hv_reducer_init(hv_reducer *r, int layers, int heads, const hv_read_opts *o,
                      const char *name, hv_error *err)
 {
@@ -207,11 +217,8 @@ bool hv_reducer_init(hv_reducer *r, int layers, int heads, const hv_read_opts *o
     static const hv_read_opts k_defaults;
     if (!o)
         o = &k_defaults;
-    if ((int)o->reduce < 0 || o->reduce > HV_REDUCE_ABS_MEAN)
-        return hv_errorf(err, "%s: unknown reduction %d", name, (int)o->reduce);
-    if (o->reduce == HV_REDUCE_COUNT && o->count_top < 0)
-        return hv_errorf(err, "%s: count: the number of top heads per sample must be 1 or more, "
-                              "got %d", name, o->count_top);
+    if (!hv_reduce_opts_check(o, name, err))
+        return false;
     char why[128];
     if (hv_io_shape_problem(1, (uint64_t)(layers > 0 ? layers : 0),
                             (uint64_t)(heads > 0 ? heads : 0), why, sizeof why))

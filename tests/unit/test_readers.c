@@ -843,6 +843,129 @@ static void test_npz_hostile(void)
     bfree(&a);
 }
 
+/* Issue 15: a sparse JSON is refused at the key that takes its grid past
+ * 2^20 heads (never allocated first); a byte JSON does not allow before a
+ * value is an error at that byte; an infinity names its own key. */
+static void test_json_limits(void)
+{
+    EXPECT_ERROR_S("{\"4095-4095\": 1}", "x.json", NULL,
+                   "x.json: key \"4095-4095\": layer 4095, head 4095 make the grid 4096 x 4096 = "
+                   "16777216 heads, more than the limit of 1048576 (2^20) heads in a grid");
+    EXPECT_ERROR_S("{\"0-0\": 1}\n{\"L1023H1\": 2}\n{\"0-1024\": 3}\n", "x.jsonl", NULL,
+                   "x.jsonl:3: key \"0-1024\": layer 0, head 1024 make the grid 1024 x 1025 = "
+                   "1049600 heads, more than the limit of 1048576 (2^20) heads in a grid");
+    EXPECT_ERROR_S("[{\"10-0\": 1}, {\"0-99999\": 1}]", "x.json", NULL,
+                   "x.json: [1]: key \"0-99999\": layer 0, head 99999 make the grid 11 x 100000 = "
+                   "1100000 heads, more than the limit of 1048576 (2^20) heads in a grid");
+    hv_grid g;
+    hv_error e;
+    CHECK(rds("{\"1023-1023\": 1}", "x.json", NULL, &g, &e));
+    CHECK_INT(g.layers, 1024);
+    CHECK_INT(g.heads, 1024);
+    CHECK(isnan(g.v[0]) && g.v[1024 * 1024 - 1] == 1);
+    hv_grid_free(&g);
+    /* 128 samples of the largest grid are the 2^27 values allowed; 129 are not */
+    bytes b = {0};
+    for (int i = 0; i < 129; i++)
+        puts_(&b, "{\"1023-1023\": 1}\n");
+    EXPECT_ERROR(&b, "x.jsonl", NULL,
+                 "x.jsonl: 129 samples of layers 0..1023, heads 0..1023: more than 134217728 "
+                 "values over all samples");
+    bfree(&b);
+    /* a control byte where a value starts (cJSON took it for a space) */
+    EXPECT_ERROR_S("{\"0-0\": \x01 1}", "x.json", NULL,
+                   "x.json:1: byte 8: invalid JSON: expected a value, got \"\\x01 1}\"");
+    EXPECT_ERROR_S("{\"0-0\": 1,\n \"0-1\":\x7f 2, \"0-2\": Infinity}", "x.json", NULL,
+                   "x.json:2: byte 18: invalid JSON: expected a value, got \"\\x7f 2, \\\"0-2\\\": "
+                   "Infi...\"");
+    EXPECT_ERROR_S("{\"0-0\": 1}\n{\"0-1\": \x1f 2, \"0-2\": Infinity}\n", "x.jsonl", NULL,
+                   "x.jsonl:2: byte 19: invalid JSON: expected a value, got \"\\x1f 2, \\\"0-2\\\": "
+                   "Infi...\"");
+    /* an infinity names its key, whatever numbers, strings or escapes come first */
+    EXPECT_ERROR_S("{\"0-0\": [1, -2e3, NaN], \"0\\u002d1\": -0.5, \"0-2\": null, \"0-3\": [1, "
+                   "Infinity]}", "x.json", NULL,
+                   "x.json: key \"0-3\"[1]: Infinity is not a score (infinite)");
+    EXPECT_ERROR_S("[{\"0-0\": 1, \"0-1\": 2}, {\"0-1\": NaN, \"0-0\": -Infinity}]", "x.json", NULL,
+                   "x.json: [1]: key \"0-0\": -Infinity is not a score (infinite)");
+    /* an escaped key is the key it spells */
+    CHECK(rds("{\"\\u0031-\\u0032\": 5}", "x.json", NULL, &g, &e));
+    CHECK_INT(g.layers, 2);
+    CHECK_INT(g.heads, 3);
+    CHECK(g.v[5] == 5);
+    hv_grid_free(&g);
+}
+
+/* The JSON reader reduces as it reads; it must give, bit for bit, what the
+ * shared reducer gives on the same dense samples, every way, with ties. */
+static void test_json_reduce_same(void)
+{
+    enum { S = 7, L = 5, H = 6 };
+    double v[S * L * H];
+    unsigned x = 99;
+    for (int i = 0; i < S * L * H; i++) {
+        x = x * 1103515245u + 12345u;
+        int r = (int)((x >> 16) % 9);
+        v[i] = r == 0 ? NAN : (r - 4) * 0.75 + (r == 8 ? 1e-3 * i : 0); /* ties, signs, holes */
+    }
+    for (int form = 0; form < 3; form++) {
+        bytes b = {0};
+        char num[40];
+        if (form == 0) { /* {"l-h": [samples...]} */
+            puts_(&b, "{");
+            for (int c = 0; c < L * H; c++) {
+                snprintf(num, sizeof num, "%s\"%d-%d\": [", c ? ", " : "", c / H, c % H);
+                puts_(&b, num);
+                for (int s = 0; s < S; s++) {
+                    double y = v[s * L * H + c];
+                    snprintf(num, sizeof num, "%s%.17g", s ? ", " : "", y);
+                    puts_(&b, isnan(y) ? (s ? ", NaN" : "null") : num);
+                }
+                puts_(&b, "]");
+            }
+            puts_(&b, "}");
+        } else { /* a list of objects, or JSON Lines */
+            puts_(&b, form == 1 ? "[" : "");
+            for (int s = 0; s < S; s++) {
+                puts_(&b, s && form == 1 ? ", {" : "{");
+                for (int c = 0; c < L * H; c++) {
+                    double y = v[s * L * H + c];
+                    snprintf(num, sizeof num, "%s\"L%dH%d\": ", c ? ", " : "", c / H, c % H);
+                    puts_(&b, num);
+                    snprintf(num, sizeof num, "%.17g", y);
+                    puts_(&b, isnan(y) ? "null" : num);
+                }
+                puts_(&b, form == 1 ? "}" : "}\n");
+            }
+            puts_(&b, form == 1 ? "]" : "");
+        }
+        for (int mode = 0; mode <= HV_REDUCE_ABS_MEAN; mode++)
+            for (int a = 0; a < 2; a++) {
+                hv_read_opts o = {.reduce = (hv_reduce)mode, .count_top = 4, .count_abs = a};
+                hv_grid want, got;
+                hv_error e;
+                CHECK(hv_reduce_samples(v, S, L, H, "r", &o, &want, &e));
+                bool ok = hv_read_scores(b.d, b.n, form == 2 ? "x.jsonl" : "x.json", &o, &got, &e);
+                check_context("form %d, %s%s", form, hv_reduce_name((hv_reduce)mode),
+                              a ? " abs" : "");
+                CHECK(ok);
+                if (ok) {
+                    CHECK_INT(got.layers, L);
+                    CHECK_INT(got.heads, H);
+                    CHECK_INT(got.samples, S);
+                    int differ = 0;
+                    for (int i = 0; i < L * H; i++)
+                        differ += !(isnan(got.v[i]) ? isnan(want.v[i])
+                                                    : memcmp(&got.v[i], &want.v[i], 8) == 0);
+                    CHECK_INT(differ, 0);
+                }
+                check_context("%s", "");
+                hv_grid_free(&got);
+                hv_grid_free(&want);
+            }
+        bfree(&b);
+    }
+}
+
 static void test_npz_errors(void)
 {
     bytes a = {0}, c = {0}, z = {0}, bad = {0};
@@ -922,8 +1045,8 @@ static void test_json_errors(void)
     EXPECT_ERROR_S("{\"L0H123456789012\": 1}", "scores.json", NULL,
                    "scores.json: key \"L0H123456789012\": head 123456789012 is more than 99999");
     EXPECT_ERROR_S("{\"4096-4096\": 1}", "scores.json", NULL,
-                   "scores.json: 1 sample of layers 0..4096, heads 0..4096: 4097 x 4097 = "
-                   "16785409 heads, more than the limit of 1048576 (2^20) heads in a grid");
+                   "scores.json: key \"4096-4096\": layer 4096, head 4096 make the grid 4097 x "
+                   "4097 = 16785409 heads, more than the limit of 1048576 (2^20) heads in a grid");
     EXPECT_ERROR_S("{\"0-0\": 1}\n{\"0-1\": 2}\n", "scores.json", NULL,
                    "scores.json:2: byte 11: a second JSON object: for one object per line (JSON "
                    "Lines), use the jsonl format");
@@ -1383,6 +1506,8 @@ int main(void)
     test_npy_errors();
     test_npz_errors();
     test_npz_hostile();
+    test_json_limits();
+    test_json_reduce_same();
     test_json_errors();
     test_text_errors();
     test_safetensors_errors();
