@@ -127,6 +127,10 @@ const char *hv_io_json_describe(char *buf, size_t cap, const char *t, size_t n, 
  * '"' and '\\' escaped, other bytes as \xNN, cut with "..." after max_chars. */
 const char *hv_io_quote(char *buf, size_t cap, const char *s, size_t n, size_t max_chars);
 
+/* A file name as messages show it: as is, or, when it holds a control byte
+ * (a newline would split the message), quoted by hv_io_quote into buf. */
+const char *hv_io_name(char *buf, size_t cap, const char *name);
+
 /* A list of names for messages: appends ", name" (the first without the
  * comma), stopping with ", ..." when cap would be exceeded. */
 void hv_io_list_add(char *buf, size_t cap, const char *name);

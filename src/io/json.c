@@ -62,6 +62,7 @@ typedef struct jctx {
     uint32_t obj;
     int max_layer, max_head;
     long samples;
+    long cur; /* samples in play: the ones so far and the one being read */
     bool any_key;
     bool lines; /* JSON Lines */
 } jctx;
@@ -462,6 +463,21 @@ static bool parse_key(jctx *c, size_t at, const char *k, int *layer, int *head)
     return true;
 }
 
+/* samples x L x H within HV_SCORES_MAX_SAMPLE_CELLS, else the message, at
+ * the key (key_at) or the sample (key_at == SIZE_MAX) that passes it. */
+static bool within_values(jctx *c, long samples, long L, long H, size_t key_at)
+{
+    if (L <= 0 || H <= 0 ||
+        (uint64_t)samples * (uint64_t)L * (uint64_t)H <= (uint64_t)HV_SCORES_MAX_SAMPLE_CELLS)
+        return true;
+    char q[96], k[128] = "";
+    if (key_at != SIZE_MAX)
+        snprintf(k, sizeof k, "key %s: ", qkey_at(c, key_at, q, sizeof q));
+    return hv_errorf(c->err, "%s: %s%ld samples of %ld x %ld heads are more than the limit of %ld "
+                             "values", c->place, k, samples, L, H,
+                     (long)HV_SCORES_MAX_SAMPLE_CELLS);
+}
+
 static size_t hash_of(int layer, int head, size_t cap)
 {
     uint64_t k = (uint64_t)layer << 17 | (uint64_t)head;
@@ -508,6 +524,8 @@ static slot *slot_for(jctx *c, int layer, int head, size_t key_at)
                   (unsigned long long)((uint64_t)L * (uint64_t)H), (long)HV_SCORES_MAX_CELLS);
         return NULL;
     }
+    if (!within_values(c, c->cur, L, H, key_at))
+        return NULL;
     if ((c->ns + 1) * 2 > c->hash_cap && !rehash(c))
         goto oom;
     if (c->ns == c->s_cap) {
@@ -661,6 +679,12 @@ static bool object(jctx *c, size_t *pi, long sample)
                         return hv_errorf(c->err, "%s: key %s: more than %ld samples", c->place,
                                          qkey_at(c, key_at, q, sizeof q),
                                          (long)HV_SCORES_MAX_SAMPLE_CELLS);
+                    if (n + 1 > c->cur) {
+                        c->cur = n + 1;
+                        if (!within_values(c, c->cur, c->max_layer + 1L, c->max_head + 1L,
+                                           key_at))
+                            return false;
+                    }
                     char x = i < c->n ? c->t[i] : 0;
                     if (is_value_number(c, i)) {
                         if (!number(c, &i, key_at, n, &v) || !add(c, s, n, v))
@@ -728,8 +752,10 @@ static bool read_json(jctx *c, size_t s)
     size_t i = ws(c, s);
     snprintf(c->place, sizeof c->place, "%s", c->name);
     char ch = c->t[i];
-    if (ch == '{')
+    if (ch == '{') {
+        c->cur = 1;
         return object(c, &i, -1);
+    }
     if (ch != '[')
         return hv_errorf(c->err, "%s: expected an object {\"LAYER-HEAD\": score, ...} or a list "
                                  "of them, got %s", c->name, type_at(c, i));
@@ -741,6 +767,9 @@ static bool read_json(jctx *c, size_t s)
                 return hv_errorf(c->err, "%s: more than %ld samples", c->name,
                                  (long)HV_SCORES_MAX_SAMPLE_CELLS);
             snprintf(c->place, sizeof c->place, "%s: [%ld]", c->name, k);
+            c->cur = k + 1;
+            if (!within_values(c, c->cur, c->max_layer + 1L, c->max_head + 1L, SIZE_MAX))
+                return false;
             if (c->t[i] != '{')
                 return hv_errorf(c->err, "%s: expected an object {\"LAYER-HEAD\": score, ...}, "
                                          "got %s", c->place, type_at(c, i));
@@ -775,6 +804,9 @@ static bool read_jsonl(jctx *c, size_t i)
             if (!check(c, i, e, line))
                 return false;
             snprintf(c->place, sizeof c->place, "%s:%d", c->name, line);
+            c->cur = c->samples + 1;
+            if (!within_values(c, c->cur, c->max_layer + 1L, c->max_head + 1L, SIZE_MAX))
+                return false;
             if (c->t[s] != '{')
                 return hv_errorf(c->err, "%s: expected an object {\"LAYER-HEAD\": score, ...}, "
                                          "got %s", c->place, type_at(c, s));

@@ -390,6 +390,8 @@ bool hv_reduce_samples(const double *v, int samples, int layers, int heads, cons
     memset(out, 0, sizeof *out);
     if (!name)
         name = "<input>";
+    char shown[400];
+    name = hv_io_name(shown, sizeof shown, name);
     char why[128];
     if (samples < 0 || layers < 0 || heads < 0 ||
         hv_io_shape_problem((uint64_t)samples, (uint64_t)layers, (uint64_t)heads, why, sizeof why))
@@ -460,6 +462,14 @@ const char *hv_io_quote(char *buf, size_t cap, const char *s, size_t n, size_t m
     return buf;
 }
 
+const char *hv_io_name(char *buf, size_t cap, const char *name)
+{
+    for (const char *p = name; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return hv_io_quote(buf, cap, name, strlen(name), 200);
+    return name;
+}
+
 void hv_io_list_add(char *buf, size_t cap, const char *name)
 {
     size_t used = strlen(buf);
@@ -500,6 +510,8 @@ bool hv_read_scores(const unsigned char *bytes, size_t len, const char *name,
         memset(out, 0, sizeof *out);
     if (!name)
         name = "<input>";
+    char shown[400];
+    name = hv_io_name(shown, sizeof shown, name);
     if (!o)
         o = &k_defaults;
     if (!out)

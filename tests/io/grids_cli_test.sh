@@ -89,7 +89,7 @@ cp g0.npy g1.npy g2.npy g3.npy talk/runs/
 check "[source: ...] sections (paths beside the spec): the seed figure" cmp -s out/csv.png out/spec.png
 printf '[source: runs/g0.npy]\nmodel = m\n' >talk/nocond.ini
 err=$("$HV" --spec talk/nocond.ini --screenshot out/x.png 2>&1); rc=$?
-check "a source without condition =: exit 2 + message" [ $rc -eq 2 -a "$err" = "headviz: talk/nocond.ini: [source: runs/g0.npy] needs model = and condition = (the model and condition its scores are)" ]
+check "a source without condition =: exit 2 + message" [ $rc -eq 2 -a "$err" = "headviz: talk/nocond.ini:1: [source: runs/g0.npy] needs condition = (the model and condition its scores are)" ]
 
 # --- --top, --rank-by, --tensor ------------------------------------------------
 /usr/bin/python3 - <<'PY'

@@ -869,8 +869,16 @@ static void test_json_limits(void)
     for (int i = 0; i < 129; i++)
         puts_(&b, "{\"1023-1023\": 1}\n");
     EXPECT_ERROR(&b, "x.jsonl", NULL,
-                 "x.jsonl: 129 samples of layers 0..1023, heads 0..1023: more than 134217728 "
-                 "values over all samples");
+                 "x.jsonl:129: 129 samples of 1024 x 1024 heads are more than the limit of "
+                 "134217728 values");
+    bfree(&b);
+    puts_(&b, "{\"0-0\": [");
+    for (int i = 0; i < 129; i++)
+        puts_(&b, i ? ", 1" : "1");
+    puts_(&b, "], \"0-1\": [1], \"1023-1023\": null}");
+    EXPECT_ERROR(&b, "x.json", NULL,
+                 "x.json: key \"1023-1023\": 129 samples of 1024 x 1024 heads are more than the "
+                 "limit of 134217728 values");
     bfree(&b);
     /* a control byte where a value starts (cJSON took it for a space) */
     EXPECT_ERROR_S("{\"0-0\": \x01 1}", "x.json", NULL,
@@ -887,6 +895,9 @@ static void test_json_limits(void)
                    "x.json: key \"0-3\"[1]: Infinity is not a score (infinite)");
     EXPECT_ERROR_S("[{\"0-0\": 1, \"0-1\": 2}, {\"0-1\": NaN, \"0-0\": -Infinity}]", "x.json", NULL,
                    "x.json: [1]: key \"0-0\": -Infinity is not a score (infinite)");
+    /* a file name with a control byte is quoted: the message stays one line */
+    EXPECT_ERROR_S("{\"0-x\": 1}", "runs/a\nb.json", NULL,
+                   "\"runs/a\\x0ab.json\": key \"0-x\": expected \"LAYER-HEAD\" or \"L14H7\"");
     /* an escaped key is the key it spells */
     CHECK(rds("{\"\\u0031-\\u0032\": 5}", "x.json", NULL, &g, &e));
     CHECK_INT(g.layers, 2);
@@ -1156,10 +1167,10 @@ static void test_safetensors_errors(void)
     ST_ERROR("{" F32("a", 0, 48) "," F32("b", 32, 80) "}", 80,
              "w.safetensors: tensor \"b\": data_offsets [32, 80] overlap tensor \"a\" [0, 48]");
     ST_ERROR("{" F32("b", 56, 104) "," F32("a", 0, 48) "}", 104,
-             "w.safetensors: bytes 48..56 of the data belong to no tensor (a gap before tensor "
-             "\"b\")");
+             "w.safetensors: byte 171: bytes 48..56 of the data belong to no tensor (a gap before "
+             "tensor \"b\")");
     ST_ERROR("{" F32("a", 0, 48) "}", 56,
-             "w.safetensors: the last 8 bytes of the data belong to no tensor");
+             "w.safetensors: byte 113: the last 8 bytes of the data belong to no tensor");
     ST_ERROR("{" F32("a", 0, 48) "," F32("a", 48, 96) "}", 96,
              "w.safetensors: tensor \"a\" appears twice in the header");
     ST_ERROR("{\"a\":{\"dtype\":\"F32\",\"shape\":[12],\"data_offsets\":[0,48]}}", 48,
