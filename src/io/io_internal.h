@@ -38,7 +38,7 @@ bool hv_reduce_opts_check(const hv_read_opts *o, const char *name, hv_error *err
 bool hv_reducer_init(hv_reducer *r, int layers, int heads, const hv_read_opts *o,
                      const char *name, hv_error *err);
 /* The next sample's buffer, layers*heads cells, all NaN: fill it, then call
- * hv_reducer_add. Values must be finite or NaN. */
+ * hv_reducer_add. Values must be finite or NaN. NULL: out of memory. */
 double *hv_reducer_sample(hv_reducer *r);
 /* Fails only past HV_SCORES_MAX_SAMPLE_CELLS values in all. */
 bool hv_reducer_add(hv_reducer *r, hv_error *err);

@@ -101,6 +101,10 @@ bool hv_tensor_reduce_stream(const hv_tensor *t, hv_tensor_next next, void *ctx,
     }
     for (uint64_t s = 0; s < S; s++) {
         double *b = hv_reducer_sample(&r);
+        if (!b) {
+            hv_reducer_free(&r);
+            return hv_errorf(err, "%s: out of memory", where);
+        }
         if (!t->fortran) {
             /* C order: this sample's cells are contiguous, in the grid's order */
             uint64_t base = s * cells;
