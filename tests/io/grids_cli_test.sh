@@ -134,6 +134,10 @@ expect "a key that is not L-H" 'badkey.json: key "one-two": expected "LAYER-HEAD
 printf '\xff\xff\xff\x00\x00\x00\x00\x00{}' >big.safetensors
 expect "a header length beyond the file" 'big.safetensors: byte 8: header length 16777215 goes past the end of the file (10 bytes)' --grid m A big.safetensors
 expect "a missing grid file" 'missing.npy: cannot open: No such file or directory' --grid m A missing.npy
+# a file name with a newline: quoted, the message one line (issue 15)
+expect "a missing grid file named with a newline" '"no\x0ape.npy": cannot open: No such file or directory' --grid m A "$(printf 'no\npe.npy')"
+printf '{"1-2": 3, "one-two": 4}' >"$(printf 'bad\nkey.json')"
+expect "a grid file named with a newline" '"bad\x0akey.json": key "one-two": expected "LAYER-HEAD" or "L14H7"' --grid m A "$(printf 'bad\nkey.json')"
 err=$("$HV" --screenshot out/x.png --grid m A 2>&1); rc=$?
 check "--grid with too few values: exit 2 + message" [ $rc -eq 2 -a "$err" = "headviz: --grid needs three values: MODEL CONDITION FILE (see headviz --help)" ]
 expect "the same model and condition twice" 's84.npy: model "m", condition "A" already has scores from s84.npy' --grid m A s84.npy --grid m A s84.npy
