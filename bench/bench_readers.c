@@ -3,7 +3,9 @@
  *                       array (20 MB: function-vector style trials x layers
  *                       x heads), reads it back and reduces the sample axis
  *                       (mean, and count), median of 5, per stage; then
- *                       writes DIR/heat_M_C.npy, five models' grids (32x32,
+ *                       DIR/largest.npy and DIR/largest.json, the largest
+ *                       grid the limits allow (1024 x 1024), parsed and
+ *                       reduced, median of 5; then writes DIR/heat_M_C.npy, five models' grids (32x32,
  *                       40x40, 80x64, 42x16, 32x32) x three conditions, for
  *                       the heatmap export benchmark, and DIR/big_M_C.npy,
  *                       two models (A, B) x two conditions (c1, c2) of
@@ -106,6 +108,55 @@ int main(int argc, char **argv)
         qsort(parse, 5, sizeof *parse, cmp_double);
         printf("read [1000, 80, 64] float32 .npy (20 MB), reduce %s: %.1f ms (read the file %.1f ms, parse + reduce %.1f ms), median of 5\n",
                hv_reduce_name(modes[m]), rd[2] + parse[2], rd[2], parse[2]);
+    }
+    /* the largest grid the limits allow (2^20 heads): 1024 x 1024 as float32
+     * .npy (4 MB) and as JSON {"l-h": value} (about 20 MB), reduced (one
+     * sample) and ranked into a grid: time per million cells */
+    {
+        const int big2[2] = {1024, 1024};
+        size_t cells = (size_t)1 << 20;
+        float *w = malloc(cells * sizeof *w);
+        char jpath[4096];
+        snprintf(path, sizeof path, "%s/largest.npy", argv[1]);
+        snprintf(jpath, sizeof jpath, "%s/largest.json", argv[1]);
+        FILE *jf = w ? fopen(jpath, "wb") : NULL;
+        if (!jf)
+            return 1;
+        fputc('{', jf);
+        for (size_t i = 0; i < cells; i++) {
+            x = x * 1103515245u + 12345u;
+            w[i] = (float)((x >> 8) & 0xffff) / 65536.0f;
+            fprintf(jf, "%s\"%zu-%zu\": %.6g", i ? ", " : "", i >> 10, i & 1023, (double)w[i]);
+        }
+        fputc('}', jf);
+        if (fclose(jf) != 0 || write_npy(path, big2, 2, w, cells))
+            return 1;
+        free(w);
+        const char *files[2] = {path, jpath};
+        for (int f = 0; f < 2; f++) {
+            double t[5];
+            size_t len = 0;
+            for (int r = 0; r < 5; r++) {
+                char *bytes;
+                hv_error err;
+                if (!hv_read_file(files[f], (size_t)1 << 30, &bytes, &len, &err)) {
+                    fprintf(stderr, "%s\n", err.msg);
+                    return 1;
+                }
+                double t0 = now_ms();
+                hv_grid g;
+                if (!hv_read_scores((const unsigned char *)bytes, len, files[f], NULL, &g, &err)) {
+                    fprintf(stderr, "%s\n", err.msg);
+                    return 1;
+                }
+                t[r] = now_ms() - t0;
+                hv_grid_free(&g);
+                free(bytes);
+            }
+            qsort(t, 5, sizeof *t, cmp_double);
+            printf("read the largest grid, 1024 x 1024 %s (%.1f MB): parse + reduce %.1f ms, "
+                   "median of 5\n", f ? "JSON" : "float32 .npy", (double)len / 1e6, t[2]);
+        }
     }
     /* the heatmap benchmark's grids */
     static const int dims[5][2] = {{32, 32}, {40, 40}, {80, 64}, {42, 16}, {32, 32}};

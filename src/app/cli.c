@@ -1,7 +1,9 @@
 #include "cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <math.h>
 
@@ -297,6 +299,10 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             g->path = argv[++i];
             if (!*g->model || !*g->condition || !*g->path)
                 return hv_errorf(err, "--grid: MODEL, CONDITION and FILE must not be empty");
+            /* a name with a control byte: said here, quoted, if it cannot be read */
+            char q[320];
+            if (hv_error_name(q, sizeof q, g->path) != g->path && access(g->path, R_OK) != 0)
+                return hv_errorf(err, "%s: cannot open: %s", q, strerror(errno));
         } else if (take_value(argc, argv, &i, a, "--top", &v, err)) {
             if (!v)
                 return false;

@@ -8,6 +8,7 @@
 #define HV_ERROR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define HV_ERROR_MAX 512
 
@@ -22,5 +23,10 @@ bool hv_errorf(hv_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* A name (a file's) as messages show it: as is, or, when it holds a control
+ * byte (a newline would split the one line), double-quoted with '"' and '\\'
+ * escaped and other bytes outside printable ASCII as \xNN, into buf. */
+const char *hv_error_name(char *buf, size_t cap, const char *name);
 
 #endif

@@ -503,6 +503,40 @@ static char *alias_long_sections(const char *text, char **aliases, int *n_aliase
 static bool parse_aliased(hv_spec *spec, const char *text, const char *name, char *const *aliases, int n_aliases,
                           hv_error *err);
 
+/* The line of the first "[source: PATH]" header in text (0: none). */
+static int source_line(const char *text, const char *path)
+{
+    int line = 1;
+    size_t pl = strlen(path);
+    for (const char *p = text; *p; line++) {
+        const char *nl = strchr(p, '\n');
+        const char *e = nl ? nl : p + strlen(p);
+        while (p < e && (*p == ' ' || *p == '\t'))
+            p++;
+        if (p < e && *p == '[') {
+            p++;
+            while (p < e && (*p == ' ' || *p == '\t'))
+                p++;
+            if (e - p > 7 && strncasecmp(p, "source:", 7) == 0) {
+                p += 7;
+                while (p < e && (*p == ' ' || *p == '\t'))
+                    p++;
+                const char *q = p + pl;
+                if ((size_t)(e - p) > pl && strncmp(p, path, pl) == 0) {
+                    while (q < e && (*q == ' ' || *q == '\t'))
+                        q++;
+                    if (q < e && *q == ']')
+                        return line;
+                }
+            }
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return 0;
+}
+
 static bool parse_lf(hv_spec *spec, const char *text, const char *name, hv_error *err)
 {
     /* inih reads a line in pieces of at most INI_MAX_LINE - 1 bytes (newline
@@ -527,6 +561,9 @@ static bool parse_lf(hv_spec *spec, const char *text, const char *name, hv_error
         free(t);
     for (int i = 0; i < n_aliases; i++)
         free(aliases[i]);
+    for (int i = 0; ok && i < spec->n_sources; i++)
+        if (!spec->sources[i].line)
+            spec->sources[i].line = source_line(text, spec->sources[i].path);
     return ok;
 }
 
@@ -648,9 +685,15 @@ bool hv_spec_check_sources(const hv_spec *spec, const char *spec_name, hv_error 
 {
     for (int i = 0; i < spec->n_sources; i++) {
         const hv_source_spec *src = &spec->sources[i];
+        char at[16] = "";
+        if (src->line > 0)
+            snprintf(at, sizeof at, ":%d", src->line);
         if (!src->model[0] || !src->condition[0])
-            return hv_errorf(err, "%s: [source: %s] needs model = and condition = (the model and condition its scores are)",
-                             spec_name, src->path);
+            return hv_errorf(err, "%s%s: [source: %s] needs %s (the model and condition its scores are)",
+                             spec_name, at, src->path,
+                             !src->model[0] && !src->condition[0] ? "model = and condition ="
+                             : !src->model[0]                     ? "model ="
+                                                                  : "condition =");
     }
     return true;
 }

@@ -90,6 +90,7 @@ typedef struct hv_source_spec {
     char path[HV_SPEC_PATH_MAX]; /* as written in the section */
     char model[HV_MAX_NAME], condition[HV_MAX_NAME];
     char format[16], tensor[HV_MAX_NAME], reduce[16];
+    int line; /* of its (first) section header in the spec; 0 = unknown */
 } hv_source_spec;
 
 /* The names the spec takes for format = and reduce = (the readers'). */

@@ -32,11 +32,13 @@ typedef struct hv_reducer {
     uint32_t *heap;  /* count: indices of the best cells so far */
 } hv_reducer;
 
+/* The reduction and count_top are known values (else the message). */
+bool hv_reduce_opts_check(const hv_read_opts *o, const char *name, hv_error *err);
 /* layers, heads must already have passed hv_io_shape_problem. */
 bool hv_reducer_init(hv_reducer *r, int layers, int heads, const hv_read_opts *o,
                      const char *name, hv_error *err);
 /* The next sample's buffer, layers*heads cells, all NaN: fill it, then call
- * hv_reducer_add. Values must be finite or NaN. */
+ * hv_reducer_add. Values must be finite or NaN. NULL: out of memory. */
 double *hv_reducer_sample(hv_reducer *r);
 /* Fails only past HV_SCORES_MAX_SAMPLE_CELLS values in all. */
 bool hv_reducer_add(hv_reducer *r, hv_error *err);
@@ -73,7 +75,33 @@ typedef struct hv_tensor {
 bool hv_tensor_reduce(const hv_tensor *t, const char *where, const hv_read_opts *o, hv_grid *out,
                       hv_error *err);
 
+/* The data of a tensor handed out in pieces (an .npz member inflated as it
+ * is read): the next n bytes, which start at byte `at` of the file (for
+ * messages); NULL with err filled when they are not there. */
+typedef const unsigned char *(*hv_tensor_next)(void *ctx, size_t n, size_t at, hv_error *err);
+
+/* As hv_tensor_reduce, t->data unused: asks `next` for one sample's bytes at
+ * a time (C order), or for the whole array (Fortran order, where a sample's
+ * values are spread over all of it). */
+bool hv_tensor_reduce_stream(const hv_tensor *t, hv_tensor_next next, void *ctx, const char *where,
+                             const hv_read_opts *o, hv_grid *out, hv_error *err);
+
 /* --- the formats ---------------------------------------------------------- */
+
+/* A .npy preamble and header, parsed from its first n bytes (n may stop
+ * after the header): the dtype, shape and order in t (t.data NULL, t.offset
+ * = data_start), the data's size; shape and descr as the messages show them.
+ * `unit` names what ends early in messages ("file", "member"). */
+typedef struct hv_npy_info {
+    size_t data_start;   /* = t.offset */
+    uint64_t data_bytes; /* prod(shape) * itemsize */
+    hv_tensor t;
+    char shape[160]; /* "(3, 4)" */
+    char descr[24];  /* "<f4" */
+} hv_npy_info;
+
+bool hv_npy_header(const unsigned char *b, size_t n, const char *where, const char *unit,
+                   hv_npy_info *info, hv_error *err);
 
 bool hv_npy_read(const unsigned char *b, size_t n, const char *where, const hv_read_opts *o,
                  hv_grid *out, hv_error *err);
@@ -98,6 +126,10 @@ const char *hv_io_json_describe(char *buf, size_t cap, const char *t, size_t n, 
 /* Writes s[0..n) as a double-quoted string into buf: printable ASCII as is,
  * '"' and '\\' escaped, other bytes as \xNN, cut with "..." after max_chars. */
 const char *hv_io_quote(char *buf, size_t cap, const char *s, size_t n, size_t max_chars);
+
+/* A file name as messages show it: as is, or, when it holds a control byte
+ * (a newline would split the message), quoted by hv_io_quote into buf. */
+const char *hv_io_name(char *buf, size_t cap, const char *name);
 
 /* A list of names for messages: appends ", name" (the first without the
  * comma), stopping with ", ..." when cap would be exceeded. */

@@ -1,4 +1,4 @@
-/* json: scores keyed by head, as JSON or JSON Lines (parsed with cJSON).
+/* json: scores keyed by head, as JSON or JSON Lines.
  *
  *   JSON        {"14-7": 0.83, "L3H1": [0.1, 0.2, NaN], "0-0": null}
  *               a number, null or a list of per-sample numbers per head
@@ -9,57 +9,63 @@
  *               blank lines skipped.
  * Keys "LAYER-HEAD" ("14-7") or TransformerLens "L14H7" (case-insensitive).
  * The grid spans layers 0..max layer and heads 0..max head named by a key;
- * heads never named have no score.
+ * heads never named have no score. Python's bare NaN (no score), Infinity
+ * and -Infinity (errors naming their key) are accepted where a value starts.
  *
- * Python's json.dump writes NaN, Infinity and -Infinity as bare tokens, which
- * cJSON refuses. Before parsing they are overwritten in a copy by a number of
- * the same length ("0" and spaces, so byte offsets in messages stay true) and
- * remembered by their ordinal among the document's numbers; walking the tree
- * in document order finds them again: NaN is no score (like null), an
- * infinity an error naming its key. */
+ * Two passes over the text, which is never copied or built into a tree: a
+ * checker of JSON's grammar (RFC 8259, plus those three words) finds the
+ * first offending byte; then a walk reads keys and numbers in place and
+ * reduces them as they come: per head a running sum, maximum or count of
+ * samples (in sample order, as the shared reducer adds them), kept in a
+ * table of the heads named so far. Memory is that table (about 50 bytes per
+ * head named), plus, for reduce=count only, 24 bytes per value (each
+ * sample's top heads are ranked at the end); the grid itself is allocated
+ * once its extent is known. A key whose layer and head would make the grid
+ * more than HV_SCORES_MAX_CELLS heads is refused when it is met. */
 #include "io_internal.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct special {
-    size_t ord; /* which number of the document (0-based) */
-    char kind;  /* 'n' NaN, 'i' Infinity, 'I' -Infinity */
-} special;
+typedef struct slot { /* one head named by a key */
+    int layer, head;
+    double acc;    /* sum, |sum|, max, or (count) times in a sample's top */
+    uint32_t n;    /* samples with a value */
+    uint32_t obj;  /* the last object naming it: a repeat in one object is an error */
+    size_t key_at; /* its first key's text, for messages */
+} slot;
 
-typedef struct entry {
+typedef struct centry { /* reduce=count: one value, ranked at the end */
+    double key;     /* the value, or |value| */
+    uint64_t cell;  /* layer << 17 | head: ties go to the lower layer, then head */
     uint32_t sample;
-    int layer, head;
-    double v;
-} entry;
-
-typedef struct keyref {
-    int layer, head;
-    int order; /* member index in its object */
-    const char *key;
-} keyref;
+    uint32_t slot;
+} centry;
 
 typedef struct jctx {
+    const char *t; /* the whole text */
+    size_t n;
     const char *name;
     char place[320]; /* message prefix: "x.json", "x.jsonl:3", "x.json: [2]" */
     hv_error *err;
-    special *sp;
-    size_t nsp, sp_cap, next_sp;
-    size_t ord, nnum;
-    entry *e;
+    hv_reduce mode;
+    bool abs;
+    int top;
+    slot *s;
+    size_t ns, s_cap;
+    uint32_t *hash; /* slot index + 1, 0 = empty */
+    size_t hash_cap;
+    centry *e;
     size_t ne, e_cap;
-    keyref *keys;
-    size_t keys_cap;
+    uint32_t obj;
     int max_layer, max_head;
     long samples;
+    long cur; /* samples in play: the ones so far and the one being read */
     bool any_key;
     bool lines; /* JSON Lines */
 } jctx;
-
-/* --- the NaN/Infinity pre-scan -------------------------------------------- */
 
 static bool is_num_char(char c)
 {
@@ -71,287 +77,24 @@ static bool is_word_char(char c)
     return is_num_char(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
-static bool push_special(jctx *c, size_t ord, char kind)
-{
-    if (c->nsp == c->sp_cap) {
-        size_t ncap = c->sp_cap ? c->sp_cap * 2 : 16;
-        special *ns = realloc(c->sp, ncap * sizeof *ns);
-        if (!ns)
-            return false;
-        c->sp = ns;
-        c->sp_cap = ncap;
-    }
-    c->sp[c->nsp].ord = ord;
-    c->sp[c->nsp].kind = kind;
-    c->nsp++;
-    return true;
-}
-
-/* Token w at t[i..] where a value may start, followed by a non-word char. */
+/* Token w at t[i..], followed by a non-word char or the end. */
 static bool token_at(const char *t, size_t i, size_t n, const char *w)
 {
     size_t k = strlen(w);
     return n - i >= k && memcmp(t + i, w, k) == 0 && (i + k == n || !is_word_char(t[i + k]));
 }
 
-/* Rewrites NaN/Infinity/-Infinity in t[0..n) (outside strings, where a value
- * starts) and counts the numbers where a value starts, as cJSON will see them. */
-static bool prescan(jctx *c, char *t, size_t n)
+/* Length of NaN, Infinity or -Infinity at t[i..], else 0. */
+static size_t special_at(const char *t, size_t i, size_t n)
 {
-    c->nsp = c->next_sp = c->ord = c->nnum = 0;
-    bool in_str = false;
-    char prev = 0; /* last structural or value character outside strings; 0 = start */
-    for (size_t i = 0; i < n; i++) {
-        char ch = t[i];
-        if (in_str) {
-            if (ch == '\\')
-                i++;
-            else if (ch == '"')
-                in_str = false, prev = '"';
-            continue;
-        }
-        if (ch == '"') {
-            in_str = true;
-            continue;
-        }
-        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r')
-            continue;
-        bool value_start = prev == 0 || prev == '[' || prev == ',' || prev == ':';
-        if (value_start) {
-            const char *w = NULL;
-            char kind = 0;
-            if (token_at(t, i, n, "NaN"))
-                w = "NaN", kind = 'n';
-            else if (token_at(t, i, n, "Infinity"))
-                w = "Infinity", kind = 'i';
-            else if (token_at(t, i, n, "-Infinity"))
-                w = "-Infinity", kind = 'I';
-            if (w) {
-                size_t k = strlen(w);
-                t[i] = '0';
-                memset(t + i + 1, ' ', k - 1);
-                if (!push_special(c, c->nnum, kind))
-                    return false;
-                c->nnum++;
-                i += k - 1;
-                prev = '0';
-                continue;
-            }
-            if (ch == '-' || (ch >= '0' && ch <= '9')) {
-                c->nnum++;
-                while (i + 1 < n && is_num_char(t[i + 1]))
-                    i++;
-                prev = '0';
-                continue;
-            }
-        }
-        prev = ch;
-    }
-    return true;
+    if (token_at(t, i, n, "NaN"))
+        return 3;
+    if (token_at(t, i, n, "Infinity"))
+        return 8;
+    if (token_at(t, i, n, "-Infinity"))
+        return 9;
+    return 0;
 }
-
-/* --- collecting values ---------------------------------------------------- */
-
-static const char *type_name(const cJSON *it)
-{
-    if (cJSON_IsNumber(it))
-        return "a number";
-    if (cJSON_IsString(it))
-        return "a string";
-    if (cJSON_IsArray(it))
-        return "a list";
-    if (cJSON_IsObject(it))
-        return "an object";
-    if (cJSON_IsBool(it))
-        return cJSON_IsTrue(it) ? "true" : "false";
-    if (cJSON_IsNull(it))
-        return "null";
-    return "something else";
-}
-
-static const char *qkey(char *buf, size_t cap, const char *k)
-{
-    return hv_io_quote(buf, cap, k ? k : "", k ? strlen(k) : 0, 60);
-}
-
-/* Digits into *v (saturating at 10^9) and their text; NULL when none. */
-static const char *digits(const char *p, long *v, const char **text, int *len)
-{
-    if (*p < '0' || *p > '9')
-        return NULL;
-    *v = 0;
-    *text = p;
-    while (*p >= '0' && *p <= '9') {
-        if (*v < 1000000000L)
-            *v = *v * 10 + (*p - '0');
-        p++;
-    }
-    *len = (int)(p - *text < 24 ? p - *text : 24);
-    return p;
-}
-
-static bool parse_key(jctx *c, const char *k, int *layer, int *head)
-{
-    long l = -1, h = -1;
-    const char *lt = "", *ht = "";
-    int ll = 0, hl = 0;
-    const char *p = k ? k : "";
-    bool ok;
-    if (*p == 'L' || *p == 'l') {
-        p = digits(p + 1, &l, &lt, &ll);
-        ok = p && (*p == 'H' || *p == 'h') && (p = digits(p + 1, &h, &ht, &hl)) && *p == '\0';
-    } else {
-        p = digits(p, &l, &lt, &ll);
-        ok = p && *p == '-' && (p = digits(p + 1, &h, &ht, &hl)) && *p == '\0';
-    }
-    char q[96];
-    if (!ok)
-        return hv_errorf(c->err, "%s: key %s: expected \"LAYER-HEAD\" or \"L14H7\"", c->place,
-                         qkey(q, sizeof q, k));
-    if (l >= HV_SCORES_MAX_DIM)
-        return hv_errorf(c->err, "%s: key %s: layer %.*s is more than %d", c->place,
-                         qkey(q, sizeof q, k), ll, lt, HV_SCORES_MAX_DIM - 1);
-    if (h >= HV_SCORES_MAX_DIM)
-        return hv_errorf(c->err, "%s: key %s: head %.*s is more than %d", c->place,
-                         qkey(q, sizeof q, k), hl, ht, HV_SCORES_MAX_DIM - 1);
-    *layer = (int)l;
-    *head = (int)h;
-    return true;
-}
-
-static bool add_entry(jctx *c, long sample, int layer, int head, double v)
-{
-    if (layer > c->max_layer)
-        c->max_layer = layer;
-    if (head > c->max_head)
-        c->max_head = head;
-    if (isnan(v))
-        return true; /* extends the grid; no value */
-    if (c->ne == c->e_cap) {
-        size_t ncap = c->e_cap ? c->e_cap * 2 : 256;
-        entry *ne = realloc(c->e, ncap * sizeof *ne);
-        if (!ne)
-            return hv_errorf(c->err, "%s: out of memory", c->name);
-        c->e = ne;
-        c->e_cap = ncap;
-    }
-    c->e[c->ne].sample = (uint32_t)sample;
-    c->e[c->ne].layer = layer;
-    c->e[c->ne].head = head;
-    c->e[c->ne].v = v;
-    c->ne++;
-    return true;
-}
-
-/* A number item, in document order: its value, NaN for NaN, or false (with
- * the message) for an infinity, named by its key and list index (k < 0: not
- * in a list): key "14-7" or key "14-7"[3]. */
-static bool number(jctx *c, const cJSON *it, const char *key, long k, double *v)
-{
-    size_t ord = c->ord++;
-    char kind = 0;
-    if (c->next_sp < c->nsp && c->sp[c->next_sp].ord == ord)
-        kind = c->sp[c->next_sp++].kind;
-    if (kind == 'n') {
-        *v = NAN;
-        return true;
-    }
-    *v = it->valuedouble;
-    if (kind != 'i' && kind != 'I' && isfinite(*v))
-        return true;
-    char q[96], idx[32] = "";
-    if (k >= 0)
-        snprintf(idx, sizeof idx, "[%ld]", k);
-    if (kind)
-        return hv_errorf(c->err, "%s: key %s%s: %s is not a score (infinite)", c->place,
-                         qkey(q, sizeof q, key), idx, kind == 'i' ? "Infinity" : "-Infinity");
-    return hv_errorf(c->err, "%s: key %s%s: value is infinite (too large for a double)", c->place,
-                     qkey(q, sizeof q, key), idx);
-}
-
-static int cmp_keyref(const void *a, const void *b)
-{
-    const keyref *x = a, *y = b;
-    if (x->layer != y->layer)
-        return x->layer < y->layer ? -1 : 1;
-    if (x->head != y->head)
-        return x->head < y->head ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/* One object: its keys, checked for repeats, and its values. sample >= 0:
- * one sample, values must be numbers or null; sample < 0: values may be lists
- * of samples. */
-static bool object(jctx *c, const cJSON *obj, long sample)
-{
-    int nkeys = cJSON_GetArraySize(obj);
-    if (nkeys < 0)
-        nkeys = 0;
-    if ((size_t)nkeys > c->keys_cap) {
-        keyref *nk = realloc(c->keys, (size_t)nkeys * sizeof *nk);
-        if (!nk)
-            return hv_errorf(c->err, "%s: out of memory", c->name);
-        c->keys = nk;
-        c->keys_cap = (size_t)nkeys;
-    }
-    int i = 0;
-    char q[96];
-    for (const cJSON *it = obj->child; it && i < nkeys; it = it->next, i++) {
-        int layer = 0, head = 0;
-        if (!parse_key(c, it->string, &layer, &head))
-            return false;
-        c->any_key = true;
-        c->keys[i] = (keyref){layer, head, i, it->string};
-        double v;
-        if (cJSON_IsNumber(it)) {
-            if (!number(c, it, it->string, -1, &v) || !add_entry(c, sample < 0 ? 0 : sample, layer, head, v))
-                return false;
-        } else if (cJSON_IsNull(it)) {
-            if (!add_entry(c, sample < 0 ? 0 : sample, layer, head, NAN))
-                return false;
-        } else if (sample < 0 && cJSON_IsArray(it)) {
-            long k = 0;
-            if (!it->child && !add_entry(c, 0, layer, head, NAN))
-                return false;
-            for (const cJSON *x = it->child; x; x = x->next, k++) {
-                if (k >= HV_SCORES_MAX_SAMPLE_CELLS)
-                    return hv_errorf(c->err, "%s: key %s: more than %ld samples", c->place,
-                                     qkey(q, sizeof q, it->string),
-                                     (long)HV_SCORES_MAX_SAMPLE_CELLS);
-                if (cJSON_IsNumber(x)) {
-                    if (!number(c, x, it->string, k, &v) || !add_entry(c, k, layer, head, v))
-                        return false;
-                } else if (cJSON_IsNull(x)) {
-                    if (!add_entry(c, k, layer, head, NAN))
-                        return false;
-                } else {
-                    return hv_errorf(c->err, "%s: key %s[%ld]: expected a number or null, got %s",
-                                     c->place, qkey(q, sizeof q, it->string), k, type_name(x));
-                }
-            }
-            if (k > c->samples)
-                c->samples = k;
-        } else {
-            return hv_errorf(c->err, "%s: key %s: expected a number%s or null, got %s", c->place,
-                             qkey(q, sizeof q, it->string),
-                             sample < 0 ? ", a list of numbers" : "", type_name(it));
-        }
-    }
-    if (sample < 0 && c->samples < 1)
-        c->samples = 1;
-    if (i > 1)
-        qsort(c->keys, (size_t)i, sizeof *c->keys, cmp_keyref);
-    for (int k = 1; k < i; k++)
-        if (c->keys[k].layer == c->keys[k - 1].layer && c->keys[k].head == c->keys[k - 1].head) {
-            char q2[96];
-            return hv_errorf(c->err, "%s: key %s: layer %d head %d given twice (also as %s)",
-                             c->place, qkey(q, sizeof q, c->keys[k].key), c->keys[k].layer,
-                             c->keys[k].head, qkey(q2, sizeof q2, c->keys[k - 1].key));
-        }
-    return true;
-}
-
-/* --- parsing -------------------------------------------------------------- */
 
 static int line_of(const char *t, size_t pos)
 {
@@ -461,7 +204,8 @@ bad:
     return false;
 }
 
-bool hv_io_json_locate(const char *t, size_t n, size_t *pos, const char **why)
+/* specials: Python's bare NaN, Infinity and -Infinity are values too. */
+static bool locate(const char *t, size_t n, bool specials, size_t *pos, const char **why)
 {
     enum { MAX_DEPTH = 1000 };
     char stack[MAX_DEPTH];
@@ -494,6 +238,8 @@ bool hv_io_json_locate(const char *t, size_t n, size_t *pos, const char **why)
         } else if (ch == '"') {
             if (!scan_string(t, &i, n, pos, why))
                 return true;
+        } else if (specials && special_at(t, i, n)) {
+            i += special_at(t, i, n);
         } else if (ch == '-' || is_dig(ch)) {
             if (!scan_number(t, &i, n, pos, why))
                 return true;
@@ -554,6 +300,11 @@ bool hv_io_json_locate(const char *t, size_t n, size_t *pos, const char **why)
     }
 }
 
+bool hv_io_json_locate(const char *t, size_t n, size_t *pos, const char **why)
+{
+    return locate(t, n, false, pos, why);
+}
+
 const char *hv_io_json_describe(char *buf, size_t cap, const char *t, size_t n, size_t pos,
                                 const char *why, const char *end_of)
 {
@@ -571,108 +322,495 @@ const char *hv_io_json_describe(char *buf, size_t cap, const char *t, size_t n, 
     return buf;
 }
 
-/* Parses t[0..n) (t[n] == '\0', t may be rewritten), one JSON value. base is
- * t's offset in the file and line its first line, for messages. */
-static cJSON *parse(jctx *c, char *t, size_t n, size_t base, int line)
+
+/* --- the walk (over text the checker passed) ------------------------------ */
+
+static size_t ws(const jctx *c, size_t i)
 {
-    if (!prescan(c, t, n)) {
-        hv_errorf(c->err, "%s: out of memory", c->name);
-        return NULL;
-    }
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(t, n + 1, &end, 1);
-    if (root)
-        return root;
-    size_t pos;
-    const char *why;
-    if (!hv_io_json_locate(t, n, &pos, &why)) { /* cJSON refused valid JSON */
-        pos = end && end >= t && end <= t + n ? (size_t)(end - t) : 0;
-        why = "cannot be parsed";
-    }
-    int at_line = line + line_of(t, pos) - 1;
-    if (why == k_after_value && !c->lines && t[pos] == '{' && at_line > 1) {
-        hv_errorf(c->err, "%s:%d: byte %zu: a second JSON object: for one object per line "
-                          "(JSON Lines), use the jsonl format", c->name, at_line, base + pos);
-        return NULL;
-    }
-    char d[160];
-    hv_errorf(c->err, "%s:%d: byte %zu: invalid JSON: %s", c->name, at_line, base + pos,
-              hv_io_json_describe(d, sizeof d, t, n, pos, why, c->lines ? "line" : "file"));
-    return NULL;
+    while (i < c->n && (c->t[i] == ' ' || c->t[i] == '\t' || c->t[i] == '\n' || c->t[i] == '\r'))
+        i++;
+    return i;
 }
 
-static bool check_count(jctx *c)
+/* The index after the string that starts (with '"') at i. */
+static size_t string_end(const jctx *c, size_t i)
 {
-    if (c->ord != c->nnum)
-        return hv_errorf(c->err, "%s: internal error: %zu numbers found, %zu expected", c->name,
-                         c->ord, c->nnum);
+    for (i++; i < c->n && c->t[i] != '"'; i++)
+        if (c->t[i] == '\\')
+            i++;
+    return i < c->n ? i + 1 : c->n;
+}
+
+static unsigned hex4(const char *p)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++) {
+        char h = p[k];
+        v = v << 4 | (unsigned)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+/* The string starting (with '"') at i, unescaped into buf (cut at cap - 1
+ * bytes, which no key that parses comes near); its length. */
+static size_t decode_string(const jctx *c, size_t i, char *buf, size_t cap)
+{
+    size_t e = string_end(c, i) - 1, o = 0;
+    for (size_t k = i + 1; k < e && o + 4 < cap; k++) {
+        char ch = c->t[k];
+        if (ch != '\\') {
+            buf[o++] = ch;
+            continue;
+        }
+        ch = c->t[++k];
+        if (ch != 'u') {
+            buf[o++] = ch == 'b' ? '\b' : ch == 'f' ? '\f' : ch == 'n' ? '\n' : ch == 'r' ? '\r'
+                     : ch == 't' ? '\t' : ch;
+            continue;
+        }
+        unsigned u = hex4(c->t + k + 1);
+        k += 4;
+        if (u >= 0xD800 && u < 0xDC00 && k + 6 < e && c->t[k + 1] == '\\' && c->t[k + 2] == 'u') {
+            unsigned lo = hex4(c->t + k + 3);
+            if (lo >= 0xDC00 && lo < 0xE000) {
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                k += 6;
+            }
+        }
+        if (u < 0x80) {
+            buf[o++] = (char)u;
+        } else if (u < 0x800) {
+            buf[o++] = (char)(0xC0 | u >> 6);
+            buf[o++] = (char)(0x80 | (u & 0x3F));
+        } else if (u < 0x10000) {
+            buf[o++] = (char)(0xE0 | u >> 12);
+            buf[o++] = (char)(0x80 | (u >> 6 & 0x3F));
+            buf[o++] = (char)(0x80 | (u & 0x3F));
+        } else {
+            buf[o++] = (char)(0xF0 | u >> 18);
+            buf[o++] = (char)(0x80 | (u >> 12 & 0x3F));
+            buf[o++] = (char)(0x80 | (u >> 6 & 0x3F));
+            buf[o++] = (char)(0x80 | (u & 0x3F));
+        }
+    }
+    buf[o] = '\0';
+    return o;
+}
+
+/* The key at i, quoted as messages show keys. */
+static const char *qkey_at(const jctx *c, size_t i, char *q, size_t cap)
+{
+    char k[256];
+    size_t kl = decode_string(c, i, k, sizeof k);
+    return hv_io_quote(q, cap, k, kl, 60);
+}
+
+static const char *type_at(const jctx *c, size_t i)
+{
+    switch (i < c->n ? c->t[i] : 0) {
+    case '"': return "a string";
+    case '[': return "a list";
+    case '{': return "an object";
+    case 't': return "true";
+    case 'f': return "false";
+    case 'n': return "null";
+    default: return "a number";
+    }
+}
+
+/* Digits into *v (saturating at 10^9) and their text; NULL when none. */
+static const char *digits(const char *p, long *v, const char **text, int *len)
+{
+    if (*p < '0' || *p > '9')
+        return NULL;
+    *v = 0;
+    *text = p;
+    while (*p >= '0' && *p <= '9') {
+        if (*v < 1000000000L)
+            *v = *v * 10 + (*p - '0');
+        p++;
+    }
+    *len = (int)(p - *text < 24 ? p - *text : 24);
+    return p;
+}
+
+static bool parse_key(jctx *c, size_t at, const char *k, int *layer, int *head)
+{
+    long l = -1, h = -1;
+    const char *lt = "", *ht = "";
+    int ll = 0, hl = 0;
+    const char *p = k;
+    bool ok;
+    if (*p == 'L' || *p == 'l') {
+        p = digits(p + 1, &l, &lt, &ll);
+        ok = p && (*p == 'H' || *p == 'h') && (p = digits(p + 1, &h, &ht, &hl)) && *p == '\0';
+    } else {
+        p = digits(p, &l, &lt, &ll);
+        ok = p && *p == '-' && (p = digits(p + 1, &h, &ht, &hl)) && *p == '\0';
+    }
+    char q[96];
+    if (!ok)
+        return hv_errorf(c->err, "%s: key %s: expected \"LAYER-HEAD\" or \"L14H7\"", c->place,
+                         qkey_at(c, at, q, sizeof q));
+    if (l >= HV_SCORES_MAX_DIM)
+        return hv_errorf(c->err, "%s: key %s: layer %.*s is more than %d", c->place,
+                         qkey_at(c, at, q, sizeof q), ll, lt, HV_SCORES_MAX_DIM - 1);
+    if (h >= HV_SCORES_MAX_DIM)
+        return hv_errorf(c->err, "%s: key %s: head %.*s is more than %d", c->place,
+                         qkey_at(c, at, q, sizeof q), hl, ht, HV_SCORES_MAX_DIM - 1);
+    *layer = (int)l;
+    *head = (int)h;
     return true;
 }
 
-static bool read_json(jctx *c, char *t, size_t n)
+/* samples x L x H within HV_SCORES_MAX_SAMPLE_CELLS, else the message, at
+ * the key (key_at) or the sample (key_at == SIZE_MAX) that passes it. */
+static bool within_values(jctx *c, long samples, long L, long H, size_t key_at)
 {
-    cJSON *root = parse(c, t, n, 0, 1);
-    if (!root)
-        return false;
-    bool ok = true;
-    snprintf(c->place, sizeof c->place, "%s", c->name);
-    if (cJSON_IsObject(root)) {
-        ok = object(c, root, -1);
-    } else if (cJSON_IsArray(root)) {
-        long i = 0;
-        for (const cJSON *it = root->child; it && ok; it = it->next, i++) {
-            if (i >= HV_SCORES_MAX_SAMPLE_CELLS) {
-                ok = hv_errorf(c->err, "%s: more than %ld samples", c->name,
-                               (long)HV_SCORES_MAX_SAMPLE_CELLS);
-                break;
-            }
-            snprintf(c->place, sizeof c->place, "%s: [%ld]", c->name, i);
-            if (!cJSON_IsObject(it))
-                ok = hv_errorf(c->err, "%s: expected an object {\"LAYER-HEAD\": score, ...}, got "
-                                       "%s", c->place, type_name(it));
-            else
-                ok = object(c, it, i);
-        }
-        c->samples = i;
-    } else {
-        ok = hv_errorf(c->err, "%s: expected an object {\"LAYER-HEAD\": score, ...} or a list of "
-                               "them, got %s", c->name, type_name(root));
-    }
-    if (ok)
-        ok = check_count(c);
-    cJSON_Delete(root);
-    return ok;
+    if (L <= 0 || H <= 0 ||
+        (uint64_t)samples * (uint64_t)L * (uint64_t)H <= (uint64_t)HV_SCORES_MAX_SAMPLE_CELLS)
+        return true;
+    char q[96], k[128] = "";
+    if (key_at != SIZE_MAX)
+        snprintf(k, sizeof k, "key %s: ", qkey_at(c, key_at, q, sizeof q));
+    return hv_errorf(c->err, "%s: %s%ld samples of %ld x %ld heads are more than the limit of %ld "
+                             "values", c->place, k, samples, L, H,
+                     (long)HV_SCORES_MAX_SAMPLE_CELLS);
 }
 
-static bool read_jsonl(jctx *c, char *t, size_t n)
+static size_t hash_of(int layer, int head, size_t cap)
 {
-    size_t i = 0;
+    uint64_t k = (uint64_t)layer << 17 | (uint64_t)head;
+    return (size_t)((k * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+}
+
+static bool rehash(jctx *c)
+{
+    size_t cap = c->hash_cap ? c->hash_cap * 2 : 1024;
+    uint32_t *h = calloc(cap, sizeof *h);
+    if (!h)
+        return false;
+    for (size_t i = 0; i < c->ns; i++) {
+        size_t k = hash_of(c->s[i].layer, c->s[i].head, cap);
+        while (h[k])
+            k = (k + 1) & (cap - 1);
+        h[k] = (uint32_t)(i + 1);
+    }
+    free(c->hash);
+    c->hash = h;
+    c->hash_cap = cap;
+    return true;
+}
+
+/* The head's slot, added on its first key, which must keep the grid within
+ * the limit. NULL with the message. */
+static slot *slot_for(jctx *c, int layer, int head, size_t key_at)
+{
+    if (c->hash_cap) {
+        size_t k = hash_of(layer, head, c->hash_cap);
+        for (; c->hash[k]; k = (k + 1) & (c->hash_cap - 1)) {
+            slot *s = &c->s[c->hash[k] - 1];
+            if (s->layer == layer && s->head == head)
+                return s;
+        }
+    }
+    long L = (layer > c->max_layer ? layer : c->max_layer) + 1L;
+    long H = (head > c->max_head ? head : c->max_head) + 1L;
+    if ((uint64_t)L * (uint64_t)H > (uint64_t)HV_SCORES_MAX_CELLS) {
+        char q[96];
+        hv_errorf(c->err, "%s: key %s: layer %d, head %d make the grid %ld x %ld = %llu heads, "
+                          "more than the limit of %ld (2^20) heads in a grid", c->place,
+                  qkey_at(c, key_at, q, sizeof q), layer, head, L, H,
+                  (unsigned long long)((uint64_t)L * (uint64_t)H), (long)HV_SCORES_MAX_CELLS);
+        return NULL;
+    }
+    if (!within_values(c, c->cur, L, H, key_at))
+        return NULL;
+    if ((c->ns + 1) * 2 > c->hash_cap && !rehash(c))
+        goto oom;
+    if (c->ns == c->s_cap) {
+        size_t ncap = c->s_cap ? c->s_cap * 2 : 256;
+        slot *ns = realloc(c->s, ncap * sizeof *ns);
+        if (!ns)
+            goto oom;
+        c->s = ns;
+        c->s_cap = ncap;
+    }
+    c->max_layer = (int)L - 1;
+    c->max_head = (int)H - 1;
+    slot *s = &c->s[c->ns];
+    *s = (slot){layer, head, 0, 0, 0, key_at};
+    size_t k = hash_of(layer, head, c->hash_cap);
+    while (c->hash[k])
+        k = (k + 1) & (c->hash_cap - 1);
+    c->hash[k] = (uint32_t)(++c->ns);
+    return s;
+oom:
+    hv_errorf(c->err, "%s: out of memory", c->name);
+    return NULL;
+}
+
+/* One value of the head in a sample (NaN: none). */
+static bool add(jctx *c, slot *s, long sample, double v)
+{
+    if (isnan(v))
+        return true;
+    switch (c->mode) {
+    case HV_REDUCE_MEAN:
+    case HV_REDUCE_SUM:
+        s->acc += v;
+        break;
+    case HV_REDUCE_ABS_MEAN:
+        s->acc += fabs(v);
+        break;
+    case HV_REDUCE_MAX:
+        if (s->n == 0 || v > s->acc)
+            s->acc = v;
+        break;
+    case HV_REDUCE_COUNT:
+        if (c->ne == c->e_cap) {
+            size_t ncap = c->e_cap ? c->e_cap * 2 : 256;
+            centry *ne = realloc(c->e, ncap * sizeof *ne);
+            if (!ne)
+                return hv_errorf(c->err, "%s: out of memory", c->name);
+            c->e = ne;
+            c->e_cap = ncap;
+        }
+        c->e[c->ne++] = (centry){c->abs ? fabs(v) : v,
+                                 (uint64_t)s->layer << 17 | (uint64_t)s->head, (uint32_t)sample,
+                                 (uint32_t)(s - c->s)};
+        break;
+    }
+    s->n++;
+    return true;
+}
+
+/* The number (or NaN, Infinity, -Infinity) at *i, named in messages by its
+ * key and list index (k < 0: not in a list); *i moves past it. */
+static bool number(jctx *c, size_t *i, size_t key_at, long k, double *v)
+{
+    size_t p = *i, sp = special_at(c->t, p, c->n);
+    char q[96], idx[32] = "";
+    if (k >= 0)
+        snprintf(idx, sizeof idx, "[%ld]", k);
+    if (sp) {
+        *i = p + sp;
+        if (sp == 3) {
+            *v = NAN;
+            return true;
+        }
+        return hv_errorf(c->err, "%s: key %s%s: %s is not a score (infinite)", c->place,
+                         qkey_at(c, key_at, q, sizeof q), idx,
+                         sp == 8 ? "Infinity" : "-Infinity");
+    }
+    size_t e = p;
+    while (e < c->n && is_num_char(c->t[e]))
+        e++;
+    *i = e;
+    char small[64], *buf = small;
+    if (e - p >= sizeof small && !(buf = malloc(e - p + 1)))
+        return hv_errorf(c->err, "%s: out of memory", c->name);
+    memcpy(buf, c->t + p, e - p);
+    buf[e - p] = '\0';
+    *v = strtod(buf, NULL);
+    if (buf != small)
+        free(buf);
+    if (isfinite(*v))
+        return true;
+    return hv_errorf(c->err, "%s: key %s%s: value is infinite (too large for a double)", c->place,
+                     qkey_at(c, key_at, q, sizeof q), idx);
+}
+
+static bool is_value_number(const jctx *c, size_t i)
+{
+    char ch = c->t[i];
+    return ch == '-' || (ch >= '0' && ch <= '9') || ch == 'N' || ch == 'I';
+}
+
+/* The object at *i ('{'). sample >= 0: one sample, values must be numbers
+ * or null; sample < 0: values may be lists of samples. */
+static bool object(jctx *c, size_t *pi, long sample)
+{
+    size_t i = ws(c, *pi + 1);
+    uint32_t obj = ++c->obj;
+    char q[96], q2[96];
+    if (i < c->n && c->t[i] == '}') {
+        *pi = i + 1;
+        return true;
+    }
+    for (;;) {
+        size_t key_at = i;
+        char k[256];
+        decode_string(c, i, k, sizeof k);
+        i = ws(c, string_end(c, i));
+        i = ws(c, i + 1); /* ':' */
+        int layer = 0, head = 0;
+        if (!parse_key(c, key_at, k, &layer, &head))
+            return false;
+        c->any_key = true;
+        slot *s = slot_for(c, layer, head, key_at);
+        if (!s)
+            return false;
+        if (s->obj == obj)
+            return hv_errorf(c->err, "%s: key %s: layer %d head %d given twice (also as %s)",
+                             c->place, qkey_at(c, key_at, q, sizeof q), layer, head,
+                             qkey_at(c, s->key_at, q2, sizeof q2));
+        if (s->obj != obj) {
+            s->obj = obj;
+            s->key_at = key_at;
+        }
+        double v;
+        char ch = i < c->n ? c->t[i] : 0;
+        if (is_value_number(c, i)) {
+            if (!number(c, &i, key_at, -1, &v) || !add(c, s, sample < 0 ? 0 : sample, v))
+                return false;
+            if (sample < 0 && c->samples < 1)
+                c->samples = 1;
+        } else if (ch == 'n') {
+            i += 4;
+        } else if (sample < 0 && ch == '[') {
+            long n = 0;
+            i = ws(c, i + 1);
+            if (i < c->n && c->t[i] == ']') {
+                i++;
+            } else {
+                for (;; n++) {
+                    if (n >= HV_SCORES_MAX_SAMPLE_CELLS)
+                        return hv_errorf(c->err, "%s: key %s: more than %ld samples", c->place,
+                                         qkey_at(c, key_at, q, sizeof q),
+                                         (long)HV_SCORES_MAX_SAMPLE_CELLS);
+                    if (n + 1 > c->cur) {
+                        c->cur = n + 1;
+                        if (!within_values(c, c->cur, c->max_layer + 1L, c->max_head + 1L,
+                                           key_at))
+                            return false;
+                    }
+                    char x = i < c->n ? c->t[i] : 0;
+                    if (is_value_number(c, i)) {
+                        if (!number(c, &i, key_at, n, &v) || !add(c, s, n, v))
+                            return false;
+                    } else if (x == 'n') {
+                        i += 4;
+                    } else {
+                        return hv_errorf(c->err, "%s: key %s[%ld]: expected a number or null, "
+                                                 "got %s", c->place,
+                                         qkey_at(c, key_at, q, sizeof q), n, type_at(c, i));
+                    }
+                    i = ws(c, i);
+                    if (i >= c->n || c->t[i] != ',') {
+                        i++; /* ']' */
+                        n++;
+                        break;
+                    }
+                    i = ws(c, i + 1);
+                }
+            }
+            if (n > c->samples)
+                c->samples = n;
+            if (c->samples < 1)
+                c->samples = 1;
+        } else {
+            return hv_errorf(c->err, "%s: key %s: expected a number%s or null, got %s", c->place,
+                             qkey_at(c, key_at, q, sizeof q),
+                             sample < 0 ? ", a list of numbers" : "", type_at(c, i));
+        }
+        i = ws(c, i);
+        if (i < c->n && c->t[i] == ',') {
+            i = ws(c, i + 1);
+            continue;
+        }
+        *pi = i + 1; /* '}' */
+        return true;
+    }
+}
+
+/* --- parsing -------------------------------------------------------------- */
+
+/* Checks t[s..e) is one JSON value; else the message naming line and byte. */
+static bool check(jctx *c, size_t s, size_t e, int line)
+{
+    size_t pos;
+    const char *why;
+    if (!locate(c->t + s, e - s, true, &pos, &why))
+        return true;
+    const char *t = c->t + s;
+    int at_line = line + line_of(t, pos) - 1;
+    if (why == k_after_value && !c->lines && t[pos] == '{' && at_line > 1)
+        return hv_errorf(c->err, "%s:%d: byte %zu: a second JSON object: for one object per "
+                                 "line (JSON Lines), use the jsonl format", c->name, at_line,
+                         s + pos);
+    char d[160];
+    return hv_errorf(c->err, "%s:%d: byte %zu: invalid JSON: %s", c->name, at_line, s + pos,
+                     hv_io_json_describe(d, sizeof d, t, e - s, pos, why,
+                                         c->lines ? "line" : "file"));
+}
+
+static bool read_json(jctx *c, size_t s)
+{
+    if (!check(c, s, c->n, 1))
+        return false;
+    size_t i = ws(c, s);
+    snprintf(c->place, sizeof c->place, "%s", c->name);
+    char ch = c->t[i];
+    if (ch == '{') {
+        c->cur = 1;
+        return object(c, &i, -1);
+    }
+    if (ch != '[')
+        return hv_errorf(c->err, "%s: expected an object {\"LAYER-HEAD\": score, ...} or a list "
+                                 "of them, got %s", c->name, type_at(c, i));
+    long k = 0;
+    i = ws(c, i + 1);
+    if (c->t[i] != ']')
+        for (;; k++) {
+            if (k >= HV_SCORES_MAX_SAMPLE_CELLS)
+                return hv_errorf(c->err, "%s: more than %ld samples", c->name,
+                                 (long)HV_SCORES_MAX_SAMPLE_CELLS);
+            snprintf(c->place, sizeof c->place, "%s: [%ld]", c->name, k);
+            c->cur = k + 1;
+            if (!within_values(c, c->cur, c->max_layer + 1L, c->max_head + 1L, SIZE_MAX))
+                return false;
+            if (c->t[i] != '{')
+                return hv_errorf(c->err, "%s: expected an object {\"LAYER-HEAD\": score, ...}, "
+                                         "got %s", c->place, type_at(c, i));
+            if (!object(c, &i, k))
+                return false;
+            i = ws(c, i);
+            if (i >= c->n || c->t[i] != ',') {
+                k++;
+                break;
+            }
+            i = ws(c, i + 1);
+        }
+    c->samples = k;
+    return true;
+}
+
+static bool read_jsonl(jctx *c, size_t i)
+{
     int line = 0;
-    while (i < n) {
+    while (i < c->n) {
         size_t e = i;
-        while (e < n && t[e] != '\n')
-            e++;
+        const char *nl = memchr(c->t + i, '\n', c->n - i);
+        e = nl ? (size_t)(nl - c->t) : c->n;
         line++;
         size_t s = i;
-        while (s < e && (t[s] == ' ' || t[s] == '\t' || t[s] == '\r'))
+        while (s < e && (c->t[s] == ' ' || c->t[s] == '\t' || c->t[s] == '\r'))
             s++;
         if (s < e) {
             if (c->samples >= HV_SCORES_MAX_SAMPLE_CELLS)
                 return hv_errorf(c->err, "%s:%d: more than %ld samples", c->name, line,
                                  (long)HV_SCORES_MAX_SAMPLE_CELLS);
-            t[e] = '\0'; /* t[n] is already '\0' */
-            cJSON *root = parse(c, t + i, e - i, i, line);
-            if (!root)
+            if (!check(c, i, e, line))
                 return false;
             snprintf(c->place, sizeof c->place, "%s:%d", c->name, line);
-            bool ok;
-            if (!cJSON_IsObject(root))
-                ok = hv_errorf(c->err, "%s: expected an object {\"LAYER-HEAD\": score, ...}, got "
-                                       "%s", c->place, type_name(root));
-            else
-                ok = object(c, root, c->samples) && check_count(c);
-            cJSON_Delete(root);
-            if (!ok)
+            c->cur = c->samples + 1;
+            if (!within_values(c, c->cur, c->max_layer + 1L, c->max_head + 1L, SIZE_MAX))
+                return false;
+            if (c->t[s] != '{')
+                return hv_errorf(c->err, "%s: expected an object {\"LAYER-HEAD\": score, ...}, "
+                                         "got %s", c->place, type_at(c, s));
+            if (!object(c, &s, c->samples))
                 return false;
             c->samples++;
         }
@@ -681,35 +819,70 @@ static bool read_jsonl(jctx *c, char *t, size_t n)
     return true;
 }
 
-static int cmp_entry(const void *a, const void *b)
+/* --- the grid ------------------------------------------------------------- */
+
+static int cmp_centry(const void *a, const void *b)
 {
-    const entry *x = a, *y = b;
-    return x->sample < y->sample ? -1 : x->sample > y->sample;
+    const centry *x = a, *y = b;
+    if (x->sample != y->sample)
+        return x->sample < y->sample ? -1 : 1;
+    if (x->key != y->key)
+        return x->key > y->key ? -1 : 1;
+    return x->cell < y->cell ? -1 : x->cell > y->cell;
 }
 
-static bool reduce_entries(jctx *c, const hv_read_opts *o, hv_grid *out)
+static bool finish(jctx *c, hv_grid *out)
 {
     long L = (long)c->max_layer + 1, H = (long)c->max_head + 1;
     char why[128];
     if (hv_io_shape_problem((uint64_t)c->samples, (uint64_t)L, (uint64_t)H, why, sizeof why))
         return hv_errorf(c->err, "%s: %ld sample%s of layers 0..%ld, heads 0..%ld: %s", c->name,
                          c->samples, c->samples == 1 ? "" : "s", L - 1, H - 1, why);
-    if (c->ne > 1)
-        qsort(c->e, c->ne, sizeof *c->e, cmp_entry);
-    hv_reducer r;
-    if (!hv_reducer_init(&r, (int)L, (int)H, o, c->name, c->err))
-        return false;
-    size_t k = 0;
-    for (long s = 0; s < c->samples; s++) {
-        double *b = hv_reducer_sample(&r);
-        for (; k < c->ne && c->e[k].sample == (uint32_t)s; k++)
-            b[(size_t)c->e[k].layer * (size_t)H + (size_t)c->e[k].head] = c->e[k].v;
-        if (!hv_reducer_add(&r, c->err)) {
-            hv_reducer_free(&r);
-            return false;
+    if (c->mode == HV_REDUCE_COUNT) {
+        /* each sample's top heads: by value (or |value|), then lower layer,
+         * then lower head, as the shared reducer ranks them */
+        if (c->ne > 1)
+            qsort(c->e, c->ne, sizeof *c->e, cmp_centry);
+        for (size_t k = 0; k < c->ne;) {
+            size_t j = k;
+            while (j < c->ne && c->e[j].sample == c->e[k].sample) {
+                if (j - k < (size_t)c->top)
+                    c->s[c->e[j].slot].acc += 1;
+                j++;
+            }
+            k = j;
         }
     }
-    return hv_reducer_finish(&r, out, c->err);
+    size_t cells = (size_t)L * (size_t)H;
+    double *v = malloc(cells * sizeof *v);
+    if (!v)
+        return hv_errorf(c->err, "%s: out of memory for a grid of %ld x %ld heads", c->name, L, H);
+    for (size_t i = 0; i < cells; i++)
+        v[i] = NAN;
+    size_t bad = cells;
+    for (size_t k = 0; k < c->ns; k++) {
+        const slot *s = &c->s[k];
+        if (s->n == 0)
+            continue;
+        size_t i = (size_t)s->layer * (size_t)H + (size_t)s->head;
+        double x = s->acc;
+        if (c->mode == HV_REDUCE_MEAN || c->mode == HV_REDUCE_ABS_MEAN)
+            x /= s->n;
+        if (!isfinite(x) && i < bad)
+            bad = i;
+        v[i] = x;
+    }
+    if (bad < cells) {
+        free(v);
+        return hv_errorf(c->err, "%s: layer %d, head %d: the %s of its samples is too large for a "
+                                 "double", c->name, (int)(bad / (size_t)H), (int)(bad % (size_t)H),
+                         c->mode == HV_REDUCE_MEAN ? "sum" : hv_reduce_name(c->mode));
+    }
+    out->layers = (int)L;
+    out->heads = (int)H;
+    out->samples = (int)c->samples;
+    out->v = v;
+    return true;
 }
 
 bool hv_json_read(const unsigned char *b, size_t n, const char *name, bool lines,
@@ -722,35 +895,35 @@ bool hv_json_read(const unsigned char *b, size_t n, const char *name, bool lines
         return hv_errorf(err, "%s:%d: byte %zu: a NUL byte: not a JSON text file", name,
                          line_of((const char *)b, at), at);
     }
-    char *t = malloc(n + 1);
-    if (!t)
-        return hv_errorf(err, "%s: out of memory (%zu bytes)", name, n);
-    memcpy(t, b, n);
-    t[n] = '\0';
-    if (n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
-        memset(t, ' ', 3);
+    if (!hv_reduce_opts_check(o, name, err))
+        return false;
     jctx c;
     memset(&c, 0, sizeof c);
+    c.t = (const char *)b;
+    c.n = n;
     c.name = name;
     c.err = err;
+    c.mode = o->reduce;
+    c.abs = o->count_abs;
+    c.top = o->count_top ? o->count_top : 10;
     c.max_layer = c.max_head = -1;
     c.lines = lines;
-    bool ok;
-    size_t s = 0;
-    while (s < n && (t[s] == ' ' || t[s] == '\t' || t[s] == '\n' || t[s] == '\r'))
+    size_t s0 = n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    size_t s = s0;
+    while (s < n && (c.t[s] == ' ' || c.t[s] == '\t' || c.t[s] == '\n' || c.t[s] == '\r'))
         s++;
+    bool ok;
     if (s == n)
         ok = hv_errorf(err, "%s: the file is empty (no JSON %s)", name,
                        lines ? "lines" : "value");
     else
-        ok = lines ? read_jsonl(&c, t, n) : read_json(&c, t, n);
+        ok = lines ? read_jsonl(&c, s0) : read_json(&c, s0);
     if (ok && !c.any_key)
         ok = hv_errorf(err, "%s: no scores (no \"LAYER-HEAD\" keys)", name);
     if (ok)
-        ok = reduce_entries(&c, o, out);
-    free(t);
-    free(c.sp);
+        ok = finish(&c, out);
+    free(c.s);
+    free(c.hash);
     free(c.e);
-    free(c.keys);
     return ok;
 }

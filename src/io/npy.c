@@ -178,34 +178,34 @@ static void shape_text(char *buf, size_t cap, const uint64_t *dims, int rank)
         snprintf(buf + o, cap - o, rank == 1 ? ",)" : ")");
 }
 
-bool hv_npy_read(const unsigned char *b, size_t n, const char *where, const hv_read_opts *o,
-                 hv_grid *out, hv_error *err)
+bool hv_npy_header(const unsigned char *b, size_t n, const char *where, const char *unit,
+                   hv_npy_info *info, hv_error *err)
 {
-    memset(out, 0, sizeof *out);
+    memset(info, 0, sizeof *info);
     if (n < 6 || memcmp(b, "\x93NUMPY", 6) != 0)
         return hv_errorf(err, "%s: byte 0: not a .npy file (it does not start with \\x93NUMPY)",
                          where);
     if (n < 10)
-        return hv_errorf(err, "%s: byte %zu: the file ends inside the .npy preamble (%zu bytes)",
-                         where, n, n);
+        return hv_errorf(err, "%s: byte %zu: the %s ends inside the .npy preamble (%zu bytes)",
+                         where, n, unit, n);
     int major = b[6], minor = b[7];
     if ((major != 1 && major != 2 && major != 3) || minor != 0)
         return hv_errorf(err, "%s: byte 6: .npy format version %d.%d is not supported (1.0, 2.0 "
                               "or 3.0)", where, major, minor);
     size_t hstart = major == 1 ? 10 : 12;
     if (n < hstart)
-        return hv_errorf(err, "%s: byte %zu: the file ends inside the .npy preamble (%zu bytes)",
-                         where, n, n);
+        return hv_errorf(err, "%s: byte %zu: the %s ends inside the .npy preamble (%zu bytes)",
+                         where, n, unit, n);
     uint64_t hlen = major == 1 ? (uint64_t)(b[8] | b[9] << 8)
                                : (uint64_t)b[8] | (uint64_t)b[9] << 8 | (uint64_t)b[10] << 16 |
                                      (uint64_t)b[11] << 24;
     if (hlen > n - hstart)
-        return hv_errorf(err, "%s: byte 8: header length %llu goes past the end of the file (%zu "
-                              "bytes)", where, (unsigned long long)hlen, n);
+        return hv_errorf(err, "%s: byte 8: header length %llu goes past the end of the %s (%zu "
+                              "bytes)", where, (unsigned long long)hlen, unit, n);
     hdr h = {b, hstart, hstart + (size_t)hlen, where, err};
 
     hv_dtype dtype = {HV_DK_FLOAT, 4, false};
-    char descr[24] = "";
+    char *descr = info->descr;
     bool fortran = false;
     uint64_t dims[8];
     int rank = 0;
@@ -244,7 +244,7 @@ bool hv_npy_read(const unsigned char *b, size_t n, const char *where, const hv_r
         h.pos++;
         skip_ws(&h);
         if (key == 0) {
-            if (!parse_descr(&h, &dtype, descr, sizeof descr))
+            if (!parse_descr(&h, &dtype, descr, sizeof info->descr))
                 return false;
         } else if (key == 1) {
             if (match_word(&h, "True"))
@@ -282,8 +282,8 @@ bool hv_npy_read(const unsigned char *b, size_t n, const char *where, const hv_r
                                          dict_end - hstart, 60));
         }
 
-    char shape[160];
-    shape_text(shape, sizeof shape, dims, rank);
+    char *shape = info->shape;
+    shape_text(shape, sizeof info->shape, dims, rank);
     if (rank != 2 && rank != 3)
         return hv_errorf(err, "%s: byte %zu: header: shape %s has %d dimension%s; expected "
                               "(layers, heads) or (samples, layers, heads)", where, hstart, shape,
@@ -293,26 +293,37 @@ bool hv_npy_read(const unsigned char *b, size_t n, const char *where, const hv_r
     if (hv_io_shape_problem(S, dims[rank - 2], dims[rank - 1], why, sizeof why))
         return hv_errorf(err, "%s: byte %zu: header: shape %s: %s", where, hstart, shape, why);
 
-    size_t dstart = h.end;
-    uint64_t need = S * dims[rank - 2] * dims[rank - 1] * (uint64_t)dtype.size;
+    info->data_start = h.end;
+    info->data_bytes = S * dims[rank - 2] * dims[rank - 1] * (uint64_t)dtype.size;
+    hv_tensor *t = &info->t;
+    t->data = NULL;
+    t->offset = h.end;
+    t->dtype = dtype;
+    t->rank = rank;
+    for (int i = 0; i < rank; i++)
+        t->dims[i] = dims[i];
+    t->fortran = fortran;
+    return true;
+}
+
+bool hv_npy_read(const unsigned char *b, size_t n, const char *where, const hv_read_opts *o,
+                 hv_grid *out, hv_error *err)
+{
+    memset(out, 0, sizeof *out);
+    hv_npy_info info;
+    if (!hv_npy_header(b, n, where, "file", &info, err))
+        return false;
+    size_t dstart = info.data_start;
+    uint64_t need = info.data_bytes;
     size_t have_bytes = n - dstart;
     if (have_bytes < need)
         return hv_errorf(err, "%s: byte %zu: the data is %zu bytes, but shape %s of '%s' needs "
-                              "%llu (is the file truncated?)", where, dstart, have_bytes, shape,
-                         descr, (unsigned long long)need);
+                              "%llu (is the file truncated?)", where, dstart, have_bytes,
+                         info.shape, info.descr, (unsigned long long)need);
     if (have_bytes > need)
         return hv_errorf(err, "%s: byte %zu: %llu bytes after the data of shape %s of '%s' "
                               "(several arrays in one file?)", where, dstart + (size_t)need,
-                         (unsigned long long)(have_bytes - need), shape, descr);
-
-    hv_tensor t;
-    memset(&t, 0, sizeof t);
-    t.data = b + dstart;
-    t.offset = dstart;
-    t.dtype = dtype;
-    t.rank = rank;
-    for (int i = 0; i < rank; i++)
-        t.dims[i] = dims[i];
-    t.fortran = fortran;
-    return hv_tensor_reduce(&t, where, o, out, err);
+                         (unsigned long long)(have_bytes - need), info.shape, info.descr);
+    info.t.data = b + dstart;
+    return hv_tensor_reduce(&info.t, where, o, out, err);
 }

@@ -168,7 +168,8 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(((const tinfo *)a)->name, ((const tinfo *)b)->name);
 }
 
-static bool layout(const char *name, tinfo *ts, size_t nt, uint64_t data_len, hv_error *err)
+static bool layout(const char *name, tinfo *ts, size_t nt, size_t data_start, uint64_t data_len,
+                   hv_error *err)
 {
     char q[96], q2[96];
     qsort(ts, nt, sizeof *ts, cmp_name);
@@ -189,15 +190,17 @@ static bool layout(const char *name, tinfo *ts, size_t nt, uint64_t data_len, hv
                              hv_io_quote(q2, sizeof q2, prev->name, strlen(prev->name), 40),
                              (unsigned long long)prev->begin, (unsigned long long)prev->end);
         if (t->begin > at)
-            return hv_errorf(err, "%s: bytes %llu..%llu of the data belong to no tensor (a gap "
-                                  "before tensor %s)", name, (unsigned long long)at,
+            return hv_errorf(err, "%s: byte %llu: bytes %llu..%llu of the data belong to no "
+                                  "tensor (a gap before tensor %s)", name,
+                             (unsigned long long)(data_start + at), (unsigned long long)at,
                              (unsigned long long)t->begin,
                              hv_io_quote(q, sizeof q, t->name, strlen(t->name), 40));
         at = t->end;
         prev = t;
     }
     if (at != data_len)
-        return hv_errorf(err, "%s: the last %llu bytes of the data belong to no tensor", name,
+        return hv_errorf(err, "%s: byte %llu: the last %llu bytes of the data belong to no "
+                              "tensor", name, (unsigned long long)(data_start + at),
                          (unsigned long long)(data_len - at));
     return true;
 }
@@ -293,7 +296,7 @@ bool hv_safetensors_read(const unsigned char *b, size_t n, const char *name,
             nt++;
         }
         if (ok)
-            ok = layout(name, ts, nt, data_len, err);
+            ok = layout(name, ts, nt, data_start, data_len, err);
     }
     if (ok) {
         const tinfo *chosen = NULL;

@@ -177,7 +177,8 @@ const char *hv_io_shape_problem(uint64_t samples, uint64_t layers, uint64_t head
     else if (heads > HV_SCORES_MAX_DIM)
         snprintf(buf, cap, "more than %d heads per layer", HV_SCORES_MAX_DIM);
     else if (layers * heads > (uint64_t)HV_SCORES_MAX_CELLS)
-        snprintf(buf, cap, "%llu heads in all, more than the limit of %ld",
+        snprintf(buf, cap, "%llu x %llu = %llu heads, more than the limit of %ld (2^20) heads "
+                 "in a grid", (unsigned long long)layers, (unsigned long long)heads,
                  (unsigned long long)(layers * heads), (long)HV_SCORES_MAX_CELLS);
     else if (samples > (uint64_t)HV_SCORES_MAX_SAMPLE_CELLS ||
              samples * layers * heads > (uint64_t)HV_SCORES_MAX_SAMPLE_CELLS)
@@ -199,6 +200,16 @@ void hv_reducer_free(hv_reducer *r)
     memset(r, 0, sizeof *r);
 }
 
+bool hv_reduce_opts_check(const hv_read_opts *o, const char *name, hv_error *err)
+{
+    if ((int)o->reduce < 0 || o->reduce > HV_REDUCE_ABS_MEAN)
+        return hv_errorf(err, "%s: unknown reduction %d", name, (int)o->reduce);
+    if (o->reduce == HV_REDUCE_COUNT && o->count_top < 0)
+        return hv_errorf(err, "%s: count: the number of top heads per sample must be 1 or more, "
+                              "got %d", name, o->count_top);
+    return true;
+}
+
 bool hv_reducer_init(hv_reducer *r, int layers, int heads, const hv_read_opts *o,
                      const char *name, hv_error *err)
 {
@@ -206,11 +217,8 @@ bool hv_reducer_init(hv_reducer *r, int layers, int heads, const hv_read_opts *o
     static const hv_read_opts k_defaults;
     if (!o)
         o = &k_defaults;
-    if ((int)o->reduce < 0 || o->reduce > HV_REDUCE_ABS_MEAN)
-        return hv_errorf(err, "%s: unknown reduction %d", name, (int)o->reduce);
-    if (o->reduce == HV_REDUCE_COUNT && o->count_top < 0)
-        return hv_errorf(err, "%s: count: the number of top heads per sample must be 1 or more, "
-                              "got %d", name, o->count_top);
+    if (!hv_reduce_opts_check(o, name, err))
+        return false;
     char why[128];
     if (hv_io_shape_problem(1, (uint64_t)(layers > 0 ? layers : 0),
                             (uint64_t)(heads > 0 ? heads : 0), why, sizeof why))
@@ -222,14 +230,17 @@ bool hv_reducer_init(hv_reducer *r, int layers, int heads, const hv_read_opts *o
     r->heads = heads;
     r->cells = (size_t)layers * (size_t)heads;
     r->name = name;
-    r->acc = calloc(r->cells, sizeof *r->acc);
-    r->n = calloc(r->cells, sizeof *r->n);
+    /* Except for count, the first sample is the result as it stands (one
+     * grid, 8 bytes a cell): the sums and counts are made only when a
+     * second sample comes. */
     r->buf = malloc(r->cells * sizeof *r->buf);
     if (r->mode == HV_REDUCE_COUNT) {
         size_t k = (size_t)r->top < r->cells ? (size_t)r->top : r->cells;
         r->heap = malloc(k * sizeof *r->heap);
+        r->acc = calloc(r->cells, sizeof *r->acc);
+        r->n = calloc(r->cells, sizeof *r->n);
     }
-    if (!r->acc || !r->n || !r->buf || (r->mode == HV_REDUCE_COUNT && !r->heap)) {
+    if (!r->buf || (r->mode == HV_REDUCE_COUNT && (!r->heap || !r->acc || !r->n))) {
         hv_reducer_free(r);
         return hv_errorf(err, "%s: out of memory for a grid of %d x %d heads", name, layers,
                          heads);
@@ -239,6 +250,19 @@ bool hv_reducer_init(hv_reducer *r, int layers, int heads, const hv_read_opts *o
 
 double *hv_reducer_sample(hv_reducer *r)
 {
+    if (!r->buf) {
+        /* the second sample: the first (in acc) becomes sums and counts */
+        r->buf = malloc(r->cells * sizeof *r->buf);
+        r->n = malloc(r->cells * sizeof *r->n);
+        if (!r->buf || !r->n)
+            return NULL;
+        for (size_t i = 0; i < r->cells; i++) {
+            bool has = !isnan(r->acc[i]);
+            r->n[i] = has;
+            if (!has)
+                r->acc[i] = 0;
+        }
+    }
     for (size_t i = 0; i < r->cells; i++)
         r->buf[i] = NAN;
     return r->buf;
@@ -315,6 +339,14 @@ bool hv_reducer_add(hv_reducer *r, hv_error *err)
                               "values", r->name, r->samples + 1, r->layers, r->heads,
                          (long)HV_SCORES_MAX_SAMPLE_CELLS);
     r->samples++;
+    if (!r->acc) { /* the first sample of a sum, mean or max: kept as it is */
+        if (r->mode == HV_REDUCE_ABS_MEAN)
+            for (size_t i = 0; i < r->cells; i++)
+                r->buf[i] = fabs(r->buf[i]);
+        r->acc = r->buf;
+        r->buf = NULL;
+        return true;
+    }
     const double *b = r->buf;
     switch (r->mode) {
     case HV_REDUCE_MEAN:
@@ -350,8 +382,14 @@ bool hv_reducer_add(hv_reducer *r, hv_error *err)
 bool hv_reducer_finish(hv_reducer *r, hv_grid *out, hv_error *err)
 {
     memset(out, 0, sizeof *out);
+    if (!r->acc) { /* no sample: nothing scored */
+        r->acc = r->buf;
+        r->buf = NULL;
+        for (size_t i = 0; i < r->cells; i++)
+            r->acc[i] = NAN;
+    }
     double *v = r->acc;
-    for (size_t i = 0; i < r->cells; i++) {
+    for (size_t i = 0; r->n && i < r->cells; i++) {
         if (r->n[i] == 0) {
             v[i] = NAN;
             continue;
@@ -382,6 +420,8 @@ bool hv_reduce_samples(const double *v, int samples, int layers, int heads, cons
     memset(out, 0, sizeof *out);
     if (!name)
         name = "<input>";
+    char shown[400];
+    name = hv_io_name(shown, sizeof shown, name);
     char why[128];
     if (samples < 0 || layers < 0 || heads < 0 ||
         hv_io_shape_problem((uint64_t)samples, (uint64_t)layers, (uint64_t)heads, why, sizeof why))
@@ -395,6 +435,10 @@ bool hv_reduce_samples(const double *v, int samples, int layers, int heads, cons
     size_t cells = (size_t)layers * (size_t)heads;
     for (int s = 0; s < samples; s++) {
         double *b = hv_reducer_sample(&r);
+        if (!b) {
+            hv_reducer_free(&r);
+            return hv_errorf(err, "%s: out of memory", name);
+        }
         const double *src = v + (size_t)s * cells;
         for (size_t i = 0; i < cells; i++) {
             if (isinf(src[i])) {
@@ -452,6 +496,11 @@ const char *hv_io_quote(char *buf, size_t cap, const char *s, size_t n, size_t m
     return buf;
 }
 
+const char *hv_io_name(char *buf, size_t cap, const char *name)
+{
+    return hv_error_name(buf, cap, name);
+}
+
 void hv_io_list_add(char *buf, size_t cap, const char *name)
 {
     size_t used = strlen(buf);
@@ -492,6 +541,8 @@ bool hv_read_scores(const unsigned char *bytes, size_t len, const char *name,
         memset(out, 0, sizeof *out);
     if (!name)
         name = "<input>";
+    char shown[400];
+    name = hv_io_name(shown, sizeof shown, name);
     if (!o)
         o = &k_defaults;
     if (!out)

@@ -26,12 +26,15 @@
  * Does NOT: open files, know about models, conditions, top-k or figures, or
  * read the long CSV (that is dataset.c's; HV_FMT_CSV is an error here).
  *
- * Limits (refused with a message): more than HV_SCORES_MAX_DIM layers or heads,
- * more than HV_SCORES_MAX_CELLS heads in a grid, more than
+ * Limits (refused with a message naming the shape, or the key or line that
+ * goes past them): more than HV_SCORES_MAX_DIM layers or heads, more than
+ * HV_SCORES_MAX_CELLS (2^20) heads in a grid, dense or sparse, more than
  * HV_SCORES_MAX_SAMPLE_CELLS values over all samples. Memory stays
- * proportional to the input (for .npz, the chosen member decompressed) plus a
- * few grids: samples are reduced one at a time, never held as one [samples,
- * layers, heads] array of doubles.
+ * proportional to the input plus a few grids of at most 2^20 cells: samples
+ * are reduced one at a time, never held as one [samples, layers, heads] array
+ * of doubles; an .npz member is inflated as it is reduced (one sample's bytes
+ * at a time; the whole array only in Fortran order) and never past the size
+ * its .npy header gives.
  *
  * Thread safety: calls share no state of their own, but cJSON records its
  * last error in a global, so parse JSON or safetensors from one thread at a
@@ -45,7 +48,7 @@
 #include "hv_error.h"
 
 #define HV_SCORES_MAX_DIM 100000
-#define HV_SCORES_MAX_CELLS (1L << 24)
+#define HV_SCORES_MAX_CELLS (1L << 20)
 #define HV_SCORES_MAX_SAMPLE_CELLS (1L << 27)
 
 typedef enum hv_format {

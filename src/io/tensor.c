@@ -69,8 +69,19 @@ static double decode(const unsigned char *p, const hv_dtype *d)
     return NAN;
 }
 
-bool hv_tensor_reduce(const hv_tensor *t, const char *where, const hv_read_opts *o, hv_grid *out,
-                      hv_error *err)
+static bool infinite_at(const hv_tensor *t, uint64_t idx, uint64_t s, uint64_t l, uint64_t h,
+                        const char *where, hv_error *err)
+{
+    size_t at = t->offset + (size_t)idx * (size_t)t->dtype.size;
+    if (t->rank == 3)
+        return hv_errorf(err, "%s: byte %zu: value [%llu, %llu, %llu] is infinite", where, at,
+                         (unsigned long long)s, (unsigned long long)l, (unsigned long long)h);
+    return hv_errorf(err, "%s: byte %zu: value [%llu, %llu] is infinite", where, at,
+                     (unsigned long long)l, (unsigned long long)h);
+}
+
+bool hv_tensor_reduce_stream(const hv_tensor *t, hv_tensor_next next, void *ctx, const char *where,
+                             const hv_read_opts *o, hv_grid *out, hv_error *err)
 {
     memset(out, 0, sizeof *out);
     uint64_t S = t->rank == 3 ? t->dims[0] : 1;
@@ -79,27 +90,50 @@ bool hv_tensor_reduce(const hv_tensor *t, const char *where, const hv_read_opts 
     if (!hv_reducer_init(&r, (int)L, (int)H, o, where, err))
         return false;
     size_t sz = (size_t)t->dtype.size;
+    size_t cells = (size_t)(L * H);
+    const unsigned char *all = NULL; /* Fortran order: the whole array */
+    if (t->fortran) {
+        all = next(ctx, (size_t)(S * cells) * sz, t->offset, err);
+        if (!all) {
+            hv_reducer_free(&r);
+            return false;
+        }
+    }
     for (uint64_t s = 0; s < S; s++) {
         double *b = hv_reducer_sample(&r);
-        for (uint64_t l = 0; l < L; l++) {
-            for (uint64_t h = 0; h < H; h++) {
-                uint64_t idx = t->fortran ? s + S * (l + L * h) : (s * L + l) * H + h;
-                const unsigned char *p = t->data + idx * sz;
+        if (!b) {
+            hv_reducer_free(&r);
+            return hv_errorf(err, "%s: out of memory", where);
+        }
+        if (!t->fortran) {
+            /* C order: this sample's cells are contiguous, in the grid's order */
+            uint64_t base = s * cells;
+            const unsigned char *p = next(ctx, cells * sz, t->offset + (size_t)base * sz, err);
+            if (!p) {
+                hv_reducer_free(&r);
+                return false;
+            }
+            for (size_t i = 0; i < cells; i++, p += sz) {
                 double v = decode(p, &t->dtype);
                 if (isinf(v)) {
-                    size_t at = t->offset + (size_t)idx * sz;
-                    if (t->rank == 3)
-                        hv_errorf(err, "%s: byte %zu: value [%llu, %llu, %llu] is infinite", where,
-                                  at, (unsigned long long)s, (unsigned long long)l,
-                                  (unsigned long long)h);
-                    else
-                        hv_errorf(err, "%s: byte %zu: value [%llu, %llu] is infinite", where, at,
-                                  (unsigned long long)l, (unsigned long long)h);
+                    infinite_at(t, base + i, s, i / H, i % H, where, err);
                     hv_reducer_free(&r);
                     return false;
                 }
-                b[l * H + h] = v;
+                b[i] = v;
             }
+        } else {
+            for (uint64_t l = 0; l < L; l++)
+                for (uint64_t h = 0; h < H; h++) {
+                    uint64_t idx = s + S * (l + L * h);
+                    double v = decode(all + idx * sz, &t->dtype);
+                    if (isinf(v)) {
+                        infinite_at(t, idx, s, l, h, where, err);
+                        hv_reducer_free(&r);
+                        return false;
+                    }
+                    b[l * H + h] = v;
+                }
         }
         if (!hv_reducer_add(&r, err)) {
             hv_reducer_free(&r);
@@ -107,4 +141,25 @@ bool hv_tensor_reduce(const hv_tensor *t, const char *where, const hv_read_opts 
         }
     }
     return hv_reducer_finish(&r, out, err);
+}
+
+typedef struct mem_ctx {
+    const unsigned char *p;
+} mem_ctx;
+
+static const unsigned char *mem_next(void *ctx, size_t n, size_t at, hv_error *err)
+{
+    (void)at;
+    (void)err;
+    mem_ctx *m = ctx;
+    const unsigned char *p = m->p;
+    m->p += n;
+    return p;
+}
+
+bool hv_tensor_reduce(const hv_tensor *t, const char *where, const hv_read_opts *o, hv_grid *out,
+                      hv_error *err)
+{
+    mem_ctx m = {t->data};
+    return hv_tensor_reduce_stream(t, mem_next, &m, where, o, out, err);
 }

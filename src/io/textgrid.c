@@ -142,8 +142,8 @@ bool hv_textgrid_read(const unsigned char *bytes, size_t n, const char *name,
                 break;
             }
             if (g.n >= (size_t)HV_SCORES_MAX_CELLS) {
-                ok = hv_errorf(err, "%s:%d: more than %ld values in all", name, line,
-                               (long)HV_SCORES_MAX_CELLS);
+                ok = hv_errorf(err, "%s:%d: more than %ld values, the limit of heads in a "
+                                    "grid (2^20)", name, line, (long)HV_SCORES_MAX_CELLS);
                 break;
             }
             if (!push(&g, v)) {
@@ -184,8 +184,11 @@ bool hv_textgrid_read(const unsigned char *bytes, size_t n, const char *name,
         hv_reducer r;
         ok = hv_reducer_init(&r, (int)rows, (int)cols, o, name, err);
         if (ok) {
-            memcpy(hv_reducer_sample(&r), g.v, g.n * sizeof *g.v);
-            ok = hv_reducer_add(&r, err) && hv_reducer_finish(&r, out, err);
+            double *sb = hv_reducer_sample(&r);
+            if (sb)
+                memcpy(sb, g.v, g.n * sizeof *g.v);
+            ok = (sb || hv_errorf(err, "%s: out of memory", name)) && hv_reducer_add(&r, err) &&
+                 hv_reducer_finish(&r, out, err);
             if (!ok)
                 hv_reducer_free(&r);
         }

@@ -89,7 +89,7 @@ cp g0.npy g1.npy g2.npy g3.npy talk/runs/
 check "[source: ...] sections (paths beside the spec): the seed figure" cmp -s out/csv.png out/spec.png
 printf '[source: runs/g0.npy]\nmodel = m\n' >talk/nocond.ini
 err=$("$HV" --spec talk/nocond.ini --screenshot out/x.png 2>&1); rc=$?
-check "a source without condition =: exit 2 + message" [ $rc -eq 2 -a "$err" = "headviz: talk/nocond.ini: [source: runs/g0.npy] needs model = and condition = (the model and condition its scores are)" ]
+check "a source without condition =: exit 2 + message" [ $rc -eq 2 -a "$err" = "headviz: talk/nocond.ini:1: [source: runs/g0.npy] needs condition = (the model and condition its scores are)" ]
 
 # --- --top, --rank-by, --tensor ------------------------------------------------
 /usr/bin/python3 - <<'PY'
@@ -134,6 +134,10 @@ expect "a key that is not L-H" 'badkey.json: key "one-two": expected "LAYER-HEAD
 printf '\xff\xff\xff\x00\x00\x00\x00\x00{}' >big.safetensors
 expect "a header length beyond the file" 'big.safetensors: byte 8: header length 16777215 goes past the end of the file (10 bytes)' --grid m A big.safetensors
 expect "a missing grid file" 'missing.npy: cannot open: No such file or directory' --grid m A missing.npy
+# a file name with a newline: quoted, the message one line (issue 15)
+expect "a missing grid file named with a newline" '"no\x0ape.npy": cannot open: No such file or directory' --grid m A "$(printf 'no\npe.npy')"
+printf '{"1-2": 3, "one-two": 4}' >"$(printf 'bad\nkey.json')"
+expect "a grid file named with a newline" '"bad\x0akey.json": key "one-two": expected "LAYER-HEAD" or "L14H7"' --grid m A "$(printf 'bad\nkey.json')"
 err=$("$HV" --screenshot out/x.png --grid m A 2>&1); rc=$?
 check "--grid with too few values: exit 2 + message" [ $rc -eq 2 -a "$err" = "headviz: --grid needs three values: MODEL CONDITION FILE (see headviz --help)" ]
 expect "the same model and condition twice" 's84.npy: model "m", condition "A" already has scores from s84.npy' --grid m A s84.npy --grid m A s84.npy

@@ -698,8 +698,14 @@ static void test_npy_errors(void)
     NPY_ERROR("{'descr': '<f4', 'fortran_order': False, 'shape': (200000, 4), }", 0,
               "runs/x.npy: byte 10: header: shape (200000, 4): more than 100000 layers");
     NPY_ERROR("{'descr': '<f4', 'fortran_order': False, 'shape': (5000, 5000), }", 0,
-              "runs/x.npy: byte 10: header: shape (5000, 5000): 25000000 heads in all, more than "
-              "the limit of 16777216");
+              "runs/x.npy: byte 10: header: shape (5000, 5000): 5000 x 5000 = 25000000 heads, more "
+              "than the limit of 1048576 (2^20) heads in a grid");
+    NPY_ERROR("{'descr': '<f4', 'fortran_order': False, 'shape': (4096, 4096), }", 0,
+              "runs/x.npy: byte 10: header: shape (4096, 4096): 4096 x 4096 = 16777216 heads, more "
+              "than the limit of 1048576 (2^20) heads in a grid");
+    NPY_ERROR("{'descr': '<f4', 'fortran_order': False, 'shape': (1024, 1025), }", 0,
+              "runs/x.npy: byte 10: header: shape (1024, 1025): 1024 x 1025 = 1049600 heads, more "
+              "than the limit of 1048576 (2^20) heads in a grid");
     NPY_ERROR("{'descr': '<f4', 'fortran_order': False, 'shape': (1000, 4096, 64), }", 0,
               "runs/x.npy: byte 10: header: shape (1000, 4096, 64): more than 134217728 values "
               "over all samples");
@@ -731,6 +737,244 @@ static void test_npy_errors(void)
     make_npy(&b, 1, "<f8", false, 3, (const int[]){2, 3, 4}, g3);
     EXPECT_ERROR(&b, "runs/x.npy", NULL, "runs/x.npy: byte 272: value [1, 1, 2] is infinite");
     bfree(&b);
+}
+
+/* Little-endian u16/u32 at p. */
+static void poke16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v & 255);
+    p[1] = (unsigned char)(v >> 8);
+}
+
+static void poke32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Offset of the (only) central directory entry of a one-member zip. */
+static size_t central_entry(const bytes *z)
+{
+    for (size_t i = z->n - 4; i > 0; i--)
+        if (memcmp(z->d + i, "PK\x01\x02", 4) == 0)
+            return i;
+    return 0;
+}
+
+/* Issue 15: a member is read up to where its .npy header says the data
+ * ends, never inflated in full first; what libzip refuses is said in plain
+ * words, naming the member. */
+static void test_npz_hostile(void)
+{
+    static const int d48[2] = {4, 8};
+    double v32[32];
+    for (int i = 0; i < 32; i++)
+        v32[i] = i * 0.5;
+    bytes a = {0}, z = {0};
+    const char *names[1] = {"a.npy"};
+    /* a (4, 8) header and 4 MiB of zeros after its 128 bytes of data */
+    make_npy(&a, 1, "<f4", false, 2, d48, v32);
+    CHECK_INT((long)a.n, 256);
+    size_t tail = (size_t)4 << 20;
+    unsigned char *zeros = calloc(tail, 1);
+    put(&a, zeros, tail);
+    free(zeros);
+    for (int deflate = 0; deflate < 2; deflate++) {
+        CHECK(make_zip(&z, 1, names, &a, deflate));
+        EXPECT_ERROR(&z, "x.npz", NULL,
+                     "x.npz: member \"a\": byte 256: the member goes on after the data of shape "
+                     "(4, 8) of '<f4' (its header says the data ends here)");
+        /* the same, its zip entry claiming 100 bytes */
+        if (deflate) {
+            size_t cd = central_entry(&z);
+            CHECK(cd > 0);
+            poke32(z.d + 22, 100);
+            poke32(z.d + cd + 24, 100);
+            EXPECT_ERROR(&z, "x.npz", NULL,
+                         "x.npz: member \"a\": byte 256: the member goes on after the data of "
+                         "shape (4, 8) of '<f4' (its header says the data ends here)");
+        }
+        bfree(&z);
+    }
+    bfree(&a);
+    /* cut short inside the data of a deflated member */
+    make_npy(&a, 1, "<f4", false, 2, d48, v32);
+    a.n -= 8;
+    CHECK(make_zip(&z, 1, names, &a, true));
+    EXPECT_ERROR(&z, "x.npz", NULL,
+                 "x.npz: member \"a\": byte 128: the data is 120 bytes, but shape (4, 8) of "
+                 "'<f4' needs 128 (is the file truncated?)");
+    bfree(&z);
+    bfree(&a);
+    /* a stored member claiming 4 GB */
+    make_npy(&a, 1, "<f4", false, 2, d48, v32);
+    CHECK(make_zip(&z, 1, names, &a, false));
+    size_t cd = central_entry(&z);
+    CHECK(cd > 0);
+    poke32(z.d + 18, 0xFFFFFFF0u);
+    poke32(z.d + 22, 0xFFFFFFF0u);
+    poke32(z.d + cd + 20, 0xFFFFFFF0u);
+    poke32(z.d + cd + 24, 0xFFFFFFF0u);
+    char want[400];
+    snprintf(want, sizeof want,
+             "x.npz: member \"a\": the zip's directory says the member holds 4294967280 stored "
+             "bytes, more than the whole file (%zu bytes): the archive is cut short or damaged",
+             z.n);
+    EXPECT_ERROR(&z, "x.npz", NULL, want);
+    bfree(&z);
+    /* compression method 99 (WinZip AES) */
+    CHECK(make_zip(&z, 1, names, &a, true));
+    cd = central_entry(&z);
+    poke16(z.d + 8, 99);
+    poke16(z.d + cd + 10, 99);
+    EXPECT_ERROR(&z, "x.npz", NULL,
+                 "x.npz: member \"a\" uses compression method 99 (WinZip AES encryption); .npz "
+                 "members are stored or deflated (libzip: Zip archive inconsistent)");
+    bfree(&z);
+    /* a damaged deflate stream */
+    CHECK(make_zip(&z, 1, names, &a, true));
+    z.d[30 + 5 + 2] ^= 0xff; /* inside the compressed data, after the local header and name */
+    hv_grid g;
+    hv_error e;
+    CHECK(!hv_read_scores(z.d, z.n, "x.npz", NULL, &g, &e));
+    CHECK_STR(e.msg, "x.npz: member \"a\": byte 0: the compressed data is damaged and cannot be "
+                     "inflated (libzip: Zlib error: data error)");
+    bfree(&z);
+    bfree(&a);
+}
+
+/* Issue 15: a sparse JSON is refused at the key that takes its grid past
+ * 2^20 heads (never allocated first); a byte JSON does not allow before a
+ * value is an error at that byte; an infinity names its own key. */
+static void test_json_limits(void)
+{
+    EXPECT_ERROR_S("{\"4095-4095\": 1}", "x.json", NULL,
+                   "x.json: key \"4095-4095\": layer 4095, head 4095 make the grid 4096 x 4096 = "
+                   "16777216 heads, more than the limit of 1048576 (2^20) heads in a grid");
+    EXPECT_ERROR_S("{\"0-0\": 1}\n{\"L1023H1\": 2}\n{\"0-1024\": 3}\n", "x.jsonl", NULL,
+                   "x.jsonl:3: key \"0-1024\": layer 0, head 1024 make the grid 1024 x 1025 = "
+                   "1049600 heads, more than the limit of 1048576 (2^20) heads in a grid");
+    EXPECT_ERROR_S("[{\"10-0\": 1}, {\"0-99999\": 1}]", "x.json", NULL,
+                   "x.json: [1]: key \"0-99999\": layer 0, head 99999 make the grid 11 x 100000 = "
+                   "1100000 heads, more than the limit of 1048576 (2^20) heads in a grid");
+    hv_grid g;
+    hv_error e;
+    CHECK(rds("{\"1023-1023\": 1}", "x.json", NULL, &g, &e));
+    CHECK_INT(g.layers, 1024);
+    CHECK_INT(g.heads, 1024);
+    CHECK(isnan(g.v[0]) && g.v[1024 * 1024 - 1] == 1);
+    hv_grid_free(&g);
+    /* 128 samples of the largest grid are the 2^27 values allowed; 129 are not */
+    bytes b = {0};
+    for (int i = 0; i < 129; i++)
+        puts_(&b, "{\"1023-1023\": 1}\n");
+    EXPECT_ERROR(&b, "x.jsonl", NULL,
+                 "x.jsonl:129: 129 samples of 1024 x 1024 heads are more than the limit of "
+                 "134217728 values");
+    bfree(&b);
+    puts_(&b, "{\"0-0\": [");
+    for (int i = 0; i < 129; i++)
+        puts_(&b, i ? ", 1" : "1");
+    puts_(&b, "], \"0-1\": [1], \"1023-1023\": null}");
+    EXPECT_ERROR(&b, "x.json", NULL,
+                 "x.json: key \"1023-1023\": 129 samples of 1024 x 1024 heads are more than the "
+                 "limit of 134217728 values");
+    bfree(&b);
+    /* a control byte where a value starts (cJSON took it for a space) */
+    EXPECT_ERROR_S("{\"0-0\": \x01 1}", "x.json", NULL,
+                   "x.json:1: byte 8: invalid JSON: expected a value, got \"\\x01 1}\"");
+    EXPECT_ERROR_S("{\"0-0\": 1,\n \"0-1\":\x7f 2, \"0-2\": Infinity}", "x.json", NULL,
+                   "x.json:2: byte 18: invalid JSON: expected a value, got \"\\x7f 2, \\\"0-2\\\": "
+                   "Infi...\"");
+    EXPECT_ERROR_S("{\"0-0\": 1}\n{\"0-1\": \x1f 2, \"0-2\": Infinity}\n", "x.jsonl", NULL,
+                   "x.jsonl:2: byte 19: invalid JSON: expected a value, got \"\\x1f 2, \\\"0-2\\\": "
+                   "Infi...\"");
+    /* an infinity names its key, whatever numbers, strings or escapes come first */
+    EXPECT_ERROR_S("{\"0-0\": [1, -2e3, NaN], \"0\\u002d1\": -0.5, \"0-2\": null, \"0-3\": [1, "
+                   "Infinity]}", "x.json", NULL,
+                   "x.json: key \"0-3\"[1]: Infinity is not a score (infinite)");
+    EXPECT_ERROR_S("[{\"0-0\": 1, \"0-1\": 2}, {\"0-1\": NaN, \"0-0\": -Infinity}]", "x.json", NULL,
+                   "x.json: [1]: key \"0-0\": -Infinity is not a score (infinite)");
+    /* a file name with a control byte is quoted: the message stays one line */
+    EXPECT_ERROR_S("{\"0-x\": 1}", "runs/a\nb.json", NULL,
+                   "\"runs/a\\x0ab.json\": key \"0-x\": expected \"LAYER-HEAD\" or \"L14H7\"");
+    /* an escaped key is the key it spells */
+    CHECK(rds("{\"\\u0031-\\u0032\": 5}", "x.json", NULL, &g, &e));
+    CHECK_INT(g.layers, 2);
+    CHECK_INT(g.heads, 3);
+    CHECK(g.v[5] == 5);
+    hv_grid_free(&g);
+}
+
+/* The JSON reader reduces as it reads; it must give, bit for bit, what the
+ * shared reducer gives on the same dense samples, every way, with ties. */
+static void test_json_reduce_same(void)
+{
+    enum { S = 7, L = 5, H = 6 };
+    double v[S * L * H];
+    unsigned x = 99;
+    for (int i = 0; i < S * L * H; i++) {
+        x = x * 1103515245u + 12345u;
+        int r = (int)((x >> 16) % 9);
+        v[i] = r == 0 ? NAN : (r - 4) * 0.75 + (r == 8 ? 1e-3 * i : 0); /* ties, signs, holes */
+    }
+    for (int form = 0; form < 3; form++) {
+        bytes b = {0};
+        char num[40];
+        if (form == 0) { /* {"l-h": [samples...]} */
+            puts_(&b, "{");
+            for (int c = 0; c < L * H; c++) {
+                snprintf(num, sizeof num, "%s\"%d-%d\": [", c ? ", " : "", c / H, c % H);
+                puts_(&b, num);
+                for (int s = 0; s < S; s++) {
+                    double y = v[s * L * H + c];
+                    snprintf(num, sizeof num, "%s%.17g", s ? ", " : "", y);
+                    puts_(&b, isnan(y) ? (s ? ", NaN" : "null") : num);
+                }
+                puts_(&b, "]");
+            }
+            puts_(&b, "}");
+        } else { /* a list of objects, or JSON Lines */
+            puts_(&b, form == 1 ? "[" : "");
+            for (int s = 0; s < S; s++) {
+                puts_(&b, s && form == 1 ? ", {" : "{");
+                for (int c = 0; c < L * H; c++) {
+                    double y = v[s * L * H + c];
+                    snprintf(num, sizeof num, "%s\"L%dH%d\": ", c ? ", " : "", c / H, c % H);
+                    puts_(&b, num);
+                    snprintf(num, sizeof num, "%.17g", y);
+                    puts_(&b, isnan(y) ? "null" : num);
+                }
+                puts_(&b, form == 1 ? "}" : "}\n");
+            }
+            puts_(&b, form == 1 ? "]" : "");
+        }
+        for (int mode = 0; mode <= HV_REDUCE_ABS_MEAN; mode++)
+            for (int a = 0; a < 2; a++) {
+                hv_read_opts o = {.reduce = (hv_reduce)mode, .count_top = 4, .count_abs = a};
+                hv_grid want, got;
+                hv_error e;
+                CHECK(hv_reduce_samples(v, S, L, H, "r", &o, &want, &e));
+                bool ok = hv_read_scores(b.d, b.n, form == 2 ? "x.jsonl" : "x.json", &o, &got, &e);
+                check_context("form %d, %s%s", form, hv_reduce_name((hv_reduce)mode),
+                              a ? " abs" : "");
+                CHECK(ok);
+                if (ok) {
+                    CHECK_INT(got.layers, L);
+                    CHECK_INT(got.heads, H);
+                    CHECK_INT(got.samples, S);
+                    int differ = 0;
+                    for (int i = 0; i < L * H; i++)
+                        differ += !(isnan(got.v[i]) ? isnan(want.v[i])
+                                                    : memcmp(&got.v[i], &want.v[i], 8) == 0);
+                    CHECK_INT(differ, 0);
+                }
+                check_context("%s", "");
+                hv_grid_free(&got);
+                hv_grid_free(&want);
+            }
+        bfree(&b);
+    }
 }
 
 static void test_npz_errors(void)
@@ -812,8 +1056,8 @@ static void test_json_errors(void)
     EXPECT_ERROR_S("{\"L0H123456789012\": 1}", "scores.json", NULL,
                    "scores.json: key \"L0H123456789012\": head 123456789012 is more than 99999");
     EXPECT_ERROR_S("{\"4096-4096\": 1}", "scores.json", NULL,
-                   "scores.json: 1 sample of layers 0..4096, heads 0..4096: 16785409 heads in "
-                   "all, more than the limit of 16777216");
+                   "scores.json: key \"4096-4096\": layer 4096, head 4096 make the grid 4097 x "
+                   "4097 = 16785409 heads, more than the limit of 1048576 (2^20) heads in a grid");
     EXPECT_ERROR_S("{\"0-0\": 1}\n{\"0-1\": 2}\n", "scores.json", NULL,
                    "scores.json:2: byte 11: a second JSON object: for one object per line (JSON "
                    "Lines), use the jsonl format");
@@ -923,10 +1167,10 @@ static void test_safetensors_errors(void)
     ST_ERROR("{" F32("a", 0, 48) "," F32("b", 32, 80) "}", 80,
              "w.safetensors: tensor \"b\": data_offsets [32, 80] overlap tensor \"a\" [0, 48]");
     ST_ERROR("{" F32("b", 56, 104) "," F32("a", 0, 48) "}", 104,
-             "w.safetensors: bytes 48..56 of the data belong to no tensor (a gap before tensor "
-             "\"b\")");
+             "w.safetensors: byte 171: bytes 48..56 of the data belong to no tensor (a gap before "
+             "tensor \"b\")");
     ST_ERROR("{" F32("a", 0, 48) "}", 56,
-             "w.safetensors: the last 8 bytes of the data belong to no tensor");
+             "w.safetensors: byte 113: the last 8 bytes of the data belong to no tensor");
     ST_ERROR("{" F32("a", 0, 48) "," F32("a", 48, 96) "}", 96,
              "w.safetensors: tensor \"a\" appears twice in the header");
     ST_ERROR("{\"a\":{\"dtype\":\"F32\",\"shape\":[12],\"data_offsets\":[0,48]}}", 48,
@@ -1151,8 +1395,11 @@ static void test_reduce(void)
     CHECK_STR(e.msg, "r: count: the number of top heads per sample must be 1 or more, got -1");
     CHECK(!hv_reduce_samples(d, 1, 0, 4, "r", NULL, &g, &e));
     CHECK_STR(e.msg, "r: shape [1, 0, 4]: no layers");
-    CHECK(!hv_reduce_samples(d, 9, 4096, 4096, "r", NULL, &g, &e));
-    CHECK_STR(e.msg, "r: shape [9, 4096, 4096]: more than 134217728 values over all samples");
+    CHECK(!hv_reduce_samples(d, 129, 1024, 1024, "r", NULL, &g, &e));
+    CHECK_STR(e.msg, "r: shape [129, 1024, 1024]: more than 134217728 values over all samples");
+    CHECK(!hv_reduce_samples(d, 1, 4096, 4096, "r", NULL, &g, &e));
+    CHECK_STR(e.msg, "r: shape [1, 4096, 4096]: 4096 x 4096 = 16777216 heads, more than the limit "
+                     "of 1048576 (2^20) heads in a grid");
     CHECK(g.v == NULL);
 }
 
@@ -1269,6 +1516,9 @@ int main(void)
     test_dtypes();
     test_npy_errors();
     test_npz_errors();
+    test_npz_hostile();
+    test_json_limits();
+    test_json_reduce_same();
     test_json_errors();
     test_text_errors();
     test_safetensors_errors();

@@ -519,7 +519,11 @@ static void test_sources_and_top(void)
     /* a source without its model or condition */
     CHECK(parse(&s, "[source: x.npy]\nmodel = m\n", &err));
     CHECK(!hv_spec_check_sources(&s, "t.ini", &err));
-    CHECK_STR(err.msg, "t.ini: [source: x.npy] needs model = and condition = (the model and condition its scores are)");
+    CHECK_STR(err.msg, "t.ini:1: [source: x.npy] needs condition = (the model and condition its scores are)");
+    hv_spec_free(&s);
+    CHECK(parse(&s, "[figure]\ntop = 3\n\n[Source:  y.npz ]\ncondition = c\ntensor = t\n", &err));
+    CHECK(!hv_spec_check_sources(&s, "t.ini", &err));
+    CHECK_STR(err.msg, "t.ini:4: [source: y.npz] needs model = (the model and condition its scores are)");
     hv_spec_free(&s);
     /* errors name the line */
     EXPECT_ERROR("[figure]\ntop = 0\n", "t.ini:2: key \"top\": expected a whole number >= 1 or \"all\", got \"0\"");
