@@ -207,8 +207,8 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
     double pw, ph;
     hv_app_page_size(a, W, H, &pw, &ph);
     const char *font = hv_text_font_path(a->text);
-    hv_vector *doc = video ? hv_vector_open(o->video, fmt, pw, ph, font, o->force, &err) : NULL;
-    bool ok = !video || doc;
+    /* caught before the document's temporary exists, so that no signal
+     * can leave it behind */
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -216,6 +216,8 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     g_interrupted = 0;
+    hv_vector *doc = video ? hv_vector_open(o->video, fmt, pw, ph, font, o->force, &err) : NULL;
+    bool ok = !video || doc;
     bool tty = isatty(2) != 0;
     double t0 = now_s(), last_line = 0;
     long i, written = 0;
@@ -248,7 +250,9 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
     if (tty)
         progress_line((int)written, (int)n, t0, true);
     bool interrupted = g_interrupted != 0;
-    if (doc && !hv_vector_close(doc, !ok || interrupted, ok ? &err : NULL))
+    /* an interrupted document is discarded (its temporary removed): that
+     * is no error, it is what Ctrl-C asks for */
+    if (doc && !hv_vector_close(doc, !ok || interrupted, ok ? &err : NULL) && ok && !interrupted)
         ok = false;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
