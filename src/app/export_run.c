@@ -235,6 +235,8 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
         } else {
             snprintf(path, sizeof path, "%s/frame_%05ld.%s", o->export_frames, i, ext);
             hv_vector *v = hv_vector_open(path, fmt, pw, ph, font, o->force, &err);
+            if (v)
+                hv_vector_set_frame(v, true); /* the folder is fsync'd once, after the loop */
             ok = v && hv_vector_page(v, &a->dl, &err);
             if (v && !hv_vector_close(v, !ok, ok ? &err : NULL))
                 ok = false;
@@ -253,6 +255,10 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
     /* an interrupted document is discarded (its temporary removed): that
      * is no error, it is what Ctrl-C asks for */
     if (doc && !hv_vector_close(doc, !ok || interrupted, ok ? &err : NULL) && ok && !interrupted)
+        ok = false;
+    /* the frames written are whole on the disk (each fsync'd before its
+     * rename): now their names, with one fsync of the folder */
+    if (!video && written > 0 && !hv_sync_folder(o->export_frames, true, ok ? &err : NULL))
         ok = false;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
