@@ -66,7 +66,7 @@ void hv_shell_quote(const char *s, char *out, size_t size)
 
 /* ---- which renderer draws PNG and video frames ------------------------- */
 
-static char g_renderer_why[400];
+static char g_renderer_why[1024];
 
 /* The software rasteriser's name in GL_RENDERER ("llvmpipe (LLVM 15.0.6,
  * 256 bits)", "softpipe", Mesa's old "Software Rasterizer"/swrast), or NULL
@@ -149,7 +149,7 @@ int hv_app_choose_renderer(hv_app *a, bool still, int w, int h)
     hv_renderer *r = open_gl_quietly(&err);
     double ms = (now_s() - t0) * 1000;
     if (!r) {
-        snprintf(g_renderer_why, sizeof g_renderer_why, "auto: no OpenGL context (%s)", err.msg);
+        snprintf(g_renderer_why, sizeof g_renderer_why, "auto: no OpenGL context (%.600s)", err.msg);
         return hv_app_open_fonts(a);
     }
     const char *info = hv_renderer_info(r); /* "VERSION / RENDERER" */
