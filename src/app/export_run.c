@@ -493,6 +493,16 @@ int hv_app_export(hv_app *a)
         }
     }
 
+    /* caught before the video's temporary exists (hv_video_open creates
+     * it), so that no signal can leave it behind */
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    g_interrupted = 0;
+
     hv_encoder *enc = NULL;
     hv_video *vid = NULL;
     if (o->export_frames) {
@@ -504,18 +514,14 @@ int hv_app_export(hv_app *a)
         vid = hv_video_open(&vd, &err);
     }
     if (!enc && !vid) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
         fprintf(stderr, "headviz: %s\n", err.msg);
         return hv_error_exit_code(&err);
     }
-
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    signal(SIGPIPE, SIG_IGN); /* a dead ffmpeg is an error return, not a kill */
-    g_interrupted = 0;
+    /* after ffmpeg started (it inherits an ignored SIGPIPE): a dead ffmpeg
+     * is an error return, not a kill */
+    signal(SIGPIPE, SIG_IGN);
 
     bool tty = isatty(2) != 0;
     double t0 = now_s(), last_line = 0;
