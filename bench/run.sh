@@ -78,17 +78,19 @@ export_line() { # label, args...
   rm -rf "$T/f"
 }
 DISTINCT=(--layout morph --match rank --hold 0 --transition 1)
-export_line "distinct frames (transition only), 1920x1080, 120 frames" "${DISTINCT[@]}" --frames 120
-export_line "distinct frames, 3840x2160, 120 frames" "${DISTINCT[@]}" --frames 120 --size 3840x2160
+export_line "distinct frames (transition only), 1920x1080, 120 frames, --renderer gl" "${DISTINCT[@]}" --frames 120 --renderer gl
+export_line "distinct frames, 3840x2160, 120 frames, --renderer gl" "${DISTINCT[@]}" --frames 120 --size 3840x2160 --renderer gl
 export_line "distinct frames, 1920x1080, --renderer cpu" "${DISTINCT[@]}" --frames 120 --renderer cpu
+export_line "distinct frames, 3840x2160, --renderer cpu" "${DISTINCT[@]}" --frames 120 --size 3840x2160 --renderer cpu
+export_line "distinct frames, 1920x1080, --renderer auto (the default)" "${DISTINCT[@]}" --frames 120
 export_line "heatmap layout (5 models x 3 conditions), distinct, 1920x1080" --layout heatmap --hold 0 --transition 1 \
-  --frames 120 "${HEAT[@]}"
+  --frames 120 "${HEAT[@]}" --renderer gl
 export_line "heatmap layout, distinct, 3840x2160, 60 frames" --layout heatmap --hold 0 --transition 1 \
-  --frames 60 "${HEAT[@]}" --size 3840x2160
+  --frames 60 "${HEAT[@]}" --size 3840x2160 --renderer gl
 if [ "$quick" != --quick ]; then
-  export_line "full cycle (held frames reuse one encode), 1920x1080, 300" --layout morph --match rank
-  export_line "full cycle, 3840x2160, 300 frames" --layout morph --match rank --size 3840x2160
-  export_line "full cycle, 3840x2160, 900 frames (memory stays flat)" --layout morph --match rank --size 3840x2160 --duration 15
+  export_line "full cycle (held frames reuse one encode), 1920x1080, 300" --layout morph --match rank --renderer gl
+  export_line "full cycle, 3840x2160, 300 frames" --layout morph --match rank --size 3840x2160 --renderer gl
+  export_line "full cycle, 3840x2160, 900 frames (memory stays flat)" --layout morph --match rank --size 3840x2160 --duration 15 --renderer gl
 fi
 echo
 

@@ -72,7 +72,7 @@ _headviz()
     --export-frames) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
     --font) _headviz_files ttf otf; return 0 ;;
     --format) _headviz_words png pdf svg; return 0 ;;
-    --renderer) _headviz_words cpu gl; return 0 ;;
+    --renderer) _headviz_words auto cpu gl; return 0 ;;
     --preset) _headviz_words ultrafast superfast veryfast faster fast medium slow slower veryslow; return 0 ;;
     --theme) _headviz_words light dark; return 0 ;;
     --colormap) _headviz_words viridis plasma magma inferno cividis RdBu_r coolwarm bwr; return 0 ;;

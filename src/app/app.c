@@ -1024,8 +1024,10 @@ static int run_screenshot(hv_app *a)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = screenshot(a);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (rc == 0 && a->opt.timings)
+    if (rc == 0 && a->opt.timings) {
+        hv_app_print_renderer(a, stderr); /* nothing for PDF/SVG */
         hv_stages_print(stderr, 1, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
+    }
     return rc;
 }
 
@@ -1047,12 +1049,7 @@ static int screenshot(hv_app *a)
     }
     if (fmt != HV_STILL_PNG)
         return run_vector_still(a, fmt == HV_STILL_PDF ? HV_VECTOR_PDF : HV_VECTOR_SVG, w, h);
-    if (!a->opt.renderer)
-        a->opt.renderer = HV_RENDERER_CPU; /* a still needs no GPU */
-    if (a->opt.renderer == HV_RENDERER_GL)
-        rc = hv_app_open_headless(a);
-    else
-        rc = join_fonts(a);
+    rc = hv_app_choose_renderer(a, true, w, h); /* auto: the CPU, no GPU driver loaded */
     if (rc >= 0)
         return rc;
     if (!hv_check_output(a->opt.screenshot, a->opt.force, &err)) /* before spending a render */

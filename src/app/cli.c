@@ -87,15 +87,17 @@ const char *hv_cli_usage(void)
            "  --frames N           number of frames (instead of --duration)\n"
            "  --threads N          PNG encoder threads (default: one per core; fewer\n"
            "                       for large frames, so memory stays under ~512 MB)\n"
-           "  --renderer cpu|gl    what draws PNG stills, PNG frames and video frames:\n"
-           "                       cpu = cairo, no GPU driver loaded (default for\n"
-           "                       --screenshot); gl = the window's OpenGL renderer\n"
-           "                       (default for --export-frames and --video); the\n"
-           "                       same renderer gives a still and a frame of the\n"
-           "                       same moment identical pixels\n"
-           "  --timings            print where the time went, per frame and stage\n"
-           "                       (build, draw, read-back, filter, deflate, write;\n"
-           "                       for --video, rendering vs waiting on ffmpeg)\n"
+           "  --renderer auto|cpu|gl  what draws PNG stills, PNG frames and video\n"
+           "                       frames: cpu = cairo, no GPU driver loaded; gl = the\n"
+           "                       window's OpenGL renderer; auto (default) = cpu for\n"
+           "                       a still, and for frames gl on a GPU, cpu when\n"
+           "                       OpenGL is a software rasteriser (llvmpipe) or\n"
+           "                       missing; the same renderer gives a still and a\n"
+           "                       frame of the same moment identical pixels\n"
+           "  --timings            print which renderer drew and why, and where the\n"
+           "                       time went, per frame and stage (build, draw,\n"
+           "                       read-back, filter, deflate, write; for --video,\n"
+           "                       rendering vs waiting on ffmpeg)\n"
            "\n"
            "examples:\n"
            "  headviz                                   open a window on the bundled data\n"
@@ -362,12 +364,14 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
         } else if (take_value(argc, argv, &i, a, "--renderer", &v, err)) {
             if (!v)
                 return false;
-            if (strcmp(v, "cpu") == 0)
+            if (strcmp(v, "auto") == 0)
+                o->renderer = HV_RENDERER_DEFAULT;
+            else if (strcmp(v, "cpu") == 0)
                 o->renderer = HV_RENDERER_CPU;
             else if (strcmp(v, "gl") == 0)
                 o->renderer = HV_RENDERER_GL;
             else
-                return hv_errorf(err, "--renderer: unknown renderer \"%s\" (known: cpu, gl)", v);
+                return hv_errorf(err, "--renderer: unknown renderer \"%s\" (known: auto, cpu, gl)", v);
         } else if (take_value(argc, argv, &i, a, "--format", &v, err)) {
             if (!v)
                 return false;

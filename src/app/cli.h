@@ -10,7 +10,7 @@
 #define HV_MAX_OUTPUT_SIZE 16384
 
 /* --renderer: the rasteriser of PNG stills, PNG frames and video frames */
-enum { HV_RENDERER_DEFAULT, HV_RENDERER_CPU, HV_RENDERER_GL };
+enum { HV_RENDERER_DEFAULT, HV_RENDERER_CPU, HV_RENDERER_GL }; /* DEFAULT: auto (hv_app_choose_renderer) */
 #define HV_MAX_GRIDS 256
 
 /* --grid MODEL CONDITION FILE: a score file bound to a model and a condition */

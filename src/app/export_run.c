@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <SDL.h>
+
 #include "../core/stages.h"
 #include "../export/encoder.h"
 #include "../export/png.h"
@@ -60,6 +62,125 @@ void hv_shell_quote(const char *s, char *out, size_t size)
     if (o + 1 < size)
         out[o++] = '\'';
     out[o] = '\0';
+}
+
+/* ---- which renderer draws PNG and video frames ------------------------- */
+
+static char g_renderer_why[1024];
+
+/* The software rasteriser's name in GL_RENDERER ("llvmpipe (LLVM 15.0.6,
+ * 256 bits)", "softpipe", Mesa's old "Software Rasterizer"/swrast), or NULL
+ * for a GPU. */
+static const char *software_gl(const char *gl_renderer)
+{
+    static const char *const soft[] = {"llvmpipe", "softpipe", "swrast", "Software Rasterizer"};
+    for (unsigned i = 0; i < sizeof soft / sizeof soft[0]; i++)
+        if (strstr(gl_renderer, soft[i]))
+            return soft[i];
+    return NULL;
+}
+
+/* A node through which a driver reaches a GPU: a DRM device (/dev/dri:
+ * Mesa's hardware drivers), NVIDIA's (/dev/nvidiactl) or WSL's (/dev/dxg).
+ * Without one, OpenGL can only be a software rasteriser. */
+static bool gpu_node_present(void)
+{
+    if (access("/dev/nvidiactl", F_OK) == 0 || access("/dev/dxg", F_OK) == 0)
+        return true;
+    DIR *d = opendir("/dev/dri");
+    if (!d)
+        return false;
+    bool found = false;
+    struct dirent *de;
+    while (!found && (de = readdir(d)) != NULL)
+        found = strncmp(de->d_name, "renderD", 7) == 0 || strncmp(de->d_name, "card", 4) == 0;
+    closedir(d);
+    return found;
+}
+
+/* A hidden GL context for offscreen work, without printing anything. */
+static hv_renderer *open_gl_quietly(hv_error *err)
+{
+    const char *drv = getenv("SDL_VIDEODRIVER");
+    if (!drv || !*drv)
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+        hv_errorf(err, "cannot initialise SDL video: %s", SDL_GetError());
+        return NULL;
+    }
+    hv_renderer_desc rd = {0};
+    rd.width = 16;
+    rd.height = 16;
+    rd.title = "headviz";
+    hv_renderer *r = hv_renderer_create(&rd, NULL, err);
+    if (!r)
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    return r;
+}
+
+int hv_app_choose_renderer(hv_app *a, bool still, int w, int h)
+{
+    hv_options *o = &a->opt;
+    int rc;
+    if (o->renderer == HV_RENDERER_CPU || o->renderer == HV_RENDERER_GL) {
+        snprintf(g_renderer_why, sizeof g_renderer_why, "--renderer %s", o->renderer == HV_RENDERER_CPU ? "cpu" : "gl");
+        if (o->renderer == HV_RENDERER_CPU)
+            return hv_app_open_fonts(a);
+        return hv_app_open_headless(a);
+    }
+    /* auto: OpenGL only where it pays, a GPU and frames to amortise its
+     * start (on llvmpipe cairo draws a 1920x1080 frame of the morph
+     * sooner than GL, and starting GL costs ~60 ms; even on a GPU GL's
+     * start alone costs more than cairo's whole still) */
+    o->renderer = HV_RENDERER_CPU;
+    if (still) {
+        snprintf(g_renderer_why, sizeof g_renderer_why,
+                 "auto: a still: cairo draws it on the CPU sooner than OpenGL starts");
+        return hv_app_open_fonts(a);
+    }
+    const char *probe = getenv("HEADVIZ_PROBE_GL");
+    if (!(probe && strcmp(probe, "1") == 0) && !gpu_node_present()) {
+        snprintf(g_renderer_why, sizeof g_renderer_why,
+                 "auto: no GPU device (/dev/dri, /dev/nvidiactl, /dev/dxg): OpenGL here is a software rasteriser");
+        return hv_app_open_fonts(a);
+    }
+    double t0 = now_s();
+    hv_error err = {""};
+    hv_renderer *r = open_gl_quietly(&err);
+    double ms = (now_s() - t0) * 1000;
+    if (!r) {
+        snprintf(g_renderer_why, sizeof g_renderer_why, "auto: no OpenGL context (%.600s)", err.msg);
+        return hv_app_open_fonts(a);
+    }
+    const char *info = hv_renderer_info(r); /* "VERSION / RENDERER" */
+    const char *name = strstr(info, " / ");
+    name = name ? name + 3 : info;
+    const char *soft = software_gl(name);
+    int max = hv_renderer_max_size(r);
+    if (soft)
+        snprintf(g_renderer_why, sizeof g_renderer_why, "auto: %s is a software rasteriser (GL_RENDERER \"%s\"; asked in %.0f ms)",
+                 soft, name, ms);
+    else if (w > max || h > max)
+        snprintf(g_renderer_why, sizeof g_renderer_why, "auto: %dx%d is larger than the framebuffer limit %dx%d of %s",
+                 w, h, max, max, name);
+    if (soft || w > max || h > max) {
+        hv_renderer_destroy(r);
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+        return hv_app_open_fonts(a);
+    }
+    snprintf(g_renderer_why, sizeof g_renderer_why, "auto: %s is a GPU", name);
+    o->renderer = HV_RENDERER_GL;
+    a->ren = r;
+    if ((rc = hv_app_open_fonts(a)) >= 0)
+        return rc;
+    hv_renderer_set_text(a->ren, a->text);
+    return -1;
+}
+
+void hv_app_print_renderer(const hv_app *a, FILE *f)
+{
+    if (g_renderer_why[0])
+        fprintf(f, "renderer: %s (%s)\n", a->opt.renderer == HV_RENDERER_GL ? "gl" : "cpu", g_renderer_why);
 }
 
 static const char *const k_frame_ext[3] = {"png", "pdf", "svg"};
@@ -207,8 +328,8 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
     double pw, ph;
     hv_app_page_size(a, W, H, &pw, &ph);
     const char *font = hv_text_font_path(a->text);
-    hv_vector *doc = video ? hv_vector_open(o->video, fmt, pw, ph, font, o->force, &err) : NULL;
-    bool ok = !video || doc;
+    /* caught before the document's temporary exists, so that no signal
+     * can leave it behind */
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -216,6 +337,8 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     g_interrupted = 0;
+    hv_vector *doc = video ? hv_vector_open(o->video, fmt, pw, ph, font, o->force, &err) : NULL;
+    bool ok = !video || doc;
     bool tty = isatty(2) != 0;
     double t0 = now_s(), last_line = 0;
     long i, written = 0;
@@ -233,6 +356,8 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
         } else {
             snprintf(path, sizeof path, "%s/frame_%05ld.%s", o->export_frames, i, ext);
             hv_vector *v = hv_vector_open(path, fmt, pw, ph, font, o->force, &err);
+            if (v)
+                hv_vector_set_frame(v, true); /* the folder is fsync'd once, after the loop */
             ok = v && hv_vector_page(v, &a->dl, &err);
             if (v && !hv_vector_close(v, !ok, ok ? &err : NULL))
                 ok = false;
@@ -248,7 +373,13 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
     if (tty)
         progress_line((int)written, (int)n, t0, true);
     bool interrupted = g_interrupted != 0;
-    if (doc && !hv_vector_close(doc, !ok || interrupted, ok ? &err : NULL))
+    /* an interrupted document is discarded (its temporary removed): that
+     * is no error, it is what Ctrl-C asks for */
+    if (doc && !hv_vector_close(doc, !ok || interrupted, ok ? &err : NULL) && ok && !interrupted)
+        ok = false;
+    /* the frames written are whole on the disk (each fsync'd before its
+     * rename): now their names, with one fsync of the folder */
+    if (!video && written > 0 && !hv_sync_folder(o->export_frames, true, ok ? &err : NULL))
         ok = false;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
@@ -352,20 +483,25 @@ int hv_app_export(hv_app *a)
     }
     if (o->export_frames && (rc = prepare_dir(o->export_frames, o->force)) >= 0)
         return rc;
-    if (!a->opt.renderer)
-        a->opt.renderer = HV_RENDERER_GL; /* many frames: the GPU's work */
-    if (a->opt.renderer == HV_RENDERER_CPU) {
-        if ((rc = hv_app_open_fonts(a)) >= 0)
-            return rc;
-    } else {
-        if ((rc = hv_app_open_headless(a)) >= 0)
-            return rc;
+    if ((rc = hv_app_choose_renderer(a, false, W, H)) >= 0)
+        return rc;
+    if (a->opt.renderer == HV_RENDERER_GL) {
         int max = hv_renderer_max_size(a->ren);
         if (W > max || H > max) {
             fprintf(stderr, "headviz: --size %dx%d: larger than the GPU's framebuffer limit %dx%d\n", W, H, max, max);
             return HV_EXIT_USAGE;
         }
     }
+
+    /* caught before the video's temporary exists (hv_video_open creates
+     * it), so that no signal can leave it behind */
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    g_interrupted = 0;
 
     hv_encoder *enc = NULL;
     hv_video *vid = NULL;
@@ -378,18 +514,14 @@ int hv_app_export(hv_app *a)
         vid = hv_video_open(&vd, &err);
     }
     if (!enc && !vid) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
         fprintf(stderr, "headviz: %s\n", err.msg);
         return hv_error_exit_code(&err);
     }
-
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    signal(SIGPIPE, SIG_IGN); /* a dead ffmpeg is an error return, not a kill */
-    g_interrupted = 0;
+    /* after ffmpeg started (it inherits an ignored SIGPIPE): a dead ffmpeg
+     * is an error return, not a kill */
+    signal(SIGPIPE, SIG_IGN);
 
     bool tty = isatty(2) != 0;
     double t0 = now_s(), last_line = 0;
@@ -506,6 +638,7 @@ int hv_app_export(hv_app *a)
         return HV_EXIT_INTERRUPTED;
     }
     if (o->timings) {
+        hv_app_print_renderer(a, stderr);
         hv_stages_print(stderr, written, el);
         if (o->video)
             print_video_pace(written, el, t0 + el - t_loop);

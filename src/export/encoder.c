@@ -55,6 +55,9 @@ struct hv_encoder {
     cached cache[CACHE_ENTRIES];
     bool have_latest;
     unsigned long latest; /* id of the newest cached frame */
+    /* a file written since the last hv_encoder_finish: its folder is
+     * fsync'd there, once for the whole sequence */
+    char *unsynced;
 };
 
 static cached *find_cached(hv_encoder *e, unsigned long id)
@@ -159,13 +162,13 @@ static void *worker(void *arg)
         uint64_t tw = 0;
         if (!skip && src) {
             tw = hv_stage_begin(HV_STAGE_WRITE);
-            ok = hv_write_file_atomic(path, src->png, src->len, e->overwrite, &err);
+            ok = hv_write_frame_atomic(path, src->png, src->len, e->overwrite, &err);
         } else if (!skip) {
             tls_slot = job;
             ok = hv_png_encode_cached(cache, buf, w, h, ch, &png, &len, &err);
             hv_encoder_source_done(); /* if the compressor was never reached */
             tw = hv_stage_begin(HV_STAGE_WRITE);
-            ok = ok && hv_write_file_atomic(path, png, len, e->overwrite, &err);
+            ok = ok && hv_write_frame_atomic(path, png, len, e->overwrite, &err);
         }
         hv_stage_end(HV_STAGE_WRITE, tw);
         pthread_mutex_lock(&e->mu);
@@ -183,8 +186,13 @@ static void *worker(void *arg)
         }
         free(png);
         trim_cache(e);
-        if (!skip && ok)
+        if (!skip && ok) {
             e->written++;
+            if (!e->unsynced) {
+                e->unsynced = path;
+                path = NULL;
+            }
+        }
         if (!skip && !ok && seq < e->fail_seq) {
             e->failed = true;
             e->fail_seq = seq;
@@ -442,7 +450,18 @@ bool hv_encoder_finish(hv_encoder *e, hv_error *err)
     bool ok = !e->failed;
     if (!ok && err)
         *err = e->err;
+    char *unsynced = e->unsynced;
+    e->unsynced = NULL;
     pthread_mutex_unlock(&e->mu);
+    /* the files are whole on the disk (hv_publish fsyncs each before its
+     * rename): now their names, with one fsync of their folder */
+    hv_error serr = {""};
+    if (unsynced && !hv_sync_folder(unsynced, false, &serr) && ok) {
+        ok = false;
+        if (err)
+            *err = serr;
+    }
+    free(unsynced);
     return ok;
 }
 

@@ -5,7 +5,8 @@
  * submits it with a path; a worker encodes it (stb_image_write + zlib, each
  * worker re-deflating only the bands of rows that changed since its last
  * frame: hv_png_cache) and
- * writes it atomically (temporary name, then rename). The first error stops
+ * writes it atomically and durably (temporary name, fsync, rename: see
+ * hv_publish; the folder once, in hv_encoder_finish). The first error stops
  * further writes and is reported by hv_encoder_error / hv_encoder_finish;
  * jobs submitted before the failed one are still written, jobs after it
  * are not, so what is left is always a whole prefix (hv_encoder_complete).
@@ -60,7 +61,8 @@ int hv_encoder_written(hv_encoder *e);
 long hv_encoder_complete(hv_encoder *e);
 /* Jobs not yet written. */
 int hv_encoder_pending(hv_encoder *e);
-/* Waits for every queued job; false with the first error. */
+/* Waits for every queued job, then fsyncs the folder of the files written
+ * (each file was fsync'd before its rename); false with the first error. */
 bool hv_encoder_finish(hv_encoder *e, hv_error *err);
 /* Finishes, stops the threads, frees everything. */
 void hv_encoder_destroy(hv_encoder *e);

@@ -40,6 +40,7 @@ bool hv_png_encode_cached(hv_png_cache *c, const unsigned char *px, int w, int h
 }
 
 static bool missing_folder(const char *path, hv_error *err);
+static void folder_of(const char *path, char *dir, size_t size);
 
 bool hv_write_all(int fd, const void *data, size_t len, const volatile sig_atomic_t *stop, int *error)
 {
@@ -117,13 +118,10 @@ static long temp_pid(const char *name)
 int hv_remove_stale_temps(const char *path, bool is_dir)
 {
     char dir[4096];
-    const char *slash = strrchr(path, '/');
     if (is_dir)
         snprintf(dir, sizeof dir, "%s", path);
-    else if (slash)
-        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
     else
-        snprintf(dir, sizeof dir, ".");
+        folder_of(path, dir, sizeof dir);
     DIR *d = opendir(dir);
     if (!d)
         return 0;
@@ -145,8 +143,47 @@ int hv_remove_stale_temps(const char *path, bool is_dir)
     return removed;
 }
 
-bool hv_publish(const char *tmp, const char *path, bool overwrite, hv_error *err)
+/* The folder part of path ("." when none, "/" for "/x"). */
+static void folder_of(const char *path, char *dir, size_t size)
 {
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, size, ".");
+    else
+        snprintf(dir, size, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+}
+
+bool hv_sync_folder(const char *path, bool is_dir, hv_error *err)
+{
+    char dir[4096];
+    if (is_dir)
+        snprintf(dir, sizeof dir, "%s", path);
+    else
+        folder_of(path, dir, sizeof dir);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return hv_errorf(err, "%s: cannot open the folder to flush it to disk: %s", dir, strerror(errno));
+    int rc = fsync(fd), e = errno;
+    close(fd);
+    /* EINVAL: a file system that cannot sync folders (it has nothing to flush) */
+    if (rc != 0 && e != EINVAL)
+        return hv_errorf(err, "%s: cannot flush the folder to disk: %s", dir, strerror(e));
+    return true;
+}
+
+bool hv_publish(int fd, const char *tmp, const char *path, bool overwrite, bool sync_folder, hv_error *err)
+{
+    int e = 0;
+    if (fd < 0 && (fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0)
+        e = errno;
+    if (!e && fsync(fd) != 0)
+        e = errno;
+    if (fd >= 0 && close(fd) != 0 && !e)
+        e = errno;
+    if (e) {
+        unlink(tmp);
+        return hv_errorf(err, "%s: write failed: %s", path, strerror(e));
+    }
     int rc;
     if (overwrite) {
         rc = rename(tmp, path);
@@ -156,16 +193,18 @@ bool hv_publish(const char *tmp, const char *path, bool overwrite, hv_error *err
         if (rc == 0)
             unlink(tmp);
     }
-    if (rc == 0)
-        return true;
-    int e = errno;
-    unlink(tmp);
-    if (e == EEXIST)
-        return hv_errorf(err, "%s: file exists; use --force to overwrite", path);
-    return hv_errorf(err, "%s: cannot write: %s", path, strerror(e));
+    if (rc != 0) {
+        e = errno;
+        unlink(tmp);
+        if (e == EEXIST)
+            return hv_errorf(err, "%s: file exists; use --force to overwrite", path);
+        return hv_errorf(err, "%s: cannot write: %s", path, strerror(e));
+    }
+    return !sync_folder || hv_sync_folder(path, false, err);
 }
 
-bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite, hv_error *err)
+static bool write_atomic(const char *path, const void *data, size_t len, bool overwrite, bool sync_folder,
+                         hv_error *err)
 {
     int e = 0;
     if (hv_is_stream(path)) {
@@ -193,19 +232,25 @@ bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool o
             return false;
         return hv_errorf(err, "%s: cannot write: %s", path, strerror(e));
     }
-    bool ok = hv_write_all(fd, data, len, NULL, &e);
-    if (close(fd) != 0 && ok) {
-        e = errno;
-        ok = false;
-    }
-    if (!ok) {
+    if (!hv_write_all(fd, data, len, NULL, &e)) {
+        close(fd);
         unlink(tmp);
         free(tmp);
         return hv_errorf(err, "%s: write failed: %s", path, strerror(e));
     }
-    ok = hv_publish(tmp, path, overwrite, err);
+    bool ok = hv_publish(fd, tmp, path, overwrite, sync_folder, err); /* fsync, close, rename */
     free(tmp);
     return ok;
+}
+
+bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite, hv_error *err)
+{
+    return write_atomic(path, data, len, overwrite, true, err);
+}
+
+bool hv_write_frame_atomic(const char *path, const void *data, size_t len, bool overwrite, hv_error *err)
+{
+    return write_atomic(path, data, len, overwrite, false, err);
 }
 
 bool hv_png_write(const char *path, const unsigned char *rgba, int w, int h, bool keep_alpha,

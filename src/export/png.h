@@ -43,9 +43,13 @@ void hv_png_cache_stats(const hv_png_cache *c, long *bands, long *reused);
  * 48 kB of rows). Set before encoding starts, not while threads encode. */
 void hv_png_set_band_rows(int rows);
 
-/* Writes data to path atomically. Without overwrite, an existing path is an
- * error ("... exists; use --force to overwrite"). */
+/* Writes data to path atomically and durably (see hv_publish), the folder
+ * included. Without overwrite, an existing path is an error ("... exists;
+ * use --force to overwrite"). */
 bool hv_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite, hv_error *err);
+/* The same without the fsync of the folder: for a sequence of files in one
+ * folder, which hv_sync_folder then flushes once, after the last. */
+bool hv_write_frame_atomic(const char *path, const void *data, size_t len, bool overwrite, hv_error *err);
 
 /* Building blocks of atomic writes, shared by PNG and video output. */
 /* Writes all of data to fd (retrying short writes and, unless *stop is set,
@@ -61,9 +65,20 @@ char *hv_temp_name(const char *path);
  * path (a folder itself when is_dir): those whose process no longer exists.
  * A live run's temporaries are never touched. Returns how many went. */
 int hv_remove_stale_temps(const char *path, bool is_dir);
-/* Moves a complete temporary to path: rename() with overwrite, else link()
- * (never clobbers a file that appeared meanwhile). Removes tmp on failure. */
-bool hv_publish(const char *tmp, const char *path, bool overwrite, hv_error *err);
+/* Publishes a complete temporary under path, durably; every writer (PNG
+ * stills and frames, PDF/SVG, videos) ends this way:
+ *   1. fsync(fd), the temporary's descriptor, then close(fd); fd < 0: the
+ *      temporary is opened to be fsync'd (a file ffmpeg wrote);
+ *   2. rename(tmp, path) with overwrite, else link(tmp, path) and
+ *      unlink(tmp) (never clobbers a file that appeared meanwhile);
+ *   3. with sync_folder, fsync of path's folder, so that the new name is on
+ *      the disk too (a sequence of frames does it once: hv_sync_folder).
+ * After a crash or power cut, path is either the old file (or absent) or
+ * the whole new one, never a truncated one. Closes fd and removes tmp on
+ * failure (the message says "...: write failed: REASON"). */
+bool hv_publish(int fd, const char *tmp, const char *path, bool overwrite, bool sync_folder, hv_error *err);
+/* fsync of the folder that holds path (is_dir: path is the folder). */
+bool hv_sync_folder(const char *path, bool is_dir, hv_error *err);
 
 /* Checks that path can be written: an existing file needs overwrite, its
  * folder must exist. Streams (devices, pipes) are always fine. */

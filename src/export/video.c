@@ -545,6 +545,7 @@ bool hv_video_close(hv_video *v, bool abort, hv_error *err)
     while (waitpid(v->pid, &status, 0) < 0 && errno == EINTR) {
     }
     bool ok = true;
+    int fd = -1;
     char why[512];
     last_log_line(v->log, why, sizeof why);
     fclose(v->log);
@@ -560,19 +561,23 @@ bool hv_video_close(hv_video *v, bool abort, hv_error *err)
         /* ffmpeg exited 0 without reading every frame: the file is short */
         ok = hv_errorf(err, "%s: ffmpeg stopped taking frames (%s); no file written", v->path, strerror(lost));
     } else if (!abort && !v->stream) {
-        int fd = open(v->tmp, O_RDONLY | O_CLOEXEC);
         struct stat st;
-        if (fd < 0 || fsync(fd) != 0 || fstat(fd, &st) != 0)
+        fd = open(v->tmp, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &st) != 0)
             ok = hv_errorf(err, "%s: write failed: %s; no file written", v->path, strerror(errno));
         else if (st.st_size == 0)
             ok = hv_errorf(err, "%s: ffmpeg wrote an empty file; no file written", v->path);
-        if (fd >= 0)
-            close(fd);
     }
-    if (ok && !abort && !v->stream)
-        ok = hv_publish(v->tmp, v->path, v->overwrite, err); /* removes tmp on failure */
-    else if (!v->stream)
+    if (ok && !abort && !v->stream) {
+        /* fsync (it reports a write the file system could not complete),
+         * rename, fsync of the folder; removes tmp on failure */
+        ok = hv_publish(fd, v->tmp, v->path, v->overwrite, true, err);
+        fd = -1;
+    } else if (!v->stream) {
         unlink(v->tmp);
+    }
+    if (fd >= 0)
+        close(fd);
     free_video(v);
     return ok;
 }

@@ -48,6 +48,7 @@ struct hv_vector {
     char *path, *tmp;
     hv_vector_format fmt;
     bool overwrite, stream, discard;
+    bool frame; /* one of a sequence: the caller fsyncs the folder after the last */
     int fd;
     int werrno; /* first write error, 0 if none */
     double page_w, page_h;
@@ -376,6 +377,8 @@ hv_vector *hv_vector_open(const char *path, hv_vector_format fmt, double page_w_
     return v;
 }
 
+void hv_vector_set_frame(hv_vector *v, bool frame) { v->frame = frame; }
+
 bool hv_vector_close(hv_vector *v, bool abort, hv_error *err)
 {
     if (!v)
@@ -392,16 +395,20 @@ bool hv_vector_close(hv_vector *v, bool abort, hv_error *err)
         if (v->svg_match) /* a held partial "<image " at the very end */
             put(v, (const unsigned char *)"<image ", (size_t)v->svg_match);
         flush_out(v);
-        if (!v->werrno && close(v->fd) != 0)
+        if (!v->werrno && v->stream && close(v->fd) != 0)
             v->werrno = errno;
-        v->fd = -1;
+        if (v->stream)
+            v->fd = -1;
         if (v->werrno)
             ok = hv_errorf(err, "%s: write failed: %s", v->path, strerror(v->werrno));
         else if (st != CAIRO_STATUS_SUCCESS)
             ok = hv_errorf(err, "%s: cannot write: %s", v->path, cairo_status_to_string(st));
     }
     if (ok && v->tmp) {
-        ok = hv_publish(v->tmp, v->path, v->overwrite, err); /* removes tmp on failure */
+        /* fsync, close, rename, fsync of the folder (one at the end of a
+         * sequence of frames); removes tmp on failure */
+        ok = hv_publish(v->fd, v->tmp, v->path, v->overwrite, !v->frame, err);
+        v->fd = -1;
         free(v->tmp);
         v->tmp = NULL;
     }

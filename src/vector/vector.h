@@ -50,10 +50,15 @@ hv_vector *hv_vector_open(const char *path, hv_vector_format fmt, double page_w_
  * draw) the document is unusable: close it with abort. */
 bool hv_vector_page(hv_vector *v, const hv_drawlist *dl, hv_error *err);
 
-/* Finishes the document and publishes it under its name; with abort (or
- * when no page was drawn, an error) discards it and leaves nothing under
- * the final name. Frees v in every case; v may be NULL. */
+/* Finishes the document and publishes it under its name, durably (the
+ * file fsync'd before its rename, then the folder: hv_publish); with abort
+ * (or when no page was drawn, an error) discards it and leaves nothing
+ * under the final name. Frees v in every case; v may be NULL. */
 bool hv_vector_close(hv_vector *v, bool abort, hv_error *err);
+/* v is one file of a sequence in one folder: its close leaves out the
+ * fsync of the folder, which the caller does once after the last
+ * (hv_sync_folder). */
+void hv_vector_set_frame(hv_vector *v, bool frame);
 
 /* A string's coverage as the GL backend draws it: one byte per pixel, w x h,
  * malloc'd; NULL when there is nothing to draw (hv_text_coverage). */

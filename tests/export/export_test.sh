@@ -36,8 +36,8 @@ check "frames in a transition differ" bash -c "! cmp -s '$T/d1/frame_00012.png' 
 
 # --- frame k equals the --progress still at the same moment ---------------------
 # hold 1 s + transition 2 s: frame 20 at 10 fps is t = 2 s = progress 0.5
-"$HV" --export-frames "$T/e" --fps 10 --frames 21 --hold 1 --transition 2 --size 400x240 --layout morph --match rank >/dev/null 2>&1
-# (the same renderer: a still is drawn on the CPU by default, frames by GL)
+"$HV" --export-frames "$T/e" --fps 10 --frames 21 --hold 1 --transition 2 --size 400x240 --layout morph --match rank --renderer gl >/dev/null 2>&1
+# (the same renderer: auto draws a still on the CPU, frames with GL on a GPU)
 "$HV" --screenshot "$T/e_still.png" --progress 0.5 --hold 1 --transition 2 --size 400x240 --layout morph --match rank --renderer gl >/dev/null 2>&1
 check "frame 20 == --progress 0.5 still (--renderer gl)" "$PT" same "$T/e/frame_00020.png" "$T/e_still.png"
 check "frame 19 != that still" bash -c "! '$PT' same '$T/e/frame_00019.png' '$T/e_still.png' 2>/dev/null"
@@ -47,7 +47,7 @@ check "--renderer cpu: frame 20 == the default (CPU) still" "$PT" same "$T/ec/fr
 read -r d n < <("$PT" diff "$T/e/frame_00020.png" "$T/ec/frame_00020.png" 48)
 check "GL and CPU frames of one moment: the same picture (at most 0.5% of pixels differ by > 48)" [ -n "$n" -a $((d * 200)) -le "${n:-0}" ]
 for layout in side models; do
-  "$HV" --export-frames "$T/e_$layout" --fps 10 --frames 16 --size 320x180 --layout $layout --easing back >/dev/null 2>&1
+  "$HV" --export-frames "$T/e_$layout" --fps 10 --frames 16 --size 320x180 --layout $layout --easing back --renderer gl >/dev/null 2>&1
   "$HV" --screenshot "$T/e_$layout.png" --progress 0.3333333333333333 --size 320x180 --layout $layout --easing back --renderer gl >/dev/null 2>&1
   check "$layout: frame 15 (t=1.5 s) == --progress 1/3 still" "$PT" same "$T/e_$layout/frame_00015.png" "$T/e_$layout.png"
 done
