@@ -581,6 +581,25 @@ static bool ensure_heat(hv_anim *a, hv_error *err)
         }
         hv_figure_nice_ticks(a->heat_lo[c], a->heat_hi[c], 5, 0, 0, &a->heat_ticks[c]);
     }
+    /* one colorbar for the figure where the conditions' ranges agree (or the
+     * spec asks for one range), else one per column or per panel */
+    bool equal = true;
+    for (int c = 1; c < nc; c++)
+        equal &= a->heat_lo[c] == a->heat_lo[0] && a->heat_hi[c] == a->heat_hi[0];
+    int mode = spec->colorbar >= 0 ? spec->colorbar : equal ? 0 : 1;
+    a->heat_cbar = mode == 0 ? HV_CBAR_FIGURE : mode == 1 ? HV_CBAR_COLUMN : HV_CBAR_PANEL;
+    if (mode == 0 && !equal) {
+        double lo = a->heat_lo[0], hi = a->heat_hi[0];
+        for (int c = 1; c < nc; c++) {
+            lo = fmin(lo, a->heat_lo[c]);
+            hi = fmax(hi, a->heat_hi[c]);
+        }
+        for (int c = 0; c < nc; c++) {
+            a->heat_lo[c] = lo;
+            a->heat_hi[c] = hi;
+            hv_figure_nice_ticks(lo, hi, 5, 0, 0, &a->heat_ticks[c]);
+        }
+    }
     /* the difference of consecutive conditions, on a diverging map */
     a->diff_max = 0;
     for (int m = 0; m < nm; m++)
@@ -734,7 +753,7 @@ static int heat_frame(hv_anim *a, double progress, const float *model_alpha, hv_
         }
     }
     d->cols = nc;
-    d->cbar = HV_CBAR_COLUMN;
+    d->cbar = a->heat_cbar;
     d->no_legend = true;
     d->cmap = a->heat_cmap;
     facet_headers(a, d, nm, nc, false);

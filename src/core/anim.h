@@ -114,6 +114,7 @@ typedef struct hv_anim {
     double *dense[HV_MAX_MODELS][HV_MAX_CONDITIONS];
     bool heat_ready;
     int heat_cmap;                          /* colormap index + 1 of heatmaps */
+    int heat_cbar;                          /* hv_cbar_mode of the heatmap layout */
     hv_axes heat_axes[HV_MAX_MODELS];       /* -0.5 .. L-0.5 x -0.5 .. H-0.5 */
     double heat_lo[HV_MAX_CONDITIONS], heat_hi[HV_MAX_CONDITIONS];
     hv_tickset heat_ticks[HV_MAX_CONDITIONS];

@@ -1160,34 +1160,22 @@ static void draw_colorbar(ctx *c, const plan *pl, const hv_panel_state *ps, hv_r
 
 /* ---- titles ---------------------------------------------------------------- */
 
-/* Two titles cross-fade. Their common leading words stay put at full
- * opacity; the old ending rises and fades out in the first half of the
- * change, the new one rises and fades in in the second half, so the two
- * endings are never on screen together; the line re-centres smoothly. */
-static void draw_titles(ctx *c, const hv_panel_state *ps, float cx, float y, float maxw)
+/* One title changes into another: their common leading words stay put at
+ * full opacity; the old ending rises and fades out in the first half of the
+ * change, the new one rises and fades in in the second half; the line
+ * re-centres smoothly. */
+static void title_swap(ctx *c, const char *t0, const char *t1, float mix, float cx, float y)
 {
-    char f0[HV_TEXT_MAX + 8], f1[HV_TEXT_MAX + 8];
-    const char *t0 = ps->title[0] ? fit_text(c, ps->title[0], c->f_title, maxw, f0, sizeof f0) : NULL;
-    const char *t1 = ps->title[1] ? fit_text(c, ps->title[1], c->f_title, maxw, f1, sizeof f1) : NULL;
-    float a0 = t0 ? ps->title_alpha[0] : 0, a1 = t1 ? ps->title_alpha[1] : 0;
-    if (!t0 || !t1 || a0 <= 0 || a1 <= 0) {
-        const char *t = a1 > a0 ? t1 : t0;
-        if (t)
-            hv_dl_text(c->dl, t, snap(cx), snap(y), c->f_title, with_alpha(c->th->text, fmaxf(a0, a1)),
-                       HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
-        return;
-    }
     size_t L = 0, i = 0;
     while (t0[i] && t0[i] == t1[i]) {
         if (t0[i] == ' ')
             L = i + 1; /* split after a space: whole words */
         i++;
     }
-    char prefix[HV_TEXT_MAX + 8];
+    char prefix[2 * HV_TEXT_MAX + 16];
     snprintf(prefix, sizeof prefix, "%.*s", (int)L, t0);
     float wp = L ? text_w(c, prefix, c->f_title) : 0;
     float w0 = text_w(c, t0 + L, c->f_title), w1 = text_w(c, t1 + L, c->f_title);
-    float mix = a1 / (a0 + a1);
     float x0 = snap(cx - (wp + w0 * (1 - mix) + w1 * mix) * 0.5f);
     float xe = ceilf(x0 + wp); /* the ending starts where the prefix ends, never on it */
     if (L)
@@ -1202,6 +1190,42 @@ static void draw_titles(ctx *c, const hv_panel_state *ps, float cx, float y, flo
         hv_dl_text(c->dl, t1 + L, xe, snap(y + rise * (1 - k)), c->f_title, with_alpha(c->th->text, k),
                    HV_ANCHOR_START, HV_ANCHOR_END, 0);
     }
+}
+
+/* Two titles of a transition. In its middle the title names both
+ * conditions ("Top 10 Heads on A → B"), so it never reads as a sentence
+ * without its end: A's title becomes that in the first quarter, and that
+ * becomes B's in the last. */
+static void draw_titles(ctx *c, const hv_panel_state *ps, float cx, float y, float maxw)
+{
+    char f0[HV_TEXT_MAX + 8], f1[HV_TEXT_MAX + 8];
+    const char *t0 = ps->title[0] ? fit_text(c, ps->title[0], c->f_title, maxw, f0, sizeof f0) : NULL;
+    const char *t1 = ps->title[1] ? fit_text(c, ps->title[1], c->f_title, maxw, f1, sizeof f1) : NULL;
+    float a0 = t0 ? ps->title_alpha[0] : 0, a1 = t1 ? ps->title_alpha[1] : 0;
+    if (!t0 || !t1 || a0 <= 0 || a1 <= 0 || strcmp(t0, t1) == 0) {
+        const char *t = a1 > a0 ? t1 : t0;
+        if (t)
+            hv_dl_text(c->dl, t, snap(cx), snap(y), c->f_title, with_alpha(c->th->text, fmaxf(a0, a1)),
+                       HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
+        return;
+    }
+    /* "A's title → B's ending": B's title less the words it shares with A's */
+    size_t L = 0, i = 0;
+    while (ps->title[0][i] && ps->title[0][i] == ps->title[1][i]) {
+        if (ps->title[0][i] == ' ')
+            L = i + 1;
+        i++;
+    }
+    char both[2 * HV_TEXT_MAX + 16], fb[2 * HV_TEXT_MAX + 16];
+    snprintf(both, sizeof both, "%s \xe2\x86\x92 %s", ps->title[0], ps->title[1] + L);
+    const char *mid = fit_text(c, both, c->f_title, maxw, fb, sizeof fb);
+    float mix = a1 / (a0 + a1);
+    if (mix < 0.25f)
+        title_swap(c, t0, mid, mix * 4, cx, y);
+    else if (mix <= 0.75f)
+        hv_dl_text(c->dl, mid, snap(cx), snap(y), c->f_title, c->th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
+    else
+        title_swap(c, mid, t1, (mix - 0.75f) * 4, cx, y);
 }
 
 /* ---- panels ---------------------------------------------------------------- */
@@ -1381,6 +1405,7 @@ typedef struct facet {
     hv_grid_out g;
     float cb_w, cb_gap, gap;
     int col_lines, row_lines;
+    float lead;       /* from one line of a header to the next */
     bool row_horiz;   /* row headers written across, in a band row_band_w wide */
     float row_band_w;
     bool xlabels_every_row;
@@ -1402,14 +1427,15 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     in->title_h = d->title ? c->h_title + 2 * f->gap : 0;
     in->xlabel_h = c->h_label + f->gap * 0.5f;
     in->ylabel_w = c->h_label + f->gap;
-    in->rowhdr_w = (f->row_horiz ? f->row_band_w : (float)f->row_lines * c->h_label) + f->gap * 2.5f;
-    in->top_h[0] = (float)f->col_lines * c->h_label + f->gap * 1.5f;
+    f->lead = ceilf(c->h_label * 1.15f);
+    in->rowhdr_w = (f->row_horiz ? f->row_band_w : (float)f->row_lines * f->lead) + f->gap * 2.5f;
+    in->top_h[0] = (float)f->col_lines * f->lead + f->gap * 1.5f;
     in->hgap = 2 * f->gap;
     in->vgap = 1.5f * f->gap;
-    float xband = c->tick_len + c->pad + c->h_tick;
+    float xband = c->lw + c->tick_len + c->pad + c->h_tick;
     for (int r = 0; r < f->R; r++)
         in->bottom_h[r] = f->xlabels_every_row || r == f->R - 1 ? xband : c->tick_len;
-    in->left_w[0] = ytick_width(c, panels, n) + c->pad + c->tick_len;
+    in->left_w[0] = ytick_width(c, panels, n) + c->pad + c->tick_len + c->lw;
     f->cb_gap = fmaxf(3.0f, 6.0f * t);
     float cb_ticks = cbar_label_width(c);
     for (int p = 0; p < n; p++)
@@ -1508,7 +1534,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
                         if (!d->row_header[r])
                             continue;
                         float len = f.g.plot_h + f.in.bottom_h[r] + f.in.vgap;
-                        int maxl = (int)fminf(4.0f, floorf(len / c->h_label));
+                        int maxl = (int)fminf(4.0f, floorf(len / f.lead));
                         char wl[4][160];
                         int nl = 0;
                         all = hv_wrap(d->row_header[r], w, maxl, facet_text_w, c, wl, &nl);
@@ -1624,7 +1650,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         any_cut |= cut;
         float cx = snap(lays[k].plot.x + lays[k].plot.w * 0.5f), bottom = lays[k].plot.y - f.gap;
         for (int i = 0; i < nl; i++)
-            hv_dl_text(c->dl, wl[i], cx, snap(bottom - c->h_label * (float)(nl - 1 - i)), c->f_label, th->text,
+            hv_dl_text(c->dl, wl[i], cx, snap(bottom - f.lead * (float)(nl - 1 - i)), c->f_label, th->text,
                        HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
     }
     float hdr_right = f.g.grid_x0 - f.gap * 1.5f;
@@ -1633,15 +1659,16 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         if (p >= n || !d->row_header[r])
             continue;
         float len = f.g.plot_h + f.in.bottom_h[r];
-        float cy = snap(lays[p].plot.y + lays[p].plot.h * 0.5f);
+        /* centred on the row's band: its plots and their tick labels */
+        float cy = snap(lays[p].plot.y + len * 0.5f);
         if (f.row_horiz) {
-            int maxl = (int)fminf(4.0f, floorf((len + f.in.vgap) / c->h_label));
+            int maxl = (int)fminf(4.0f, floorf((len + f.in.vgap) / f.lead));
             char wl[4][160];
             int nl = 0;
             if (hv_wrap(d->row_header[r], f.row_band_w + 0.5f, maxl, facet_text_w, c, wl, &nl)) {
-                float top = cy - c->h_label * (float)nl * 0.5f;
+                float top = cy - (f.lead * (float)(nl - 1) + c->h_label) * 0.5f;
                 for (int i = 0; i < nl; i++)
-                    hv_dl_text(c->dl, wl[i], snap(hdr_right - f.row_band_w), snap(top + c->h_label * (float)i),
+                    hv_dl_text(c->dl, wl[i], snap(hdr_right - f.row_band_w), snap(top + f.lead * (float)i),
                                c->f_label, th->text, HV_ANCHOR_START, HV_ANCHOR_START, 0);
                 continue;
             }
@@ -1650,7 +1677,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         any_cut |= cut;
         /* rotated to read upwards: the first line farthest from the plots */
         for (int i = 0; i < nl; i++)
-            hv_dl_text(c->dl, lines[i], snap(hdr_right - c->h_label * (float)(nl - 1 - i)), cy, c->f_label, th->text,
+            hv_dl_text(c->dl, lines[i], snap(hdr_right - f.lead * (float)(nl - 1 - i)), cy, c->f_label, th->text,
                        HV_ANCHOR_CENTER, HV_ANCHOR_END, 90);
     }
     /* the axis labels once, centred on the plots */
@@ -1670,7 +1697,15 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
     plan pl;
     memset(&pl, 0, sizeof pl);
     float nan_x = NAN;
-    if (d->cbar == HV_CBAR_COLUMN || d->cbar == HV_CBAR_PANEL) {
+    if (d->cbar == HV_CBAR_PANEL) {
+        for (int p = 0; p < n; p++) { /* beside each panel, labelled in the last column */
+            int k = p % f.C;
+            hv_rect cb = {snap(lays[p].plot.x + f.g.plot_w + f.cb_gap), lays[p].plot.y, f.cb_w, lays[p].plot.h};
+            float lx = k == f.C - 1 ? cb.x + f.in.right_w[k] - f.cb_gap : nan_x;
+            draw_colorbar(c, &pl, &panels[p], cb, lx);
+            lays[p].colorbar = cb;
+        }
+    } else if (d->cbar == HV_CBAR_COLUMN) {
         for (int k = 0; k < f.C && k < n; k++) {
             int last = k + f.C * ((n - 1 - k) / f.C);
             hv_rect cb = {snap(lays[k].plot.x + f.g.plot_w + f.cb_gap), gy0, f.cb_w,

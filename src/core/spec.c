@@ -55,6 +55,7 @@ void hv_spec_init(hv_spec *spec)
     spec->legend = -1;
     spec->context = -1;
     spec->top = -1;
+    spec->colorbar = -1;
     spec->rank_by_abs = -1;
 }
 
@@ -283,6 +284,15 @@ static int handler(void *user, const char *section, const char *key, const char 
         }
         if (strcasecmp(key, "kv_heads") == 0)
             return set_kv_heads(&s->kv_heads, value, c, key);
+        if (strcasecmp(key, "colorbar") == 0) {
+            static const char *const modes[] = {"shared", "column", "panel"};
+            for (int k = 0; k < 3; k++)
+                if (strcasecmp(value, modes[k]) == 0) {
+                    s->colorbar = k;
+                    return true;
+                }
+            return fail(c, "key \"%s\": expected shared, column or panel, got \"%s\"", key, value);
+        }
         if (strcasecmp(key, "share_axes") == 0) {
             int b = parse_bool(value);
             if (b < 0)
@@ -291,7 +301,7 @@ static int handler(void *user, const char *section, const char *key, const char 
             return true;
         }
         return fail(c,
-                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads)%s",
+                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar)%s",
                     key, "");
     }
     if (section_name(section, "condition:", name, sizeof name)) {

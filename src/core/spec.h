@@ -116,6 +116,8 @@ typedef struct hv_spec {
     bool center_set;
     double center;     /* diverging colormaps: the score at their middle (default 0) */
     int kv_heads;      /* heatmap: query heads per KV head for every model; 0 = none */
+    int colorbar;      /* heatmap colorbars: -1 = unset (shared where the ranges are equal, else
+                        * per column), 0 = shared (one range), 1 = per column, 2 = per panel */
     hv_source_spec *sources;
     int n_sources, cap_sources;
     hv_cond_spec conds[HV_MAX_CONDITIONS];

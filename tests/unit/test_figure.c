@@ -713,13 +713,13 @@ static bool boxes_overlap(box a, box b, float tol)
 
 /* Every text of a frame: at least 11 px, inside the image, and no two
  * overlap. Returns the number of problems (printed). */
-static int check_texts(const hv_drawlist *dl, const char *what)
+static int check_texts_floor(const hv_drawlist *dl, const char *what, float floor_px)
 {
     int bad = 0;
     for (int i = 0; i < dl->n_texts; i++) {
         const hv_text_item *t = &dl->texts[i];
         box a = text_box(dl, t);
-        if (t->size < 11 - 1e-4f && bad++ < 3)
+        if (t->size < floor_px && bad++ < 3)
             printf("  %s: \"%s\" is %.1f px\n", what, hv_dl_string(dl, t), (double)t->size);
         for (int j = 0; j < i; j++) {
             box b = text_box(dl, &dl->texts[j]);
@@ -729,6 +729,8 @@ static int check_texts(const hv_drawlist *dl, const char *what)
     }
     return bad;
 }
+
+static int check_texts(const hv_drawlist *dl, const char *what) { return check_texts_floor(dl, what, 11 - 1e-4f); }
 
 /* Type and overlap at every context, size and layout, at 20 moments of
  * every transition, on the bundled data and five models x three
@@ -1086,6 +1088,100 @@ static void test_outside_limits(void)
     hv_drawlist_free(&dl);
 }
 
+
+/* The facet layouts (heatmap, diff) as a property over sizes (320x180 to
+ * 4K, 1.5 x 1 in to 7 x 5 in at 300 dpi), 1..6 models with long names,
+ * 1..4 conditions and three contexts: the figure either fits, with every
+ * plot at least 16 px a side, every text inside the canvas, at or above
+ * the floor (11 px from 640x360 up, 5 pt at a physical size) and none
+ * overlapping another; or it is refused (layout.fits false) with a larger
+ * size named and nothing drawn. Up to five models and three conditions
+ * must fit from 640x360 and from 7 x 5 in. */
+static void test_facet_property(void)
+{
+    static const char *names[6] = {"Llama-2-13b-chat-hf", "Mistral-7B-Instruct-v0.2",
+                                   "Qwen2-7B-Instruct (Zurich run 1/2)", "gemma-2-9b-it",
+                                   "Llama-2-70b-chat-hf step-2024-03 ckpt", "Vicuna-7b-v1.5"};
+    static const struct { int w, h; float unit; } sizes[] = {
+        {320, 180, 0},  {640, 360, 0},   {1280, 720, 0},  {1920, 1080, 0}, {3840, 2160, 0},
+        {450, 300, 3.125f}, {1050, 750, 3.125f}, {2100, 1500, 3.125f}};
+    static hv_panel_state ps[HV_MAX_PANELS];
+    static hv_figure_layout lay;
+    hv_drawlist dl = {0};
+    hv_error err;
+    int frames = 0, refused = 0, problems = 0;
+    for (int nm = 1; nm <= 6; nm++)
+        for (int nc = 1; nc <= 4; nc++) {
+            static hv_dataset ds;
+            static hv_spec spec;
+            static hv_figure fig;
+            if (!CHECK(load_gen(&ds, nm, nc, 10, 40, 32, (unsigned)(nm * 7 + nc))))
+                continue;
+            for (int m = 0; m < nm; m++)
+                snprintf(ds.models[m], sizeof ds.models[m], "%s", names[m]);
+            hv_spec_init(&spec);
+            CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+            for (int layout = HV_LAYOUT_HEATMAP; layout <= HV_LAYOUT_DIFF; layout++) {
+                if (layout == HV_LAYOUT_DIFF && nc < 2)
+                    continue;
+                hv_anim a;
+                hv_anim_opts ao = {(hv_layout_mode)layout, HV_MATCH_RANK, HV_EASE_CUBIC, 0};
+                if (!CHECK(hv_anim_init(&a, &fig, &ao, &err)))
+                    continue;
+                for (int cx = 0; cx < 3; cx++)
+                    for (unsigned sz = 0; sz < sizeof sizes / sizeof sizes[0]; sz++) {
+                        hv_frame_desc desc;
+                        int n = hv_anim_frame(&a, nc - 1, NULL, ps, &desc);
+                        hv_figure_opts o;
+                        memset(&o, 0, sizeof o);
+                        o.width = sizes[sz].w;
+                        o.height = sizes[sz].h;
+                        o.unit = sizes[sz].unit;
+                        o.context = hv_context_scale(cx);
+                        o.desc = desc;
+                        o.measure = fake_measure;
+                        hv_figure_build(&fig, &o, ps, n, &dl, &lay);
+                        char what[160];
+                        snprintf(what, sizeof what, "%d models x %d conditions, %s, %s, %dx%d%s", nm, nc,
+                                 hv_layout_name(layout), hv_context_name(cx), o.width, o.height,
+                                 o.unit > 0 ? " (300 dpi)" : "");
+                        frames++;
+                        bool must_fit = nm <= 5 && nc <= 3 && cx <= HV_CONTEXT_NOTEBOOK &&
+                                        ((o.unit == 0 && o.width >= 640) || (o.unit > 0 && o.width >= 2100));
+                        if (!lay.fits) {
+                            refused++;
+                            if (must_fit && problems++ < 5)
+                                printf("  %s: refused\n", what);
+                            if ((lay.need_w <= o.width && lay.need_h <= o.height) || dl.n_texts != 0 || dl.n_heatmaps != 0)
+                                if (problems++ < 5)
+                                    printf("  %s: refused without a larger size, or drawn\n", what);
+                            continue;
+                        }
+                        float floor_px = o.unit > 0 ? 5.0f * 96.0f / 72.0f * o.unit - 0.01f
+                                                    : o.width >= 640 && o.height >= 360 ? 11.0f - 1e-4f : 5.0f;
+                        for (int p = 0; p < n; p++)
+                            if ((lay.panels[p].plot.w < 16 || lay.panels[p].plot.h < 16) && problems++ < 5)
+                                printf("  %s: panel %d is %.0fx%.0f\n", what, p, (double)lay.panels[p].plot.w,
+                                       (double)lay.panels[p].plot.h);
+                        for (int i = 0; i < dl.n_texts; i++) {
+                            const hv_text_item *t = &dl.texts[i];
+                            box b = text_box(&dl, t);
+                            if ((b.x0 < -0.5f || b.y0 < -0.5f || b.x1 > (float)o.width + 0.5f ||
+                                 b.y1 > (float)o.height + 0.5f) && problems++ < 5)
+                                printf("  %s: \"%s\" runs off the canvas\n", what, hv_dl_string(&dl, t));
+                        }
+                        problems += check_texts_floor(&dl, what, floor_px);
+                    }
+                hv_anim_free(&a);
+            }
+            hv_figure_free(&fig);
+            hv_dataset_free(&ds);
+        }
+    printf("  facets: %d figures checked, %d refused as too small\n", frames, refused);
+    CHECK_INT(problems, 0);
+    hv_drawlist_free(&dl);
+}
+
 int main(void)
 {
     test_prepare();
@@ -1097,5 +1193,6 @@ int main(void)
     test_grid_choice();
     test_models_layout();
     test_outside_limits();
+    test_facet_property();
     return check_summary();
 }

@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+"""The share of the figure that shows data: headviz's facet heatmap next to
+matplotlib's layout="constrained" 5 x 3 imshow grid with one shared colorbar,
+on the same data (tests/data/make_study.py: five models of real shapes, three
+conditions, long and non-ASCII names), at the same sizes, in the same run.
+
+    bench/facet_share.py HEADVIZ [OUTDIR]
+
+A pixel "shows data" when its colour is within 6 levels of a viridis entry
+(cells and the colorbar, in both figures). matplotlib's type: 11 px at pixel
+sizes (100 dpi), 5 pt ticks and 7 pt headers at physical sizes (300 dpi);
+headviz: its own defaults (--context paper at physical sizes).
+Prints one line per size; writes the PNGs into OUTDIR (default: a temporary
+folder) for a look."""
+import os
+import subprocess
+import sys
+import tempfile
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SIZES = [("640x360", 6.4, 3.6, 100, False), ("1280x720", 12.8, 7.2, 100, False),
+         ("3.5inx2.5in", 3.5, 2.5, 300, True), ("7inx5in", 7.0, 5.0, 300, True)]
+
+
+def share(png):
+    img = plt.imread(png)[..., :3]
+    if img.dtype != np.uint8:
+        img = np.round(img * 255)
+    px = img.reshape(-1, 3).astype(np.int16)
+    lut = np.round(matplotlib.colormaps["viridis"](np.linspace(0, 1, 256))[:, :3] * 255).astype(np.int16)
+    hit = np.zeros(len(px), bool)
+    for chunk in range(0, len(px), 200000):
+        p = px[chunk:chunk + 200000]
+        d = np.abs(p[:, None, :] - lut[None, :, :]).max(axis=2).min(axis=1)
+        hit[chunk:chunk + 200000] = d <= 6
+    return hit.mean()
+
+
+def load(study):
+    import configparser
+    cp = configparser.ConfigParser(interpolation=None, strict=False)
+    cp.read(os.path.join(study, "study.ini"), encoding="utf-8")
+    models, conds, grids = [], [], {}
+    for sec in cp.sections():
+        if sec.startswith("source:"):
+            m, c = cp[sec]["model"], cp[sec]["condition"]
+            models += [m] if m not in models else []
+            conds += [c] if c not in conds else []
+            grids[m, c] = np.load(os.path.join(study, sec.split(":", 1)[1].strip()))
+    return models, conds, grids
+
+
+def matplotlib_figure(study, w, h, dpi, physical, out):
+    models, conds, grids = load(study)
+    lo = min(g.min() for g in grids.values())
+    hi = max(g.max() for g in grids.values())
+    tick, head = (5, 7) if physical else (11 * 72 / dpi, 11 * 72 / dpi)
+    plt.rcParams.update({"font.size": tick, "axes.titlesize": head, "axes.labelsize": head})
+    fig, axes = plt.subplots(len(models), len(conds), figsize=(w, h), dpi=dpi, layout="constrained", squeeze=False)
+    im = None
+    for r, m in enumerate(models):
+        for c, cond in enumerate(conds):
+            ax = axes[r][c]
+            im = ax.imshow(grids[m, cond].T, origin="lower", aspect="auto", cmap="viridis", vmin=lo, vmax=hi,
+                           interpolation="nearest")
+            if r == 0:
+                ax.set_title(cond)
+            if c == 0:
+                ax.set_ylabel(m)
+            else:
+                ax.set_yticklabels([])
+    fig.supxlabel("Layer", fontsize=head)
+    fig.colorbar(im, ax=axes, label="Score")
+    fig.savefig(out, dpi=dpi)
+    plt.close(fig)
+
+
+def main():
+    hv = os.path.abspath(sys.argv[1])
+    out = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="facet-share-")
+    os.makedirs(out, exist_ok=True)
+    study = os.path.join(out, "study")
+    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "..", "tests", "data", "make_study.py"), study],
+                   check=True)
+    with open(os.path.join(study, "study.ini"), "a", encoding="utf-8") as fh:
+        fh.write("\n[figure]\ncolorbar = shared\n")
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen")
+    print(f"{'size':<14} {'headviz':>8} {'matplotlib':>11}   (share of pixels showing data; {out})")
+    for name, w, h, dpi, physical in SIZES:
+        hv_png = os.path.join(out, f"headviz_{name}.png")
+        mpl_png = os.path.join(out, f"matplotlib_{name}.png")
+        args = [hv, "--spec", os.path.join(study, "study.ini"), "--layout", "heatmap", "--size", name,
+                "--screenshot", hv_png, "--force"]
+        if physical:
+            args += ["--dpi", str(dpi), "--context", "paper"]
+        r = subprocess.run(args, env=env, capture_output=True, text=True)
+        matplotlib_figure(study, w, h, dpi, physical, mpl_png)
+        a = share(hv_png) if r.returncode == 0 else float("nan")
+        print(f"{name:<14} {a:8.2f} {share(mpl_png):11.2f}" + ("" if r.returncode == 0 else "   " + r.stderr.strip()))
+
+
+if __name__ == "__main__":
+    main()
