@@ -220,7 +220,7 @@ group_errors() {
         -- head.csv --screenshot out/x.png
     csv nan.csv 'Llama,Undiff,1,2,NaN'
     fail_case "only NaN scores (no score)" 2 \
-        'nan.csv: no data rows after the header' \
+        'nan.csv:2: column "score": every data row has no score (nan): nothing to draw' \
         -- nan.csv --screenshot out/x.png
     csv inf.csv 'Llama,Undiff,1,1,inf'
     fail_case "inf score" 2 \
@@ -763,6 +763,16 @@ PYEOF
     expect_stderr 'headviz: warning: 1 point lies outside the axes (xlim -1, 31; ylim -1, 31) and is not drawn; the first: wide.csv:2 (A, x, layer 50, head 3)'
     expect_png out/lim.png 320x180
     finish "a point outside explicit limits is reported with its file and line"
+
+    # a NaN score is no score: no marker, and one warning naming the row
+    # (issue 15: it was dropped without a word)
+    csv somenan.csv 'Llama,Undiff,1,2,5' 'Llama,Undiff,3,4,nan' 'Vicuna,Scaling,2,2,NaN' 'Vicuna,Scaling,5,5,3'
+    fresh_out
+    hv somenan.csv --screenshot out/nan.png --size 320x180
+    expect_rc 0
+    expect_stderr 'headviz: warning: 2 rows have no score (nan) and are not drawn; the first: somenan.csv:3 (Llama, Undiff, layer 3, head 4)'
+    expect_png out/nan.png 320x180
+    finish "rows with a NaN score are reported with their file and line"
 
     # ticks far finer than their range (8 ticks over 0..1e12): the ticks
     # between the two conditions once asked for 1e11 intervals and never
