@@ -1268,13 +1268,17 @@ static void draw_panel_content(ctx *c, const hv_panel_state *ps, const hv_panel_
             /* a top-k cell: a frame on the cell's edges (scaled when it
              * enters or leaves), in the text colour */
             float hw = cell_px * 0.5f * sp->scale, hh = cell_py * 0.5f * sp->scale;
-            float w = fmaxf(1.0f, fminf(2.0f * c->s, 0.16f * fminf(cell_px, cell_py)));
+            /* whole pixels, as the cells (hv_dl_heatmap): a fractional
+             * edge is a tie that GL and the CPU raster may break apart */
+            float w = fmaxf(1.0f, snap(fminf(2.0f * c->s, 0.16f * fminf(cell_px, cell_py))));
             /* two tones, so it shows on dark and light cells alike: the
              * text colour outside, the ground inside */
-            hv_rect r = {mx - hw, my - hh, 2 * hw, 2 * hh};
+            hv_rect r = {snap(mx - hw), snap(my - hh), 0, 0};
+            r.w = snap(mx + hw) - r.x;
+            r.h = snap(my + hh) - r.y;
             for (int k = 0; k < 2; k++) {
                 hv_color col = with_alpha(k ? th->bg : th->text, a);
-                float lw2 = k ? fmaxf(1.0f, w * 0.5f) : w;
+                float lw2 = k ? fmaxf(1.0f, snap(w * 0.5f)) : w;
                 if (k) {
                     r = (hv_rect){r.x + w, r.y + w, r.w - 2 * w, r.h - 2 * w};
                     if (r.w < 2 * lw2 + 1 || r.h < 2 * lw2 + 1)
