@@ -16,7 +16,7 @@ if ! command -v clang >/dev/null 2>&1; then
   echo "fuzz: clang is not installed (apt-get install clang libclang-rt-14-dev)" >&2
   exit 1
 fi
-harnesses=(npy npz json jsonl textgrid safetensors csv spec)
+harnesses=(npy npz json jsonl textgrid safetensors csv spec figure)
 out=build-fuzz
 if ! CC=clang cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHV_FUZZ=ON \
       -DBUILD_TESTING=OFF >"$out.configure.log" 2>&1; then

@@ -151,6 +151,10 @@ static int load(hv_app *a)
     if (!hv_dataset_top_k(&a->all, top, a->rank_abs, &a->ds, &err))
         return fail(HV_EXIT_RUNTIME, &err);
     char msg[HV_ERROR_MAX];
+    /* no row is ever dropped in silence: a NaN score is no score, not a marker */
+    hv_dataset_no_score_message(&a->all, data_name, msg, (int)sizeof msg);
+    if (msg[0])
+        fprintf(stderr, "headviz: warning: %s\n", msg);
     if (hv_spec_check_names(&a->spec, &a->ds, spec_name, msg, (int)sizeof msg))
         fprintf(stderr, "headviz: warning: %s\n", msg);
     if (a->opt.colormap) {

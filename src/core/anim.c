@@ -445,8 +445,7 @@ static void morph_panel(hv_anim *a, hv_panel_state *ps, int ca, int cb, double u
     /* at rest the condition's own ticks; in between, nice numbers for the
      * frame's range, about as many as the two conditions have */
     ps->ticks = u > 0 && cb != ca ? NULL : &A->ticks;
-    float ia = A->ticks.n >= 2 ? (float)((A->hi - A->lo) / (A->ticks.v[1] - A->ticks.v[0])) : 5.0f;
-    float ib = B->ticks.n >= 2 ? (float)((B->hi - B->lo) / (B->ticks.v[1] - B->ticks.v[0])) : 5.0f;
+    float ia = hv_figure_tick_intervals(A), ib = hv_figure_tick_intervals(B);
     ps->tick_target = ia + (ib - ia) * (float)eg;
     const hv_pair *pairs = a->pairs[ca];
     int n = a->n_pairs[ca];

@@ -241,6 +241,17 @@ void hv_dataset_free(hv_dataset *ds)
     memset(ds, 0, sizeof *ds);
 }
 
+void hv_dataset_no_score_message(const hv_dataset *ds, const char *data_name, char *out, int size)
+{
+    out[0] = '\0';
+    if (ds->n_no_score <= 0)
+        return;
+    const hv_point *p = &ds->first_no_score;
+    snprintf(out, (size_t)size, "%d row%s no score (nan) and %s not drawn; the first: %s:%d (%s, %s, layer %d, head %d)",
+             ds->n_no_score, ds->n_no_score == 1 ? " has" : "s have", ds->n_no_score == 1 ? "is" : "are", data_name,
+             p->line, ds->models[p->model], ds->conditions[p->condition], p->layer, p->head);
+}
+
 /* The index of a source name (added when new), or -1 on out of memory. */
 static int add_source(hv_dataset *ds, const char *name)
 {
@@ -392,8 +403,11 @@ static bool parse_body(hv_dataset *ds, reader *rd, record *r, hv_error *err)
         if (!parse_score(field(r, col[COL_SCORE]), &pt.score, &nonfinite))
             return hv_errorf(err, "%s:%d: column \"score\": expected a finite number (or nan: no score), got \"%s\"",
                              rd->name, r->line, shown(field(r, col[COL_SCORE]), v, sizeof v));
-        if (isnan(pt.score))
-            continue; /* no score: never a point, never ranked */
+        if (isnan(pt.score)) { /* no score: never a marker, never ranked, but said */
+            if (ds->n_no_score++ == 0)
+                ds->first_no_score = pt;
+            continue;
+        }
         if (fabs(pt.score) > HV_MAX_SCORE) /* keeps every range and label finite */
             return hv_errorf(err, "%s:%d: column \"score\": %s is outside -1e15..1e15", rd->name, r->line,
                              shown(field(r, col[COL_SCORE]), v, sizeof v));
@@ -402,6 +416,9 @@ static bool parse_body(hv_dataset *ds, reader *rd, record *r, hv_error *err)
     }
     if (rc < 0)
         return false;
+    if (ds->n_points == 0 && ds->n_no_score > 0)
+        return hv_errorf(err, "%s:%d: column \"score\": every data row has no score (nan): nothing to draw",
+                         rd->name, ds->first_no_score.line);
     if (ds->n_points == 0)
         return hv_errorf(err, "%s: no data rows after the header", rd->name);
     if (!check_duplicates(ds, rd->name, err))

@@ -49,6 +49,10 @@ typedef struct hv_dataset {
     bool full[HV_MAX_MODELS][HV_MAX_CONDITIONS];
     char **sources; /* file names, for messages */
     int n_sources;
+    /* CSV rows whose score is NaN: no score, so no marker; counted and the
+     * first kept (score NaN) so the program can say so */
+    int n_no_score;
+    hv_point first_no_score;
 } hv_dataset;
 
 /* Parses text (len bytes, need not be NUL-terminated). `name` is used in error
@@ -65,6 +69,9 @@ void hv_dataset_free(hv_dataset *ds);
  * a grid whose shape differs from the model's other conditions. */
 bool hv_dataset_add_grid(hv_dataset *ds, const char *model, const char *condition, int layers, int heads,
                          const double *v, const char *source, hv_error *err);
+/* One line saying how many CSV rows have no score (NaN) and are not drawn,
+ * naming the first with data_name and its line; "" when there are none. */
+void hv_dataset_no_score_message(const hv_dataset *ds, const char *data_name, char *out, int size);
 /* The file a point came from ("" when unknown). */
 const char *hv_dataset_source(const hv_dataset *ds, const hv_point *p);
 /* out = each (model, condition)'s k strongest heads of `all` (k =

@@ -1,5 +1,6 @@
 #include "drawlist.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,7 +130,11 @@ void hv_dl_text(hv_drawlist *dl, const char *s, float x, float y, float size, hv
 void hv_dl_heatmap(hv_drawlist *dl, hv_rect r, int cols, int rows, const float *values, hv_color nan_color,
                    float alpha)
 {
-    if (cols < 1 || rows < 1 || r.w <= 0 || r.h <= 0 || alpha <= 0 || (long long)cols * rows > (1 << 24))
+    /* whole pixels: each edge rounded on its own, so neighbouring grids
+     * that share an edge still share it */
+    float x0 = roundf(r.x), y0 = roundf(r.y);
+    r = (hv_rect){x0, y0, roundf(r.x + r.w) - x0, roundf(r.y + r.h) - y0};
+    if (cols < 1 || rows < 1 || !(r.w > 0) || !(r.h > 0) || alpha <= 0 || (long long)cols * rows > (1 << 24))
         return;
     int n = cols * rows;
     if (!GROW(dl, values, n_values, cap_values, dl->n_values + n))

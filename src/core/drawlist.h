@@ -47,7 +47,16 @@ typedef struct hv_colorbar_item {
  * cells filling r, row 0 at the top, each a colormap position in [0,1]
  * (sampled exactly like a marker's value), or NaN for "no score", drawn in
  * nan_color. A backend draws each cell as a sharp rectangle (nearest
- * neighbour, never blurred between cells). */
+ * neighbour, never blurred between cells).
+ *
+ * r's edges are whole pixels (hv_dl_heatmap rounds them), and the cell of
+ * each pixel is fixed in integers, so every raster backend colours every
+ * pixel with the same cell, however fractional the cells' size: the pixel
+ * p columns right of r.x and q rows below r.y (0 <= p < w, 0 <= q < h)
+ * shows the cell under its centre,
+ *     column (2p + 1) * cols / (2w),  row (2q + 1) * rows / (2h)
+ * (integer division); hv_heatmap_cell computes it. Vector outputs scale
+ * the grid to r. */
 typedef struct hv_heatmap_item {
     hv_rect r;
     int cols, rows;
@@ -123,6 +132,14 @@ void hv_dl_heatmap(hv_drawlist *dl, hv_rect r, int cols, int rows, const float *
 
 const char *hv_dl_string(const hv_drawlist *dl, const hv_text_item *t);
 const float *hv_dl_heatmap_values(const hv_drawlist *dl, const hv_heatmap_item *h);
+/* The cell (column or row) that pixel p of n shows in a heatmap of cells
+ * cells along that side (see hv_heatmap_item): (2p + 1) * cells / (2n),
+ * clamped to 0..cells - 1. heatmap.frag computes the same. */
+static inline int hv_heatmap_cell(int p, int n, int cells)
+{
+    long long c = n > 0 ? ((2LL * p + 1) * cells) / (2LL * n) : 0;
+    return c < 0 ? 0 : c >= cells ? cells - 1 : (int)c;
+}
 
 /* True when two lists draw exactly the same frame (same size, clear colour,
  * colormap, commands and items). */

@@ -160,9 +160,12 @@ static double rung_step(int i)
     return k_rungs[i - 4 * e] * pow(10.0, e);
 }
 
-/* The ladder index whose step is nearest raw (in ratio). */
+/* The ladder index whose step is nearest raw (in ratio). raw is clamped to
+ * 1e-300..1e300: a degenerate or overflowed ratio (0, inf, NaN) still gives
+ * a rung, and every rung's step stays a finite, positive double. */
 static int rung_index(double raw)
 {
+    raw = raw > 1e-300 ? (raw < 1e300 ? raw : 1e300) : 1e-300; /* NaN too: the low end */
     int e = (int)floor(log10(raw));
     int best = 4 * e;
     for (int i = 4 * e - 1; i <= 4 * e + 4; i++)
@@ -171,11 +174,17 @@ static int rung_index(double raw)
     return best;
 }
 
-static int count_in(double lo, double hi, double step)
+/* How many multiples of step lie in lo..hi: a double, since a fine step
+ * over a wide range numbers more than an int holds. */
+static double count_in(double lo, double hi, double step)
 {
     double eps = step * 1e-9;
-    return (int)(floor((hi + eps) / step) - ceil((lo - eps) / step)) + 1;
+    return floor((hi + eps) / step) - ceil((lo - eps) / step) + 1;
 }
+
+/* rung_index starts within 1e-300..1e300, four rungs a decade: no walk
+ * below needs more steps than this (a bound, not a tuning). */
+#define RUNG_WALK_MAX (4 * 610)
 
 void hv_figure_nice_ticks(double lo, double hi, float target, float bar_px, float label_px, hv_tickset *out)
 {
@@ -183,14 +192,21 @@ void hv_figure_nice_ticks(double lo, double hi, float target, float bar_px, floa
     if (!(hi > lo) || !isfinite(lo) || !isfinite(hi))
         return;
     double span = hi - lo;
-    int i = rung_index(span / (target > 0.5f ? target : 5.0f));
-    while (count_in(lo, hi, rung_step(i)) > HV_MAX_TICKS - 1)
+    if (!isfinite(span))
+        return;
+    /* about target intervals, but never more than a tick set holds (a spec's
+     * fine ticks over a wide range ask for billions) */
+    float tg = target > 0.5f ? (target < HV_MAX_TICKS - 1 ? target : HV_MAX_TICKS - 1) : 5.0f;
+    int i = rung_index(span / tg);
+    /* each walk is bounded: the rungs are finite, and so is the patience */
+    for (int w = 0; w < RUNG_WALK_MAX && count_in(lo, hi, rung_step(i)) > HV_MAX_TICKS - 1; w++)
         i++;
-    while (count_in(lo, hi, rung_step(i)) < 3)
+    for (int w = 0; w < RUNG_WALK_MAX && count_in(lo, hi, rung_step(i)) < 3; w++)
         i--; /* at least three ticks in range */
     /* labels never touch: coarser while there are more than three */
-    while (bar_px > 0 && count_in(lo, hi, rung_step(i + 1)) >= 3 &&
-           rung_step(i) / span * bar_px < 1.25f * label_px)
+    for (int w = 0; w < RUNG_WALK_MAX && bar_px > 0 && count_in(lo, hi, rung_step(i + 1)) >= 3 &&
+                    rung_step(i) / span * bar_px < 1.25f * label_px;
+         w++)
         i++;
     double step = rung_step(i), v[HV_MAX_TICKS];
     int n = hv_ticks_step(lo, hi, step, v, HV_MAX_TICKS);
@@ -198,10 +214,14 @@ void hv_figure_nice_ticks(double lo, double hi, float target, float bar_px, floa
 }
 
 /* Intervals of a tick set (for the frames between two). */
-static float tick_intervals(const hv_cond_info *ci)
+float hv_figure_tick_intervals(const hv_cond_info *ci)
 {
-    if (ci->ticks.n >= 2)
-        return (float)((ci->hi - ci->lo) / (ci->ticks.v[1] - ci->ticks.v[0]));
+    if (ci->ticks.n >= 2) {
+        /* a spec's ticks may be far finer than the range (ticks 0..70 by 10
+         * over a range of 1e12): at most a full tick set's intervals */
+        double n = (ci->hi - ci->lo) / (ci->ticks.v[1] - ci->ticks.v[0]);
+        return n >= 1 ? (n < HV_MAX_TICKS - 1 ? (float)n : HV_MAX_TICKS - 1) : 1.0f;
+    }
     return 5.0f;
 }
 
@@ -237,7 +257,7 @@ static void note_transition_labels(hv_figure *fig, const hv_cond_info *A, const 
     for (int k = 0; k <= 32; k++) {
         double t = k / 32.0;
         double lo = A->lo + (B->lo - A->lo) * t, hi = A->hi + (B->hi - A->hi) * t;
-        float target = tick_intervals(A) + (tick_intervals(B) - tick_intervals(A)) * (float)t;
+        float target = hv_figure_tick_intervals(A) + (hv_figure_tick_intervals(B) - hv_figure_tick_intervals(A)) * (float)t;
         /* the bar's height is not known yet: the finest and coarsest steps
          * the frame may pick */
         hv_figure_nice_ticks(lo, hi, target, 0, 0, &ts);
@@ -699,8 +719,8 @@ static int label_stride(const hv_tickset *ts, const hv_scale *sc, float need)
     float spacing = fabsf((float)(hv_scale_map(sc, ts->v[1]) - hv_scale_map(sc, ts->v[0])));
     if (!(spacing > 0))
         return 1;
-    int k = (int)ceilf(need / spacing);
-    return k < 1 ? 1 : k > ts->n ? ts->n : k;
+    float k = ceilf(need / spacing); /* ticks a hair apart: more than an int holds */
+    return k < 1 ? 1 : k > (float)ts->n ? ts->n : (int)k;
 }
 
 /* sRGB relative luminance and the contrast ratio of two colours (WCAG). */
@@ -1133,8 +1153,10 @@ static void draw_colorbar(ctx *c, const plan *pl, const hv_panel_state *ps, hv_r
     int k = 1;
     if (ts->n >= 2) {
         float spacing = fabsf((float)(hv_scale_map(&sv, ts->v[1]) - hv_scale_map(&sv, ts->v[0])));
-        if (spacing > 0)
-            k = (int)ceilf(c->h_tick * 1.1f / spacing);
+        /* ticks closer than a label's height, down to 0 px apart: k never
+         * beyond the tick count (a float that big is no int) */
+        float every = spacing > 0 ? ceilf(c->h_tick * 1.1f / spacing) : (float)ts->n;
+        k = every < (float)ts->n ? (int)every : ts->n;
         k = k < 1 ? 1 : k;
     }
     for (int pass = 0; pass < 2; pass++) /* tick marks, then labels: one batch each */
@@ -1277,13 +1299,17 @@ static void draw_panel_content(ctx *c, const hv_panel_state *ps, const hv_panel_
             /* a top-k cell: a frame on the cell's edges (scaled when it
              * enters or leaves), in the text colour */
             float hw = cell_px * 0.5f * sp->scale, hh = cell_py * 0.5f * sp->scale;
-            float w = fmaxf(1.0f, fminf(2.0f * c->s, 0.16f * fminf(cell_px, cell_py)));
+            /* whole pixels, as the cells (hv_dl_heatmap): a fractional
+             * edge is a tie that GL and the CPU raster may break apart */
+            float w = fmaxf(1.0f, snap(fminf(2.0f * c->s, 0.16f * fminf(cell_px, cell_py))));
             /* two tones, so it shows on dark and light cells alike: the
              * text colour outside, the ground inside */
-            hv_rect r = {mx - hw, my - hh, 2 * hw, 2 * hh};
+            hv_rect r = {snap(mx - hw), snap(my - hh), 0, 0};
+            r.w = snap(mx + hw) - r.x;
+            r.h = snap(my + hh) - r.y;
             for (int k = 0; k < 2; k++) {
                 hv_color col = with_alpha(k ? th->bg : th->text, a);
-                float lw2 = k ? fmaxf(1.0f, w * 0.5f) : w;
+                float lw2 = k ? fmaxf(1.0f, snap(w * 0.5f)) : w;
                 if (k) {
                     r = (hv_rect){r.x + w, r.y + w, r.w - 2 * w, r.h - 2 * w};
                     if (r.w < 2 * lw2 + 1 || r.h < 2 * lw2 + 1)

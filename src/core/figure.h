@@ -279,6 +279,10 @@ void hv_axes_for_grid(hv_axes *ax, const hv_spec *spec, int layers, int heads);
 
 /* Colour value (colormap position in [0,1]) of a score in a range. */
 float hv_figure_value(double score, double lo, double hi);
+/* About how many intervals a condition's ticks divide its range into
+ * (1..HV_MAX_TICKS - 1; 5 without ticks): the target of the nice ticks
+ * chosen between two conditions. */
+float hv_figure_tick_intervals(const hv_cond_info *ci);
 
 /* Nice colorbar ticks for [lo, hi] on a bar `bar_px` tall whose labels are
  * `label_px` tall: about `target` intervals (0 = 5), at least three ticks

@@ -23,7 +23,7 @@ double hv_scale_unmap(const hv_scale *s, double p)
 double hv_nice_step(double lo, double hi, int target)
 {
     double span = hi - lo;
-    if (!(span > 0) || target < 1)
+    if (!(span > 0) || !isfinite(span) || target < 1)
         return 1.0;
     double raw = span / target;
     double mag = pow(10.0, floor(log10(raw)));

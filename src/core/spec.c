@@ -109,11 +109,23 @@ static bool set_text(char *dst, size_t size, const char *v, parse_ctx *c, const 
     return true;
 }
 
+/* Limits, ranges and ticks lie within the scores' limits (HV_MAX_SCORE):
+ * every span between them, and every tick count, is then a finite number. */
+static bool within_limits(const double *d, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (fabs(d[i]) > HV_MAX_SCORE)
+            return false;
+    return true;
+}
+
 static bool set_range(hv_range *r, const char *v, parse_ctx *c, const char *key)
 {
     double d[2];
     if (!parse_numbers(v, d, 2) || !(d[1] > d[0]))
         return fail(c, "key \"%s\": expected \"low, high\" with low < high, got \"%s\"", key, v);
+    if (!within_limits(d, 2))
+        return fail(c, "key \"%s\": low and high must lie within -1e15..1e15, got \"%s\"", key, v);
     r->set = true;
     r->lo = d[0];
     r->hi = d[1];
@@ -123,9 +135,11 @@ static bool set_range(hv_range *r, const char *v, parse_ctx *c, const char *key)
 static bool set_ticks(hv_ticks *t, const char *v, parse_ctx *c, const char *key)
 {
     double d[3];
+    bool parsed = parse_numbers(v, d, 3);
+    if (parsed && !within_limits(d, 3))
+        return fail(c, "key \"%s\": first, last and step must lie within -1e15..1e15, got \"%s\"", key, v);
     /* at most 64 ticks (what a figure can show), and a step that moves */
-    if (!parse_numbers(v, d, 3) || !(d[2] > 0) || !(d[1] >= d[0]) || (d[1] - d[0]) / d[2] > 63 ||
-        d[0] + d[2] == d[0])
+    if (!parsed || !(d[2] > 0) || !(d[1] >= d[0]) || (d[1] - d[0]) / d[2] > 63 || d[0] + d[2] == d[0])
         return fail(c,
                     "key \"%s\": expected \"first, last, step\" with first <= last, step > 0 and at most 64 ticks, got \"%s\"",
                     key, v);

@@ -917,9 +917,10 @@ static bool svg_cells(hv_vector *v, cairo_t *cr, const hv_heatmap_item *h, int s
 }
 
 /* A raster's heatmap, pixel by pixel as heatmap.frag computes it: each
- * pixel whose centre lies in the rectangle takes the cell under that centre
- * (never a blend), composited over what is there; only pixels inside the
- * current clip (whole pixels: the command's scissor, the frame, the band). */
+ * pixel of the rectangle (whole pixels) takes the cell under its centre,
+ * in integers (hv_heatmap_cell: never a blend, never a rounding of its
+ * own), composited over what is there; only pixels inside the current clip
+ * (whole pixels: the command's scissor, the frame, the band). */
 static void raster_heatmap(cairo_t *cr, const hv_heatmap_item *h, const float *vals, const hv_colormap *cm)
 {
     cairo_surface_t *t = cairo_get_target(cr);
@@ -937,19 +938,18 @@ static void raster_heatmap(cairo_t *cr, const hv_heatmap_item *h, const float *v
     float nan_c[4] = {(float)clamp01(h->nan_color.r) * na, (float)clamp01(h->nan_color.g) * na,
                       (float)clamp01(h->nan_color.b) * na, na};
     float ca = (float)clamp01(h->alpha);
+    int rx = (int)lrintf(h->r.x), ry = (int)lrintf(h->r.y), rw = (int)lrintf(h->r.w), rh = (int)lrintf(h->r.h);
     for (int y = y0; y < y1; y++) {
         int sy = y + (int)lrint(dy);
         if (sy < 0 || sy >= sh)
             continue;
-        int cy = (int)floorf((((float)y + 0.5f) - h->r.y) / h->r.h * (float)h->rows);
-        cy = cy < 0 ? 0 : cy >= h->rows ? h->rows - 1 : cy;
+        int cy = hv_heatmap_cell(y - ry, rh, h->rows);
         uint32_t *row = (uint32_t *)(data + (size_t)sy * (size_t)stride);
         for (int x = x0; x < x1; x++) {
             int sx = x + (int)lrint(dx);
             if (sx < 0 || sx >= sw)
                 continue;
-            int cxl = (int)floorf((((float)x + 0.5f) - h->r.x) / h->r.w * (float)h->cols);
-            cxl = cxl < 0 ? 0 : cxl >= h->cols ? h->cols - 1 : cxl;
+            int cxl = hv_heatmap_cell(x - rx, rw, h->cols);
             float v = vals[(size_t)cy * (size_t)h->cols + (size_t)cxl], src[4];
             if (v >= 0) {
                 float c[3];

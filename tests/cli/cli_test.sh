@@ -220,7 +220,7 @@ group_errors() {
         -- head.csv --screenshot out/x.png
     csv nan.csv 'Llama,Undiff,1,2,NaN'
     fail_case "only NaN scores (no score)" 2 \
-        'nan.csv: no data rows after the header' \
+        'nan.csv:2: column "score": every data row has no score (nan): nothing to draw' \
         -- nan.csv --screenshot out/x.png
     csv inf.csv 'Llama,Undiff,1,1,inf'
     fail_case "inf score" 2 \
@@ -373,6 +373,11 @@ group_errors() {
     fail_case "--spec with xlim low > high" 2 \
         'badlim.ini:2: key "xlim": expected "low, high" with low < high, got "5, 1"' \
         -- good.csv --spec badlim.ini --screenshot out/x.png
+    # a range no double spans (its tick walk never ended: issue 15)
+    printf '[condition: Undiff]\nticks = 0, 10, 1\nrange = -1e308, 1e308\n' >hugerange.ini
+    fail_case "--spec with a range beyond the scores' limits" 2 \
+        'hugerange.ini:3: key "range": low and high must lie within -1e15..1e15, got "-1e308, 1e308"' \
+        -- good.csv --spec hugerange.ini --screenshot out/x.png
     fail_case "--spec that does not exist" 2 \
         'nope.ini: cannot open: No such file or directory' \
         -- good.csv --spec nope.ini --screenshot out/x.png
@@ -758,6 +763,30 @@ PYEOF
     expect_stderr 'headviz: warning: 1 point lies outside the axes (xlim -1, 31; ylim -1, 31) and is not drawn; the first: wide.csv:2 (A, x, layer 50, head 3)'
     expect_png out/lim.png 320x180
     finish "a point outside explicit limits is reported with its file and line"
+
+    # a NaN score is no score: no marker, and one warning naming the row
+    # (issue 15: it was dropped without a word)
+    csv somenan.csv 'Llama,Undiff,1,2,5' 'Llama,Undiff,3,4,nan' 'Vicuna,Scaling,2,2,NaN' 'Vicuna,Scaling,5,5,3'
+    fresh_out
+    hv somenan.csv --screenshot out/nan.png --size 320x180
+    expect_rc 0
+    expect_stderr 'headviz: warning: 2 rows have no score (nan) and are not drawn; the first: somenan.csv:3 (Llama, Undiff, layer 3, head 4)'
+    expect_png out/nan.png 320x180
+    finish "rows with a NaN score are reported with their file and line"
+
+    # ticks far finer than their range (8 ticks over 0..1e12): the ticks
+    # between the two conditions once asked for 1e11 intervals and never
+    # returned (issue 15); a still and a mid-transition one now take well
+    # under the time limit
+    printf '[condition: Undiff]\nrange = 0, 1e12\nticks = 0, 70, 10\n' >fine.ini
+    for p in 0 0.5; do
+        fresh_out
+        TIMEOUT=20 hv good.csv --spec fine.ini --screenshot out/fine.png --size 320x180 --layout morph --progress $p
+        expect_rc 0
+        expect_stderr_empty
+        expect_png out/fine.png 320x180
+        finish "ticks 0..70 by 10 over a range of 1e12 give a still (progress $p), no hang"
+    done
 
     # --transparent has no correct GIF: refused before anything runs
     fail_case "--transparent with .gif is refused" 2 \

@@ -329,9 +329,25 @@ static void test_errors(void)
         hv_error nerr;
         CHECK(parse(&nds, HDR "m,c,1,2,3\nm,c,1,3,nan\nm,c,4,4, NaN \n", &nerr));
         CHECK_INT(nds.n_points, 1);
+        /* ... but never dropped in silence (issue 15): counted, the first
+         * named with its line */
+        CHECK_INT(nds.n_no_score, 2);
+        char msg[256];
+        hv_dataset_no_score_message(&nds, "t.csv", msg, sizeof msg);
+        CHECK_STR(msg, "2 rows have no score (nan) and are not drawn; the first: t.csv:3 (m, c, layer 1, head 3)");
+        hv_dataset_free(&nds);
+        CHECK(parse(&nds, HDR "m,c,1,2,3\nn,d,7,5,-nan\n", &nerr));
+        hv_dataset_no_score_message(&nds, "t.csv", msg, sizeof msg);
+        CHECK_STR(msg, "1 row has no score (nan) and is not drawn; the first: t.csv:3 (n, d, layer 7, head 5)");
+        hv_dataset_free(&nds);
+        CHECK(parse(&nds, HDR "m,c,1,2,3\n", &nerr));
+        hv_dataset_no_score_message(&nds, "t.csv", msg, sizeof msg);
+        CHECK_STR(msg, "");
         hv_dataset_free(&nds);
     }
-    EXPECT_ERROR(HDR "m,c,1,2,NaN\n", "t.csv: no data rows after the header");
+    EXPECT_ERROR(HDR "m,c,1,2,NaN\n", "t.csv:2: column \"score\": every data row has no score (nan): nothing to draw");
+    EXPECT_ERROR(HDR "\nm,c,1,2,nan\nm,c,1,3,nan\n",
+                 "t.csv:3: column \"score\": every data row has no score (nan): nothing to draw");
     EXPECT_ERROR(HDR "m,c,1,2,inf\n", "t.csv:2: column \"score\": expected a finite number (or nan: no score), got \"inf\"");
     EXPECT_ERROR(HDR "m,c,1,2,-Infinity\n",
                  "t.csv:2: column \"score\": expected a finite number (or nan: no score), got \"-Infinity\"");

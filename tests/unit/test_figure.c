@@ -1182,6 +1182,73 @@ static void test_facet_property(void)
     hv_drawlist_free(&dl);
 }
 
+/* Issue 15: a spec's ticks far finer than its range (ticks 0..70 by 10 over
+ * 0..1e12) asked the ticks between two conditions for 1e11 intervals, and
+ * the step walk never ended. Every frame of the transition now builds with
+ * a bounded tick set, and the nice ticks take any target or span. */
+static void test_ticks_bounded(void)
+{
+    const char *csv = "model,condition,layer,head,score\nm,A,1,1,5\nm,A,2,3,60\nm,B,1,1,20\nm,B,4,2,3\n";
+    const char *ini = "[condition: A]\nrange = 0, 1e12\nticks = 0, 70, 10\n";
+    hv_dataset ds;
+    hv_spec spec;
+    hv_figure fig;
+    hv_error err;
+    CHECK(hv_dataset_parse(&ds, csv, strlen(csv), "t.csv", &err));
+    hv_spec_init(&spec);
+    CHECK(hv_spec_parse(&spec, ini, "t.ini", &err));
+    if (!CHECK(hv_figure_prepare(&fig, &ds, &spec, &err)))
+        return;
+    CHECK_INT(fig.conds[0].ticks.n, 8);
+    CHECK_NEAR(hv_figure_tick_intervals(&fig.conds[0]), HV_MAX_TICKS - 1, 0);
+    static hv_panel_state ps[HV_MAX_PANELS];
+    hv_drawlist dl = {0};
+    static hv_figure_layout lay;
+    for (int layout = 0; layout < HV_LAYOUT_HEATMAP; layout++) {
+        hv_anim a;
+        hv_anim_opts ao = {(hv_layout_mode)layout, HV_MATCH_HEAD, HV_EASE_BACK, 0};
+        if (!CHECK(hv_anim_init(&a, &fig, &ao, &err)))
+            continue;
+        for (int j = 0; j <= 20; j++) {
+            hv_frame_desc desc;
+            int n = hv_anim_frame(&a, j / 10.0, NULL, ps, &desc);
+            hv_figure_opts o;
+            memset(&o, 0, sizeof o);
+            o.width = 1920;
+            o.height = 1080;
+            o.desc = desc;
+            o.measure = fake_measure;
+            hv_figure_build(&fig, &o, ps, n, &dl, &lay);
+            CHECK(dl.n_cmds > 0);
+        }
+        hv_anim_free(&a);
+    }
+    hv_drawlist_free(&dl);
+    hv_figure_free(&fig);
+    hv_dataset_free(&ds);
+
+    /* the nice ticks: at most HV_MAX_TICKS, at least 3 over any finite
+     * span, whatever the target (inf, NaN, 1e30) */
+    static const double spans[][2] = {{0, 1e12}, {-1e15, 1e15}, {0, 1e-300}, {-1.7e308, 1.7e308}, {1, 1 + 1e-15}};
+    static const float targets[] = {1e30f, (float)INFINITY, (float)NAN, 0, 3, 1e-30f};
+    for (unsigned i = 0; i < sizeof spans / sizeof spans[0]; i++)
+        for (unsigned t = 0; t < sizeof targets / sizeof targets[0]; t++) {
+            hv_tickset ts;
+            hv_figure_nice_ticks(spans[i][0], spans[i][1], targets[t], 400, 14, &ts);
+            check_context("span %g..%g, target %g", spans[i][0], spans[i][1], (double)targets[t]);
+            CHECK(ts.n <= HV_MAX_TICKS);
+            for (int k = 0; k < ts.n; k++)
+                CHECK(isfinite(ts.v[k]));
+            if (i < 2)
+                CHECK(ts.n >= 3);
+        }
+    check_context("%s", "");
+    /* an infinite span has no ticks (and no endless walk) */
+    hv_tickset ts;
+    hv_figure_nice_ticks(-1e308, 1e308, 5, 400, 14, &ts);
+    CHECK_INT(ts.n, 0);
+}
+
 int main(void)
 {
     test_prepare();
@@ -1194,5 +1261,6 @@ int main(void)
     test_models_layout();
     test_outside_limits();
     test_facet_property();
+    test_ticks_bounded();
     return check_summary();
 }

@@ -318,6 +318,21 @@ static void test_errors(void)
     EXPECT_ERROR("[condition: A]\nrange = nan, 1\n", "t.ini:2: " RANGE_MSG("range", "nan, 1"));
     EXPECT_ERROR("[condition: A]\nrange = 0, inf\n", "t.ini:2: " RANGE_MSG("range", "0, inf"));
     EXPECT_ERROR("[condition: A]\nrange =\n", "t.ini:2: " RANGE_MSG("range", ""));
+    /* finite numbers whose span is not (issue 15: a tick walk over an
+     * infinite span never ended), and values beyond the scores' limits */
+    EXPECT_ERROR("[condition: A]\nrange = 0, 1\n\nrange = -1e308, 1e308\n",
+                 "t.ini:4: key \"range\": low and high must lie within -1e15..1e15, got \"-1e308, 1e308\"");
+    EXPECT_ERROR("[figure]\nxlim = 0, 2e15\n",
+                 "t.ini:2: key \"xlim\": low and high must lie within -1e15..1e15, got \"0, 2e15\"");
+    EXPECT_ERROR("[condition: A]\nticks = -1e308, 1e308, 1e307\n",
+                 "t.ini:2: key \"ticks\": first, last and step must lie within -1e15..1e15, got \"-1e308, 1e308, 1e307\"");
+    {
+        hv_spec s;
+        hv_error e;
+        hv_spec_init(&s);
+        CHECK(hv_spec_parse(&s, "[condition: A]\nrange = -1e15, 1e15\nticks = -1e15, 1e15, 1e14\n", "t.ini", &e));
+        hv_spec_free(&s);
+    }
 
     /* ticks */
     EXPECT_ERROR("[condition: A]\nticks = 0, 10, 0\n", "t.ini:2: " TICKS_MSG("ticks", "0, 10, 0"));
@@ -325,7 +340,9 @@ static void test_errors(void)
     EXPECT_ERROR("[condition: A]\nticks = 10, 0, 1\n", "t.ini:2: " TICKS_MSG("ticks", "10, 0, 1"));
     EXPECT_ERROR("[figure]\nxticks = 0, 64, 1\n", "t.ini:2: " TICKS_MSG("xticks", "0, 64, 1"));
     /* a step too small to move the first tick would loop forever */
-    EXPECT_ERROR("[figure]\nxticks = 1e30, 1e30, 1\n", "t.ini:2: " TICKS_MSG("xticks", "1e30, 1e30, 1"));
+    EXPECT_ERROR("[figure]\nxticks = 1e15, 1e15, 0.01\n", "t.ini:2: " TICKS_MSG("xticks", "1e15, 1e15, 0.01"));
+    EXPECT_ERROR("[figure]\nxticks = 1e30, 1e30, 1\n",
+                 "t.ini:2: key \"xticks\": first, last and step must lie within -1e15..1e15, got \"1e30, 1e30, 1\"");
 
     EXPECT_ERROR("[figure]\nyticks = 0, 30\n", "t.ini:2: " TICKS_MSG("yticks", "0, 30"));
     EXPECT_ERROR("[figure]\nyticks = 0, 30, 2, 4\n", "t.ini:2: " TICKS_MSG("yticks", "0, 30, 2, 4"));
