@@ -1434,6 +1434,7 @@ typedef struct facet {
     float lead;       /* from one line of a header to the next */
     bool row_horiz;   /* row headers written across, in a band row_band_w wide */
     float row_band_w;
+    bool row_strip;   /* row headers on one line over each row (a strip), left-aligned */
     bool xlabels_every_row;
 } facet;
 
@@ -1454,8 +1455,11 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     in->xlabel_h = c->h_label + f->gap * 0.5f;
     in->ylabel_w = c->h_label + f->gap;
     f->lead = ceilf(c->h_label * 1.15f);
-    in->rowhdr_w = (f->row_horiz ? f->row_band_w : (float)f->row_lines * f->lead) + f->gap * 2.5f;
+    in->rowhdr_w = f->row_strip ? 0 : (f->row_horiz ? f->row_band_w : (float)f->row_lines * f->lead) + f->gap * 2.5f;
     in->top_h[0] = (float)f->col_lines * f->lead + f->gap * 1.5f;
+    if (f->row_strip)
+        for (int r = 0; r < f->R; r++)
+            in->top_h[r] += f->lead;
     in->hgap = 2 * f->gap;
     in->vgap = 1.5f * f->gap;
     float xband = c->lw + c->tick_len + c->pad + c->h_tick;
@@ -1548,6 +1552,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
              * least their minimum width): bisection on the band's width */
             bool was_horiz = f.row_horiz;
             f.row_horiz = false;
+            f.row_strip = false;
             if (row_cut) {
                 float have = f.g.plot_w - f.in.min_w; /* what the plots can give */
                 float lo = 0, hi = (was_horiz ? f.row_band_w : 0) + have * (float)f.C;
@@ -1577,12 +1582,27 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
                         lo = w;
                     }
                 }
+                float area_across = -1;
                 if (found > 0) {
                     f.row_horiz = true;
                     f.row_band_w = ceilf(widest_found);
-                } else {
-                    names_cut = true;
+                    facet_solve(c, &f, panels, n, W, H);
+                    area_across = f.g.ok ? f.g.plot_w * f.g.plot_h : -1;
+                    f.row_horiz = false;
                 }
+                /* or each name on one line over its row: whichever leaves
+                 * the plots more room */
+                f.row_strip = true;
+                facet_solve(c, &f, panels, n, W, H);
+                float row_w = f.g.grid_x1 - f.g.col_x[0];
+                bool strip_fits = f.g.ok;
+                for (int r = 0; r < f.R && strip_fits; r++)
+                    strip_fits = !d->row_header[r] || text_w(c, d->row_header[r], c->f_label) <= row_w;
+                float area_strip = strip_fits ? f.g.plot_w * f.g.plot_h : -1;
+                f.row_strip = strip_fits && area_strip >= area_across;
+                f.row_horiz = !f.row_strip && found > 0;
+                if (!f.row_strip && !f.row_horiz)
+                    names_cut = true;
             }
         }
         facet_solve(c, &f, panels, n, W, H);
@@ -1674,7 +1694,8 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         if (cut && f.col_lines > 2 && hv_wrap(d->col_header[k], maxw, f.col_lines, facet_text_w, c, wl, &nl))
             cut = false;
         any_cut |= cut;
-        float cx = snap(lays[k].plot.x + lays[k].plot.w * 0.5f), bottom = lays[k].plot.y - f.gap;
+        float cx = snap(lays[k].plot.x + lays[k].plot.w * 0.5f);
+        float bottom = lays[k].plot.y - f.gap - (f.row_strip ? f.lead : 0);
         for (int i = 0; i < nl; i++)
             hv_dl_text(c->dl, wl[i], cx, snap(bottom - f.lead * (float)(nl - 1 - i)), c->f_label, th->text,
                        HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
@@ -1687,6 +1708,11 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         float len = f.g.plot_h + f.in.bottom_h[r];
         /* centred on the row's band: its plots and their tick labels */
         float cy = snap(lays[p].plot.y + len * 0.5f);
+        if (f.row_strip) {
+            hv_dl_text(c->dl, d->row_header[r], lays[p].plot.x, snap(lays[p].plot.y - f.gap * 0.5f), c->f_label,
+                       th->text, HV_ANCHOR_START, HV_ANCHOR_END, 0);
+            continue;
+        }
         if (f.row_horiz) {
             int maxl = (int)fminf(4.0f, floorf((len + f.in.vgap) / f.lead));
             char wl[4][160];
