@@ -1594,7 +1594,9 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
                  * the plots more room */
                 f.row_strip = true;
                 facet_solve(c, &f, panels, n, W, H);
-                float row_w = f.g.grid_x1 - f.g.col_x[0];
+                /* (within the first plot where a column's colorbar labels stand beside it) */
+                float row_w = d->cbar == HV_CBAR_COLUMN || d->cbar == HV_CBAR_PANEL
+                                  ? f.g.plot_w : f.g.grid_x1 - f.g.col_x[0];
                 bool strip_fits = f.g.ok;
                 for (int r = 0; r < f.R && strip_fits; r++)
                     strip_fits = !d->row_header[r] || text_w(c, d->row_header[r], c->f_label) <= row_w;
