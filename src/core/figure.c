@@ -1513,13 +1513,17 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         bool names_cut = false;
         facet_fonts(c);
         f.col_lines = f.row_lines = 1;
+        f.row_horiz = f.row_strip = false;
+        f.row_band_w = 0;
         f.cb_w = snap(fminf(18.0f * c->ts, fmaxf(3.0f, H / 40.0f)));
-        for (int pass = 0; pass < 3; pass++) {
+        /* until the header bands stop changing (each depends on the plots' size) */
+        for (int pass = 0; pass < 6; pass++) {
+            facet key0 = f;
             facet_solve(c, &f, panels, n, W, H);
             /* a thin colorbar: matplotlib's 1:20, never wider than an eighth of a plot */
             float bar_len = f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
             f.cb_w = snap(fmaxf(3.0f, fminf(fminf(bar_len / 20.0f, 18.0f * c->ts), f.g.plot_w * 0.12f)));
-            /* headers wrap onto a second (third) line before anything is cut */
+            /* headers wrap onto a second (up to a fourth) line before anything is cut */
             int cl = 1, rl = 1;
             char lines[2][160];
             bool cut;
@@ -1531,7 +1535,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
                     int nl = 1;
                     if (hv_fit_lines(d->col_header[k], maxw, 2, facet_text_w, c, lines, &cut) > 1)
                         cl = cl > 2 ? cl : 2;
-                    if (cut && hv_wrap(d->col_header[k], maxw, 3, facet_text_w, c, wl, &nl))
+                    if (cut && hv_wrap(d->col_header[k], maxw, 4, facet_text_w, c, wl, &nl))
                         cl = cl > nl ? cl : nl;
                     else
                         names_cut |= cut;
@@ -1544,16 +1548,18 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
                         rl = 2;
                     row_cut |= cut;
                 }
-            f.col_lines = cl;
-            f.row_lines = rl;
+            /* bands only grow from pass to pass, so the passes settle */
+            f.col_lines = cl > f.col_lines ? cl : f.col_lines;
+            f.row_lines = rl > f.row_lines ? rl : f.row_lines;
             /* names that rotated would lose characters are written across
              * instead, wrapped onto as many lines as the row is tall, in
              * the narrowest band that holds them (the plots keeping at
              * least their minimum width): bisection on the band's width */
-            bool was_horiz = f.row_horiz;
+            bool was_horiz = f.row_horiz, was_strip = f.row_strip;
+            float was_band = f.row_band_w;
             f.row_horiz = false;
             f.row_strip = false;
-            if (row_cut) {
+            if (row_cut || was_horiz || was_strip) {
                 float have = f.g.plot_w - f.in.min_w; /* what the plots can give */
                 float lo = 0, hi = (was_horiz ? f.row_band_w : 0) + have * (float)f.C;
                 float found = -1, widest_found = 0;
@@ -1603,9 +1609,22 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
                 float area_strip = strip_fits ? f.g.plot_w * f.g.plot_h : -1;
                 f.row_strip = strip_fits && area_strip >= area_across;
                 f.row_horiz = !f.row_strip && found > 0;
-                if (!f.row_strip && !f.row_horiz)
+                if (was_strip && !f.row_strip && !f.row_horiz) {
+                    f.row_strip = true; /* (names too long for it now are cut) */
                     names_cut = true;
+                } else if (was_horiz && !f.row_strip) {
+                    if (!f.row_horiz)
+                        names_cut = true;
+                    f.row_horiz = true;
+                    f.row_band_w = fmaxf(f.row_band_w, was_band);
+                } else if (!f.row_strip && !f.row_horiz) {
+                    names_cut = true;
+                }
             }
+            if (pass > 0 && key0.col_lines == f.col_lines && key0.row_lines == f.row_lines &&
+                key0.row_horiz == f.row_horiz && key0.row_strip == f.row_strip && key0.row_band_w == f.row_band_w &&
+                key0.cb_w == f.cb_w)
+                break;
         }
         facet_solve(c, &f, panels, n, W, H);
         if (iter == 0) {
@@ -1693,8 +1712,13 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
                               &cut);
         for (int i = 0; i < nl; i++)
             snprintf(wl[i], sizeof wl[i], "%s", lines[i]);
-        if (cut && f.col_lines > 2 && hv_wrap(d->col_header[k], maxw, f.col_lines, facet_text_w, c, wl, &nl))
+        char wl3[4][160];
+        int nl3 = 0;
+        if (cut && f.col_lines > 2 && hv_wrap(d->col_header[k], maxw, f.col_lines, facet_text_w, c, wl3, &nl3)) {
             cut = false;
+            memcpy(wl, wl3, sizeof wl);
+            nl = nl3;
+        }
         any_cut |= cut;
         float cx = snap(lays[k].plot.x + lays[k].plot.w * 0.5f);
         float bottom = lays[k].plot.y - f.gap - (f.row_strip ? f.lead : 0);
@@ -1719,7 +1743,15 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
             int maxl = (int)fminf(4.0f, floorf((len + f.in.vgap) / f.lead));
             char wl[4][160];
             int nl = 0;
-            if (hv_wrap(d->row_header[r], f.row_band_w + 0.5f, maxl, facet_text_w, c, wl, &nl)) {
+            if (!hv_wrap(d->row_header[r], f.row_band_w + 0.5f, maxl, facet_text_w, c, wl, &nl)) {
+                /* (at the smallest type and still too long: shortened, across) */
+                nl = hv_fit_lines(d->row_header[r], f.row_band_w + 0.5f, maxl < 2 ? 1 : 2, facet_text_w, c, lines,
+                                  &cut);
+                any_cut |= cut;
+                for (int i = 0; i < nl; i++)
+                    memcpy(wl[i], lines[i], sizeof wl[i]);
+            }
+            {
                 float top = cy - (f.lead * (float)(nl - 1) + c->h_label) * 0.5f;
                 for (int i = 0; i < nl; i++)
                     hv_dl_text(c->dl, wl[i], snap(hdr_right - f.row_band_w), snap(top + f.lead * (float)i),

@@ -3,8 +3,10 @@
  *   pngtool same A B            exit 0 when the decoded pixels are identical
  *   pngtool px FILE X Y         prints "R G B A" of one pixel
  *   pngtool opaque FILE         prints how many pixels have alpha 255
- *   pngtool diff A B T          prints how many pixels differ by more than T
- *                               in some channel, and how many there are
+ *   pngtool diff A B T [OUT]    prints how many pixels differ by more than T
+ *                               in some channel, and how many there are;
+ *                               with OUT, writes a diff image there (those
+ *                               pixels red, the rest A's, faded)
  *   pngtool mad A B             prints the mean absolute difference of the
  *                               R, G and B values (0..255), e.g. "0.412"
  *   pngtool rgb FILE            writes the pixels as raw RGB (rgb24) to stdout */
@@ -14,6 +16,7 @@
 
 #define STBI_ONLY_PNG
 #include <stb_image.h>
+#include <stb_image_write.h>
 
 /* The second image of a comparison, RGBA; NULL (said why) unless it is w x h
  * like the first. */
@@ -62,6 +65,7 @@ int main(int argc, char **argv)
             rc = 1;
         } else {
             long diff = 0;
+            unsigned char *img = argc > 5 ? malloc((size_t)w * (size_t)h * 3) : NULL;
             for (long i = 0; i < (long)w * h; i++) {
                 int d = 0;
                 for (int k = 0; k < 3; k++) {
@@ -69,8 +73,13 @@ int main(int argc, char **argv)
                     d = e > d ? e : d;
                 }
                 diff += d > t;
+                for (int k = 0; img && k < 3; k++)
+                    img[i * 3 + k] = d > t ? (unsigned char)(k == 0 ? 255 : 0) : (unsigned char)(192 + a[i * 4 + k] / 4);
             }
             printf("%ld %ld\n", diff, (long)w * h);
+            if (img && !stbi_write_png(argv[5], w, h, 3, img, w * 3))
+                rc = 1;
+            free(img);
         }
         stbi_image_free(b);
     } else if (strcmp(argv[1], "mad") == 0 && argc > 3) {

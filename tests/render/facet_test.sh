@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The facet layouts on a real study (tests/data/study: five models of real
+# shapes, three conditions, long and non-ASCII names; made by
+# tests/data/make_study.py): golden stills with a tolerance, every name in
+# full in a one-column... and a two-column paper PDF, the refusal of a size
+# too small, and the same layout from the CPU raster and GL.
+#   facet_test.sh HEADVIZ PNGTOOL GOLDEN_DIR
+# HV_UPDATE_GOLDEN=1 writes the goldens anew (look at them first).
+set -u
+HV=$1
+PNG=$2
+GOLD=$3
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib.sh"
+STUDY=$SRC/tests/data/study
+export SDL_VIDEODRIVER=offscreen
+out=$T/out
+mkdir -p "$out"
+
+# golden stills: at most 0.3% of pixels more than 24 levels off
+golden() { # golden NAME ARGS...
+  local name=$1
+  shift
+  local got=$out/$name.png
+  if ! "$HV" --spec "$STUDY/study.ini" "$@" --renderer cpu --screenshot "$got" >/dev/null 2>&1; then
+    bad "$name: headviz failed"
+    return
+  fi
+  if [ "${HV_UPDATE_GOLDEN:-0}" = 1 ]; then
+    cp "$got" "$GOLD/$name.png"
+    ok "$name: golden written"
+    return
+  fi
+  local r n total
+  r=$("$PNG" diff "$GOLD/$name.png" "$got" 24 "$out/diff_$name.png") || {
+    bad "$name: no golden $GOLD/$name.png"
+    return
+  }
+  read -r n total <<<"$r"
+  if [ $((n * 1000)) -le $((total * 3)) ]; then
+    ok "$name: within 0.3% of the golden ($n of $total pixels differ by more than 24)"
+  else
+    mkdir -p "$SRC/build-facet-mismatch"
+    cp "$got" "$SRC/build-facet-mismatch/actual_$name.png"
+    cp "$out/diff_$name.png" "$SRC/build-facet-mismatch/diff_$name.png"
+    bad "$name: $n of $total pixels differ by more than 24 from $GOLD/$name.png; wrote actual_$name.png and diff_$name.png in build-facet-mismatch/. If the change is intended: HV_UPDATE_GOLDEN=1 ctest -R render_facets"
+  fi
+}
+golden facet_heatmap_960x540 --layout heatmap --size 960x540
+golden facet_diff_960x540 --layout diff --size 960x540
+golden facet_heatmap_paper_3.5in --layout heatmap --size 3.5inx2.5in --dpi 200 --context paper
+
+# every model and condition name in full in a 7 x 5 in paper PDF (lines a
+# name was wrapped over joined again: after a hyphen without a space)
+pdf=$out/study.pdf
+"$HV" --spec "$STUDY/study.ini" --layout heatmap --size 7inx5in --context paper --screenshot "$pdf" >/dev/null 2>&1
+check "7 x 5 in PDF written" [ -s "$pdf" ]
+if command -v pdftotext >/dev/null; then
+  text=$(pdftotext -raw "$pdf" - | tr '\n' ' ' | sed 's/- /-/g; s/  */ /g')
+  for name in "Undiff Attn." "Scaling Cont." "Refusal Dir. Ablation" "Llama-2-13b-chat-hf" \
+    "Mistral-7B-Instruct-v0.2" "Qwen2-7B-Instruct (Zürich run ½)" "gemma-2-9b-it" \
+    "Llama-2-70b-chat-hf step-2024-03 ckpt"; do
+    case $text in
+      *"$name"*) ok "7 x 5 in PDF has \"$name\" in full" ;;
+      *) bad "7 x 5 in PDF has \"$name\" in full (pdftotext: $text)" ;;
+    esac
+  done
+  n=$(pdftotext -raw "$pdf" - | grep -c '^Layer$')
+  same "\"Layer\" once in the PDF" 1 "$n"
+else
+  echo "skip: pdftotext not installed (apt-get install poppler-utils)"
+fi
+
+# too small for fifteen panels: exit 2, one line naming a larger size, nothing written
+err=$("$HV" --spec "$STUDY/study.ini" --layout heatmap --size 320x180 --screenshot "$out/small.png" 2>&1 >/dev/null)
+rc=$?
+check "320x180 heatmap of 15 panels: exit 2" [ $rc -eq 2 ]
+case $err in
+  "headviz: 320x180 is too small for the heatmap layout's 15 panels at the smallest legible type: it needs about "*"px (a larger --size)") ok "the refusal names a larger size" ;;
+  *) bad "the refusal names a larger size (got: $err)" ;;
+esac
+check "nothing written when refused" [ ! -e "$out/small.png" ]
+check "the refusal is one line" [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]
+
+# the CPU raster and GL lay the facet grid out identically
+"$HV" --spec "$STUDY/study.ini" --layout heatmap --size 960x540 --renderer gl --screenshot "$out/gl.png" >/dev/null 2>&1
+if [ -s "$out/gl.png" ]; then
+  read -r n total <<<"$("$PNG" diff "$out/facet_heatmap_960x540.png" "$out/gl.png" 64)"
+  check "GL and CPU facet stills agree (within text antialiasing: $n of $total pixels over 64)" [ $((n * 100)) -le "$total" ]
+else
+  echo "skip: no GL context here"
+fi
+finish
