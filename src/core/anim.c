@@ -661,7 +661,7 @@ static void facet_headers(hv_anim *a, hv_frame_desc *d, int nm, int ncols, bool 
     bool same = true;
     for (int c = 1; c < ds->n_conditions; c++)
         same &= strcmp(fig->conds[c].title, fig->conds[0].title) == 0;
-    d->title = NULL;
+    d->title[0] = d->title[1] = NULL;
     for (int c = 0; c < ncols && c < HV_MAX_CONDITIONS; c++) {
         if (diff) {
             snprintf(a->col_headers[c], HV_TEXT_MAX, "%.120s \xe2\x88\x92 %.120s", ds->conditions[c + 1],
@@ -671,8 +671,10 @@ static void facet_headers(hv_anim *a, hv_frame_desc *d, int nm, int ncols, bool 
             d->col_header[c] = same && ds->n_conditions > 1 ? ds->conditions[c] : fig->conds[c].title;
         }
     }
-    if (same && !diff && ds->n_conditions > 1)
-        d->title = fig->conds[0].title;
+    if (same && !diff && ds->n_conditions > 1) {
+        d->title[0] = fig->conds[0].title;
+        d->title_alpha[0] = 1;
+    }
 }
 
 static int heat_frame(hv_anim *a, double progress, const float *model_alpha, hv_panel_state *panels,
@@ -870,13 +872,21 @@ static int frame_panels(hv_anim *a, double progress, const float *model_alpha, h
             ps->axes = &fig->models[m].axes;
             morph_panel(a, ps, s, t, u, m, a->points + used);
             used += ps->n_points;
-            const char *label = fig->models[m].label;
-            snprintf(a->titles[m][0], HV_TEXT_MAX, "%.120s \xe2\x80\x94 %.120s", label, ds->conditions[s]);
-            snprintf(a->titles[m][1], HV_TEXT_MAX, "%.120s \xe2\x80\x94 %.120s", label, ds->conditions[t]);
-            title_pair(ps, a->titles[m][0], a->titles[m][1], u, eg);
+            /* the model over its panel; the condition once, over the figure */
+            ps->title[0] = fig->models[m].label;
+            ps->title_alpha[0] = 1;
+        }
+        hv_panel_state tp;
+        memset(&tp, 0, sizeof tp);
+        title_pair(&tp, fig->conds[s].title, fig->conds[t].title, u, eg);
+        for (int k = 0; k < 2; k++) {
+            d.title[k] = tp.title[k];
+            d.title_alpha[k] = tp.title_alpha[k];
         }
         d.cbar = HV_CBAR_FIGURE;
         d.one_legend = true;
+        d.facet = true;
+        d.wrap = true;
         if (desc)
             *desc = d;
         return ds->n_models;

@@ -1436,7 +1436,43 @@ typedef struct facet {
     float row_band_w;
     bool row_strip;   /* row headers on one line over each row (a strip), left-aligned */
     bool xlabels_every_row;
+    bool wrap;        /* panels with their own titles and axes (the models layout) */
+    bool own_y;       /* wrap: y tick labels on every column (the panels' heads differ) */
+    float strip_h;    /* wrap: the legend strip under everything */
+    int strip_rows;
 } facet;
+
+/* The header over slot k: column k's (a grid), panel k's title (wrapped). */
+static const char *facet_header(const facet *f, const hv_panel_state *panels, int n, int k)
+{
+    if (f->wrap)
+        return k < n ? panels[k].title[0] : NULL;
+    return NULL;
+}
+
+/* The legend strip's pieces (the figure's legend under a wrapped facet). */
+static void facet_legend_plan(ctx *c, const facet *f, plan *pl)
+{
+    memset(pl, 0, sizeof *pl);
+    c->swatch = fmaxf(0.8f * c->f_legend, fminf(16 * c->s, 1.1f * c->f_legend));
+    pl->legend_row_h = fmaxf(c->swatch, text_h(c, c->f_legend)) * 1.35f;
+    pl->legend_sw = c->swatch * 1.8f;
+    pl->legend_strip = true;
+    pl->x0 = fmaxf(3.0f, 8.0f * c->ts);
+    pl->fig_cb_w = f->in.figcb_w;
+}
+
+static void facet_legend_strip(ctx *c, facet *f, float W)
+{
+    f->strip_h = 0;
+    f->strip_rows = 0;
+    if (!c->o->desc.one_legend || c->o->legend == HV_LEGEND_NONE || c->fig->ds->n_models < 1)
+        return;
+    plan pl;
+    facet_legend_plan(c, f, &pl);
+    f->strip_rows = strip_rows(c, &pl, 0, W - 2 * pl.x0 - pl.fig_cb_w);
+    f->strip_h = pl.legend_row_h * (float)f->strip_rows + 18.0f * c->ts;
+}
 
 /* The bands of the grid for the current type, and the solved grid. */
 static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, float W, float H)
@@ -1451,12 +1487,17 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     in->H = H;
     f->gap = fmaxf(2.0f, 4.0f * t);
     in->margin = fmaxf(3.0f, 8.0f * t);
-    in->title_h = d->title ? c->h_title + 2 * f->gap : 0;
-    in->xlabel_h = c->h_label + f->gap * 0.5f;
+    in->title_h = d->title[0] ? c->h_title + 2 * f->gap : 0;
+    in->xlabel_h = c->h_label + f->gap * 0.5f + f->strip_h;
     in->ylabel_w = c->h_label + f->gap;
     f->lead = ceilf(c->h_label * 1.15f);
     in->rowhdr_w = f->row_strip ? 0 : (f->row_horiz ? f->row_band_w : (float)f->row_lines * f->lead) + f->gap * 2.5f;
     in->top_h[0] = (float)f->col_lines * f->lead + f->gap * 1.5f;
+    if (f->wrap) { /* a title over every panel, no row headers */
+        in->rowhdr_w = 0;
+        for (int r = 1; r < f->R; r++)
+            in->top_h[r] = in->top_h[0];
+    }
     if (f->row_strip)
         for (int r = 0; r < f->R; r++)
             in->top_h[r] += f->lead;
@@ -1466,6 +1507,8 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     for (int r = 0; r < f->R; r++)
         in->bottom_h[r] = f->xlabels_every_row || r == f->R - 1 ? xband : c->tick_len;
     in->left_w[0] = ytick_width(c, panels, n) + c->pad + c->tick_len + c->lw;
+    for (int k = 1; k < f->C && f->own_y; k++)
+        in->left_w[k] = in->left_w[0];
     f->cb_gap = fmaxf(3.0f, 6.0f * t);
     float cb_ticks = cbar_label_width(c);
     for (int p = 0; p < n; p++)
@@ -1494,6 +1537,16 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
     memset(&f, 0, sizeof f);
     f.C = d->cols > 0 ? d->cols : 1;
     f.R = d->rows > 0 ? d->rows : (n + f.C - 1) / f.C;
+    f.wrap = d->wrap;
+    if (f.wrap) {
+        f.xlabels_every_row = true;
+        for (int p = 1; p < n; p++) {
+            const hv_axes *a = panel_axes(c, &panels[p]), *b = panel_axes(c, &panels[0]);
+            f.own_y |= a->ylo != b->ylo || a->yhi != b->yhi;
+        }
+        f.C = n < HV_GRID_MAX ? n : HV_GRID_MAX; /* chosen for the output below */
+        f.R = 1;
+    }
     if (f.C > HV_GRID_MAX || f.R > HV_GRID_MAX || f.R * f.C < n)
         return false;
     /* rows keep their own x tick labels when their x extents differ */
@@ -1516,10 +1569,33 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         f.row_horiz = f.row_strip = false;
         f.row_band_w = 0;
         f.cb_w = snap(fminf(18.0f * c->ts, fmaxf(3.0f, H / 40.0f)));
+        if (f.wrap) {
+            /* the legend strip, and the columns that give the largest
+             * plots (a grid with an empty cell only when clearly better) */
+            facet_legend_strip(c, &f, W);
+            float best = -1e30f;
+            int bc = 1;
+            for (int cc = 1; cc <= n && cc <= HV_GRID_MAX; cc++) {
+                f.C = cc;
+                f.R = (n + cc - 1) / cc;
+                if (f.R > HV_GRID_MAX)
+                    continue;
+                facet_solve(c, &f, panels, n, W, H);
+                float score = fminf(f.g.plot_w, f.g.plot_h) * (f.R * f.C > n ? 0.9f : 1.0f);
+                if (score > best + 0.5f) {
+                    best = score;
+                    bc = cc;
+                }
+            }
+            f.C = bc;
+            f.R = (n + bc - 1) / bc;
+        }
         /* until the header bands stop changing (each depends on the plots' size) */
         for (int pass = 0; pass < 6; pass++) {
             facet key0 = f;
             facet_solve(c, &f, panels, n, W, H);
+            if (f.wrap) /* the legend strip's rows beside the colorbar's block */
+                facet_legend_strip(c, &f, W);
             /* a thin colorbar: matplotlib's 1:20, never wider than an eighth of a plot */
             float bar_len = f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
             f.cb_w = snap(fmaxf(3.0f, fminf(fminf(bar_len / 20.0f, 18.0f * c->ts), f.g.plot_w * 0.12f)));
@@ -1528,18 +1604,20 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
             char lines[2][160];
             bool cut;
             names_cut = false;
-            for (int k = 0; k < f.C; k++)
-                if (d->col_header[k]) {
+            for (int k = 0; k < (f.wrap ? n : f.C); k++) {
+                const char *hdr = f.wrap ? facet_header(&f, panels, n, k) : d->col_header[k];
+                if (hdr) {
                     float maxw = f.g.plot_w;
                     char wl[4][160];
                     int nl = 1;
-                    if (hv_fit_lines(d->col_header[k], maxw, 2, facet_text_w, c, lines, &cut) > 1)
+                    if (hv_fit_lines(hdr, maxw, 2, facet_text_w, c, lines, &cut) > 1)
                         cl = cl > 2 ? cl : 2;
-                    if (cut && hv_wrap(d->col_header[k], maxw, 4, facet_text_w, c, wl, &nl))
+                    if (cut && hv_wrap(hdr, maxw, 4, facet_text_w, c, wl, &nl))
                         cl = cl > nl ? cl : nl;
                     else
                         names_cut |= cut;
                 }
+            }
             bool row_cut = false;
             for (int r = 0; r < f.R; r++)
                 if (d->row_header[r]) {
@@ -1623,7 +1701,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
             }
             if (pass > 0 && key0.col_lines == f.col_lines && key0.row_lines == f.row_lines &&
                 key0.row_horiz == f.row_horiz && key0.row_strip == f.row_strip && key0.row_band_w == f.row_band_w &&
-                key0.cb_w == f.cb_w)
+                key0.cb_w == f.cb_w && key0.strip_h == f.strip_h)
                 break;
         }
         facet_solve(c, &f, panels, n, W, H);
@@ -1649,6 +1727,19 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
     }
     if (!fitted)
         return false;
+
+    /* markers (scatter panels): as the plan's, from the plots' area and the
+     * data's spacing */
+    {
+        const hv_axes *ax0 = panel_axes(c, &panels[0]);
+        float pw = f.g.plot_w, ph = f.g.plot_h;
+        float per_x = pw / (float)(ax0->xhi - ax0->xlo), per_y = ph / (float)(ax0->yhi - ax0->ylo);
+        float by_plot = c->o->unit > 0 ? 8 * c->o->unit : 16 * sqrtf(fmaxf(pw, 1) * fmaxf(ph, 1) / (740.0f * 950.0f));
+        float crowd = 0.6f * sqrtf(fmaxf(pw * ph, 1) / (float)(c->fig->max_points > 0 ? c->fig->max_points : 1));
+        float spacing = fmaxf(0.9f * fminf(per_x, per_y), crowd);
+        float ctx_marker = (c->o->context > 0 ? c->o->context : 1.0f) * (float)c->fig->spec->marker_scale;
+        c->marker = fmaxf(2.0f, fminf(fmaxf(by_plot, 6.0f), spacing) * ctx_marker);
+    }
 
     /* panels, content and axes */
     float xlab_px = 0;
@@ -1679,18 +1770,25 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         for (int i = 0; i < ax.xticks.n; i++)
             vline(c, (float)hv_scale_map(&lay->sx, ax.xticks.v[i]), plot.y + plot.h + c->lw,
                   plot.y + plot.h + c->lw + c->tick_len, th->axis);
-        if (col == 0)
+        if (col == 0 || f.own_y)
             for (int i = 0; i < ax.yticks.n; i++)
                 hline(c, plot.x - c->lw - c->tick_len, plot.x - c->lw, (float)hv_scale_map(&lay->sy, ax.yticks.v[i]),
                       th->axis);
         if (xl) {
             int kx = label_stride(&ax.xticks, &lay->sx, max_label_w(c, &ax.xticks, c->f_tick) + 4 * c->ts);
-            for (int i = 0; i < ax.xticks.n; i += kx)
-                hv_dl_text(c->dl, ax.xticks.label[i], snap((float)hv_scale_map(&lay->sx, ax.xticks.v[i])),
-                           snap(plot.y + plot.h + c->lw + c->tick_len + c->pad), c->f_tick, th->text,
-                           HV_ANCHOR_CENTER, HV_ANCHOR_START, 0);
+            /* a label never crosses the middle of the gap to the next panel */
+            float lim0 = col > 0 ? plot.x - f.in.left_w[col] - f.in.hgap * 0.5f : 0;
+            float lim1 = col < f.C - 1 && p + 1 < n ? plot.x + plot.w + f.in.right_w[col] + f.in.hgap * 0.5f : W;
+            for (int i = 0; i < ax.xticks.n; i += kx) {
+                float x = snap((float)hv_scale_map(&lay->sx, ax.xticks.v[i]));
+                float hw = text_w(c, ax.xticks.label[i], c->f_tick) * 0.5f;
+                if (x - hw < lim0 || x + hw > lim1)
+                    continue;
+                hv_dl_text(c->dl, ax.xticks.label[i], x, snap(plot.y + plot.h + c->lw + c->tick_len + c->pad),
+                           c->f_tick, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_START, 0);
+            }
         }
-        if (col == 0) {
+        if (col == 0 || f.own_y) {
             int ky = label_stride(&ax.yticks, &lay->sy, c->h_tick * 1.1f);
             for (int i = 0; i < ax.yticks.n; i += ky)
                 hv_dl_text(c->dl, ax.yticks.label[i], snap(plot.x - c->lw - c->tick_len - c->pad),
@@ -1703,18 +1801,18 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
     /* headers: conditions over the columns, models left of the rows */
     char lines[2][160];
     bool cut, any_cut = false;
-    for (int k = 0; k < f.C && k < n; k++) {
-        if (!d->col_header[k])
+    for (int k = 0; k < (f.wrap ? n : f.C) && k < n; k++) {
+        const char *hdr = f.wrap ? facet_header(&f, panels, n, k) : d->col_header[k];
+        if (!hdr)
             continue;
         float maxw = f.g.plot_w;
         char wl[4][160];
-        int nl = hv_fit_lines(d->col_header[k], maxw, f.col_lines < 2 ? f.col_lines : 2, facet_text_w, c, lines,
-                              &cut);
+        int nl = hv_fit_lines(hdr, maxw, f.col_lines < 2 ? f.col_lines : 2, facet_text_w, c, lines, &cut);
         for (int i = 0; i < nl; i++)
             snprintf(wl[i], sizeof wl[i], "%s", lines[i]);
         char wl3[4][160];
         int nl3 = 0;
-        if (cut && f.col_lines > 2 && hv_wrap(d->col_header[k], maxw, f.col_lines, facet_text_w, c, wl3, &nl3)) {
+        if (cut && f.col_lines > 2 && hv_wrap(hdr, maxw, f.col_lines, facet_text_w, c, wl3, &nl3)) {
             cut = false;
             memcpy(wl, wl3, sizeof wl);
             nl = nl3;
@@ -1772,13 +1870,25 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
     float gx0 = lays[0].plot.x, gx1 = lays[f.C - 1 < n ? f.C - 1 : n - 1].plot.x + f.g.plot_w;
     float gy0 = lays[0].plot.y, gy1 = f.g.row_y[f.R - 1] + f.g.plot_h;
     hv_dl_text(c->dl, fit_text(c, spec->xlabel, c->f_label, gx1 - gx0, fit, sizeof fit), snap((gx0 + gx1) * 0.5f),
-               snap(H - f.in.margin), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
+               snap(H - f.in.margin - f.strip_h), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
     hv_dl_text(c->dl, fit_text(c, spec->ylabel, c->f_label, gy1 - gy0, fit, sizeof fit), snap(f.in.margin),
                snap((gy0 + gy1) * 0.5f), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_START, 90);
-    if (d->title)
-        hv_dl_text(c->dl, fit_text(c, d->title, c->f_title, W - 2 * f.in.margin, fit, sizeof fit),
-                   snap(W * 0.5f), snap(f.in.margin + c->h_title), c->f_title, th->text, HV_ANCHOR_CENTER,
-                   HV_ANCHOR_END, 0);
+    if (d->title[0]) { /* (two cross-fade in a transition) */
+        hv_panel_state tp;
+        memset(&tp, 0, sizeof tp);
+        for (int k = 0; k < 2; k++) {
+            tp.title[k] = d->title[k];
+            tp.title_alpha[k] = d->title_alpha[k];
+        }
+        draw_titles(c, &tp, W * 0.5f, f.in.margin + c->h_title, W - 2 * f.in.margin);
+    }
+    if (f.strip_h > 0) {
+        plan sp;
+        facet_legend_plan(c, &f, &sp);
+        draw_legend_strip(c, &sp, &panels[0], W, H - f.in.margin - f.strip_h, layout);
+        if (layout)
+            layout->legend_outside = true;
+    }
     /* colorbars: one per column over its plots, or one for the figure */
     plan pl;
     memset(&pl, 0, sizeof pl);

@@ -151,7 +151,12 @@ typedef struct hv_frame_desc {
     int rows;
     const char *col_header[HV_MAX_CONDITIONS];
     const char *row_header[HV_MAX_MODELS];
-    const char *title; /* over the whole figure; NULL = none */
+    /* over the whole figure (two cross-fade in a transition); NULL = none */
+    const char *title[2];
+    float title_alpha[2];
+    /* a wrapped facet (models): each panel its own axes and title, the
+     * columns chosen for the output; a legend strip when one_legend */
+    bool wrap;
 } hv_frame_desc;
 
 typedef struct hv_figure_opts {

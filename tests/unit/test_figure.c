@@ -1089,7 +1089,7 @@ static void test_outside_limits(void)
 }
 
 
-/* The facet layouts (heatmap, diff) as a property over sizes (320x180 to
+/* The facet layouts (models, heatmap, diff) as a property over sizes (320x180 to
  * 4K, 1.5 x 1 in to 7 x 5 in at 300 dpi), 1..6 models with long names,
  * 1..4 conditions and three contexts: the figure either fits, with every
  * plot at least 16 px a side, every text inside the canvas, at or above
@@ -1121,7 +1121,7 @@ static void test_facet_property(void)
                 snprintf(ds.models[m], sizeof ds.models[m], "%s", names[m]);
             hv_spec_init(&spec);
             CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
-            for (int layout = HV_LAYOUT_HEATMAP; layout <= HV_LAYOUT_DIFF; layout++) {
+            for (int layout = HV_LAYOUT_MODELS; layout <= HV_LAYOUT_DIFF; layout++) {
                 if (layout == HV_LAYOUT_DIFF && nc < 2)
                     continue;
                 hv_anim a;
