@@ -891,6 +891,9 @@ static int frame_panels(hv_anim *a, double progress, const float *model_alpha, h
             *desc = d;
         return ds->n_models;
     }
+    /* side (a wrapped facet: a panel, its title and colorbar per condition) */
+    d.facet = true;
+    d.wrap = true;
     /* side: state s shows conditions 0..s; the transition to s+1 builds panel
      * s+1 (points pop in by rank); the wrap back to 0 fades panels 1.. out. */
     int n = hv_figure_side_panels(fig, panels, a->points);

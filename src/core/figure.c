@@ -620,6 +620,7 @@ typedef struct ctx {
     const hv_colormap *cmap; /* this frame's */
     hv_color clear;
     const hv_axes *axo; /* the facet grid's axes of the panel being drawn (ticks for its room) */
+    float f_header, h_header; /* facet headers: column, row and panel titles */
 } ctx;
 
 static void measure(const ctx *c, const char *str, float size, hv_text_metrics *m)
@@ -1384,7 +1385,7 @@ static void draw_panel_axes(ctx *c, const plan *pl, const hv_panel_state *ps, co
 static float facet_text_w(void *user, const char *s)
 {
     const ctx *c = user;
-    return text_w(c, s, c->f_label);
+    return text_w(c, s, c->f_header);
 }
 
 /* Type of a facet figure: in points at a physical size (8 pt tick labels
@@ -1437,6 +1438,7 @@ typedef struct facet {
     bool row_strip;   /* row headers on one line over each row (a strip), left-aligned */
     bool xlabels_every_row;
     bool wrap;        /* panels with their own titles and axes (the models layout) */
+    bool want_strip;  /* wrap: the legend under the panels */
     bool own_y;       /* wrap: y tick labels on every column (the panels' heads differ) */
     float strip_h;    /* wrap: the legend strip under everything */
     int strip_rows;
@@ -1466,7 +1468,7 @@ static void facet_legend_strip(ctx *c, facet *f, float W)
 {
     f->strip_h = 0;
     f->strip_rows = 0;
-    if (!c->o->desc.one_legend || c->o->legend == HV_LEGEND_NONE || c->fig->ds->n_models < 1)
+    if (!f->want_strip || c->o->legend == HV_LEGEND_NONE || c->o->desc.no_legend || c->fig->ds->n_models < 1)
         return;
     plan pl;
     facet_legend_plan(c, f, &pl);
@@ -1490,7 +1492,7 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     in->title_h = d->title[0] ? c->h_title + 2 * f->gap : 0;
     in->xlabel_h = c->h_label + f->gap * 0.5f + f->strip_h;
     in->ylabel_w = c->h_label + f->gap;
-    f->lead = ceilf(c->h_label * 1.15f);
+    f->lead = ceilf(c->h_header * 1.15f);
     in->rowhdr_w = f->row_strip ? 0 : (f->row_horiz ? f->row_band_w : (float)f->row_lines * f->lead) + f->gap * 2.5f;
     in->top_h[0] = (float)f->col_lines * f->lead + f->gap * 1.5f;
     if (f->wrap) { /* a title over every panel, no row headers */
@@ -1501,7 +1503,8 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     if (f->row_strip)
         for (int r = 0; r < f->R; r++)
             in->top_h[r] += f->lead;
-    in->hgap = 2 * f->gap;
+    /* (wrapped panels with colorbars of their own keep them apart) */
+    in->hgap = f->wrap && d->cbar == HV_CBAR_PANEL ? fmaxf(2 * f->gap, 24.0f * t) : 2 * f->gap;
     in->vgap = 1.5f * f->gap;
     float xband = c->lw + c->tick_len + c->pad + c->h_tick;
     for (int r = 0; r < f->R; r++)
@@ -1509,7 +1512,7 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     in->left_w[0] = ytick_width(c, panels, n) + c->pad + c->tick_len + c->lw;
     for (int k = 1; k < f->C && f->own_y; k++)
         in->left_w[k] = in->left_w[0];
-    f->cb_gap = fmaxf(3.0f, 6.0f * t);
+    f->cb_gap = fmaxf(3.0f, (f->wrap ? 12.0f : 6.0f) * t);
     float cb_ticks = cbar_label_width(c);
     for (int p = 0; p < n; p++)
         if (panels[p].ticks)
@@ -1517,8 +1520,8 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     float cb_block = f->cb_gap + f->cb_w + c->lw + c->tick_len + c->pad + cb_ticks;
     float cb_label = f->gap + c->h_label;
     if (d->cbar == HV_CBAR_COLUMN || d->cbar == HV_CBAR_PANEL)
-        for (int k = 0; k < f->C; k++)
-            in->right_w[k] = cb_block + (k == f->C - 1 ? cb_label : 0);
+        for (int k = 0; k < f->C; k++) /* (wrapped panels each label their own scale) */
+            in->right_w[k] = cb_block + (k == f->C - 1 || (f->wrap && d->cbar == HV_CBAR_PANEL) ? cb_label : 0);
     else if (d->cbar == HV_CBAR_FIGURE)
         in->figcb_w = cb_block + cb_label;
     /* the smallest plot that still shows its data */
@@ -1528,8 +1531,11 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
 
 /* Lays out and draws a facet frame; false when even the smallest type
  * leaves a plot below its minimum (then nothing is drawn). */
-static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, float H, hv_panel_layout *lays,
-                        hv_figure_layout *layout)
+/* Lays out and draws a facet frame: 1 drawn; 0 when even the smallest
+ * type leaves a plot below its minimum (nothing drawn); 2 when a panel's
+ * legend found no free corner (nothing drawn: call again with strip). */
+static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, float H, hv_panel_layout *lays,
+                       hv_figure_layout *layout, bool strip)
 {
     const hv_frame_desc *d = &c->o->desc;
     const hv_theme *th = c->th;
@@ -1538,6 +1544,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
     f.C = d->cols > 0 ? d->cols : 1;
     f.R = d->rows > 0 ? d->rows : (n + f.C - 1) / f.C;
     f.wrap = d->wrap;
+    f.want_strip = f.wrap && (d->one_legend || strip || c->o->legend == HV_LEGEND_OUTSIDE);
     if (f.wrap) {
         f.xlabels_every_row = true;
         for (int p = 1; p < n; p++) {
@@ -1548,7 +1555,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         f.R = 1;
     }
     if (f.C > HV_GRID_MAX || f.R > HV_GRID_MAX || f.R * f.C < n)
-        return false;
+        return 0;
     /* rows keep their own x tick labels when their x extents differ */
     for (int p = f.C; p < n; p++) {
         const hv_axes *a = panel_axes(c, &panels[p]), *b = panel_axes(c, &panels[p % f.C]);
@@ -1565,6 +1572,10 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
     for (int iter = 0; iter < 40; iter++) {
         bool names_cut = false;
         facet_fonts(c);
+        /* headers: the title's size over the panels of a figure without a
+         * title of its own (side), else the labels' */
+        c->f_header = f.wrap && !d->title[0] ? c->f_title : c->f_label;
+        c->h_header = text_h(c, c->f_header);
         f.col_lines = f.row_lines = 1;
         f.row_horiz = f.row_strip = false;
         f.row_band_w = 0;
@@ -1654,7 +1665,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
                         int nl = 0;
                         all = hv_wrap(d->row_header[r], w, maxl, facet_text_w, c, wl, &nl);
                         for (int i = 0; all && i < nl; i++)
-                            widest = fmaxf(widest, text_w(c, wl[i], c->f_label));
+                            widest = fmaxf(widest, text_w(c, wl[i], c->f_header));
                     }
                     if (all) {
                         found = w;
@@ -1683,7 +1694,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
                                   ? f.g.plot_w : f.g.grid_x1 - f.g.col_x[0];
                 bool strip_fits = f.g.ok;
                 for (int r = 0; r < f.R && strip_fits; r++)
-                    strip_fits = !d->row_header[r] || text_w(c, d->row_header[r], c->f_label) <= row_w;
+                    strip_fits = !d->row_header[r] || text_w(c, d->row_header[r], c->f_header) <= row_w;
                 float area_strip = strip_fits ? f.g.plot_w * f.g.plot_h : -1;
                 f.row_strip = strip_fits && area_strip >= area_across;
                 f.row_horiz = !f.row_strip && found > 0;
@@ -1726,7 +1737,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         layout->rows = f.R;
     }
     if (!fitted)
-        return false;
+        return 0;
 
     /* markers (scatter panels): as the plan's, from the plots' area and the
      * data's spacing */
@@ -1756,6 +1767,19 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         const hv_axes *given = panel_axes(c, &panels[p]);
         lay->sx = (hv_scale){given->xlo, given->xhi, lay->plot.x, lay->plot.x + lay->plot.w};
         lay->sy = (hv_scale){given->ylo, given->yhi, lay->plot.y + lay->plot.h, lay->plot.y};
+    }
+    /* the legend in each panel's free corner (side): where some panel has
+     * none, the figure is laid out again with the legend under it */
+    plan lp;
+    facet_legend_plan(c, &f, &lp);
+    bool in_panel_legends = f.wrap && f.strip_h == 0 && c->o->legend != HV_LEGEND_NONE && !d->no_legend &&
+                            c->fig->ds->n_models > 0;
+    if (in_panel_legends && !place_legends(c, &lp, panels, n, lays))
+        return 2;
+    for (int p = 0; p < n; p++) {
+        int r = p / f.C, col = p % f.C;
+        hv_panel_layout *lay = &lays[p];
+        const hv_axes *given = panel_axes(c, &panels[p]);
         hv_axes ax = *given;
         facet_ticks(c, &given->xticks, c->fig->spec->xticks.set, given->xlo, given->xhi, lay->plot.w,
                     xlab_px + 6 * c->ts, &ax.xticks);
@@ -1796,6 +1820,8 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
                            HV_ANCHOR_CENTER, 0);
         }
         c->axo = NULL;
+        if (in_panel_legends && lay->legend.w > 0)
+            draw_legend_box(c, &lp, &panels[p], &lay->plot, lay->legend, lay);
     }
 
     /* headers: conditions over the columns, models left of the rows */
@@ -1821,7 +1847,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         float cx = snap(lays[k].plot.x + lays[k].plot.w * 0.5f);
         float bottom = lays[k].plot.y - f.gap - (f.row_strip ? f.lead : 0);
         for (int i = 0; i < nl; i++)
-            hv_dl_text(c->dl, wl[i], cx, snap(bottom - f.lead * (float)(nl - 1 - i)), c->f_label, th->text,
+            hv_dl_text(c->dl, wl[i], cx, snap(bottom - f.lead * (float)(nl - 1 - i)), c->f_header, th->text,
                        HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
     }
     float hdr_right = f.g.grid_x0 - f.gap * 1.5f;
@@ -1833,7 +1859,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         /* centred on the row's band: its plots and their tick labels */
         float cy = snap(lays[p].plot.y + len * 0.5f);
         if (f.row_strip) {
-            hv_dl_text(c->dl, d->row_header[r], lays[p].plot.x, snap(lays[p].plot.y - f.gap * 0.5f), c->f_label,
+            hv_dl_text(c->dl, d->row_header[r], lays[p].plot.x, snap(lays[p].plot.y - f.gap * 0.5f), c->f_header,
                        th->text, HV_ANCHOR_START, HV_ANCHOR_END, 0);
             continue;
         }
@@ -1850,10 +1876,10 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
                     memcpy(wl[i], lines[i], sizeof wl[i]);
             }
             {
-                float top = cy - (f.lead * (float)(nl - 1) + c->h_label) * 0.5f;
+                float top = cy - (f.lead * (float)(nl - 1) + c->h_header) * 0.5f;
                 for (int i = 0; i < nl; i++)
                     hv_dl_text(c->dl, wl[i], snap(hdr_right - f.row_band_w), snap(top + f.lead * (float)i),
-                               c->f_label, th->text, HV_ANCHOR_START, HV_ANCHOR_START, 0);
+                               c->f_header, th->text, HV_ANCHOR_START, HV_ANCHOR_START, 0);
                 continue;
             }
         }
@@ -1861,7 +1887,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         any_cut |= cut;
         /* rotated to read upwards: the first line farthest from the plots */
         for (int i = 0; i < nl; i++)
-            hv_dl_text(c->dl, lines[i], snap(hdr_right - f.lead * (float)(nl - 1 - i)), cy, c->f_label, th->text,
+            hv_dl_text(c->dl, lines[i], snap(hdr_right - f.lead * (float)(nl - 1 - i)), cy, c->f_header, th->text,
                        HV_ANCHOR_CENTER, HV_ANCHOR_END, 90);
     }
     /* the axis labels once, centred on the plots */
@@ -1897,7 +1923,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
         for (int p = 0; p < n; p++) { /* beside each panel, labelled in the last column */
             int k = p % f.C;
             hv_rect cb = {snap(lays[p].plot.x + f.g.plot_w + f.cb_gap), lays[p].plot.y, f.cb_w, lays[p].plot.h};
-            float lx = k == f.C - 1 ? cb.x + f.in.right_w[k] - f.cb_gap : nan_x;
+            float lx = k == f.C - 1 || f.wrap ? cb.x + f.in.right_w[k] - f.cb_gap : nan_x;
             draw_colorbar(c, &pl, &panels[p], cb, lx);
             lays[p].colorbar = cb;
         }
@@ -1919,7 +1945,7 @@ static bool build_facet(ctx *c, const hv_panel_state *panels, int n, float W, fl
     }
     if (layout)
         layout->shortened = any_cut;
-    return true;
+    return 1;
 }
 
 void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_panel_state *panels,
@@ -1970,7 +1996,15 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
     plan pl;
     hv_panel_layout lays[HV_MAX_PANELS];
     if (d->facet) {
-        bool fits = build_facet(&c, panels, n_panels, W, H, lays, layout);
+        int built = build_facet(&c, panels, n_panels, W, H, lays, layout, false);
+        if (built == 2) { /* no free corner for some panel's legend: under the panels */
+            hv_drawlist_reset(dl, o->width, o->height, c.clear);
+            c.ts = (o->unit > 0 ? o->unit : fmaxf(s, 1.0f)) * ctxs;
+            if (layout)
+                memset(layout, 0, sizeof *layout);
+            built = build_facet(&c, panels, n_panels, W, H, lays, layout, true);
+        }
+        bool fits = built == 1;
         if (!fits) /* nothing rather than a panel without its data */
             hv_drawlist_reset(dl, o->width, o->height, c.clear);
         if (layout) {
