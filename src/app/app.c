@@ -1009,6 +1009,17 @@ static int run_vector_still(hv_app *a, hv_vector_format fmt, int w, int h)
     hv_app_page_size(a, w, h, &pw, &ph);
     uint64_t tv = hv_stage_begin(HV_STAGE_VECTOR);
     hv_vector *v = hv_vector_open(a->opt.screenshot, fmt, pw, ph, hv_text_font_path(a->text), a->opt.force, &err);
+    if (v && a->layout.shortened) { /* a header lost characters: the names in full, in the properties */
+        char subject[4096];
+        int o = snprintf(subject, sizeof subject, "Names in full. Models:");
+        for (int m = 0; m < a->ds.n_models && o < (int)sizeof subject; m++)
+            o += snprintf(subject + o, sizeof subject - (size_t)o, "%s %s", m ? ";" : "", a->fig.models[m].label);
+        if (o < (int)sizeof subject)
+            o += snprintf(subject + o, sizeof subject - (size_t)o, ". Conditions:");
+        for (int c = 0; c < a->ds.n_conditions && o < (int)sizeof subject; c++)
+            o += snprintf(subject + o, sizeof subject - (size_t)o, "%s %s", c ? ";" : "", a->ds.conditions[c]);
+        hv_vector_set_subject(v, subject);
+    }
     bool ok = v && hv_vector_page(v, &a->dl, &err);
     if (v && !hv_vector_close(v, !ok, ok ? &err : NULL))
         ok = false;

@@ -2000,26 +2000,40 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
         if (built == 2) { /* no free corner for some panel's legend: under the panels */
             hv_drawlist_reset(dl, o->width, o->height, c.clear);
             c.ts = (o->unit > 0 ? o->unit : fmaxf(s, 1.0f)) * ctxs;
-            if (layout)
+            if (layout) {
                 memset(layout, 0, sizeof *layout);
+                layout->n_panels = n_panels;
+            }
             built = build_facet(&c, panels, n_panels, W, H, lays, layout, true);
         }
         bool fits = built == 1;
-        if (!fits) /* nothing rather than a panel without its data */
-            hv_drawlist_reset(dl, o->width, o->height, c.clear);
-        if (layout) {
-            layout->fits = fits;
-            layout->scale = c.s;
-            layout->type_scale = c.ts;
-            layout->marker_size = c.marker;
-            layout->f_title = c.f_title;
-            layout->f_label = c.f_label;
-            layout->f_tick = c.f_tick;
-            layout->f_legend = c.f_legend;
-            for (int p = 0; p < n_panels && fits; p++)
-                layout->panels[p] = lays[p];
+        if (fits || (W >= 320 && H >= 180)) {
+            if (!fits) /* nothing rather than a panel without its data */
+                hv_drawlist_reset(dl, o->width, o->height, c.clear);
+            if (layout) {
+                layout->fits = fits;
+                layout->scale = c.s;
+                layout->type_scale = c.ts;
+                layout->marker_size = c.marker;
+                layout->f_title = c.f_title;
+                layout->f_label = c.f_label;
+                layout->f_tick = c.f_tick;
+                layout->f_legend = c.f_legend;
+                for (int p = 0; p < n_panels && fits; p++)
+                    layout->panels[p] = lays[p];
+            }
+            return;
         }
-        return;
+        /* a thumbnail under 320x180 that the grid cannot hold: drawn as well
+         * as the panel plan below can, rather than refused */
+        hv_drawlist_reset(dl, o->width, o->height, c.clear);
+        c.ts = (o->unit > 0 ? o->unit : fmaxf(s, 1.0f)) * ctxs;
+        c.floor_px = o->unit > 0 ? 7.0f * 96.0f / 72.0f * o->unit
+                                 : fmaxf(5.0f, 11.0f * fminf(1.0f, fminf(fmaxf(W, H) / 640.0f, fminf(W, H) / 360.0f)));
+        if (layout) {
+            memset(layout, 0, sizeof *layout);
+            layout->n_panels = n_panels;
+        }
     }
     for (int attempt = 0; attempt < 2; attempt++) {
         make_plan(&c, &pl, panels, n_panels, W, H, strip);

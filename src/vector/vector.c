@@ -379,6 +379,12 @@ hv_vector *hv_vector_open(const char *path, hv_vector_format fmt, double page_w_
 
 void hv_vector_set_frame(hv_vector *v, bool frame) { v->frame = frame; }
 
+void hv_vector_set_subject(hv_vector *v, const char *subject)
+{
+    if (v && subject && cairo_surface_get_type(v->surf) == CAIRO_SURFACE_TYPE_PDF)
+        cairo_pdf_surface_set_metadata(v->surf, CAIRO_PDF_METADATA_SUBJECT, subject);
+}
+
 bool hv_vector_close(hv_vector *v, bool abort, hv_error *err)
 {
     if (!v)

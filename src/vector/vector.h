@@ -59,6 +59,9 @@ bool hv_vector_close(hv_vector *v, bool abort, hv_error *err);
  * fsync of the folder, which the caller does once after the last
  * (hv_sync_folder). */
 void hv_vector_set_frame(hv_vector *v, bool frame);
+/* The PDF's Subject (its document properties); nothing for SVG. The still
+ * puts the names in full there when a header had to shorten one. */
+void hv_vector_set_subject(hv_vector *v, const char *subject);
 
 /* A string's coverage as the GL backend draws it: one byte per pixel, w x h,
  * malloc'd; NULL when there is nothing to draw (hv_text_coverage). */

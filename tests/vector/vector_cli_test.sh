@@ -44,8 +44,10 @@ for lay in side morph models heatmap diff; do
   check "$lay .svg rasterised = the GL still (within antialiasing)" near gl_$lay.png r_svg_$lay.png 30
 done
 pdftotext v_side.pdf side.txt
-check "pdftotext finds both titles" grep -q "Top 10 Safety Heads on Undiff Attn." side.txt
-check "... and the second" grep -q "Top 10 Safety Heads on Scaling Cont." side.txt
+# (a title may wrap onto two lines: the lines joined again)
+tr -s ' \n' '  ' <side.txt >side1.txt
+check "pdftotext finds both titles" grep -q "Top 10 Safety Heads on Undiff Attn." side1.txt
+check "... and the second" grep -q "Top 10 Safety Heads on Scaling Cont." side1.txt
 check "... tick labels and the colorbar's" grep -qx "70" side.txt
 check "... the legend's names" grep -q "Vicuna-7b-v1.5" side.txt
 fonts=$(pdffonts v_side.pdf | tail -n +3)
@@ -88,7 +90,10 @@ check "--size 89mmx64mm: a 252.3 x 181.4 pt page" grep -qE "^Page size: *252\.[0
 # type in points: tick labels 9 pt (paper), whatever the pixels. poppler's
 # box of a word is 0.87 of its font's size for DejaVu Sans digits (9 pt:
 # 7.85 pt), so 8..11 pt type gives boxes of 6.9..9.6 pt (titles excluded)
-heights=$(pdftotext -bbox col.pdf - | awk -F'"' '/<word/ { w=$0; sub(/.*">/, "", w); sub(/<.*/, "", w); if (w ~ /^[0-9]+$/ && $4 > 20) print $8 - $4 }' | sort -n | uniq)
+# (the x tick labels: the lowest row of numbers on the page, so a number in a
+# wrapped title is not taken for one)
+heights=$(pdftotext -bbox col.pdf - | awk -F'"' '/<word/ { w=$0; sub(/.*">/, "", w); sub(/<.*/, "", w); if (w ~ /^[0-9]+$/) print $4, $8 - $4 }' |
+  sort -n | awk '{ y[NR] = $1; h[NR] = $2 } END { for (i = 1; i <= NR; i++) if (y[i] == y[NR]) print h[i] }' | sort -n | uniq)
 check "paper at 3.5 in: tick labels of 8..11 pt (boxes $(echo $heights | tr '\n' ' ')pt)" \
   awk -v h="$(echo "$heights" | head -1)" -v H="$(echo "$heights" | tail -1)" 'BEGIN { exit !(h >= 6.9 && H <= 9.6) }'
 "$HV" --screenshot png300.png --size 3.5inx2.5in --dpi 300 >/dev/null 2>&1

@@ -30,9 +30,11 @@ check "pdffonts: DejaVu Sans, subset-tagged" grep -Eq '^[A-Z]{6}\+DejaVuSans ' <
 # columns from the right: emb sub uni object-id generation
 check "pdffonts: embedded yes, subset yes" bash -c "awk '{ print \$(NF-4), \$(NF-3) }' <<<'$fonts' | grep -qx 'yes yes'"
 text=$(pdftotext "$T/seed.pdf" -)
+# (a title may wrap onto two lines: the lines joined again)
+joined=$(tr -s ' \n' '  ' <<<"$text")
 for s in "Top 10 Safety Heads on Undiff Attn." "Top 10 Safety Heads on Scaling Cont." "Generalized Ships" \
   "Layer" "Head" "Llama-2-7b-chat" "Vicuna-7b-v1.5"; do
-  check "pdftotext finds \"$s\"" grep -qF "$s" <<<"$text"
+  check "pdftotext finds \"$s\"" grep -qF "$s" <<<"$joined"
 done
 for t in 0 2 14 28 30 10 20 50 70 5 15; do
   check "pdftotext finds the tick label $t" grep -qx "$t" <<<"$(tr -s ' \n' '\n' <<<"$text")"
