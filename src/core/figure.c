@@ -286,6 +286,13 @@ bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec
     if (!fig->cmap)
         return hv_errorf(err, "unknown colormap \"%s\" (known: %s)", spec->colormap,
                          hv_colormap_names());
+    /* signed scores (some shown below 0) get a diverging colormap, centred
+     * on `center`, in every layout, unless the spec or --colormap chose one */
+    bool negative = false;
+    for (int i = 0; i < ds->n_points; i++)
+        negative |= ds->points[i].score < 0;
+    if (negative && !fig->cmap->diverging && !spec->colormap_set)
+        fig->cmap = hv_colormap_find("RdBu_r");
     fig->cmap_index = hv_colormap_index(fig->cmap);
 
     /* the axes span each model's whole grid (every head a file scored, or
@@ -343,6 +350,13 @@ bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec
                 }
             ci->lo = mn;
             ci->hi = mx > mn ? mx : mn + 1.0;
+            if (fig->cmap->diverging) { /* symmetric around the centre, as the heatmap's */
+                double ctr = spec->center_set ? spec->center : 0, r = fmax(fabs(mx - ctr), fabs(mn - ctr));
+                if (!(r > 0))
+                    r = 1;
+                ci->lo = ctr - r;
+                ci->hi = ctr + r;
+            }
         }
         make_ticks(&ci->ticks, cs ? &cs->ticks : NULL, ci->lo, ci->hi, 6);
         note_widest(fig, &ci->ticks);

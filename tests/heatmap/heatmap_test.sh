@@ -8,7 +8,8 @@
 #     640x360, light and dark, with the CPU raster and GL;
 #   - KV separators: one pixel row each, the cells' share of the panel above
 #     85% with them, left out where the cells are too small (the five-model
-#     study at 640x360: the same pixels with and without kv_heads).
+#     study at 640x360: the same pixels with and without kv_heads);
+#   - signed scores in the side and morph layouts: true minus signs in PDF text.
 # usage: heatmap_test.sh HEADVIZ PNGTOOL
 set -u
 HV=$1
@@ -60,4 +61,14 @@ grep -v '^kv_heads' "$T/study/study.ini" >"$T/study/nokv.ini"
 "$HV" --spec "$T/study/nokv.ini" --layout heatmap --size 640x360 --screenshot "$T/s_nokv.png" >/dev/null 2>&1
 same "separators left out at 640x360 (5 x 3 study): no pixel differs" 0 \
   "$("${COUNT[@]}" "$T/s_kv.png" same "$T/s_nokv.png")"
+
+# signed scores: the side and morph layouts' PDF colorbars read "−2" with a
+# true minus sign (U+2212), never a hyphen-minus before a digit
+/usr/bin/python3 "$(dirname "$0")/../data/make_study.py" "$T/signed" --signed
+for lay in side morph; do
+  "$HV" --spec "$T/signed/study.ini" --layout $lay --screenshot "$T/signed_$lay.pdf" >/dev/null 2>&1
+  txt=$(pdftotext "$T/signed_$lay.pdf" - 2>/dev/null)
+  check "signed scores ($lay): the PDF's text has U+2212" grep -q $'\u2212[0-9]' <<<"$txt"
+  check "signed scores ($lay): no hyphen-minus before a digit" bash -c '! grep -Eq "(^|[^A-Za-z0-9])-[0-9]" <<<"$1"' _ "$txt"
+done
 finish
