@@ -122,7 +122,7 @@ hv_text *hv_text_create(const char *font, hv_error *err)
         free(t);
         return NULL;
     }
-    if (!TTF_WasInit() && TTF_Init() != 0) {
+    if (TTF_Init() != 0) { /* counted: every hv_text holds the library until its destroy */
         hv_errorf(err, "SDL2_ttf: %s", TTF_GetError());
         free(t);
         return NULL;

@@ -62,6 +62,23 @@ grep -v '^kv_heads' "$T/study/study.ini" >"$T/study/nokv.ini"
 same "separators left out at 640x360 (5 x 3 study): no pixel differs" 0 \
   "$("${COUNT[@]}" "$T/s_kv.png" same "$T/s_nokv.png")"
 
+# names in other scripts: a CJK and a Cyrillic model name in a PDF (the
+# fallback font embedded as a second font, pdftotext returns both names);
+# a character no installed font has (U+16A0, runic) warned about once
+Q='Qwen2-7B-Instruct（通义千问·Zürich）'
+M='Мистраль-7B Инструкт'
+printf 'model,condition,layer,head,score\n%s,A,1,2,3\n%s,A,3,4,5\n%s,A,2,2,4\n%s,A,5,1,2\n' "$Q" "$Q" "$M" "$M" >"$T/names.csv"
+"$HV" "$T/names.csv" --size 960x540 --screenshot "$T/names.pdf" >/dev/null 2>&1
+fonts=$(pdffonts "$T/names.pdf" 2>/dev/null | tail -n +3 | awk '{print $1}' | sed 's/^[A-Z]*+//' | sort -u)
+check "CJK name: the PDF embeds a second (fallback) font: $(echo $fonts)" test "$(wc -l <<<"$fonts")" -ge 2
+txt=$(pdftotext "$T/names.pdf" - 2>/dev/null)
+check "CJK name: pdftotext returns it" grep -qF "$Q" <<<"$txt"
+check "Cyrillic name: pdftotext returns it" grep -qF "$M" <<<"$txt"
+printf 'model,condition,layer,head,score\nrune ᚠ,A,1,2,3\nrune ᚠ,B,1,2,4\n' >"$T/rune.csv"
+"$HV" "$T/rune.csv" --layout morph --size 640x360 --screenshot "$T/rune.png" >/dev/null 2>"$T/rune.err"
+same "a character no font has: warned once, naming it and the text" \
+  'headviz: warning: no installed font has U+16A0 "ᚠ" (in "rune ᚠ"): drawn as a box' "$(grep 'no installed font' "$T/rune.err")"
+
 # signed scores: the side and morph layouts' PDF colorbars read "−2" with a
 # true minus sign (U+2212), never a hyphen-minus before a digit
 /usr/bin/python3 "$(dirname "$0")/../data/make_study.py" "$T/signed" --signed
