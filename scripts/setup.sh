@@ -8,6 +8,8 @@ PKGS=(build-essential cmake pkg-config
       libgl1-mesa-dri libegl-mesa0 libegl1 libgles2)
 # optional extras used by tests/benchmarks when present
 EXTRA=(ffmpeg python3-matplotlib clang libclang-rt-14-dev python3-numpy)
+# a CJK font: the font-fallback tests draw Chinese model names with it
+EXTRA+=(fonts-droid-fallback)
 # vector backend (PDF, SVG) and the tools its tests read the files with
 PKGS+=(libcairo2-dev)
 EXTRA+=(poppler-utils qpdf librsvg2-bin libxml2-utils strace)

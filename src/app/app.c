@@ -161,6 +161,14 @@ static int load(hv_app *a)
         snprintf(a->spec.colormap, sizeof a->spec.colormap, "%s", a->opt.colormap);
         a->spec.colormap_set = true;
     }
+    /* signed data (any score of the whole grid below 0, not only of the top
+     * k shown) gets a diverging colormap in every layout unless one was
+     * chosen; hv_figure_prepare centres it on `center` */
+    bool negative = false;
+    for (int i = 0; i < a->all.n_points && !negative; i++)
+        negative = a->all.points[i].score < 0;
+    if (negative && !a->spec.colormap_set && !hv_colormap_find(a->spec.colormap)->diverging)
+        snprintf(a->spec.colormap, sizeof a->spec.colormap, "RdBu_r");
     if (!hv_figure_prepare(&a->fig, &a->ds, &a->spec, &err))
         return fail(HV_EXIT_USAGE, &err);
     a->fig.all = &a->all;
@@ -558,13 +566,14 @@ static void head_lines(hv_app *a, int model, int layer, int head, char lines[][H
         double score = 0;
         int rank = hv_dataset_rank(all, model, c, layer, head, a->rank_abs, &of_all, &score);
         hv_dataset_rank(ds, model, c, layer, head, a->rank_abs, &of_shown, NULL);
-        char sc[96];
+        char sc[96], num[48];
+        hv_format_number(score, num, (int)sizeof num); /* a true minus sign, as the colorbar's */
         if (!rank)
             snprintf(sc, sizeof sc, "%s", all->full[model][c] ? "no score" : "not in top-k");
         else if (of_all > of_shown)
-            snprintf(sc, sizeof sc, "%.4g (rank %d of %d)", score, rank, of_all);
+            snprintf(sc, sizeof sc, "%s (rank %d of %d)", num, rank, of_all);
         else
-            snprintf(sc, sizeof sc, "%.4g", score);
+            snprintf(sc, sizeof sc, "%s", num);
         snprintf(lines[(*n)++], HV_TEXT_MAX + 32, "%s: %s", all->conditions[c], sc);
     }
 }

@@ -23,7 +23,7 @@ static const hv_theme k_themes[2] = {
      .edge_contrast = {0.22f, 0.22f, 0.24f, 0.85f},
      .swatch = {0.40f, 0.40f, 0.43f, 1},
      .no_score = {0.86f, 0.86f, 0.86f, 1},
-     .separator = {1, 1, 1, 1}},
+     .separator = {1, 1, 1, 0.75f}},
     /* dark: for talks */
     {.bg = {0.071f, 0.078f, 0.094f, 1},
      .plot_bg = {0.071f, 0.078f, 0.094f, 1},
@@ -37,7 +37,7 @@ static const hv_theme k_themes[2] = {
      .edge_contrast = {0.85f, 0.86f, 0.89f, 0.9f},
      .swatch = {0.74f, 0.75f, 0.78f, 1},
      .no_score = {0.20f, 0.21f, 0.24f, 1},
-     .separator = {0.071f, 0.078f, 0.094f, 1}},
+     .separator = {0.62f, 0.63f, 0.66f, 0.55f}},
 };
 
 const hv_theme *hv_theme_get(hv_theme_id id) { return &k_themes[id == HV_THEME_DARK ? 1 : 0]; }
@@ -286,6 +286,13 @@ bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec
     if (!fig->cmap)
         return hv_errorf(err, "unknown colormap \"%s\" (known: %s)", spec->colormap,
                          hv_colormap_names());
+    /* signed scores (some shown below 0) get a diverging colormap, centred
+     * on `center`, in every layout, unless the spec or --colormap chose one */
+    bool negative = false;
+    for (int i = 0; i < ds->n_points; i++)
+        negative |= ds->points[i].score < 0;
+    if (negative && !fig->cmap->diverging && !spec->colormap_set)
+        fig->cmap = hv_colormap_find("RdBu_r");
     fig->cmap_index = hv_colormap_index(fig->cmap);
 
     /* the axes span each model's whole grid (every head a file scored, or
@@ -343,6 +350,13 @@ bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec
                 }
             ci->lo = mn;
             ci->hi = mx > mn ? mx : mn + 1.0;
+            if (fig->cmap->diverging) { /* symmetric around the centre, as the heatmap's */
+                double ctr = spec->center_set ? spec->center : 0, r = fmax(fabs(mx - ctr), fabs(mn - ctr));
+                if (!(r > 0))
+                    r = 1;
+                ci->lo = ctr - r;
+                ci->hi = ctr + r;
+            }
         }
         make_ticks(&ci->ticks, cs ? &cs->ticks : NULL, ci->lo, ci->hi, 6);
         note_widest(fig, &ci->ticks);
@@ -1260,6 +1274,89 @@ static const hv_axes *panel_axes(const ctx *c, const hv_panel_state *ps)
     return ps->axes ? ps->axes : &c->fig->axes;
 }
 
+/* ---- heatmap marks -------------------------------------------------------- */
+
+/* Lines between the groups of query heads that share a key-value head:
+ * hairlines (one device pixel: 0.24 pt at 300 dpi) in the ground's colour
+ * at half strength, so they part the groups without outshouting the cells.
+ * Left out when a cell is under 3 px high or a group under 12 px: lines
+ * that close are a barcode, not a grouping. At most one row in three of a
+ * cell is a line, so the cells keep more than 85% of the panel. */
+static void kv_separators(ctx *c, const hv_panel_state *ps, const hv_panel_layout *pl, hv_rect r, float alpha)
+{
+    int g = ps->kv_group;
+    if (g <= 0 || g >= ps->cell_rows)
+        return;
+    float cell_py = r.h / (float)ps->cell_rows;
+    if (cell_py < 3.0f || cell_py * (float)g < 12.0f)
+        return;
+    hv_color col = with_alpha(c->th->separator, alpha);
+    for (int h = g; h < ps->cell_rows; h += g) {
+        float y = snap((float)hv_scale_map(&pl->sy, h - 0.5) - 0.5f);
+        hv_dl_rect(c->dl, (hv_rect){r.x, y, r.w, 1}, col);
+    }
+}
+
+/* The top-k cells' marks: a ring around each cell, outside it, so the
+ * cell's own colour stays whole: a halo in the ground's colour next to the
+ * cell, then a line in the text colour (two tones, so it shows on dark and
+ * light cells and grounds alike). A cell smaller than a legible patch
+ * (2.5 reference px, at least 5 px) is shown enlarged to that patch, in its
+ * own colour, centred on it, and ringed the same way: the winners of an
+ * 80 x 64 grid at 640x360 still read as their colour. The cells are drawn
+ * again over the rings, so two neighbouring winners never hide each other.
+ * Entering and leaving marks fade (their scale is their opacity). */
+static hv_rect top_cell_patch(const ctx *c, float mx, float my, float cell_px, float cell_py)
+{
+    float e_min = fmaxf(5.0f, snap(2.5f * c->s));
+    if (snap(cell_px) < e_min || snap(cell_py) < e_min) {
+        float pw = fmaxf(snap(cell_px), e_min), ph = fmaxf(snap(cell_py), e_min);
+        return (hv_rect){snap(mx - pw * 0.5f), snap(my - ph * 0.5f), pw, ph};
+    }
+    /* whole pixels, as the cells (hv_dl_heatmap): a fractional edge is a
+     * tie that GL and the CPU raster may break apart */
+    hv_rect p = {snap(mx - cell_px * 0.5f), snap(my - cell_py * 0.5f), 0, 0};
+    p.w = snap(mx + cell_px * 0.5f) - p.x;
+    p.h = snap(my + cell_py * 0.5f) - p.y;
+    return p;
+}
+
+static void top_cell_marks(ctx *c, const hv_panel_state *ps, const hv_panel_layout *pl, float cell_px,
+                           float cell_py, float pa)
+{
+    const hv_theme *th = c->th;
+    float halo = fmaxf(1.0f, snap(0.5f * c->s)), line = fmaxf(1.0f, snap(0.75f * c->s));
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < ps->n_points; i++) {
+            const hv_scene_point *sp = &ps->points[i];
+            if (!(sp->flags & HV_POINT_OUTLINE))
+                continue;
+            float a = sp->alpha * ps->model_alpha[sp->model] * pa * fminf(1.0f, fmaxf(0.0f, sp->scale));
+            if (!(a > 0))
+                continue;
+            float mx = (float)hv_scale_map(&pl->sx, sp->layer), my = (float)hv_scale_map(&pl->sy, sp->head);
+            hv_rect p = top_cell_patch(c, mx, my, cell_px, cell_py);
+            if (pass == 1) {
+                /* the cell under the mark (the nearest while marks travel) */
+                long col = lrint(sp->layer), row = ps->cell_rows - 1 - lrint(sp->head);
+                if (!ps->cells || col < 0 || col >= ps->cell_cols || row < 0 || row >= ps->cell_rows)
+                    continue;
+                hv_dl_heatmap(c->dl, p, 1, 1, &ps->cells[row * ps->cell_cols + col], th->no_score, a);
+                continue;
+            }
+            for (int k = 0; k < 2; k++) {
+                float w = k ? line : halo;
+                hv_rect o = {p.x - w, p.y - w, p.w + 2 * w, p.h + 2 * w};
+                hv_color col = with_alpha(k ? th->text : th->bg, a);
+                hv_dl_rect(c->dl, (hv_rect){o.x, o.y, o.w, w}, col);
+                hv_dl_rect(c->dl, (hv_rect){o.x, o.y + o.h - w, o.w, w}, col);
+                hv_dl_rect(c->dl, (hv_rect){o.x, o.y + w, w, o.h - 2 * w}, col);
+                hv_dl_rect(c->dl, (hv_rect){o.x + o.w - w, o.y + w, w, o.h - 2 * w}, col);
+                p = o;
+            }
+        }
+}
+
 static void draw_panel_content(ctx *c, const hv_panel_state *ps, const hv_panel_layout *pl)
 {
     const hv_theme *th = c->th;
@@ -1277,9 +1374,7 @@ static void draw_panel_content(ctx *c, const hv_panel_state *ps, const hv_panel_
         r.w = (float)hv_scale_map(&pl->sx, ps->cell_cols - 0.5) - r.x;
         r.h = (float)hv_scale_map(&pl->sy, -0.5) - r.y;
         hv_dl_heatmap(c->dl, r, ps->cell_cols, ps->cell_rows, ps->cells, th->no_score, pa);
-        if (ps->kv_group > 0 && ps->kv_group < ps->cell_rows) /* groups of query heads sharing a KV head */
-            for (int h = ps->kv_group; h < ps->cell_rows; h += ps->kv_group)
-                hline(c, r.x, r.x + r.w, (float)hv_scale_map(&pl->sy, h - 0.5), th->separator);
+        kv_separators(c, ps, pl, r, pa);
     } else {
         for (int i = 0; i < ax->xticks.n; i++)
             vline(c, (float)hv_scale_map(&pl->sx, ax->xticks.v[i]), plot.y, plot.y + plot.h, th->grid);
@@ -1292,37 +1387,13 @@ static void draw_panel_content(ctx *c, const hv_panel_state *ps, const hv_panel_
     hv_dl_clip(c->dl, &pl->cell);
     float cell_px = ps->cells ? (float)fabs(hv_scale_map(&pl->sx, 1) - hv_scale_map(&pl->sx, 0)) : 0;
     float cell_py = ps->cells ? (float)fabs(hv_scale_map(&pl->sy, 1) - hv_scale_map(&pl->sy, 0)) : 0;
+    top_cell_marks(c, ps, pl, cell_px, cell_py, pa);
     for (int i = 0; i < ps->n_points; i++) {
         const hv_scene_point *sp = &ps->points[i];
         float a = sp->alpha * ps->model_alpha[sp->model] * pa;
         float mx = (float)hv_scale_map(&pl->sx, sp->layer), my = (float)hv_scale_map(&pl->sy, sp->head);
-        if (sp->flags & HV_POINT_OUTLINE) {
-            /* a top-k cell: a frame on the cell's edges (scaled when it
-             * enters or leaves), in the text colour */
-            float hw = cell_px * 0.5f * sp->scale, hh = cell_py * 0.5f * sp->scale;
-            /* whole pixels, as the cells (hv_dl_heatmap): a fractional
-             * edge is a tie that GL and the CPU raster may break apart */
-            float w = fmaxf(1.0f, snap(fminf(2.0f * c->s, 0.16f * fminf(cell_px, cell_py))));
-            /* two tones, so it shows on dark and light cells alike: the
-             * text colour outside, the ground inside */
-            hv_rect r = {snap(mx - hw), snap(my - hh), 0, 0};
-            r.w = snap(mx + hw) - r.x;
-            r.h = snap(my + hh) - r.y;
-            for (int k = 0; k < 2; k++) {
-                hv_color col = with_alpha(k ? th->bg : th->text, a);
-                float lw2 = k ? fmaxf(1.0f, snap(w * 0.5f)) : w;
-                if (k) {
-                    r = (hv_rect){r.x + w, r.y + w, r.w - 2 * w, r.h - 2 * w};
-                    if (r.w < 2 * lw2 + 1 || r.h < 2 * lw2 + 1)
-                        break; /* too small a cell for both */
-                }
-                hv_dl_rect(c->dl, (hv_rect){r.x, r.y, r.w, lw2}, col);
-                hv_dl_rect(c->dl, (hv_rect){r.x, r.y + r.h - lw2, r.w, lw2}, col);
-                hv_dl_rect(c->dl, (hv_rect){r.x, r.y + lw2, lw2, r.h - 2 * lw2}, col);
-                hv_dl_rect(c->dl, (hv_rect){r.x + r.w - lw2, r.y + lw2, lw2, r.h - 2 * lw2}, col);
-            }
-            continue;
-        }
+        if (sp->flags & HV_POINT_OUTLINE)
+            continue; /* top_cell_marks */
         if (sp->flags & (HV_POINT_HIGHLIGHT | HV_POINT_HOVER)) {
             /* a ring in the text colour: fill transparent, outline only */
             hv_marker ring;

@@ -72,6 +72,7 @@ void hv_format_tick(double v, double step, char *buf, int size)
     if (fabs(v) >= 1e7 || (step < 1e-4 && v != 0.0)) {
         /* very large or very fine: significant digits, not a row of zeros */
         snprintf(buf, (size_t)size, "%.4g", v);
+        hv_true_minus(buf, size);
         return;
     }
     int dec = 0;
@@ -85,4 +86,29 @@ void hv_format_tick(double v, double step, char *buf, int size)
     if (fabs(v) < 0.5 * pow(10.0, -dec))
         v = 0.0; /* no "-0" */
     snprintf(buf, (size_t)size, "%.*f", dec, v);
+    hv_true_minus(buf, size);
+}
+
+void hv_true_minus(char *buf, int size)
+{
+    /* "-2.5" -> "\u2212" "2.5": the one ASCII byte becomes three */
+    size_t n = strlen(buf);
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] != '-')
+            continue;
+        if (n + 2 >= (size_t)size)
+            return; /* no room: keep the hyphen rather than cut digits */
+        memmove(buf + i + 3, buf + i + 1, n - i); /* with the terminating NUL */
+        buf[i] = '\xe2';
+        buf[i + 1] = '\x88';
+        buf[i + 2] = '\x92';
+        n += 2;
+        i += 2;
+    }
+}
+
+void hv_format_number(double v, char *buf, int size)
+{
+    snprintf(buf, (size_t)size, "%.4g", v);
+    hv_true_minus(buf, size);
 }

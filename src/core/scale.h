@@ -25,5 +25,11 @@ int hv_ticks_step(double lo, double hi, double step, double *out, int cap);
 int hv_ticks_spec(const hv_ticks *t, double lo, double hi, double *out, int cap);
 /* Label for v given the tick step: "10", "2.5", "0.25"; never "-0". */
 void hv_format_tick(double v, double step, char *buf, int size);
+/* Negative numbers as typeset (matplotlib's axes.unicode_minus): every
+ * hyphen-minus of a formatted number in buf becomes U+2212 MINUS SIGN
+ * (three UTF-8 bytes), while buf's size allows. hv_format_tick does it. */
+void hv_true_minus(char *buf, int size);
+/* A score for people (tooltips): "%.4g" with a true minus sign. */
+void hv_format_number(double v, char *buf, int size);
 
 #endif

@@ -1,11 +1,14 @@
 #include "text.h"
 
+#include "fallback.h"
+
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <epoxy/gl.h>
 #include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -13,6 +16,9 @@
 
 #define CACHE_SIZE 1024 /* entries; LRU-evicted */
 #define MAX_SIZES 8
+#define MAX_FALLBACKS 8
+#define MAX_MISSING 64
+#define MAX_RUNS 32
 
 typedef struct entry {
     uint64_t hash;
@@ -42,6 +48,19 @@ struct hv_text {
     entry cache[CACHE_SIZE];
     uint64_t clock;
     bool ttf_inited;
+    /* fonts fontconfig found for characters the main font lacks */
+    struct fallback {
+        char path[1024];
+        TTF_Font *font;
+        int px;
+    } fb[MAX_FALLBACKS];
+    int n_fb;
+    /* characters no installed font has: warned about once each */
+    unsigned missing[MAX_MISSING];
+    int n_missing;
+    /* the last character looked up (a run of CJK asks for the same font) */
+    unsigned last_cp;
+    int last_font;
 };
 
 static bool find_font(const char *want, char *out, size_t out_size, char *warning, size_t warning_size,
@@ -103,7 +122,7 @@ hv_text *hv_text_create(const char *font, hv_error *err)
         free(t);
         return NULL;
     }
-    if (!TTF_WasInit() && TTF_Init() != 0) {
+    if (TTF_Init() != 0) { /* counted: every hv_text holds the library until its destroy */
         hv_errorf(err, "SDL2_ttf: %s", TTF_GetError());
         free(t);
         return NULL;
@@ -153,6 +172,118 @@ static TTF_Font *font_at(hv_text *t, int px)
     return t->fonts[lru];
 }
 
+/* ---- fallback fonts ------------------------------------------------------ */
+
+/* Next code point of s at *i (advancing it); a bad byte gives U+FFFD. */
+static unsigned next_cp(const unsigned char *s, size_t *i)
+{
+    unsigned c = s[*i];
+    int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    if (n < 0) {
+        (*i)++;
+        return 0xFFFD;
+    }
+    unsigned cp = n == 0 ? c : n == 1 ? (c & 0x1Fu) : n == 2 ? (c & 0x0Fu) : (c & 0x07u);
+    for (int k = 1; k <= n; k++) {
+        unsigned cc = s[*i + (size_t)k];
+        if ((cc & 0xC0) != 0x80) {
+            (*i)++;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    *i += (size_t)n + 1;
+    return cp;
+}
+
+static TTF_Font *fallback_at(hv_text *t, int f, int px)
+{
+    struct fallback *b = &t->fb[f];
+    if (b->font && b->px == px)
+        return b->font;
+    if (b->font)
+        TTF_CloseFont(b->font);
+    b->font = TTF_OpenFont(b->path, px);
+    b->px = px;
+    if (b->font)
+        TTF_SetFontHinting(b->font, TTF_HINTING_LIGHT);
+    return b->font;
+}
+
+/* The font that draws cp: -1 the main font, else a fallback; -1 also when
+ * no installed font has it (the main font's box, warned about once). */
+static int font_for(hv_text *t, TTF_Font *main_font, unsigned cp, const char *s)
+{
+    if (cp < 0x80 || TTF_GlyphIsProvided32(main_font, (Uint32)cp))
+        return -1;
+    if (cp == t->last_cp)
+        return t->last_font;
+    int found = -1;
+    for (int f = 0; f < t->n_fb && found < 0; f++) {
+        TTF_Font *ff = fallback_at(t, f, t->fb[f].px > 0 ? t->fb[f].px : 16);
+        if (ff && TTF_GlyphIsProvided32(ff, (Uint32)cp))
+            found = f;
+    }
+    for (int i = 0; i < t->n_missing && found < 0; i++)
+        if (t->missing[i] == cp)
+            return -1;
+    if (found < 0 && t->n_fb < MAX_FALLBACKS) {
+        struct fallback *b = &t->fb[t->n_fb];
+        memset(b, 0, sizeof *b);
+        if (hv_font_fallback_file(cp, b->path, sizeof b->path)) {
+            TTF_Font *ff = fallback_at(t, t->n_fb, 16);
+            if (ff && TTF_GlyphIsProvided32(ff, (Uint32)cp))
+                found = t->n_fb++;
+            else if (ff) {
+                TTF_CloseFont(ff);
+                b->font = NULL;
+            }
+        }
+    }
+    if (found < 0) {
+        if (t->n_missing < MAX_MISSING)
+            t->missing[t->n_missing++] = cp;
+        char ch[8];
+        hv_utf8_put(cp, ch);
+        fprintf(stderr, "headviz: warning: no installed font has U+%04X \"%s\" (in \"%.200s\"): drawn as a box\n", cp,
+                ch, s);
+    }
+    t->last_cp = cp;
+    t->last_font = found;
+    return found;
+}
+
+typedef struct run {
+    int font; /* -1: main */
+    size_t start, len;
+} run;
+
+/* s cut into runs of one font each; 1 run when the main font has it all
+ * (or MAX_RUNS would be passed: the rest stays in the last run's font). */
+static int split_runs(hv_text *t, TTF_Font *main_font, const char *s, run *runs)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s);
+    int nr = 0;
+    for (size_t i = 0; i < n;) {
+        size_t at = i;
+        unsigned cp = next_cp(u, &i);
+        int f = font_for(t, main_font, cp, s);
+        /* spaces and punctuation shared by every font stay in the run */
+        if (nr > 0 && (f == runs[nr - 1].font || (f == -1 && (cp == ' ') ) || nr == MAX_RUNS)) {
+            runs[nr - 1].len = i - runs[nr - 1].start;
+            continue;
+        }
+        runs[nr++] = (run){f, at, i - at};
+    }
+    return nr;
+}
+
+static TTF_Font *run_font(hv_text *t, TTF_Font *main_font, int f, int px)
+{
+    return f < 0 ? main_font : fallback_at(t, f, px);
+}
+
 static uint64_t hash_str(const char *s, int px);
 
 void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m)
@@ -173,10 +304,31 @@ void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m)
         m->descent = 0.2f * size;
         return;
     }
-    TTF_SizeUTF8(f, s, &w, &hh);
-    m->width = (float)w;
-    m->ascent = (float)TTF_FontAscent(f);
-    m->descent = (float)(hh - TTF_FontAscent(f));
+    run runs[MAX_RUNS];
+    int nr = split_runs(t, f, s, runs);
+    if (nr <= 1 && (nr == 0 || runs[0].font < 0)) {
+        TTF_SizeUTF8(f, s, &w, &hh);
+        m->width = (float)w;
+        m->ascent = (float)TTF_FontAscent(f);
+        m->descent = (float)(hh - TTF_FontAscent(f));
+    } else {
+        /* runs side by side on one baseline */
+        float width = 0, asc = 0, desc = 0;
+        char buf[1024];
+        for (int r = 0; r < nr; r++) {
+            TTF_Font *rf = run_font(t, f, runs[r].font, px);
+            if (!rf)
+                continue;
+            snprintf(buf, sizeof buf, "%.*s", (int)runs[r].len, s + runs[r].start);
+            TTF_SizeUTF8(rf, buf, &w, &hh);
+            width += (float)w;
+            asc = fmaxf(asc, (float)TTF_FontAscent(rf));
+            desc = fmaxf(desc, (float)(hh - TTF_FontAscent(rf)));
+        }
+        m->width = width;
+        m->ascent = asc;
+        m->descent = desc;
+    }
     size_t n = strlen(s) + 1;
     char *copy = malloc(n);
     if (copy) {
@@ -197,12 +349,87 @@ static uint64_t hash_str(const char *s, int px)
     return h;
 }
 
+/* One run's coverage (alpha), malloc'd; its ascent. */
+static unsigned char *run_coverage(TTF_Font *f, const char *s, int *w, int *h)
+{
+    SDL_Color white = {255, 255, 255, 255};
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(f, s, white);
+    if (!surf)
+        return NULL;
+    SDL_Surface *conv = SDL_ConvertSurfaceFormat(surf, SDL_PIXELFORMAT_ABGR8888, 0);
+    SDL_FreeSurface(surf);
+    if (!conv)
+        return NULL;
+    int cw = conv->w, ch = conv->h;
+    unsigned char *cov = cw > 0 && ch > 0 ? malloc((size_t)cw * (size_t)ch) : NULL;
+    if (cov)
+        for (int y = 0; y < ch; y++) {
+            const unsigned char *row = (const unsigned char *)conv->pixels + (size_t)y * (size_t)conv->pitch;
+            for (int x = 0; x < cw; x++)
+                cov[(size_t)y * (size_t)cw + (size_t)x] = row[x * 4 + 3];
+        }
+    SDL_FreeSurface(conv);
+    *w = cw;
+    *h = ch;
+    return cov;
+}
+
+/* Runs in several fonts: each rendered alone, then side by side on one
+ * baseline (the largest ascent), as hv_text_measure measures them. */
+static unsigned char *coverage_runs(hv_text *t, TTF_Font *main_font, const char *s, const run *runs, int nr, int px,
+                                    int *w, int *h)
+{
+    unsigned char *parts[MAX_RUNS] = {0};
+    int pw[MAX_RUNS] = {0}, ph[MAX_RUNS] = {0}, pa[MAX_RUNS] = {0};
+    int W = 0, asc = 0, desc = 0;
+    char buf[1024];
+    for (int r = 0; r < nr; r++) {
+        TTF_Font *rf = run_font(t, main_font, runs[r].font, px);
+        if (!rf)
+            continue;
+        snprintf(buf, sizeof buf, "%.*s", (int)runs[r].len, s + runs[r].start);
+        parts[r] = run_coverage(rf, buf, &pw[r], &ph[r]);
+        if (!parts[r])
+            continue;
+        pa[r] = TTF_FontAscent(rf);
+        W += pw[r];
+        asc = pa[r] > asc ? pa[r] : asc;
+        desc = ph[r] - pa[r] > desc ? ph[r] - pa[r] : desc;
+    }
+    int H = asc + desc;
+    unsigned char *cov = W > 0 && H > 0 ? calloc((size_t)W * (size_t)H, 1) : NULL;
+    int x = 0;
+    for (int r = 0; r < nr; r++) {
+        if (!parts[r])
+            continue;
+        for (int y = 0; cov && y < ph[r]; y++) {
+            int yy = y + asc - pa[r];
+            if (yy < 0 || yy >= H)
+                continue;
+            for (int xx = 0; xx < pw[r] && x + xx < W; xx++) {
+                unsigned char v = parts[r][(size_t)y * (size_t)pw[r] + (size_t)xx];
+                unsigned char *d = &cov[(size_t)yy * (size_t)W + (size_t)(x + xx)];
+                *d = v > *d ? v : *d;
+            }
+        }
+        x += pw[r];
+        free(parts[r]);
+    }
+    *w = W;
+    *h = H;
+    return cov;
+}
+
 unsigned char *hv_text_coverage(void *user, const char *s, float size, int *w, int *h)
 {
     hv_text *t = user;
     TTF_Font *f = font_at(t, px_of(size));
     if (!f || !s[0])
         return NULL;
+    run runs[MAX_RUNS];
+    int nr = split_runs(t, f, s, runs);
+    if (nr > 1 || (nr == 1 && runs[0].font >= 0))
+        return coverage_runs(t, f, s, runs, nr, px_of(size), w, h);
     SDL_Color white = {255, 255, 255, 255};
     SDL_Surface *surf = TTF_RenderUTF8_Blended(f, s, white);
     if (!surf)
@@ -303,6 +530,9 @@ void hv_text_destroy(hv_text *t)
     for (int i = 0; i < MAX_SIZES; i++)
         if (t->fonts[i])
             TTF_CloseFont(t->fonts[i]);
+    for (int i = 0; i < t->n_fb || (i < MAX_FALLBACKS && t->fb[i].font); i++)
+        if (t->fb[i].font)
+            TTF_CloseFont(t->fb[i].font);
     if (t->ttf_inited)
         TTF_Quit();
     free(t);

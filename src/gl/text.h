@@ -22,6 +22,13 @@ const char *hv_text_font_path(const hv_text *t);
  * installed family matches --font and fontconfig substituted another. */
 const char *hv_text_warning(const hv_text *t);
 
+/* Characters the main font lacks are drawn (and measured) in a font that
+ * fontconfig finds for them (FcFontSort with the character in the pattern's
+ * charset), run by run on one baseline; a character no installed font has
+ * is drawn as the main font's box and warned about once on stderr, naming
+ * it and the text it is in (src/fonts/fallback.h: the PDF/SVG backend finds
+ * the same fonts). */
+
 /* hv_measure_fn for the core. */
 void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m);
 

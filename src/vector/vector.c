@@ -1,5 +1,7 @@
 #include "vector.h"
 
+#include "fallback.h"
+
 #include <cairo-ft.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -31,6 +33,7 @@
  * advance and whole-pixel ink box. */
 typedef struct gmetric {
     int px;      /* 0: empty slot */
+    int face;    /* -1: the main face, else a fallback */
     unsigned gid;
     long adv;    /* 26.6, unhinted (FreeType's fast advance, as harfbuzz reads it) */
     int left, width, top, rows;
@@ -43,6 +46,8 @@ struct coverage {
     int w, h, stride;
     bool ok;
 };
+
+#define MAX_VFB 8
 
 struct hv_vector {
     char *path, *tmp;
@@ -75,6 +80,15 @@ struct hv_vector {
     const struct coverage *cov; /* per text item of the draw list */
     int band_y0, band_y1;       /* the rows this raster thread draws */
     gmetric cache[GCACHE];
+    /* fallback faces (fontconfig, src/fonts/fallback.h) for characters the
+     * main face lacks; embedded as their own subsets */
+    struct vfallback {
+        FT_Face face; /* metrics */
+        cairo_font_face_t *cface;
+        int px;
+    } fb[MAX_VFB];
+    int n_fb;
+    signed char *gface; /* per glyph of the text being laid out: its face */
 };
 
 /* ---- FreeType: one library for the process ------------------------------ */
@@ -235,6 +249,11 @@ bool hv_vector_format_of(const char *path, hv_vector_format *fmt)
 
 static void vector_free(hv_vector *v)
 {
+    for (int i = 0; i < v->n_fb; i++) {
+        cairo_font_face_destroy(v->fb[i].cface);
+        face_done(v->fb[i].face);
+    }
+    free(v->gface);
     if (v->cface)
         cairo_font_face_destroy(v->cface); /* its FT_Face goes when cairo drops it */
     if (v->mface)
@@ -440,17 +459,20 @@ typedef struct text_box {
 static int floor64(long x) { return (int)(x >= 0 ? x / 64 : -((-x + 63) / 64)); }
 static int ceil64(long x) { return floor64(x + 63); }
 
-static const gmetric *glyph_metric(hv_vector *v, int px, unsigned gid)
+static FT_Face face_of(hv_vector *v, int f) { return f < 0 ? v->mface : v->fb[f].face; }
+
+static const gmetric *glyph_metric(hv_vector *v, int face, int px, unsigned gid)
 {
-    gmetric *g = &v->cache[((unsigned)px * 2654435761u ^ gid * 40503u) % GCACHE];
-    if (g->px == px && g->gid == gid)
+    gmetric *g = &v->cache[((unsigned)px * 2654435761u ^ gid * 40503u ^ (unsigned)(face + 1) * 97u) % GCACHE];
+    if (g->px == px && g->gid == gid && g->face == face)
         return g;
+    FT_Face ft = face_of(v, face);
     FT_Fixed adv = 0;
     const FT_Int32 flags = FT_LOAD_DEFAULT | FT_LOAD_TARGET_LIGHT;
-    FT_Get_Advance(v->mface, gid, flags, &adv);
-    *g = (gmetric){px, gid, (long)((adv + 512) >> 10), 0, 0, 0, 0};
-    if (FT_Load_Glyph(v->mface, gid, flags) == 0) {
-        const FT_GlyphSlot s = v->mface->glyph;
+    FT_Get_Advance(ft, gid, flags, &adv);
+    *g = (gmetric){px, face, gid, (long)((adv + 512) >> 10), 0, 0, 0, 0};
+    if (FT_Load_Glyph(ft, gid, flags) == 0) {
+        const FT_GlyphSlot s = ft->glyph;
         const FT_Glyph_Metrics *m = &s->metrics;
         g->left = floor64(m->horiBearingX);
         g->width = ceil64(m->horiBearingX + m->width) - g->left;
@@ -458,6 +480,36 @@ static const gmetric *glyph_metric(hv_vector *v, int px, unsigned gid)
         g->rows = ceil64(m->height);
     }
     return g;
+}
+
+/* The fallback face for cp (opened on first use), -1 if none has it. */
+static int fallback_face(hv_vector *v, unsigned cp)
+{
+    for (int i = 0; i < v->n_fb; i++)
+        if (FT_Get_Char_Index(v->fb[i].face, cp))
+            return i;
+    char path[1024];
+    if (v->n_fb >= MAX_VFB || !hv_font_fallback_file(cp, path, sizeof path))
+        return -1;
+    FT_Error e = 0;
+    FT_Face mf = face_open(path, &e), df = mf ? face_open(path, &e) : NULL;
+    if (!mf || !df || !FT_IS_SCALABLE(df) || !FT_Get_Char_Index(mf, cp)) {
+        if (mf)
+            face_done(mf);
+        if (df)
+            face_done(df);
+        return -1;
+    }
+    cairo_font_face_t *cf = cairo_ft_font_face_create_for_ft_face(df, FT_LOAD_NO_HINTING);
+    if (cairo_font_face_status(cf) != CAIRO_STATUS_SUCCESS ||
+        cairo_font_face_set_user_data(cf, &k_face_key, df, face_done) != CAIRO_STATUS_SUCCESS) {
+        cairo_font_face_destroy(cf);
+        face_done(df);
+        face_done(mf);
+        return -1;
+    }
+    v->fb[v->n_fb] = (struct vfallback){mf, cf, 0};
+    return v->n_fb++;
 }
 
 /* Next code point of s (advancing *i); invalid bytes give U+FFFD. */
@@ -521,8 +573,10 @@ static bool layout_text(hv_vector *v, const char *s, int px, text_box *b, int *u
     int need = (int)len + 1;
     if (need > v->cap_glyphs) { /* glyphs, clusters and pen positions share one capacity */
         int cap = v->cap_glyphs, c1 = cap, c2 = cap;
+        int c3 = cap;
         if (!reserve((void **)&v->clusters, &c1, need, sizeof *v->clusters) ||
             !reserve((void **)&v->pen, &c2, need, sizeof *v->pen) ||
+            !reserve((void **)&v->gface, &c3, need, sizeof *v->gface) ||
             !reserve((void **)&v->glyphs, &v->cap_glyphs, need, sizeof *v->glyphs))
             return false;
     }
@@ -535,16 +589,39 @@ static bool layout_text(hv_vector *v, const char *s, int px, text_box *b, int *u
     FT_Fixed ys = v->mface->size->metrics.y_scale;
     b->ascent = ceil64(FT_MulFix(v->mface->ascender, ys));
     int height = ceil64(FT_MulFix(v->mface->ascender - v->mface->descender, ys));
+    /* the face of each character: the main one, else a fallback that has
+     * it (the text backend's runs share the largest ascent and descent) */
+    const unsigned char *u = (const unsigned char *)s;
+    int desc = height - b->ascent, k = 0;
+    for (size_t i = 0; i < len; k++) {
+        unsigned cp = next_cp(u, &i);
+        if (i > len)
+            break;
+        int f = cp >= 0x80 && !FT_Get_Char_Index(v->mface, cp) ? fallback_face(v, cp) : -1;
+        v->gface[k] = (signed char)f;
+        if (f >= 0) {
+            FT_Face ff = v->fb[f].face;
+            if (v->fb[f].px != px) {
+                FT_Set_Char_Size(ff, 0, (FT_F26Dot6)px * 64, 0, 0);
+                v->fb[f].px = px;
+            }
+            FT_Fixed fys = ff->size->metrics.y_scale;
+            int fa = ceil64(FT_MulFix(ff->ascender, fys)), fh = ceil64(FT_MulFix(ff->ascender - ff->descender, fys));
+            b->ascent = fa > b->ascent ? fa : b->ascent;
+            desc = fh - fa > desc ? fh - fa : desc;
+        }
+    }
+    height = b->ascent + desc;
     long x = 0;
     int minx = 0, maxx = 0, miny = 0, maxy = height, n = 0, o = 0;
-    const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len;) {
         unsigned cp = next_cp(u, &i);
         if (i > len)
             break;
         int nb = put_utf8(v->utf8 + o, cp);
-        unsigned gid = FT_Get_Char_Index(v->mface, cp);
-        const gmetric *g = glyph_metric(v, px, gid);
+        int f = v->gface[n];
+        unsigned gid = FT_Get_Char_Index(face_of(v, f), cp);
+        const gmetric *g = glyph_metric(v, f, px, gid);
         v->pen[n] = x;
         v->glyphs[n].index = gid;
         v->clusters[n].num_bytes = nb;
@@ -623,11 +700,21 @@ static bool draw_text(hv_vector *v, cairo_t *cr, const hv_drawlist *dl, const hv
     cairo_translate(cr, floor(t->x + 0.5), floor(t->y + 0.5));
     if (t->rotate == 90)
         cairo_rotate(cr, -PI / 2); /* counter-clockwise on screen: reads bottom to top */
-    cairo_set_font_face(cr, v->cface);
     cairo_set_font_options(cr, v->fopts);
-    cairo_set_font_size(cr, px);
     set_rgba(cr, t->c.r, t->c.g, t->c.b, t->c.a);
-    cairo_show_text_glyphs(cr, v->utf8, nbytes, v->glyphs, b.n, v->clusters, b.n, 0);
+    /* one run per face: each embedded as its own subset */
+    int byte0 = 0;
+    for (int i0 = 0; i0 < b.n;) {
+        int i1 = i0, bytes = 0;
+        while (i1 < b.n && v->gface[i1] == v->gface[i0])
+            bytes += v->clusters[i1++].num_bytes;
+        cairo_set_font_face(cr, v->gface[i0] < 0 ? v->cface : v->fb[v->gface[i0]].cface);
+        cairo_set_font_size(cr, px);
+        cairo_show_text_glyphs(cr, v->utf8 + byte0, bytes, v->glyphs + i0, i1 - i0, v->clusters + i0, i1 - i0, 0);
+        byte0 += bytes;
+        i0 = i1;
+    }
+    (void)nbytes;
     cairo_restore(cr);
     return true;
 }

@@ -5,7 +5,7 @@
 #     run-time packages it loads without linking them (named in CMakeLists.txt);
 #     and, found independently, the packages owning the shared libraries the
 #     binary links (objdump NEEDED, resolved by ldd, owned per dpkg -S) are
-#     exactly the shlibdeps part; Recommends ffmpeg;
+#     exactly the shlibdeps part; Recommends ffmpeg and a CJK font;
 #   - dpkg -c: exactly the README's files under /usr, owned by root, the man
 #     page and the bash completion among them;
 #   - unpacked into a throwaway root (dpkg -x), the program runs from another
@@ -67,7 +67,8 @@ same "every linked library resolves to a package" "" "$unowned"
 same "the packages owning the linked libraries = Depends without the run-time packages" \
   "$(grep . <<<"$owners" | LC_ALL=C sort -u)" \
   "$(list <<<"$depends" | sed 's/ .*//' | grep -vxF -f <(list <<<"$EXTRA") | LC_ALL=C sort -u)"
-same "Recommends: ffmpeg (for --video)" "ffmpeg" "$(dpkg-deb -f "$DEB" Recommends)"
+same "Recommends: ffmpeg (for --video), a CJK font (names through font fallback)" \
+  "ffmpeg, fonts-noto-cjk | fonts-droid-fallback" "$(dpkg-deb -f "$DEB" Recommends)"
 
 # --- contents ----------------------------------------------------------------------------------
 contents=$(dpkg -c "$DEB")

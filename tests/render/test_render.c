@@ -728,14 +728,22 @@ static void test_heatmap(void)
             int rank, of;
             rank = hv_dataset_rank(&all, 0, 0, l, h, false, &of, NULL);
             CHECK(rank >= 1 && rank <= 3);
-            /* the frame's edge is drawn in the text colour, inside the cell */
+            /* the ring is drawn in the text colour outside the cell (a
+             * halo of the ground between): the cell keeps its colour to its
+             * edge */
             float ex = (float)hv_scale_map(&pl->sx, l - 0.5), ey = (float)hv_scale_map(&pl->sy, h);
             int darkest = 255 * 3;
-            for (int dx = -1; dx <= 1; dx++) {
-                px_at(&f, ex + (float)dx, ey, got);
+            for (int dx = 1; dx <= 4; dx++) {
+                px_at(&f, ex - (float)dx, ey, got);
                 darkest = got[0] + got[1] + got[2] < darkest ? got[0] + got[1] + got[2] : darkest;
             }
             CHECK(darkest < 3 * 90);
+            float own[3];
+            hv_colormap_sample(cm, (a[l * H + h] + 6) / 12, own);
+            px_at(&f, ex + 1.0f, ey, got);
+            check_context("top cell layer %d head %d keeps its colour at its edge", l, h);
+            CHECK(color_dist(got, own) <= 2);
+            check_context("%s", "");
         }
     CHECK_INT(outlined, 3);
     /* a cell not in the top 3 has no frame: its edge keeps its colour */

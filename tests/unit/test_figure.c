@@ -1249,6 +1249,74 @@ static void test_ticks_bounded(void)
     CHECK_INT(ts.n, 0);
 }
 
+/* Signed scores: a diverging colormap (RdBu_r) centred on 0 (or `center`)
+ * in the side and morph layouts too, unless a colormap was chosen; the
+ * colorbar's negative labels with a true minus sign. */
+static void test_signed_scores(void)
+{
+    const char *csv = "model,condition,layer,head,score\n"
+                      "m,A,1,2,-2.6\nm,A,3,4,3.1\nm,A,5,6,0.4\n"
+                      "m,B,1,2,-1.0\nm,B,3,4,2.0\nm,B,5,6,0.5\n";
+    hv_dataset ds;
+    hv_spec spec;
+    hv_figure fig;
+    hv_error err;
+    CHECK(hv_dataset_parse(&ds, csv, strlen(csv), "s.csv", &err));
+    hv_spec_init(&spec);
+    CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+    const hv_colormap *rdbu = hv_colormap_find("RdBu_r");
+    CHECK(fig.cmap == rdbu);
+    CHECK_NEAR(fig.conds[0].lo, -3.1, 1e-12);
+    CHECK_NEAR(fig.conds[0].hi, 3.1, 1e-12);
+    CHECK_NEAR(fig.conds[1].lo, -2.0, 1e-12);
+    bool true_minus = false, hyphen = false;
+    for (int i = 0; i < fig.conds[0].ticks.n; i++) {
+        true_minus |= strncmp(fig.conds[0].ticks.label[i], "\xe2\x88\x92", 3) == 0;
+        hyphen |= strchr(fig.conds[0].ticks.label[i], '-') != NULL;
+    }
+    CHECK(true_minus && !hyphen);
+    static const int layouts[2] = {HV_LAYOUT_SIDE, HV_LAYOUT_MORPH};
+    for (int k = 0; k < 2; k++) {
+        hv_anim a;
+        hv_anim_opts ao = {(hv_layout_mode)layouts[k], HV_MATCH_HEAD, HV_EASE_CUBIC, 0};
+        CHECK(hv_anim_init(&a, &fig, &ao, &err));
+        static hv_panel_state ps[HV_MAX_PANELS];
+        hv_frame_desc desc;
+        int n = hv_anim_frame(&a, 0.5, NULL, ps, &desc);
+        hv_figure_opts fo;
+        memset(&fo, 0, sizeof fo);
+        fo.width = 1280;
+        fo.height = 720;
+        fo.desc = desc;
+        fo.measure = fake_measure;
+        hv_drawlist dl = {0};
+        hv_figure_build(&fig, &fo, ps, n, &dl, NULL);
+        check_context("layout %d", layouts[k]);
+        CHECK_INT(dl.colormap_index, hv_colormap_index(rdbu));
+        /* the colorbar's middle is the centre: its range symmetric */
+        for (int p = 0; p < n; p++)
+            CHECK_NEAR(ps[p].lo, -ps[p].hi, 1e-9);
+        check_context("%s", "");
+        hv_drawlist_free(&dl);
+        hv_anim_free(&a);
+    }
+    hv_figure_free(&fig);
+    /* a colormap the user chose stays; `center` moves the middle */
+    hv_spec_init(&spec);
+    CHECK(hv_spec_parse(&spec, "[figure]\ncolormap = viridis\n", "v.ini", &err));
+    CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+    CHECK(fig.cmap == hv_colormap_find("viridis"));
+    hv_figure_free(&fig);
+    hv_spec_init(&spec);
+    CHECK(hv_spec_parse(&spec, "[figure]\ncenter = 1\n", "c.ini", &err));
+    CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+    CHECK(fig.cmap == rdbu);
+    CHECK_NEAR(fig.conds[0].lo, 1 - 3.6, 1e-12);
+    CHECK_NEAR(fig.conds[0].hi, 1 + 3.6, 1e-12);
+    hv_figure_free(&fig);
+    hv_dataset_free(&ds);
+}
+
 int main(void)
 {
     test_prepare();
@@ -1262,5 +1330,6 @@ int main(void)
     test_outside_limits();
     test_facet_property();
     test_ticks_bounded();
+    test_signed_scores();
     return check_summary();
 }

@@ -159,8 +159,11 @@ static void test_format_tick(void)
     CHECK_LABEL(1, 0.5, "1.0");
     CHECK_LABEL(0.1 + 0.2, 0.1, "0.3");
     CHECK_LABEL(3 * 0.1, 0.1, "0.3");
-    CHECK_LABEL(-5, 2.5, "-5.0");
-    CHECK_LABEL(-2.5, 2.5, "-2.5");
+    /* negative numbers with a true minus sign (U+2212), as matplotlib */
+    CHECK_LABEL(-5, 2.5, "\xe2\x88\x92" "5.0");
+    CHECK_LABEL(-2.5, 2.5, "\xe2\x88\x92" "2.5");
+    CHECK_LABEL(-2e8, 1e8, "\xe2\x88\x92" "2e+08");
+    CHECK_LABEL(1.5e-5, 1e-5, "1.5e\xe2\x88\x92" "05");
     CHECK_LABEL(1e6, 1e5, "1000000");
     CHECK_LABEL(0.001, 0.001, "0.001");
     CHECK_LABEL(123.456, 0.5, "123.5");
@@ -174,6 +177,11 @@ static void test_format_tick(void)
     char buf[8];
     hv_format_tick(123456, 1, buf, 4);
     CHECK_STR(buf, "123");
+    /* no room for the minus sign's bytes: the hyphen stays, no digit is cut */
+    hv_format_tick(-12, 1, buf, 5);
+    CHECK_STR(buf, "-12");
+    hv_format_number(-0.5, buf, (int)sizeof buf);
+    CHECK_STR(buf, "\xe2\x88\x92" "0.5");
     /* labels of a whole tick set: just enough decimals, the same for all */
     double v[64];
     int n = hv_ticks_step(0, 1, 0.25, v, 64);
