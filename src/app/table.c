@@ -1,6 +1,7 @@
 #include "table.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,10 @@ static void printf_(buf *b, const char *fmt, ...)
 /* The fewest significant digits that read back as v. */
 static void score_text(double v, char *out, size_t cap)
 {
+    if (v == floor(v) && fabs(v) < 1e15) { /* counts and whole scores: 20, not 2e+01 */
+        snprintf(out, cap, "%.0f", v);
+        return;
+    }
     for (int p = 1; p <= 17; p++) {
         snprintf(out, cap, "%.*g", p, v);
         if (strtod(out, NULL) == v)
