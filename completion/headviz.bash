@@ -86,7 +86,9 @@ _headviz()
     --top) _headviz_words all 10 20; return 0 ;;
     --size) _headviz_words 1920x1080 1280x720 3840x2160 3.5inx2.5in 7inx4in 89mmx64mm 183mmx100mm; return 0 ;;
     --dpi) _headviz_words 96 150 300 600; return 0 ;;
-    --tensor | --font-scale | --hold | --transition | --stagger | --progress | --fps | --duration | --frames | --threads)
+    --grid-format) _headviz_words auto json jsonl npy npz text safetensors; return 0 ;;
+    --table) _headviz_files csv md tex; return 0 ;;
+    --tensor | --extent | --models | --conditions | --font-scale | --hold | --transition | --stagger | --progress | --fps | --duration | --frames | --threads)
         return 0 ;; # a number or a name: nothing to offer
     esac
 
@@ -95,7 +97,7 @@ _headviz()
             --theme --colormap --context --font-scale --legend --font --transparent --force --help \
             --version --layout --match --easing --hold --transition --stagger --progress --loop \
             --present --export-frames --format --video --fps --duration --frames --threads --renderer \
-            --timings --preset
+            --timings --preset --grid-format --extent --models --conditions --table
         # --option=VALUE needs no space after the '='
         return 0
     fi

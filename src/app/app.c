@@ -23,6 +23,8 @@
 #include "assets.h"
 #include "export_run.h"
 #include "overlay.h"
+#include "sources.h"
+#include "table.h"
 #include "version.h" /* generated at build time: HV_VERSION, HV_GIT_COMMIT */
 
 #define MODEL_FADE_S 0.3
@@ -53,45 +55,37 @@ static bool find_spec_beside(const char *data, char *out, size_t size)
     return file_exists(out);
 }
 
-/* The largest score file read (a [1000, 80, 64] float64 .npy is 41 MB). */
-#define HV_MAX_SCORE_FILE ((size_t)1 << 30)
-
-/* Reads one score file into the dataset as model's scores in condition. */
-static bool load_grid(hv_dataset *all, const char *model, const char *condition, const char *path, const char *shown,
-                      const char *format, const char *tensor, const char *reduce, hv_error *err)
+/* "A, B" (a --models / --conditions list, or the spec's key) split at
+ * commas, names trimmed, into names (pointers into buf). */
+static int split_names(const char *list, char *buf, size_t size, const char **names, int max)
 {
-    char *bytes;
-    size_t len;
-    if (!hv_read_file(path, HV_MAX_SCORE_FILE, &bytes, &len, err))
-        return false;
-    hv_read_opts ro = {0};
-    ro.format = format && *format ? (hv_format)hv_format_parse(format) : HV_FMT_AUTO;
-    ro.tensor = tensor && *tensor ? tensor : NULL;
-    ro.reduce = reduce && *reduce ? (hv_reduce)hv_reduce_parse(reduce) : HV_REDUCE_MEAN;
-    if ((int)ro.format < 0)
-        ro.format = HV_FMT_AUTO;
-    hv_grid g = {0};
-    bool ok = hv_format_detect(shown, (const unsigned char *)bytes, len) == HV_FMT_CSV && ro.format == HV_FMT_AUTO
-                  ? hv_errorf(err, "%s: a long CSV is data, not a grid: give it as DATA.csv (headviz %s)", shown, shown)
-                  : hv_read_scores((const unsigned char *)bytes, len, shown, &ro, &g, err);
-    free(bytes);
-    if (!ok && (strstr(err->msg, "name the one to read") || strstr(err->msg, "(tensors: ")))
-        snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
-                 " (--tensor NAME, or tensor = in its [source: ...])");
-    if (ok)
-        ok = hv_dataset_add_grid(all, model, condition, g.layers, g.heads, g.v, shown, err);
-    hv_grid_free(&g);
-    return ok;
+    snprintf(buf, size, "%s", list);
+    int n = 0;
+    for (char *p = buf; p && n < max;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t len = strlen(p);
+        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            p[--len] = '\0';
+        if (*p)
+            names[n++] = p;
+        p = comma ? comma + 1 : NULL;
+    }
+    return n;
 }
 
-/* path relative to the folder of spec_path (a spec's [source: ...]). */
-static void beside_spec(const char *spec_path, const char *path, char *out, size_t size)
+/* Prints each line of msg as a warning. */
+static void warn_lines(const char *msg)
 {
-    const char *slash = spec_path ? strrchr(spec_path, '/') : NULL;
-    if (path[0] == '/' || !slash)
-        snprintf(out, size, "%s", path);
-    else
-        snprintf(out, size, "%.*s/%s", (int)(slash - spec_path), spec_path, path);
+    for (const char *p = msg; *p;) {
+        const char *nl = strchr(p, '\n');
+        int n = nl ? (int)(nl - p) : (int)strlen(p);
+        fprintf(stderr, "headviz: warning: %.*s\n", n, p);
+        p += n + (nl != NULL);
+    }
 }
 
 static int load(hv_app *a)
@@ -129,34 +123,55 @@ static int load(hv_app *a)
      * --grid's */
     if (!hv_spec_check_sources(&a->spec, spec_name, &err))
         return fail(HV_EXIT_USAGE, &err);
-    for (int i = 0; i < a->spec.n_sources; i++) {
-        const hv_source_spec *src = &a->spec.sources[i];
-        char path[4096];
-        beside_spec(a->opt.spec_path ? a->opt.spec_path : spec_name, src->path, path, sizeof path);
-        if (!load_grid(&a->all, src->model, src->condition, path, path, src->format, src->tensor, src->reduce, &err))
-            return fail(HV_EXIT_USAGE, &err);
-    }
-    for (int i = 0; i < a->opt.n_grids; i++) {
-        const hv_grid_arg *g = &a->opt.grids[i];
-        if (!load_grid(&a->all, g->model, g->condition, g->path, g->path, NULL, a->opt.tensor, a->opt.reduce, &err))
-            return fail(HV_EXIT_USAGE, &err);
-    }
+    if (a->opt.table && hv_table_format_of(a->opt.table, &err) < 0)
+        return fail(HV_EXIT_USAGE, &err);
+    if (a->opt.table && strcmp(a->opt.table, "-") != 0 && !hv_check_output(a->opt.table, a->opt.force, &err))
+        return fail(HV_EXIT_USAGE, &err);
+    /* issue 18: per-source options, extents, counts (sources.c) */
+    if (!hv_sources_load(&a->all, &a->spec, a->opt.spec_path ? a->opt.spec_path : spec_name, spec_name, &a->opt, &err))
+        return fail(HV_EXIT_USAGE, &err);
     if (a->all.n_models == 0) {
         hv_errorf(&err, "%s: no data: give DATA.csv, --grid MODEL CONDITION FILE, or [source: FILE] sections", spec_name);
         return fail(HV_EXIT_USAGE, &err);
+    }
+    char msg[HV_ERROR_MAX * 4];
+    /* names: every spec section that names nothing, names alike but for
+     * case, punctuation or spaces (before the pick, which may drop some) */
+    if (hv_spec_check_names(&a->spec, &a->all, spec_name, msg, (int)sizeof msg))
+        warn_lines(msg);
+    hv_dataset_similar_names(&a->all, msg, (int)sizeof msg);
+    warn_lines(msg);
+    /* --models / --conditions (or the spec's models = / conditions =) */
+    {
+        char mb[1024], cb[1024], mw[300], cw[300];
+        const char *mn[HV_MAX_MODELS + 1], *cn[HV_MAX_CONDITIONS + 1];
+        const char *ml = a->opt.models ? a->opt.models : a->spec.pick_models;
+        const char *cl = a->opt.conditions ? a->opt.conditions : a->spec.pick_conditions;
+        int nm = split_names(ml, mb, sizeof mb, mn, HV_MAX_MODELS + 1);
+        int nc = split_names(cl, cb, sizeof cb, cn, HV_MAX_CONDITIONS + 1);
+        snprintf(mw, sizeof mw, "%.250s%s", a->opt.models ? "--models" : spec_name,
+                 a->opt.models ? "" : ": [figure] models");
+        snprintf(cw, sizeof cw, "%.250s%s", a->opt.conditions ? "--conditions" : spec_name,
+                 a->opt.conditions ? "" : ": [figure] conditions");
+        if ((nm || nc) && !hv_dataset_select(&a->all, mn, nm, cn, nc, mw, cw, &err))
+            return fail(HV_EXIT_USAGE, &err);
     }
     /* each (model, condition)'s top k: what the scatter layouts show */
     int top = a->opt.top >= 0 ? a->opt.top : a->spec.top >= 0 ? a->spec.top : 10;
     a->rank_abs = (a->opt.rank_abs >= 0 ? a->opt.rank_abs : a->spec.rank_by_abs) > 0;
     if (!hv_dataset_top_k(&a->all, top, a->rank_abs, &a->ds, &err))
         return fail(HV_EXIT_RUNTIME, &err);
-    char msg[HV_ERROR_MAX];
     /* no row is ever dropped in silence: a NaN score is no score, not a marker */
     hv_dataset_no_score_message(&a->all, data_name, msg, (int)sizeof msg);
     if (msg[0])
         fprintf(stderr, "headviz: warning: %s\n", msg);
-    if (hv_spec_check_names(&a->spec, &a->ds, spec_name, msg, (int)sizeof msg))
-        fprintf(stderr, "headviz: warning: %s\n", msg);
+    /* --table: the numbers behind the figure; alone, it is the whole run */
+    if (a->opt.table) {
+        if (!hv_table_write(&a->all, top, a->rank_abs, a->opt.table, a->opt.force, &err))
+            return fail(HV_EXIT_USAGE, &err);
+        if (!a->opt.screenshot && !a->opt.export_frames && !a->opt.video)
+            return 0;
+    }
     if (a->opt.colormap) {
         snprintf(a->spec.colormap, sizeof a->spec.colormap, "%s", a->opt.colormap);
         a->spec.colormap_set = true;

@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,7 +31,18 @@ const char *hv_cli_usage(void)
            "  --top K|all          each model's K highest heads per condition (default 10)\n"
            "  --rank-by value|abs  rank signed scores by value (default) or |value|\n"
            "  --reduce NAME        a sample axis: mean (default), max, sum, count, abs-mean\n"
-           "  --tensor NAME        the .npz member or safetensors tensor of --grid files\n"
+           "  --tensor NAME        the .npz member or safetensors tensor\n"
+           "  --grid-format NAME   json, jsonl, npy, npz, text, safetensors (default: by\n"
+           "                       the extension, else the first bytes)\n"
+           "                       (--reduce, --tensor, --grid-format right after a --grid\n"
+           "                       apply to that file; before the first --grid, to all)\n"
+           "  --extent MODEL=LxH   the model's layers x heads (sparse JSON, JSON Lines\n"
+           "                       and the CSV fit inside; default: its dense files)\n"
+           "  --models A,B,...     which models to show, in this order (default: all)\n"
+           "  --conditions X,Y,... which conditions to show, in this order\n"
+           "  --table FILE         write the top-k heads (model, condition, rank, layer,\n"
+           "                       head, score): .csv or - (stdout), .md, .tex (booktabs);\n"
+           "                       without --screenshot/--video/--export-frames: only it\n"
            "\n"
            "options:\n"
            "  --spec FILE          figure spec (INI); default: DATA.ini or headviz.ini\n"
@@ -258,6 +270,50 @@ static bool take_value(int argc, char **argv, int *i, const char *arg, const cha
     return true;
 }
 
+/* --tensor / --reduce / --grid-format: after a --grid, that file's; before
+ * the first, every --grid's. Twice for one is an error, never a silent
+ * override. */
+static bool grid_option(const hv_options *o, const char *name, const char *v, const char **slot, hv_error *err)
+{
+    if (*slot) {
+        if (o->n_grids) {
+            const hv_grid_arg *g = &o->grids[o->n_grids - 1];
+            return hv_errorf(err, "%s given twice for --grid \"%s\" \"%s\" %s (\"%s\", then \"%s\")", name, g->model,
+                             g->condition, g->path, *slot, v);
+        }
+        return hv_errorf(err, "%s given twice before the first --grid (\"%s\", then \"%s\")", name, *slot, v);
+    }
+    *slot = v;
+    return true;
+}
+
+/* MODEL=LAYERSxHEADS (the last '=': a model name may hold one) */
+static bool parse_extent(hv_options *o, const char *v, hv_error *err)
+{
+    const char *eq = strrchr(v, '=');
+    char *end;
+    long l = -1, h = -1;
+    if (eq && eq > v) {
+        l = strtol(eq + 1, &end, 10);
+        if (end != eq + 1 && (*end == 'x' || *end == 'X')) {
+            const char *hs = end + 1;
+            h = strtol(hs, &end, 10);
+            if (end == hs || *end)
+                h = -1;
+        }
+    }
+    if (!eq || eq == v || l < 1 || h < 1 || l > 100000 || h > 100000 || eq[1] < '0' || eq[1] > '9')
+        return hv_errorf(err, "--extent: expected MODEL=LAYERSxHEADS like Llama-2-7b-chat=32x32, got \"%s\"", v);
+    if (o->n_extents >= 16)
+        return hv_errorf(err, "--extent: more than %d models", 16);
+    hv_extent_arg *x = &o->extents[o->n_extents++];
+    x->model = v;
+    x->model_len = (int)(eq - v);
+    x->layers = (int)l;
+    x->heads = (int)h;
+    return true;
+}
+
 bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
 {
     memset(o, 0, sizeof *o);
@@ -290,9 +346,20 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             o->timings = true;
         } else if (strcmp(a, "--grid") == 0) {
             /* three values, each its own argument: names may hold spaces,
-             * colons and commas */
-            if (i + 3 >= argc)
-                return hv_errorf(err, "--grid needs three values: MODEL CONDITION FILE (see headviz --help)");
+             * colons and commas; an option among them means one is missing */
+            for (int k = 1; k <= 3; k++)
+                if (i + k >= argc || (strncmp(argv[i + k], "--", 2) == 0 && argv[i + k][2])) {
+                    char got[400] = "";
+                    for (int j = 1; j < k; j++) {
+                        size_t n = strlen(got);
+                        snprintf(got + n, sizeof got - n, "%s\"%.100s\"", j > 1 ? " " : "", argv[i + j]);
+                    }
+                    if (i + k >= argc)
+                        return hv_errorf(err, "--grid needs three values: MODEL CONDITION FILE; got %d%s%s (see headviz --help)",
+                                         k - 1, k > 1 ? ": " : "", got);
+                    return hv_errorf(err, "--grid needs three values: MODEL CONDITION FILE; got %d%s%s, then the option %.100s",
+                                     k - 1, k > 1 ? ": " : "", got, argv[i + k]);
+                }
             if (o->n_grids >= HV_MAX_GRIDS)
                 return hv_errorf(err, "--grid: more than %d files", HV_MAX_GRIDS);
             hv_grid_arg *g = &o->grids[o->n_grids++];
@@ -323,11 +390,34 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
                 return false;
             if (hv_reduce_parse(v) < 0)
                 return hv_errorf(err, "--reduce: unknown reduction \"%s\" (known: mean, max, sum, count, abs-mean)", v);
-            o->reduce = v;
+            if (!grid_option(o, "--reduce", v, o->n_grids ? &o->grids[o->n_grids - 1].reduce : &o->reduce, err))
+                return false;
         } else if (take_value(argc, argv, &i, a, "--tensor", &v, err)) {
+            if (!v || !grid_option(o, "--tensor", v, o->n_grids ? &o->grids[o->n_grids - 1].tensor : &o->tensor, err))
+                return false;
+        } else if (take_value(argc, argv, &i, a, "--grid-format", &v, err)) {
             if (!v)
                 return false;
-            o->tensor = v;
+            if (hv_format_parse(v) < 0 || hv_format_parse(v) == HV_FMT_CSV)
+                return hv_errorf(err, "--grid-format: unknown format \"%s\" (known: auto, json, jsonl, npy, npz, text, safetensors)", v);
+            if (!grid_option(o, "--grid-format", v,
+                             o->n_grids ? &o->grids[o->n_grids - 1].format : &o->grid_format, err))
+                return false;
+        } else if (take_value(argc, argv, &i, a, "--extent", &v, err)) {
+            if (!v || !parse_extent(o, v, err))
+                return false;
+        } else if (take_value(argc, argv, &i, a, "--models", &v, err)) {
+            if (!v)
+                return false;
+            o->models = v;
+        } else if (take_value(argc, argv, &i, a, "--conditions", &v, err)) {
+            if (!v)
+                return false;
+            o->conditions = v;
+        } else if (take_value(argc, argv, &i, a, "--table", &v, err)) {
+            if (!v)
+                return false;
+            o->table = v;
         } else if (strcmp(a, "--loop") == 0) {
             o->loop = true;
         } else if (strcmp(a, "--present") == 0) {
@@ -476,6 +566,10 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
         return hv_errorf(err, "--preset sets x264's speed for --video FILE.mp4; there is no --video to apply it to");
     if (o->preset && !hv_video_is_mp4(o->video))
         return hv_errorf(err, "--preset sets x264's speed for --video FILE.mp4; it does not apply to %s", o->video);
+    if (!o->n_grids && (o->tensor || o->reduce || o->grid_format))
+        return hv_errorf(err, "%s applies to --grid files, and there is none (a [source: ...] takes %s in its section)",
+                         o->tensor ? "--tensor" : o->reduce ? "--reduce" : "--grid-format",
+                         o->tensor ? "tensor =" : o->reduce ? "reduce =" : "format =");
     if (o->progress_set && (o->export_frames || o->video))
         return hv_errorf(err, "--progress picks one moment for --screenshot or the window; exports run the whole timeline");
     return true;

@@ -13,10 +13,20 @@
 enum { HV_RENDERER_DEFAULT, HV_RENDERER_CPU, HV_RENDERER_GL }; /* DEFAULT: auto (hv_app_choose_renderer) */
 #define HV_MAX_GRIDS 256
 
-/* --grid MODEL CONDITION FILE: a score file bound to a model and a condition */
+/* --grid MODEL CONDITION FILE: a score file bound to a model and a condition,
+ * with the --tensor, --reduce and --grid-format given right after it (NULL:
+ * the ones given before the first --grid, else the defaults) */
 typedef struct hv_grid_arg {
     const char *model, *condition, *path;
+    const char *tensor, *reduce, *format;
 } hv_grid_arg;
+
+/* --extent MODEL=LAYERSxHEADS */
+typedef struct hv_extent_arg {
+    const char *model; /* points into argv; model_len bytes */
+    int model_len;
+    int layers, heads;
+} hv_extent_arg;
 
 typedef struct hv_options {
     const char *data_path;  /* NULL = bundled data */
@@ -62,8 +72,14 @@ typedef struct hv_options {
     int n_grids;
     int top;                   /* heads per model and condition: -1 = the spec's (10), 0 = all */
     int rank_abs;              /* -1 = the spec's (by value), 1 = by |value| */
-    const char *reduce;        /* a sample axis: mean max sum count abs-mean (NULL = mean) */
-    const char *tensor;        /* npz member / safetensors tensor of --grid files */
+    const char *reduce;        /* before the first --grid: every --grid's sample axis (NULL = mean) */
+    const char *tensor;        /* before the first --grid: every --grid's npz member / tensor */
+    const char *grid_format;   /* before the first --grid: every --grid file's format */
+    hv_extent_arg extents[16]; /* --extent MODEL=LxH */
+    int n_extents;
+    const char *models;        /* --models A,B: which models, in this order (NULL = the spec's, or all) */
+    const char *conditions;    /* --conditions X,Y */
+    const char *table;         /* --table FILE: the top-k as .csv (or - : stdout), .md or .tex */
 } hv_options;
 
 /* Returns true on success. On failure err holds one line, without the

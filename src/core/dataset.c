@@ -598,6 +598,19 @@ bool hv_dataset_load(hv_dataset *ds, const char *path, hv_error *err)
 bool hv_dataset_add_grid(hv_dataset *ds, const char *model, const char *condition, int layers, int heads,
                          const double *v, const char *source, hv_error *err)
 {
+    /* names are trimmed of the blanks around them, as the CSV's are */
+    char mt[HV_MAX_NAME], ct[HV_MAX_NAME];
+    const char *b, *e;
+    trim(model, &b, &e);
+    snprintf(mt, sizeof mt, "%.*s", (int)(e - b) < HV_MAX_NAME ? (int)(e - b) : HV_MAX_NAME, b);
+    if ((size_t)(e - b) >= HV_MAX_NAME)
+        mt[0] = '\0';
+    trim(condition, &b, &e);
+    snprintf(ct, sizeof ct, "%.*s", (int)(e - b) < HV_MAX_NAME ? (int)(e - b) : HV_MAX_NAME, b);
+    if ((size_t)(e - b) >= HV_MAX_NAME)
+        ct[0] = '\0';
+    model = mt;
+    condition = ct;
     if (strlen(model) >= HV_MAX_NAME || strlen(condition) >= HV_MAX_NAME || !*model || !*condition)
         return hv_errorf(err, "%s: a model or condition name must be 1..%d bytes", source, HV_MAX_NAME - 1);
     if (layers < 1 || heads < 1 || layers > HV_MAX_LAYER + 1 || heads > HV_MAX_LAYER + 1)
@@ -778,4 +791,211 @@ int hv_dataset_max_head(const hv_dataset *ds)
         if (ds->points[i].head > m)
             m = ds->points[i].head;
     return m;
+}
+
+/* ---- names ------------------------------------------------------------------ */
+
+/* The name folded: letters lower-cased, everything but letters and digits
+ * (spaces, punctuation) left out. */
+static void name_key(const char *s, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (; *s && o + 1 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c >= 0x80)
+            out[o++] = (char)c;
+        else if (c >= 'A' && c <= 'Z')
+            out[o++] = (char)(c - 'A' + 'a');
+    }
+    out[o] = '\0';
+}
+
+bool hv_name_similar(const char *a, const char *b)
+{
+    char ka[HV_MAX_NAME], kb[HV_MAX_NAME];
+    name_key(a, ka, sizeof ka);
+    name_key(b, kb, sizeof kb);
+    return strcmp(a, b) != 0 && ka[0] && strcmp(ka, kb) == 0;
+}
+
+/* Levenshtein distance of two short strings (HV_MAX_NAME bytes at most). */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    int row[HV_MAX_NAME + 1];
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= na; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= nb; j++) {
+            int up = row[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+int hv_name_closest(const char *name, const char (*names)[HV_MAX_NAME], int n)
+{
+    char k[HV_MAX_NAME], kn[HV_MAX_NAME];
+    name_key(name, k, sizeof k);
+    size_t lk = strlen(k);
+    int best = -1, best_d = 0;
+    for (int i = 0; i < n; i++) {
+        name_key(names[i], kn, sizeof kn);
+        size_t ln = strlen(kn);
+        int d;
+        if (!lk || !ln)
+            continue;
+        if (strcmp(k, kn) == 0)
+            d = 0; /* case, punctuation or spaces */
+        else if ((lk >= 3 && strncmp(k, kn, lk) == 0) || (ln >= 3 && strncmp(k, kn, ln) == 0))
+            d = 1; /* one is the other cut short: "Mistral-7B-Instruct" of "...-v0.2" */
+        else {
+            int e = edit_distance(k, kn);
+            size_t longer = lk > ln ? lk : ln;
+            if ((size_t)e * 3 > longer)
+                continue; /* too far to be a slip */
+            d = 2 + e;
+        }
+        if (best < 0 || d < best_d) {
+            best = i;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+static void similar_of(char names[][HV_MAX_NAME], int n, const char *what, char *out, int size)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if (hv_name_similar(names[i], names[j])) {
+                size_t o = strlen(out);
+                snprintf(out + o, (size_t)size - o,
+                         "%s \"%s\" and \"%s\" differ only in case, punctuation or spaces: they are two %ss; "
+                         "if they are one, spell them alike\n",
+                         what, names[i], names[j], what);
+            }
+}
+
+void hv_dataset_similar_names(const hv_dataset *ds, char *out, int size)
+{
+    out[0] = '\0';
+    hv_dataset *d = (hv_dataset *)ds; /* similar_of only reads */
+    similar_of(d->models, d->n_models, "model", out, size);
+    similar_of(d->conditions, d->n_conditions, "condition", out, size);
+}
+
+/* The index of each name of list in names, or -1 with the message. */
+static bool pick(char names[][HV_MAX_NAME], int n, const char *const *list, int nl, const char *what,
+                 const char *kind, int *map, hv_error *err)
+{
+    for (int i = 0; i < n; i++)
+        map[i] = -1;
+    for (int k = 0; k < nl; k++) {
+        int found = -1;
+        for (int i = 0; i < n; i++)
+            if (strcmp(names[i], list[k]) == 0)
+                found = i;
+        if (found < 0) {
+            char known[512] = "";
+            for (int i = 0; i < n; i++) {
+                size_t o = strlen(known);
+                snprintf(known + o, sizeof known - o, "%s\"%s\"", i ? ", " : "", names[i]);
+            }
+            int near = hv_name_closest(list[k], (const char (*)[HV_MAX_NAME])names, n);
+            char dym[HV_MAX_NAME + 32] = "";
+            if (near >= 0)
+                snprintf(dym, sizeof dym, " (did you mean \"%s\"?)", names[near]);
+            return hv_errorf(err, "%s: \"%s\" names no %s in the data%s; the %ss are %s", what, list[k], kind, dym,
+                             kind, known);
+        }
+        if (map[found] >= 0)
+            return hv_errorf(err, "%s: \"%s\" is named twice", what, list[k]);
+        map[found] = k;
+    }
+    return true;
+}
+
+bool hv_dataset_select(hv_dataset *ds, const char *const *models, int nm, const char *const *conds, int nc,
+                       const char *models_what, const char *conds_what, hv_error *err)
+{
+    int mm[HV_MAX_MODELS], cm[HV_MAX_CONDITIONS];
+    for (int i = 0; i < HV_MAX_MODELS; i++)
+        mm[i] = i;
+    for (int i = 0; i < HV_MAX_CONDITIONS; i++)
+        cm[i] = i;
+    if (nm > 0 && !pick(ds->models, ds->n_models, models, nm, models_what, "model", mm, err))
+        return false;
+    if (nc > 0 && !pick(ds->conditions, ds->n_conditions, conds, nc, conds_what, "condition", cm, err))
+        return false;
+    hv_dataset old = *ds; /* names, extents and flags (points are rewritten in place) */
+    int new_nm = nm > 0 ? nm : ds->n_models, new_nc = nc > 0 ? nc : ds->n_conditions;
+    for (int m = 0; m < old.n_models; m++)
+        if (mm[m] >= 0) {
+            memcpy(ds->models[mm[m]], old.models[m], HV_MAX_NAME);
+            ds->layers[mm[m]] = old.layers[m];
+            ds->heads[mm[m]] = old.heads[m];
+            for (int c = 0; c < old.n_conditions; c++)
+                if (cm[c] >= 0)
+                    ds->full[mm[m]][cm[c]] = old.full[m][c];
+        }
+    for (int c = 0; c < old.n_conditions; c++)
+        if (cm[c] >= 0)
+            memcpy(ds->conditions[cm[c]], old.conditions[c], HV_MAX_NAME);
+    ds->n_models = new_nm;
+    ds->n_conditions = new_nc;
+    int o = 0;
+    for (int i = 0; i < ds->n_points; i++) {
+        hv_point p = ds->points[i];
+        if (mm[p.model] < 0 || cm[p.condition] < 0)
+            continue;
+        p.model = mm[p.model];
+        p.condition = cm[p.condition];
+        ds->points[o++] = p;
+    }
+    ds->n_points = o;
+    if (ds->n_no_score && (mm[ds->first_no_score.model] < 0 || cm[ds->first_no_score.condition] < 0))
+        ds->n_no_score = 0; /* the rows without a score are of what is not shown */
+    else if (ds->n_no_score) {
+        ds->first_no_score.model = mm[ds->first_no_score.model];
+        ds->first_no_score.condition = cm[ds->first_no_score.condition];
+    }
+    if (o == 0)
+        return hv_errorf(err, "%s: no scored head is left in the models and conditions picked",
+                         nm > 0 ? models_what : conds_what);
+    return true;
+}
+
+bool hv_dataset_set_extent(hv_dataset *ds, int model, int layers, int heads, const char *of, hv_error *err)
+{
+    for (int i = 0; i < ds->n_points; i++) {
+        const hv_point *p = &ds->points[i];
+        if (p->model == model && (p->layer >= layers || p->head >= heads))
+            return hv_errorf(err, "%s:%d: layer %d, head %d is outside the %d layers x %d heads of %s",
+                             hv_dataset_source(ds, p), p->line, p->layer, p->head, layers, heads, of);
+    }
+    ds->layers[model] = layers;
+    ds->heads[model] = heads;
+    return true;
+}
+
+bool hv_dataset_ranked(const hv_dataset *ds, int model, int condition, bool by_abs, int *idx, int *n)
+{
+    int k = 0;
+    for (int i = 0; i < ds->n_points; i++)
+        if (ds->points[i].model == model && ds->points[i].condition == condition)
+            idx[k++] = i;
+    g_rank = (rank_ctx){ds->points, by_abs};
+    qsort(idx, (size_t)k, sizeof *idx, cmp_rank);
+    *n = k;
+    return true;
 }

@@ -84,6 +84,29 @@ bool hv_dataset_top_k(const hv_dataset *all, int k, bool by_abs, hv_dataset *out
 int hv_dataset_rank(const hv_dataset *ds, int model, int condition, int layer, int head, bool by_abs, int *of,
                     double *score);
 
+/* ---- names, extents, picking (issue 18) ---- */
+/* a and b differ, but only in case, punctuation or spaces. */
+bool hv_name_similar(const char *a, const char *b);
+/* The index of the name in names[0..n) closest to name when one is close
+ * enough to be a slip ("did you mean"): equal but for case, punctuation or
+ * spaces; one the other cut short; a few letters apart. -1: none. */
+int hv_name_closest(const char *name, const char (*names)[HV_MAX_NAME], int n);
+/* One line per pair of model names, then of condition names, that differ
+ * only in case, punctuation or spaces, each ending in '\n'; "" when none. */
+void hv_dataset_similar_names(const hv_dataset *ds, char *out, int size);
+/* Keeps the models named in models[0..nm) and the conditions in
+ * conds[0..nc), in that order (nm or nc 0: all, as they are). A name the
+ * data lacks is an error starting with models_what / conds_what (the option
+ * or the spec key), with the closest name. */
+bool hv_dataset_select(hv_dataset *ds, const char *const *models, int nm, const char *const *conds, int nc,
+                       const char *models_what, const char *conds_what, hv_error *err);
+/* Sets model's extent; a point outside it is an error naming its file and
+ * line and `of` (whose extent: "model \"M\" (layers = in ...)"). */
+bool hv_dataset_set_extent(hv_dataset *ds, int model, int layers, int heads, const char *of, hv_error *err);
+/* idx[0..*n) = the points of (model, condition), strongest first (ties:
+ * lower layer, then lower head); idx holds n_points ints. */
+bool hv_dataset_ranked(const hv_dataset *ds, int model, int condition, bool by_abs, int *idx, int *n);
+
 /* Largest score of a condition (0 if it has no points). */
 double hv_dataset_max_score(const hv_dataset *ds, int condition);
 /* Largest layer / head over all points (-1 if empty). */

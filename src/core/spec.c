@@ -63,13 +63,15 @@ void hv_spec_init(hv_spec *spec)
  * built into the library): longer ones are handed to it as a short alias,
  * "\x01N", and mapped back to the name as written. */
 #define INI_SECTION_KEPT 49
-#define MAX_ALIASES 256
+#define MAX_ALIASES 512
 
 typedef struct parse_ctx {
     hv_spec *spec;
     char msg[HV_ERROR_MAX]; /* handler's message, line added by caller */
     char *const *aliases;   /* long section names, by alias number */
     int n_aliases;
+    const int *alias_lines; /* the line of each aliased section header */
+    int src_of[MAX_ALIASES]; /* the source an aliased [source: ...] header made, + 1 (0: none yet) */
 } parse_ctx;
 
 static bool fail(parse_ctx *c, const char *fmt, const char *a, const char *b)
@@ -216,9 +218,11 @@ static bool name_too_long(parse_ctx *c, const char *section, const char *name)
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
     parse_ctx *c = user;
+    int alias = -1;
     if (section[0] == '\x01') {
         int k = atoi(section + 1);
         section = k >= 0 && k < c->n_aliases ? c->aliases[k] : "";
+        alias = k >= 0 && k < c->n_aliases ? k : -1;
     }
     hv_spec *s = c->spec;
     char name[HV_MAX_NAME];
@@ -307,6 +311,10 @@ static int handler(void *user, const char *section, const char *key, const char 
                 }
             return fail(c, "key \"%s\": expected shared, column or panel, got \"%s\"", key, value);
         }
+        if (strcasecmp(key, "models") == 0)
+            return set_text(s->pick_models, sizeof s->pick_models, value, c, key);
+        if (strcasecmp(key, "conditions") == 0)
+            return set_text(s->pick_conditions, sizeof s->pick_conditions, value, c, key);
         if (strcasecmp(key, "share_axes") == 0) {
             int b = parse_bool(value);
             if (b < 0)
@@ -315,7 +323,7 @@ static int handler(void *user, const char *section, const char *key, const char 
             return true;
         }
         return fail(c,
-                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar)%s",
+                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions)%s",
                     key, "");
     }
     if (section_name(section, "condition:", name, sizeof name)) {
@@ -376,7 +384,12 @@ static int handler(void *user, const char *section, const char *key, const char 
             return set_text(ms->label, sizeof ms->label, value, c, key);
         if (strcasecmp(key, "kv_heads") == 0)
             return set_kv_heads(&ms->kv_heads, value, c, key);
-        return fail(c, "unknown key \"%s\" in [%s] (known: marker, color, label, kv_heads)", key, section);
+        if (strcasecmp(key, "layers") == 0)
+            return set_kv_heads(&ms->layers, value, c, key);
+        if (strcasecmp(key, "heads") == 0)
+            return set_kv_heads(&ms->heads, value, c, key);
+        return fail(c, "unknown key \"%s\" in [%s] (known: marker, color, label, kv_heads, layers, heads)", key,
+                    section);
     }
     if (strncasecmp(section, "source:", 7) == 0) {
         const char *path = section + 7;
@@ -389,8 +402,10 @@ static int handler(void *user, const char *section, const char *key, const char 
             return fail(c, "section [%s]: missing a file after \"source:\"%s", section, "");
         if (len >= HV_SPEC_PATH_MAX)
             return fail(c, "section [%.150s...]: path longer than %s bytes", section, "199");
-        hv_source_spec *src = NULL;
-        for (int i = 0; i < s->n_sources; i++)
+        /* every [source: ...] header is a source of its own (aliased by
+         * alias_long_sections): two sections may read the same file */
+        hv_source_spec *src = alias >= 0 && c->src_of[alias] ? &s->sources[c->src_of[alias] - 1] : NULL;
+        for (int i = 0; alias < 0 && i < s->n_sources; i++)
             if (strlen(s->sources[i].path) == len && strncmp(s->sources[i].path, path, len) == 0)
                 src = &s->sources[i];
         if (!src) {
@@ -405,6 +420,10 @@ static int handler(void *user, const char *section, const char *key, const char 
             src = &s->sources[s->n_sources++];
             memset(src, 0, sizeof *src);
             snprintf(src->path, sizeof src->path, "%.*s", (int)len, path);
+            if (alias >= 0) {
+                c->src_of[alias] = s->n_sources;
+                src->line = c->alias_lines ? c->alias_lines[alias] : 0;
+            }
         }
         if (strcasecmp(key, "model") == 0 || strcasecmp(key, "condition") == 0) {
             char *dst = strcasecmp(key, "model") == 0 ? src->model : src->condition;
@@ -472,19 +491,30 @@ bool hv_spec_parse(hv_spec *spec, const char *text, const char *name, hv_error *
  * line count, so line numbers hold), saving the names as written. Returns
  * the text to parse (text itself when nothing was long), or NULL on out of
  * memory or too many long names. */
-static char *alias_long_sections(const char *text, char **aliases, int *n_aliases)
+static bool is_source_header(const char *q, const char *close)
+{
+    q++;
+    while (q < close && (*q == ' ' || *q == '\t'))
+        q++;
+    return close - q >= 7 && strncasecmp(q, "source:", 7) == 0;
+}
+
+static char *alias_long_sections(const char *text, char **aliases, int *alias_lines, int *n_aliases)
 {
     char *out = NULL;
     size_t o = 0;
+    int line = 0;
     *n_aliases = 0;
     for (const char *p = text; *p;) {
+        line++;
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
         const char *q = p;
         while (q < p + n && (*q == ' ' || *q == '\t'))
             q++;
         const char *close = *q == '[' ? memchr(q, ']', n - (size_t)(q - p)) : NULL;
-        bool alias = close && (size_t)(close - q - 1) > INI_SECTION_KEPT;
+        /* long names, and every [source: ...] (each header its own source) */
+        bool alias = close && ((size_t)(close - q - 1) > INI_SECTION_KEPT || is_source_header(q, close));
         if (alias || out) {
             if (!out) { /* first long name: copy what came before */
                 out = malloc(strlen(text) + 1);
@@ -507,6 +537,7 @@ static char *alias_long_sections(const char *text, char **aliases, int *n_aliase
                 memcpy(name, q + 1, len);
                 name[len] = '\0';
                 aliases[*n_aliases] = name;
+                alias_lines[*n_aliases] = line;
                 /* "[\x01N]" is never longer than the line it replaces */
                 o += (size_t)sprintf(out + o, "[\x01%d]", (*n_aliases)++);
                 size_t rest = n - (size_t)(close + 1 - p);
@@ -524,8 +555,8 @@ static char *alias_long_sections(const char *text, char **aliases, int *n_aliase
     return out ? out : (char *)text;
 }
 
-static bool parse_aliased(hv_spec *spec, const char *text, const char *name, char *const *aliases, int n_aliases,
-                          hv_error *err);
+static bool parse_aliased(hv_spec *spec, const char *text, const char *name, char *const *aliases,
+                          const int *alias_lines, int n_aliases, hv_error *err);
 
 /* The line of the first "[source: PATH]" header in text (0: none). */
 static int source_line(const char *text, const char *path)
@@ -577,9 +608,10 @@ static bool parse_lf(hv_spec *spec, const char *text, const char *name, hv_error
         p = nl + 1;
     }
     char *aliases[MAX_ALIASES];
+    int alias_lines[MAX_ALIASES];
     int n_aliases = 0;
-    char *t = alias_long_sections(text, aliases, &n_aliases);
-    bool ok = t ? parse_aliased(spec, t, name, aliases, n_aliases, err)
+    char *t = alias_long_sections(text, aliases, alias_lines, &n_aliases);
+    bool ok = t ? parse_aliased(spec, t, name, aliases, alias_lines, n_aliases, err)
                 : hv_errorf(err, "%s: out of memory (or more than %d long section names)", name, MAX_ALIASES);
     if (t && t != text)
         free(t);
@@ -606,14 +638,15 @@ static bool own_sources(hv_spec *copy, const hv_spec *spec)
     return true;
 }
 
-static bool parse_aliased(hv_spec *spec, const char *text, const char *name, char *const *aliases, int n_aliases,
-                          hv_error *err)
+static bool parse_aliased(hv_spec *spec, const char *text, const char *name, char *const *aliases,
+                          const int *alias_lines, int n_aliases, hv_error *err)
 {
     /* parse into a copy: a failed parse leaves spec as it was */
     hv_spec work;
     if (!own_sources(&work, spec))
         return hv_errorf(err, "%s: out of memory", name);
-    parse_ctx c = {&work, "", aliases, n_aliases};
+    parse_ctx c;
+    c = (parse_ctx){&work, "", aliases, n_aliases, alias_lines, {0}};
     int rc = ini_parse_string(text, handler, &c);
     if (rc == 0) {
         free(spec->sources);
@@ -639,12 +672,12 @@ static bool parse_aliased(hv_spec *spec, const char *text, const char *name, cha
     }
     memcpy(head, text, n);
     head[n] = '\0';
-    parse_ctx c2 = {&scratch, "", aliases, n_aliases};
-    ini_parse_string(head, handler, &c2);
+    c = (parse_ctx){&scratch, "", aliases, n_aliases, alias_lines, {0}};
+    ini_parse_string(head, handler, &c);
     free(head);
     hv_spec_free(&scratch);
-    if (c2.msg[0])
-        return hv_errorf(err, "%s:%d: %s", name, rc, c2.msg);
+    if (c.msg[0])
+        return hv_errorf(err, "%s:%d: %s", name, rc, c.msg);
     return hv_errorf(err, "%s:%d: malformed line (expected [section] or key = value)", name, rc);
 }
 
@@ -722,28 +755,37 @@ bool hv_spec_check_sources(const hv_spec *spec, const char *spec_name, hv_error 
     return true;
 }
 
+/* Appends one line: the section names nothing; the closest name when close. */
+static void unmatched(char *msg, int msg_size, const char *spec_name, const char *kind, const char *name,
+                      char names[][HV_MAX_NAME], int n)
+{
+    size_t o = strlen(msg);
+    int near = hv_name_closest(name, (const char (*)[HV_MAX_NAME])names, n);
+    char dym[HV_MAX_NAME + 32] = "";
+    if (near >= 0)
+        snprintf(dym, sizeof dym, " (did you mean \"%s\"?)", names[near]);
+    snprintf(msg + o, (size_t)msg_size - o, "%s%s: [%s: %s] names no %s in the data%s", o ? "\n" : "", spec_name,
+             kind, name, kind, dym);
+}
+
 bool hv_spec_check_names(const hv_spec *spec, const hv_dataset *ds, const char *spec_name,
                          char *msg, int msg_size)
 {
+    hv_dataset *d = (hv_dataset *)ds; /* only read */
+    msg[0] = '\0';
     for (int i = 0; i < spec->n_conds; i++) {
         bool found = false;
         for (int j = 0; j < ds->n_conditions; j++)
             found |= strcmp(spec->conds[i].name, ds->conditions[j]) == 0;
-        if (!found) {
-            snprintf(msg, (size_t)msg_size, "%s: [condition: %s] names no condition in the data",
-                     spec_name, spec->conds[i].name);
-            return true;
-        }
+        if (!found)
+            unmatched(msg, msg_size, spec_name, "condition", spec->conds[i].name, d->conditions, d->n_conditions);
     }
     for (int i = 0; i < spec->n_models; i++) {
         bool found = false;
         for (int j = 0; j < ds->n_models; j++)
             found |= strcmp(spec->models[i].name, ds->models[j]) == 0;
-        if (!found) {
-            snprintf(msg, (size_t)msg_size, "%s: [model: %s] names no model in the data", spec_name,
-                     spec->models[i].name);
-            return true;
-        }
+        if (!found)
+            unmatched(msg, msg_size, spec_name, "model", spec->models[i].name, d->models, d->n_models);
     }
-    return false;
+    return msg[0] != '\0';
 }

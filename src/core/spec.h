@@ -15,6 +15,8 @@
  *   context = notebook                           ; paper notebook talk poster
  *   font_scale = 1.0                             ; type, on top of the context
  *   share_axes = false                           ; models layout: one extent for all
+ *   models = Llama-2-7b-chat, Vicuna-7b-v1.5      ; which to show, in this order
+ *   conditions = Undiff Attn., Scaling Cont.     ; (default: all, in the data's order)
  *
  *   [condition: Undiff Attn.]
  *   range = 0, 70                                ; colour range of this condition
@@ -26,6 +28,8 @@
  *   color = #482878                              ; legend colour
  *   label = Llama 2 (7B chat)                    ; legend text
  *   kv_heads = 8                                 ; heatmap: query heads share 8 KV heads
+ *   layers = 32                                  ; the model's extent: sparse files (JSON,
+ *   heads = 32                                   ;   JSON Lines, the CSV) fit inside it
  *
  *   [source: runs/llama_undiff.npy]              ; a score file (relative to the spec)
  *   model = Llama-2-7b-chat
@@ -33,6 +37,8 @@
  *   format = npy                                 ; when the extension does not say
  *   tensor = scores                              ; npz member / safetensors tensor
  *   reduce = mean                                ; a sample axis: mean max sum count abs-mean
+ * Every [source: ...] header is a source of its own: two sections may name
+ * the same file (two members of one .npz, one file for two conditions).
  *
  * Does: parse and validate (errors name file:line and key). Does NOT: look
  * at data; unset fields mean "default" and the figure module decides them. */
@@ -81,6 +87,7 @@ typedef struct hv_model_spec {
     float color[3];
     char label[HV_TEXT_MAX]; /* "" = model name */
     int kv_heads;            /* 0 = unset */
+    int layers, heads;       /* the model's extent (layers = / heads =); 0 = from its files */
 } hv_model_spec;
 
 /* A score file bound to a model and a condition. format and reduce are
@@ -118,6 +125,8 @@ typedef struct hv_spec {
     int kv_heads;      /* heatmap: query heads per KV head for every model; 0 = none */
     int colorbar;      /* heatmap colorbars: -1 = unset (shared where the ranges are equal, else
                         * per column), 0 = shared (one range), 1 = per column, 2 = per panel */
+    /* models = / conditions =: which to show, in this order ("" = all, as in the data) */
+    char pick_models[HV_TEXT_MAX], pick_conditions[HV_TEXT_MAX];
     hv_source_spec *sources;
     int n_sources, cap_sources;
     hv_cond_spec conds[HV_MAX_CONDITIONS];
@@ -144,8 +153,10 @@ int hv_shape_parse(const char *s);
 /* Expands {condition} and {k} in a title template. */
 void hv_spec_expand_title(const char *tmpl, const char *condition, int k, char *out, int out_size);
 
-/* Reports conditions/models named in the spec that the data lacks, as one
- * line, so the caller can warn. Returns false when all are known. */
+/* Reports every [condition: ...] and [model: ...] that names nothing in
+ * the data, one line each (joined by '\n'), with the closest name when one
+ * is close ("did you mean ..."), so the caller can warn. Returns false when
+ * all are known. */
 bool hv_spec_check_names(const hv_spec *spec, const hv_dataset *ds, const char *spec_name,
                          char *msg, int msg_size);
 /* Every [source: ...] names its model and condition; false with err. */

@@ -65,6 +65,9 @@ typedef struct jctx {
     long cur; /* samples in play: the ones so far and the one being read */
     bool any_key;
     bool lines; /* JSON Lines */
+    bool axis;  /* a sample axis: JSON Lines, a top-level list, a list value */
+    int xl, xh; /* the extent keys must lie in (0: none) */
+    const char *extent_of;
 } jctx;
 
 static bool is_num_char(char c)
@@ -514,6 +517,14 @@ static slot *slot_for(jctx *c, int layer, int head, size_t key_at)
                 return s;
         }
     }
+    if (c->xl > 0 && (layer >= c->xl || head >= c->xh)) {
+        char q[96];
+        bool l = layer >= c->xl;
+        hv_errorf(c->err, "%s: key %s: %s %d is outside the %d layers x %d heads of %s", c->place,
+                  qkey_at(c, key_at, q, sizeof q), l ? "layer" : "head", l ? layer : head, c->xl, c->xh,
+                  c->extent_of ? c->extent_of : "the model");
+        return NULL;
+    }
     long L = (layer > c->max_layer ? layer : c->max_layer) + 1L;
     long H = (head > c->max_head ? head : c->max_head) + 1L;
     if ((uint64_t)L * (uint64_t)H > (uint64_t)HV_SCORES_MAX_CELLS) {
@@ -670,6 +681,7 @@ static bool object(jctx *c, size_t *pi, long sample)
             i += 4;
         } else if (sample < 0 && ch == '[') {
             long n = 0;
+            c->axis = true;
             i = ws(c, i + 1);
             if (i < c->n && c->t[i] == ']') {
                 i++;
@@ -760,6 +772,7 @@ static bool read_json(jctx *c, size_t s)
         return hv_errorf(c->err, "%s: expected an object {\"LAYER-HEAD\": score, ...} or a list "
                                  "of them, got %s", c->name, type_at(c, i));
     long k = 0;
+    c->axis = true;
     i = ws(c, i + 1);
     if (c->t[i] != ']')
         for (;; k++) {
@@ -857,8 +870,8 @@ static bool finish(jctx *c, hv_grid *out)
     double *v = malloc(cells * sizeof *v);
     if (!v)
         return hv_errorf(c->err, "%s: out of memory for a grid of %ld x %ld heads", c->name, L, H);
-    for (size_t i = 0; i < cells; i++)
-        v[i] = NAN;
+    for (size_t i = 0; i < cells; i++) /* a head no sample lists: counted 0 times, else no score */
+        v[i] = c->mode == HV_REDUCE_COUNT ? 0 : NAN;
     size_t bad = cells;
     for (size_t k = 0; k < c->ns; k++) {
         const slot *s = &c->s[k];
@@ -882,6 +895,8 @@ static bool finish(jctx *c, hv_grid *out)
     out->heads = (int)H;
     out->samples = (int)c->samples;
     out->v = v;
+    out->sparse = true;
+    out->sample_axis = c->axis || c->lines;
     return true;
 }
 
@@ -908,6 +923,11 @@ bool hv_json_read(const unsigned char *b, size_t n, const char *name, bool lines
     c.top = o->count_top ? o->count_top : 10;
     c.max_layer = c.max_head = -1;
     c.lines = lines;
+    if (o->layers > 0 && o->heads > 0) {
+        c.xl = o->layers;
+        c.xh = o->heads;
+        c.extent_of = o->extent_of;
+    }
     size_t s0 = n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     size_t s = s0;
     while (s < n && (c.t[s] == ' ' || c.t[s] == '\t' || c.t[s] == '\n' || c.t[s] == '\r'))

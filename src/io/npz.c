@@ -218,7 +218,8 @@ static bool read_member(zip_t *z, zip_uint64_t idx, size_t archive_len, const ch
                        "than 1 KiB)", where, hlen, NPZ_MAX_HEADER);
         goto done;
     }
-    if (!reserve(&m, hstart + hlen, err))
+    /* a v2/v3 member cut after 11 bytes: got (11) is more than hstart (10) */
+    if (!reserve(&m, (size_t)got > hstart + hlen ? (size_t)got : hstart + hlen, err))
         goto done;
     memcpy(m.buf, pre, (size_t)got);
     size_t have = (size_t)got;

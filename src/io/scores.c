@@ -390,8 +390,8 @@ bool hv_reducer_finish(hv_reducer *r, hv_grid *out, hv_error *err)
     }
     double *v = r->acc;
     for (size_t i = 0; r->n && i < r->cells; i++) {
-        if (r->n[i] == 0) {
-            v[i] = NAN;
+        if (r->n[i] == 0) { /* no sample has a value: no score, but a count of 0 */
+            v[i] = r->mode == HV_REDUCE_COUNT ? 0 : NAN;
             continue;
         }
         if (r->mode == HV_REDUCE_MEAN || r->mode == HV_REDUCE_ABS_MEAN)
@@ -532,6 +532,37 @@ void hv_grid_free(hv_grid *g)
     memset(g, 0, sizeof *g);
 }
 
+static bool has_suffix(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), k = strlen(suffix);
+    return n >= k && strcasecmp(name + n - k, suffix) == 0;
+}
+
+bool hv_torch_refuse(const char *name, const unsigned char *bytes, size_t len, hv_error *err)
+{
+    bool torch = has_suffix(name, ".pt") || has_suffix(name, ".pth");
+    /* torch.save since 1.6: a zip whose first member is ARCHIVE/data.pkl */
+    if (!torch && bytes && len >= 30 && memcmp(bytes, "PK\x03\x04", 4) == 0) {
+        size_t nl = (size_t)bytes[26] | (size_t)bytes[27] << 8;
+        if (30 + nl <= len && nl >= 8 && memcmp(bytes + 30 + nl - 8, "data.pkl", 8) == 0)
+            torch = true;
+    }
+    /* torch.save before 1.6 (and _use_new_zipfile_serialization=False): a
+     * pickle, protocol 2 or later */
+    if (!torch && bytes && len >= 2 && bytes[0] == 0x80 && bytes[1] >= 2 && bytes[1] <= 5)
+        torch = true;
+    if (!torch)
+        return false;
+    const char *slash = strrchr(name, '/');
+    const char *base = slash ? slash + 1 : name;
+    const char *dot = strrchr(base, '.');
+    int stem = (int)(dot && dot != base ? (size_t)(dot - name) : strlen(name));
+    hv_errorf(err, "%s: a PyTorch file (torch.save, a pickle), which headviz does not read; convert it once "
+                   "in Python: np.save(\"%.*s.npy\", torch.load(\"%s\").float().cpu().numpy()) "
+                   "(or safetensors.torch.save_file)", name, stem, name, name);
+    return true;
+}
+
 bool hv_read_scores(const unsigned char *bytes, size_t len, const char *name,
                     const hv_read_opts *o, hv_grid *out, hv_error *err)
 {
@@ -552,6 +583,8 @@ bool hv_read_scores(const unsigned char *bytes, size_t len, const char *name,
             return hv_errorf(err, "%s: no bytes", name);
         bytes = k_empty;
     }
+    if (hv_torch_refuse(name, bytes, len, err))
+        return false;
     hv_format f = o->format;
     if (f == HV_FMT_AUTO)
         f = hv_format_detect(name, bytes, len);

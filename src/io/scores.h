@@ -80,12 +80,21 @@ typedef struct hv_read_opts { /* zero = defaults */
                            sample's count_top highest cells (ties: lower layer, then
                            lower head first); 0 = 10 */
     bool count_abs;     /* rank by |value| for count */
+    int layers, heads;  /* sparse formats (JSON, JSON Lines): the model's extent, known
+                           beforehand; a key outside it is an error naming the key.
+                           0 = none (the grid spans the largest key) */
+    const char *extent_of; /* messages: whose extent that is ("model \"M\" (from m.npy)");
+                              NULL = "the model" */
 } hv_read_opts;
 
 typedef struct hv_grid {
     int layers, heads; /* shape after reduction */
     double *v;         /* layers*heads, v[layer*heads + head]; NaN = no score */
     int samples;       /* length of the reduced sample axis (1 when there was none) */
+    bool sparse;       /* keyed by head (JSON, JSON Lines): the shape is the largest key's,
+                          not the model's */
+    bool sample_axis;  /* the file had a sample axis (a rank-3 tensor, JSON lists or a
+                          top-level list, JSON Lines) that `reduce` applied to */
 } hv_grid;
 
 /* Reads a whole file's bytes. `name` is used in messages (a path, or
@@ -97,6 +106,11 @@ typedef struct hv_grid {
 bool hv_read_scores(const unsigned char *bytes, size_t len, const char *name,
                     const hv_read_opts *o, hv_grid *out, hv_error *err);
 void hv_grid_free(hv_grid *g);
+
+/* A PyTorch file (torch.save: a zip whose first member is .../data.pkl,
+ * or a legacy pickle; any .pt / .pth): true with the message that says how
+ * to convert it. Called by hv_read_scores before any format. */
+bool hv_torch_refuse(const char *name, const unsigned char *bytes, size_t len, hv_error *err);
 
 /* "auto", "json", "jsonl" (or "ndjson"), "npy", "npz", "text" (or "txt"),
  * "safetensors", "csv", case-insensitive; -1 when unknown. */

@@ -140,7 +140,10 @@ bool hv_tensor_reduce_stream(const hv_tensor *t, hv_tensor_next next, void *ctx,
             return false;
         }
     }
-    return hv_reducer_finish(&r, out, err);
+    if (!hv_reducer_finish(&r, out, err))
+        return false;
+    out->sample_axis = t->rank == 3;
+    return true;
 }
 
 typedef struct mem_ctx {

@@ -70,8 +70,9 @@ for ext in .npy _stored.npz _deflated.npz .json .jsonl .txt .safetensors; do
   args=()
   while IFS= read -r -d '' a; do args+=("$a"); done < <(grid_args "$ext")
   extra=()
+  # before the first --grid: every --grid's member (issue 18)
   [ "$ext" = _deflated.npz ] && extra=(--tensor scores)
-  err=$("$HV" "${args[@]}" "${extra[@]}" --top 10 --spec seed.ini --screenshot "out/grid$ext.png" --size 960x540 2>&1 >/dev/null)
+  err=$("$HV" "${extra[@]}" "${args[@]}" --top 10 --spec seed.ini --screenshot "out/grid$ext.png" --size 960x540 2>&1 >/dev/null)
   rc=$?
   check "grids as $ext: exit 0 and nothing said ($err)" [ $rc -eq 0 -a -z "$err" ]
   check "grids as $ext, --top 10: byte-identical to the CSV still" cmp -s out/csv.png "out/grid$ext.png"
@@ -105,7 +106,7 @@ check "--top 3 and --top all draw different figures" bash -c "[ -s out/top3.png 
 "$HV" --grid m A signed.npy --spec k.ini --top 3 --rank-by abs --screenshot out/abs.png --size 320x180 >/dev/null 2>&1
 check "--rank-by abs picks other heads than by value" bash -c "[ -s out/abs.png ] && ! cmp -s out/top3.png out/abs.png"
 err=$("$HV" --grid m A two.npz --screenshot out/x.png 2>&1); rc=$?
-check "an .npz of two arrays without --tensor: exit 2 + how to choose" [ $rc -eq 2 -a "$err" = "headviz: two.npz: holds 2 arrays, name the one to read: a, b (--tensor NAME, or tensor = in its [source: ...])" ]
+check "an .npz of two arrays without --tensor: exit 2 + how to choose" [ $rc -eq 2 -a "$err" = "headviz: two.npz: holds 2 arrays, name the one to read: a, b (--tensor NAME right after its --grid)" ]
 "$HV" --grid m A two.npz --tensor b --screenshot out/b.png --size 320x180 >/dev/null 2>&1
 check "--tensor b reads that member" [ -s out/b.png ]
 err=$("$HV" --top 0 --screenshot out/x.png 2>&1); rc=$?
@@ -128,7 +129,7 @@ expect "wrong magic" 'bad.npy: byte 0: not a .npy file (it does not start with \
 expect "unsupported dtype" "$( "$HV" --grid m A c8.npy --screenshot out/x.png 2>&1 | sed 's/^headviz: //')" --grid m A c8.npy
 check "unsupported dtype: the message names the dtype" grep -q "c8" <<<"$("$HV" --grid m A c8.npy --screenshot out/x.png 2>&1)"
 expect "shape mismatch between conditions of one model" \
-  's88.npy: 8 layers x 8 heads, but model "m" has 8 x 4 in condition "A"' --grid m A s84.npy --grid m B s88.npy
+  's88.npy: 8 layers x 8 heads, but the other files of model "m" are 8 x 4 (s84.npy)' --grid m A s84.npy --grid m B s88.npy
 printf '{"1-2": 3, "one-two": 4}' >badkey.json
 expect "a key that is not L-H" 'badkey.json: key "one-two": expected "LAYER-HEAD" or "L14H7"' --grid m A badkey.json
 printf '\xff\xff\xff\x00\x00\x00\x00\x00{}' >big.safetensors
@@ -139,7 +140,7 @@ expect "a missing grid file named with a newline" '"no\x0ape.npy": cannot open: 
 printf '{"1-2": 3, "one-two": 4}' >"$(printf 'bad\nkey.json')"
 expect "a grid file named with a newline" '"bad\x0akey.json": key "one-two": expected "LAYER-HEAD" or "L14H7"' --grid m A "$(printf 'bad\nkey.json')"
 err=$("$HV" --screenshot out/x.png --grid m A 2>&1); rc=$?
-check "--grid with too few values: exit 2 + message" [ $rc -eq 2 -a "$err" = "headviz: --grid needs three values: MODEL CONDITION FILE (see headviz --help)" ]
+check "--grid with too few values: exit 2 + message" [ $rc -eq 2 -a "$err" = "headviz: --grid needs three values: MODEL CONDITION FILE; got 2: \"m\" \"A\" (see headviz --help)" ]
 expect "the same model and condition twice" 's84.npy: model "m", condition "A" already has scores from s84.npy' --grid m A s84.npy --grid m A s84.npy
 
 # --- every truncation of a small file of each format --------------------------

@@ -44,15 +44,13 @@ def reduce(arr, mode="mean", top=10, absolute=False):
     out = [[float("nan")] * H for _ in range(L)]
     if mode == "count":
         counts = [[0.0] * H for _ in range(L)]
-        present = [[False] * H for _ in range(L)]
         for s in range(S):
             cells = [(l, h) for l in range(L) for h in range(H) if not math.isnan(arr[s][l][h])]
-            for l, h in cells:
-                present[l][h] = True
             key = (lambda c: -abs(arr[s][c[0]][c[1]])) if absolute else (lambda c: -arr[s][c[0]][c[1]])
             for l, h in sorted(cells, key=lambda c: (key(c), c[0], c[1]))[:top]:
                 counts[l][h] += 1
-        return [[counts[l][h] if present[l][h] else float("nan") for h in range(H)] for l in range(L)]
+        # a head no sample lists (or has a value for) counts 0 (issue 18)
+        return counts
     for l in range(L):
         for h in range(H):
             vals = [arr[s][l][h] for s in range(S) if not math.isnan(arr[s][l][h])]

@@ -1327,22 +1327,22 @@ static void test_reduce(void)
 
     /* count: 2 layers x 3 heads, top 2 per sample; ties go to the lower
      * layer, then the lower head; NaN is never ranked; a head absent from
-     * every sample stays NaN, one present but never ranked counts 0 */
+     * every sample counts 0 too (issue 18: a count, not "no score") */
     const double c[18] = {
         5, 5, NAN_, 5, NAN_, 1,   /* s0: (0,0) (0,1) tie with (1,0): (0,0), (0,1) */
         1, 2, 3, 3, NAN_, NAN_,   /* s1: (0,2)=3 and (1,0)=3 */
         -9, 0, 0, 0, NAN_, 0,     /* s2: 0s tie: (0,1) (0,2); by |v|: (0,0), (0,1) */
     };
     hv_read_opts oc = {.reduce = HV_REDUCE_COUNT, .count_top = 2};
-    REDUCE_EXPECT("count top 2", c, 3, 2, 3, &oc, ((const double[]){1, 2, 2, 1, NAN_, 0}));
+    REDUCE_EXPECT("count top 2", c, 3, 2, 3, &oc, ((const double[]){1, 2, 2, 1, 0, 0}));
     oc.count_abs = true;
-    REDUCE_EXPECT("count top 2 by |v|", c, 3, 2, 3, &oc, ((const double[]){2, 2, 1, 1, NAN_, 0}));
+    REDUCE_EXPECT("count top 2 by |v|", c, 3, 2, 3, &oc, ((const double[]){2, 2, 1, 1, 0, 0}));
     oc.count_abs = false;
     oc.count_top = 1;
-    REDUCE_EXPECT("count top 1", c, 3, 2, 3, &oc, ((const double[]){1, 1, 1, 0, NAN_, 0}));
+    REDUCE_EXPECT("count top 1", c, 3, 2, 3, &oc, ((const double[]){1, 1, 1, 0, 0, 0}));
     oc.count_top = 100;
     REDUCE_EXPECT("count top 100: every present head", c, 3, 2, 3, &oc,
-                  ((const double[]){3, 3, 2, 3, NAN_, 2}));
+                  ((const double[]){3, 3, 2, 3, 0, 2}));
     /* default top 10 of 12 distinct values: all but the two lowest */
     double d[12];
     for (int i = 0; i < 12; i++)
@@ -1370,11 +1370,11 @@ static void test_reduce(void)
     hv_error e;
     oc = (hv_read_opts){.reduce = HV_REDUCE_COUNT};
     CHECK(rds(jl, "p.jsonl", &oc, &g, &e));
-    EXPECT_GRID("jsonl count", &g, 3, 2, 3, ((const double[]){NAN_, 1, NAN_, 2, 3, NAN_}));
+    EXPECT_GRID("jsonl count", &g, 3, 2, 3, ((const double[]){0, 1, 0, 2, 3, 0}));
     hv_grid_free(&g);
     oc.count_top = 1;
     CHECK(rds(jl, "p.jsonl", &oc, &g, &e));
-    EXPECT_GRID("jsonl count top 1", &g, 3, 2, 3, ((const double[]){NAN_, 0, NAN_, 1, 2, NAN_}));
+    EXPECT_GRID("jsonl count top 1", &g, 3, 2, 3, ((const double[]){0, 0, 0, 1, 2, 0}));
     hv_grid_free(&g);
     o = (hv_read_opts){.reduce = HV_REDUCE_MEAN};
     CHECK(rds(jl, "p.jsonl", &o, &g, &e));
@@ -1508,8 +1508,71 @@ static void test_spec_names_agree(void)
     check_context("%s", "");
 }
 
+/* issue 18: a declared extent bounds sparse keys; sparse and sample-axis
+ * flags; PyTorch files refused with the line that converts them */
+static void test_extent_and_torch(void)
+{
+    hv_read_opts o = {.layers = 4, .heads = 3, .extent_of = "model \"M\" (from m.npy)"};
+    hv_grid g;
+    hv_error e;
+    /* the grid spans its keys; the caller pads it to the extent */
+    CHECK(rds("{\"1-1\": 1}", "s.json", &o, &g, &e));
+    EXPECT_GRID("a key inside the extent", &g, 2, 2, 1, ((const double[]){NAN_, NAN_, NAN_, 1}));
+    CHECK(g.sparse && !g.sample_axis);
+    hv_grid_free(&g);
+    EXPECT_ERROR_S("{\"1-1\": 1, \"L4H0\": 2}", "s.json", &o,
+                   "s.json: key \"L4H0\": layer 4 is outside the 4 layers x 3 heads of model \"M\" (from m.npy)");
+    EXPECT_ERROR_S("{\"1-1\": 1}\n{\"0-3\": 2}\n", "p.jsonl", &o,
+                   "p.jsonl:2: key \"0-3\": head 3 is outside the 4 layers x 3 heads of model \"M\" (from m.npy)");
+    o.extent_of = NULL;
+    EXPECT_ERROR_S("{\"0-3\": [1, 2]}", "s.json", &o,
+                   "s.json: key \"0-3\": head 3 is outside the 4 layers x 3 heads of the model");
+    /* the sample axis: JSON Lines, lists, a top-level list; not plain numbers */
+    CHECK(rds("{\"0-0\": 1}\n", "p.jsonl", NULL, &g, &e));
+    CHECK(g.sparse && g.sample_axis);
+    hv_grid_free(&g);
+    CHECK(rds("{\"0-0\": [1]}", "s.json", NULL, &g, &e));
+    CHECK(g.sample_axis);
+    hv_grid_free(&g);
+    CHECK(rds("[{\"0-0\": 1}]", "s.json", NULL, &g, &e));
+    CHECK(g.sample_axis);
+    hv_grid_free(&g);
+    CHECK(rds("1 2\n3 4\n", "t.txt", NULL, &g, &e));
+    CHECK(!g.sparse && !g.sample_axis);
+    hv_grid_free(&g);
+    /* torch.save: a zip whose first member is archive/data.pkl, any name */
+    bytes b = {0};
+    put(&b, "PK\x03\x04", 4);
+    for (int i = 4; i < 26; i++)
+        put(&b, "\0", 1);
+    put(&b, "\x10\0\0\0", 4);
+    puts_(&b, "archive/data.pkl");
+    const char *conv = "(or safetensors.torch.save_file)";
+    char want[512];
+    snprintf(want, sizeof want,
+             "runs/w.bin: a PyTorch file (torch.save, a pickle), which headviz does not read; convert it once in "
+             "Python: np.save(\"runs/w.npy\", torch.load(\"runs/w.bin\").float().cpu().numpy()) %s", conv);
+    EXPECT_ERROR(&b, "runs/w.bin", NULL, want);
+    hv_read_opts npz = {.format = HV_FMT_NPZ};
+    snprintf(want, sizeof want,
+             "w.zip: a PyTorch file (torch.save, a pickle), which headviz does not read; convert it once in "
+             "Python: np.save(\"w.npy\", torch.load(\"w.zip\").float().cpu().numpy()) %s", conv);
+    EXPECT_ERROR(&b, "w.zip", &npz, want);
+    bfree(&b);
+    /* the legacy pickle, and any .pt / .pth */
+    snprintf(want, sizeof want,
+             "old: a PyTorch file (torch.save, a pickle), which headviz does not read; convert it once in "
+             "Python: np.save(\"old.npy\", torch.load(\"old\").float().cpu().numpy()) %s", conv);
+    EXPECT_ERROR_S("\x80\x02\x8a\x0alZ", "old", NULL, want);
+    snprintf(want, sizeof want,
+             "h.pth: a PyTorch file (torch.save, a pickle), which headviz does not read; convert it once in "
+             "Python: np.save(\"h.npy\", torch.load(\"h.pth\").float().cpu().numpy()) %s", conv);
+    EXPECT_ERROR_S("{\"0-0\": 1}", "h.pth", NULL, want);
+}
+
 int main(void)
 {
+    test_extent_and_torch();
     test_spec_names_agree();
     test_same_scores_every_format();
     test_samples_every_format();

@@ -289,7 +289,7 @@ static void test_bundled(void)
 }
 
 #define FIGURE_KEYS                                                                                \
-    "(known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar)"
+    "(known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions)"
 #define RANGE_MSG(key, v) "key \"" key "\": expected \"low, high\" with low < high, got \"" v "\""
 #define TICKS_MSG(key, v)                                                                          \
     "key \"" key "\": expected \"first, last, step\" with first <= last, step > 0 and at most 64 ticks, got \"" v "\""
@@ -300,7 +300,7 @@ static void test_errors(void)
     EXPECT_ERROR("[condition: A]\nrange = 0, 1\ncolour = red\n",
                  "t.ini:3: unknown key \"colour\" in [condition: A] (known: range, ticks, title)");
     EXPECT_ERROR("[model: M]\nshape = x\n",
-                 "t.ini:2: unknown key \"shape\" in [model: M] (known: marker, color, label, kv_heads)");
+                 "t.ini:2: unknown key \"shape\" in [model: M] (known: marker, color, label, kv_heads, layers, heads)");
     EXPECT_ERROR("[figure]\ntitle = a\n\n[axes]\nx = 1\n",
                  "t.ini:5: unknown section [axes] (known: [figure], [condition: NAME], [model: NAME], [source: FILE])");
     EXPECT_ERROR("title = x\n", "t.ini:1: key \"title\" outside a section (start with [figure])");
@@ -564,6 +564,25 @@ static void test_sources_and_top(void)
     CHECK_INT(s.n_sources, 1);
     CHECK_STR(s.sources[0].path, path);
     hv_spec_free(&s);
+    /* issue 18: two sections naming one file are two sources (two members
+     * of one .npz), each with its own line; never merged */
+    CHECK(parse(&s, "[source: l.npz]\nmodel = L\ncondition = Undiff\ntensor = undiff\n\n"
+                    "[source: l.npz]\nmodel = L\ncondition = Scaling\ntensor = scaling\n", &err));
+    CHECK_INT(s.n_sources, 2);
+    CHECK_STR(s.sources[0].tensor, "undiff");
+    CHECK_STR(s.sources[1].tensor, "scaling");
+    CHECK_STR(s.sources[1].condition, "Scaling");
+    CHECK_INT(s.sources[0].line, 1);
+    CHECK_INT(s.sources[1].line, 6);
+    hv_spec_free(&s);
+    /* the extent and the pick of models and conditions */
+    CHECK(parse(&s, "[figure]\nmodels = B, A\nconditions = Y\n[model: A]\nlayers = 32\nheads = 8\n", &err));
+    CHECK_STR(s.pick_models, "B, A");
+    CHECK_STR(s.pick_conditions, "Y");
+    CHECK_INT(s.models[0].layers, 32);
+    CHECK_INT(s.models[0].heads, 8);
+    hv_spec_free(&s);
+    EXPECT_ERROR("[model: A]\nlayers = 0\n", "t.ini:2: key \"layers\": expected a whole number >= 1, got \"0\"");
 }
 
 static void test_expand_title(void)
@@ -614,6 +633,19 @@ static void test_check_names(void)
     CHECK(parse(&s, "[model: N]\nmarker = x\n", &err));
     CHECK(hv_spec_check_names(&s, &ds, "s.ini", msg, sizeof msg));
     CHECK_STR(msg, "s.ini: [model: N] names no model in the data");
+    /* issue 18: every section that names nothing, each with the closest name */
+    snprintf(ds.models[0], HV_MAX_NAME, "Mistral-7B-Instruct-v0.2");
+    snprintf(ds.models[1], HV_MAX_NAME, "Llama-2-7b-chat");
+    ds.n_models = 2;
+    snprintf(ds.conditions[0], HV_MAX_NAME, "Undiff Attn.");
+    char big[1024];
+    CHECK(parse(&s, "[model: Mistral-7B-Instruct]\nmarker = x\n[model: llama 2 7b chat]\nmarker = x\n"
+                    "[model: Gemma]\nmarker = x\n[condition: undiff attn]\nrange = 0, 1\n", &err));
+    CHECK(hv_spec_check_names(&s, &ds, "s.ini", big, sizeof big));
+    CHECK_STR(big, "s.ini: [condition: undiff attn] names no condition in the data (did you mean \"Undiff Attn.\"?)\n"
+                   "s.ini: [model: Mistral-7B-Instruct] names no model in the data (did you mean \"Mistral-7B-Instruct-v0.2\"?)\n"
+                   "s.ini: [model: llama 2 7b chat] names no model in the data (did you mean \"Llama-2-7b-chat\"?)\n"
+                   "s.ini: [model: Gemma] names no model in the data");
 }
 
 static void test_load(void)
