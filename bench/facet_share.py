@@ -9,7 +9,10 @@ conditions, long and non-ASCII names), at the same sizes, in the same run.
 A pixel "shows data" when its colour is within 6 levels of a viridis entry
 (cells and the colorbar, in both figures). matplotlib's type: 11 px at pixel
 sizes (100 dpi), 5 pt ticks and 7 pt headers at physical sizes (300 dpi);
-headviz: its own defaults (--context paper at physical sizes).
+headviz: its own defaults (--context paper at physical sizes), and again
+with --font-scale bringing its tick labels to matplotlib's size.
+The column headers are the condition names in both (title = {condition}) and
+both share one colour range (colorbar = shared).
 Prints one line per size; writes the PNGs into OUTDIR (default: a temporary
 folder) for a look."""
 import os
@@ -88,21 +91,28 @@ def main():
     study = os.path.join(out, "study")
     subprocess.run(["/usr/bin/python3", os.path.join(HERE, "..", "tests", "data", "make_study.py"), study],
                    check=True)
-    with open(os.path.join(study, "study.ini"), "a", encoding="utf-8") as fh:
-        fh.write("\n[figure]\ncolorbar = shared\n")
+    # the same text as matplotlib's: the condition names over the columns
+    with open(os.path.join(study, "study.ini"), encoding="utf-8") as fh:
+        ini = fh.read().replace("title = Top {k} Safety Heads on {condition}", "title = {condition}\ncolorbar = shared")
+    with open(os.path.join(study, "study.ini"), "w", encoding="utf-8") as fh:
+        fh.write(ini)
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen")
-    print(f"{'size':<14} {'headviz':>8} {'matplotlib':>11}   (share of pixels showing data; {out})")
+    print(f"share of the pixels showing data ({out}); headviz at its own type, and at matplotlib's")
+    print(f"{'size':<14} {'headviz':>8} {'same type':>10} {'matplotlib':>11}   type (headviz / matplotlib)")
     for name, w, h, dpi, physical in SIZES:
-        hv_png = os.path.join(out, f"headviz_{name}.png")
         mpl_png = os.path.join(out, f"matplotlib_{name}.png")
-        args = [hv, "--spec", os.path.join(study, "study.ini"), "--layout", "heatmap", "--size", name,
-                "--screenshot", hv_png, "--force"]
-        if physical:
-            args += ["--dpi", str(dpi), "--context", "paper"]
-        r = subprocess.run(args, env=env, capture_output=True, text=True)
+        shares = []
+        for variant, extra in (("", []), ("_sametype", ["--font-scale", "0.625" if physical else "0.7333"])):
+            hv_png = os.path.join(out, f"headviz_{name}{variant}.png")
+            args = [hv, "--spec", os.path.join(study, "study.ini"), "--layout", "heatmap", "--size", name,
+                    "--screenshot", hv_png, "--force"] + extra
+            if physical:
+                args += ["--dpi", str(dpi), "--context", "paper"]
+            r = subprocess.run(args, env=env, capture_output=True, text=True)
+            shares.append(share(hv_png) if r.returncode == 0 else float("nan"))
         matplotlib_figure(study, w, h, dpi, physical, mpl_png)
-        a = share(hv_png) if r.returncode == 0 else float("nan")
-        print(f"{name:<14} {a:8.2f} {share(mpl_png):11.2f}" + ("" if r.returncode == 0 else "   " + r.stderr.strip()))
+        types = "8 pt ticks / 5 pt ticks, 7 pt headers" if physical else "15 px ticks, 18 px headers / 11 px"
+        print(f"{name:<14} {shares[0]:8.2f} {shares[1]:10.2f} {share(mpl_png):11.2f}   {types}")
 
 
 if __name__ == "__main__":
