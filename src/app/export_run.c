@@ -653,11 +653,14 @@ int hv_app_export(hv_app *a)
                fps, (double)n / fps, o->export_frames, el, el > 0 ? (double)written / el : 0);
         if (stale)
             printf("removed %d stale frame file%s of an earlier, longer export\n", stale, stale == 1 ? "" : "s");
+        /* the conversion and colour tags of --video (BT.709): without them
+         * ffmpeg converts with BT.601 and players show other colours */
         if (alpha)
-            printf("assemble: ffmpeg -framerate %g -i %s -c:v prores_ks -profile:v 4444 -pix_fmt yuva444p10le %s\n", fps,
-                   q, qo);
+            printf("assemble: ffmpeg -framerate %g -i %s -vf %s -c:v prores_ks -profile:v 4444 %s\n", fps, q,
+                   hv_video_filter("yuva444p10le", false), qo);
         else
-            printf("assemble: ffmpeg -framerate %g -i %s -c:v libx264 -pix_fmt yuv420p -crf 18 %s\n", fps, q, qo);
+            printf("assemble: ffmpeg -framerate %g -i %s -vf %s -c:v libx264 -crf 18 -movflags +faststart %s\n", fps,
+                   q, hv_video_filter("yuv420p", false), qo);
     } else {
         FILE *out = hv_is_stream(o->video) ? stderr : stdout; /* keep a piped video clean */
         int vw, vh;
