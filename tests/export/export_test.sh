@@ -90,7 +90,7 @@ check "--screenshot /dev/stdout > file: exit 0, a 64x48 PNG, no chatter" [ $rc -
 err=$("$HV" --export-frames "$T/g" --size 0x100 2>&1); rc=$?
 check "size 0: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --size: 0x100 is out of range (each side 16..16384)" ]
 err=$("$HV" --export-frames "$T/g" --size -5x100 2>&1); rc=$?
-check "negative size: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got \"-5x100\"" ]
+check "negative size: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), or beamer (160x90 mm), beamer43 (128x96 mm), got \"-5x100\"" ]
 err=$("$HV" --export-frames "$T/g" --fps 0 2>&1); rc=$?
 check "fps 0: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --fps: 0 is out of range (1..240)" ]
 check "no frames folder left by refused runs" [ ! -e "$T/g" ]
