@@ -428,7 +428,7 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
     if (stale)
         printf("removed %d stale frame file%s of an earlier, longer export\n", stale, stale == 1 ? "" : "s");
     if (fmt == HV_VECTOR_PDF) { /* animate takes PDF (or PNG) frames, not SVG */
-        char dir[4200], last[16];
+        char dir[4200], last[24];
         size_t len = strlen(o->export_frames);
         while (len > 1 && o->export_frames[len - 1] == '/')
             len--;
