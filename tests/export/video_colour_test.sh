@@ -7,7 +7,8 @@
 #   limited ("tv") range (ffprobe); a .webm with alpha BT.601's matrix
 #   (SMPTE 170M), which Chromium draws right (its BT.709 alpha path puts
 #   blue up to 10 levels off);
-# - decoded by ffmpeg (which converts with the matrix the file names), the
+# - decoded by ffmpeg (which converts with the matrix the file names; exact
+#   rounding), the
 #   colour at the centre of every band is within 3 levels of the PNG still of
 #   the same frame (pngtool bands);
 # - played in headless Chromium (.mp4, .webm: a <video>, its presented frame
@@ -29,6 +30,10 @@ if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
   exit 77
 fi
 MAXERR=3
+# ffmpeg's decode to RGB: the matrix and range the file names (scale's
+# in_color_matrix/in_range "auto"), with exact rounding (its default
+# rounding alone puts some bands 1-2 levels further off)
+DECODE="scale=flags=accurate_rnd+full_chroma_int"
 # 2 layers x 8 heads, scores 0, 1/15, ..., 1 (np.savetxt's form)
 awk 'BEGIN { for (l = 0; l < 2; l++) { s = ""; for (h = 0; h < 8; h++) s = s sprintf("%s%.6f", h ? " " : "", (l * 8 + h) / 15); print s } }' >"$T/pattern.txt"
 ARGS=(--grid Pattern Viridis "$T/pattern.txt" --layout heatmap --colormap viridis --size 1280x720 --renderer cpu)
@@ -67,7 +72,7 @@ for c in "${CASES[@]}"; do
   dec=()
   # ffmpeg's own VP9 decoder drops alpha; libvpx keeps it
   [ "$ext" = webm ] && [ "$kind" = transparent ] && dec=(-c:v libvpx-vp9)
-  ffmpeg -v error -y "${dec[@]}" -i "$T/$name" -frames:v 1 "$T/ffmpeg_$name.png"
+  ffmpeg -v error -y "${dec[@]}" -i "$T/$name" -frames:v 1 -vf "$DECODE" "$T/ffmpeg_$name.png"
   bands "$name decoded by ffmpeg" "$ref" "$T/ffmpeg_$name.png"
 done
 # the "assemble:" line printed after --export-frames, pasted into a shell in
@@ -79,7 +84,7 @@ check "--export-frames prints an assemble line" [ -n "$line" ]
 check "the assemble line runs (exit 0, nothing on stderr)" [ -s "$T/out.mp4" -a ! -s "$T/err" ]
 same "the assembled out.mp4: tagged BT.709, limited range" "tv,bt709,bt709,bt709" \
   "$(ffprobe -v error -select_streams v:0 -show_entries stream=color_range,color_space,color_transfer,color_primaries -of csv=p=0 "$T/out.mp4")"
-ffmpeg -v error -y -i "$T/out.mp4" -frames:v 1 "$T/ffmpeg_assembled.png"
+ffmpeg -v error -y -i "$T/out.mp4" -frames:v 1 -vf "$DECODE" "$T/ffmpeg_assembled.png"
 bands "the assembled out.mp4 decoded by ffmpeg" "$T/ref.png" "$T/ffmpeg_assembled.png"
 
 # the H.264 stream itself says BT.709 (VUI), not only the mp4 box
