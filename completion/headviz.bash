@@ -84,7 +84,7 @@ _headviz()
     --rank-by) _headviz_words value abs; return 0 ;;
     --reduce) _headviz_words mean max sum count abs-mean; return 0 ;;
     --top) _headviz_words all 10 20; return 0 ;;
-    --size) _headviz_words 1920x1080 1280x720 3840x2160 3.5inx2.5in 7inx4in 89mmx64mm 183mmx100mm; return 0 ;;
+    --size) _headviz_words 1920x1080 1280x720 3840x2160 3.5inx2.5in 7inx4in 89mmx64mm 183mmx100mm beamer beamer43; return 0 ;;
     --dpi) _headviz_words 96 150 300 600; return 0 ;;
     --grid-format) _headviz_words auto json jsonl npy npz text safetensors; return 0 ;;
     --table) _headviz_files csv md tex; return 0 ;;

@@ -17,6 +17,11 @@ EXTRA+=(poppler-utils qpdf librsvg2-bin libxml2-utils strace)
 # the install tests render the manual page and run the bash completion
 PKGS+=(dpkg-dev)
 EXTRA+=(man-db bash-completion)
+# the real clients of the files, in the tests: headless Chromium plays the
+# .mp4/.webm (export_video_colour; about 113 MB to download) and pdflatex
+# with the animate package compiles the README's LaTeX (latex_readme;
+# texlive-latex-extra, about 89 MB): together about a minute of apt in CI
+EXTRA+=(chromium texlive-latex-extra)
 want=("${PKGS[@]}")
 [ "${HV_SETUP_EXTRAS:-1}" = 1 ] && want+=("${EXTRA[@]}")
 missing=()

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <math.h>
@@ -51,7 +52,9 @@ const char *hv_cli_usage(void)
            "                       vector .pdf / .svg (no GL needed)\n"
            "  --size WxH           output size in pixels (screenshot default 1920x1080,\n"
            "                       window default 1600x900), or physical: 3.5inx2.5in,\n"
-           "                       89mmx64mm (in, mm, cm, pt): type then in points\n"
+           "                       89mmx64mm (in, mm, cm, pt): type then in points;\n"
+           "                       beamer: a 16:9 Beamer slide (160x90 mm),\n"
+           "                       beamer43: a 4:3 one (128x96 mm)\n"
            "  --dpi N              pixels per inch (default 96): a physical size's\n"
            "                       pixels, a pixel size's page in PDF/SVG\n"
            "  --theme light|dark   light (paper, default) or dark (talks)\n"
@@ -171,23 +174,37 @@ static const char *parse_side(const char *p, long *px, double *inches)
     return end;
 }
 
+/* Named physical sizes: LaTeX Beamer's slides (its aspectratio=169 and the
+ * default 4:3), so frames fill \textwidth at the slide's own scale. */
+static const struct {
+    const char *name;
+    double w_mm, h_mm;
+} k_named_sizes[] = {{"beamer", 160, 90}, {"beamer43", 128, 96}};
+
 bool hv_cli_parse_size(const char *s, int *w, int *h, double *pw, double *ph, hv_error *err)
 {
+    for (unsigned k = 0; k < sizeof k_named_sizes / sizeof k_named_sizes[0]; k++)
+        if (strcasecmp(s, k_named_sizes[k].name) == 0) {
+            *pw = k_named_sizes[k].w_mm / 25.4;
+            *ph = k_named_sizes[k].h_mm / 25.4;
+            *w = *h = 0;
+            return true;
+        }
     long v[2];
     double in[2];
     const char *p = s;
     for (int i = 0; i < 2; i++) {
         p = parse_side(p, &v[i], &in[i]);
         if (!p)
-            return hv_errorf(err, "--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got \"%s\"", s);
+            return hv_errorf(err, "--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), or beamer (160x90 mm), beamer43 (128x96 mm), got \"%s\"", s);
         if (i == 0) {
             if (*p != 'x' && *p != 'X')
-                return hv_errorf(err, "--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got \"%s\"", s);
+                return hv_errorf(err, "--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), or beamer (160x90 mm), beamer43 (128x96 mm), got \"%s\"", s);
             p++;
         }
     }
     if (*p || (in[0] > 0) != (in[1] > 0))
-        return hv_errorf(err, "--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got \"%s\"", s);
+        return hv_errorf(err, "--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), or beamer (160x90 mm), beamer43 (128x96 mm), got \"%s\"", s);
     if (in[0] > 0) { /* a physical size: 0.1 in .. 100 in a side */
         if (in[0] < 0.1 || in[1] < 0.1 || in[0] > 100 || in[1] > 100)
             return hv_errorf(err, "--size: %s is out of range (each side 0.1in..100in)", s);

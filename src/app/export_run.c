@@ -302,6 +302,16 @@ static void progress_line(int done, int total, double t0, bool final)
     fflush(stderr);
 }
 
+/* The line to paste into a LaTeX Beamer frame (the animate package) for
+ * frames or a multi-page PDF just written: the file name as given (relative
+ * to the folder headviz ran in, where pdflatex then runs), scaled to the
+ * text width so a page of any --size fits the slide. */
+static void print_beamer_line(double fps, const char *base, int base_len, const char *first, const char *last)
+{
+    printf("LaTeX Beamer (\\usepackage{animate}): \\animategraphics[controls,loop,width=\\textwidth]{%g}{%.*s}{%s}{%s}\n",
+           fps, base_len, base, first, last);
+}
+
 /* Vector exports, written by the vector backend from the same draw lists
  * (no GL): --export-frames DIR --format pdf|svg (a file per frame) and
  * --video FILE.pdf (one page per frame, for LaTeX Beamer's animate). */
@@ -407,6 +417,9 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
         FILE *out = hv_is_stream(o->video) ? stderr : stdout;
         fprintf(out, "wrote %s (%ld pages, %dx%d px, %.4g x %.4g in, %g fps) in %.2f s: %.1f pages/s\n", o->video, n, W,
                 H, pw / 72, ph / 72, fps, el, el > 0 ? (double)n / el : 0);
+        size_t len = strlen(o->video);
+        if (!hv_is_stream(o->video) && len > 4 && strcasecmp(o->video + len - 4, ".pdf") == 0)
+            print_beamer_line(fps, o->video, (int)len - 4, "", "");
         return 0;
     }
     int stale = o->force ? remove_stale(o->export_frames, n, ext) : 0;
@@ -414,8 +427,15 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
            written, W, H, pw / 72, ph / 72, fps, (double)n / fps, o->export_frames, el, el > 0 ? (double)written / el : 0);
     if (stale)
         printf("removed %d stale frame file%s of an earlier, longer export\n", stale, stale == 1 ? "" : "s");
-    printf("LaTeX Beamer (\\usepackage{animate}): \\animategraphics[controls,loop]{%g}{frame_}{00000}{%05ld}\n", fps,
-           n - 1);
+    if (fmt == HV_VECTOR_PDF) { /* animate takes PDF (or PNG) frames, not SVG */
+        char dir[4200], last[24];
+        size_t len = strlen(o->export_frames);
+        while (len > 1 && o->export_frames[len - 1] == '/')
+            len--;
+        snprintf(dir, sizeof dir, "%.*s/frame_", (int)len, o->export_frames);
+        snprintf(last, sizeof last, "%05ld", n - 1);
+        print_beamer_line(fps, dir, (int)strlen(dir), "00000", last);
+    }
     return 0;
 }
 
@@ -653,11 +673,14 @@ int hv_app_export(hv_app *a)
                fps, (double)n / fps, o->export_frames, el, el > 0 ? (double)written / el : 0);
         if (stale)
             printf("removed %d stale frame file%s of an earlier, longer export\n", stale, stale == 1 ? "" : "s");
+        /* the conversion and colour tags of --video (BT.709): without them
+         * ffmpeg converts with BT.601 and players show other colours */
         if (alpha)
-            printf("assemble: ffmpeg -framerate %g -i %s -c:v prores_ks -profile:v 4444 -pix_fmt yuva444p10le %s\n", fps,
-                   q, qo);
+            printf("assemble: ffmpeg -framerate %g -i %s -vf %s -c:v prores_ks -profile:v 4444 %s\n", fps, q,
+                   hv_video_filter("yuva444p10le", false), qo);
         else
-            printf("assemble: ffmpeg -framerate %g -i %s -c:v libx264 -pix_fmt yuv420p -crf 18 %s\n", fps, q, qo);
+            printf("assemble: ffmpeg -framerate %g -i %s -vf %s -c:v libx264 -crf 18 -movflags +faststart %s\n", fps,
+                   q, hv_video_filter("yuv420p", false), qo);
     } else {
         FILE *out = hv_is_stream(o->video) ? stderr : stdout; /* keep a piped video clean */
         int vw, vh;

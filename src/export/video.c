@@ -93,6 +93,16 @@ bool hv_video_preset_known(const char *name)
 
 bool hv_video_is_mp4(const char *path) { return format_of(path) == FMT_MP4; }
 
+const char *hv_video_filter(const char *pix_fmt, bool bt601)
+{
+    static char vf[320];
+    snprintf(vf, sizeof vf,
+             "scale=out_color_matrix=%s:out_range=tv:flags=accurate_rnd+full_chroma_int,format=%s,"
+             "setparams=color_primaries=bt709:color_trc=bt709:colorspace=%s:range=tv",
+             bt601 ? "bt601" : "bt709", pix_fmt, bt601 ? "smpte170m" : "bt709");
+    return vf;
+}
+
 bool hv_video_check_path(const char *path, bool alpha, hv_error *err)
 {
     vfmt f = format_of(path);
@@ -247,12 +257,35 @@ hv_video *hv_video_open(const hv_video_desc *d, hv_error *err)
         close(probe);
     }
 
-    char size[32], rate[32], pad[96];
+    char size[32], rate[32], vf[320];
     snprintf(size, sizeof size, "%dx%d", d->w, d->h);
-    snprintf(pad, sizeof pad, "pad=ceil(iw/2)*2:ceil(ih/2)*2:color=0x%02x%02x%02x", (int)lrintf(d->pad_rgb[0] * 255),
-             (int)lrintf(d->pad_rgb[1] * 255), (int)lrintf(d->pad_rgb[2] * 255));
     snprintf(rate, sizeof rate, "%.6g", d->fps);
-    const char *args[64];
+    vfmt fmt = format_of(path);
+    /* The pixel format each codec is fed, and the filter that makes it. The
+     * frames are sRGB; players turn the video's YUV back into RGB with the
+     * matrix the file names, and assume BT.709 for HD when it names none, so
+     * the conversion uses BT.709 (ffmpeg's default is BT.601: viridis then
+     * played up to 16 levels off in Chromium) with exact rounding, at limited
+     * ("tv") range, and the file names all of it (the tags below). The one
+     * exception is VP9 with alpha: Chromium (156) draws BT.709 there with
+     * blue up to 10 levels off, and BT.601 right, so that file is converted
+     * with BT.601 and says so (SMPTE 170M; primaries and transfer still
+     * BT.709, as the sRGB frames are). yuv420p needs even sizes: an
+     * odd-sized .mp4 gets a row/column of the ground. */
+    const char *pix = fmt == FMT_MP4    ? "yuv420p"
+                      : fmt == FMT_WEBM ? (alpha ? "yuva420p" : "yuv420p")
+                      : fmt == FMT_MOV  ? (alpha ? "yuva444p10le" : "yuv422p10le")
+                                        : NULL;
+    int at = 0;
+    vf[0] = '\0';
+    if (fmt == FMT_MP4)
+        at = snprintf(vf, sizeof vf, "pad=ceil(iw/2)*2:ceil(ih/2)*2:color=0x%02x%02x%02x,",
+                      (int)lrintf(d->pad_rgb[0] * 255), (int)lrintf(d->pad_rgb[1] * 255), (int)lrintf(d->pad_rgb[2] * 255));
+    bool bt601 = fmt == FMT_WEBM && alpha;
+    const char *matrix = bt601 ? "smpte170m" : "bt709"; /* the tag */
+    if (pix)
+        snprintf(vf + at, sizeof vf - (size_t)at, "%s", hv_video_filter(pix, bt601));
+    const char *args[72];
     int a = 0;
     args[a++] = "ffmpeg";
     args[a++] = "-hide_banner";
@@ -270,19 +303,24 @@ hv_video *hv_video_open(const hv_video_desc *d, hv_error *err)
     args[a++] = rate;
     args[a++] = "-i";
     args[a++] = "pipe:0";
-    switch (format_of(path)) {
+    if (pix) {
+        args[a++] = "-vf", args[a++] = vf, args[a++] = "-pix_fmt", args[a++] = pix;
+        /* the tags, on the frames (setparams: ProRes' frame header takes
+         * them from there) and the stream: the H.264 VUI, VP9's header and
+         * WebM's Colour element, the mov 'colr' atom */
+        args[a++] = "-color_primaries", args[a++] = "bt709", args[a++] = "-color_trc", args[a++] = "bt709";
+        args[a++] = "-colorspace", args[a++] = matrix, args[a++] = "-color_range", args[a++] = "tv";
+    }
+    switch (fmt) {
     case FMT_MP4:
         args[a++] = "-c:v", args[a++] = "libx264", args[a++] = "-preset";
         args[a++] = d->preset && hv_video_preset_known(d->preset) ? d->preset : "medium";
-        args[a++] = "-crf", args[a++] = "18", args[a++] = "-pix_fmt", args[a++] = "yuv420p";
-        /* yuv420p needs even sizes: an odd one gets a row/column of the ground */
-        args[a++] = "-vf", args[a++] = pad;
+        args[a++] = "-crf", args[a++] = "18";
         args[a++] = "-movflags", args[a++] = "+faststart", args[a++] = "-f", args[a++] = "mp4";
         break;
     case FMT_WEBM:
         args[a++] = "-c:v", args[a++] = "libvpx-vp9", args[a++] = "-crf", args[a++] = "30";
         args[a++] = "-b:v", args[a++] = "0", args[a++] = "-row-mt", args[a++] = "1";
-        args[a++] = "-pix_fmt", args[a++] = alpha ? "yuva420p" : "yuv420p";
         args[a++] = "-f", args[a++] = "webm";
         break;
     case FMT_GIF:
@@ -295,9 +333,9 @@ hv_video *hv_video_open(const hv_video_desc *d, hv_error *err)
         break;
     case FMT_MOV:
         args[a++] = "-c:v", args[a++] = "prores_ks", args[a++] = "-profile:v", args[a++] = alpha ? "4444" : "3";
-        args[a++] = "-pix_fmt", args[a++] = alpha ? "yuva444p10le" : "yuv422p10le";
         if (alpha)
             args[a++] = "-alpha_bits", args[a++] = "16";
+        args[a++] = "-movflags", args[a++] = "+write_colr";
         args[a++] = "-f", args[a++] = "mov";
         break;
     default: break;

@@ -32,6 +32,12 @@ bool hv_video_preset_known(const char *name);
 /* The file is an .mp4 (H.264, the one format a preset applies to). */
 bool hv_video_is_mp4(const char *path);
 
+/* The -vf value that turns sRGB frames into pix_fmt's YUV as --video does:
+ * BT.709's matrix (601 = true: BT.601's), limited range, exact rounding,
+ * and the colours named on the frames (ffmpeg then tags the stream). For
+ * the "assemble:" line printed after --export-frames. Static storage. */
+const char *hv_video_filter(const char *pix_fmt, bool bt601);
+
 /* Checks the extension (and alpha support) without starting anything. */
 bool hv_video_check_path(const char *path, bool alpha, hv_error *err);
 

@@ -262,13 +262,13 @@ group_errors() {
         'unknown option "--frobnicate" (see headviz --help)' \
         -- --frobnicate --screenshot out/x.png
     fail_case "--size malformed (19x)" 2 \
-        '--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got "19x"' \
+        '--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), or beamer (160x90 mm), beamer43 (128x96 mm), got "19x"' \
         -- --screenshot out/x.png --size 19x
     fail_case "--size with a third part" 2 \
-        '--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got "64x64x2"' \
+        '--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), or beamer (160x90 mm), beamer43 (128x96 mm), got "64x64x2"' \
         -- --screenshot out/x.png --size 64x64x2
     fail_case "--size negative" 2 \
-        '--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got "64x-64"' \
+        '--size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), or beamer (160x90 mm), beamer43 (128x96 mm), got "64x-64"' \
         -- --screenshot out/x.png --size=64x-64
     fail_case "--size zero (0x100)" 2 \
         '--size: 0x100 is out of range (each side 16..16384)' \

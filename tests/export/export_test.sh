@@ -15,7 +15,7 @@ check "fps 10 x 1 s: exit 0" [ $rc -eq 0 ]
 check "fps 10 x 1 s: 10 frames" [ "$(count "$T/a")" -eq 10 ]
 check "names frame_00000..frame_00009" [ -f "$T/a/frame_00000.png" -a -f "$T/a/frame_00009.png" -a ! -e "$T/a/frame_00010.png" ]
 check "summary line" grep -q "^wrote 10 frames (320x180, 10 fps, 1.000 s of timeline) to $T/a in" <<<"$out"
-check "prints the ffmpeg line" grep -qF "assemble: ffmpeg -framerate 10 -i $T/a/frame_%05d.png -c:v libx264 -pix_fmt yuv420p -crf 18 out.mp4" <<<"$out"
+check "prints the ffmpeg line (BT.709 conversion and tags, as --video)" grep -qxF "assemble: ffmpeg -framerate 10 -i $T/a/frame_%05d.png -vf scale=out_color_matrix=bt709:out_range=tv:flags=accurate_rnd+full_chroma_int,format=yuv420p,setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv -c:v libx264 -crf 18 -movflags +faststart out.mp4" <<<"$out"
 check "no progress line when stderr is not a terminal" [ ! -s "$T/err" ]
 check "frames are 320x180 RGB" [ "$("$PT" info "$T/a/frame_00003.png")" = "320 180 3" ]
 "$HV" --export-frames "$T/b" --frames 7 --size 160x90 >/dev/null 2>&1
@@ -90,7 +90,7 @@ check "--screenshot /dev/stdout > file: exit 0, a 64x48 PNG, no chatter" [ $rc -
 err=$("$HV" --export-frames "$T/g" --size 0x100 2>&1); rc=$?
 check "size 0: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --size: 0x100 is out of range (each side 16..16384)" ]
 err=$("$HV" --export-frames "$T/g" --size -5x100 2>&1); rc=$?
-check "negative size: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), got \"-5x100\"" ]
+check "negative size: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --size: expected WxH like 1920x1080 or 3.5inx2.5in (in, mm, cm, pt), or beamer (160x90 mm), beamer43 (128x96 mm), got \"-5x100\"" ]
 err=$("$HV" --export-frames "$T/g" --fps 0 2>&1); rc=$?
 check "fps 0: exit 2" [ $rc -eq 2 -a "$err" = "headviz: --fps: 0 is out of range (1..240)" ]
 check "no frames folder left by refused runs" [ ! -e "$T/g" ]

@@ -9,7 +9,15 @@
  *                               pixels red, the rest A's, faded)
  *   pngtool mad A B             prints the mean absolute difference of the
  *                               R, G and B values (0..255), e.g. "0.412"
- *   pngtool rgb FILE            writes the pixels as raw RGB (rgb24) to stdout */
+ *   pngtool rgb FILE            writes the pixels as raw RGB (rgb24) to stdout
+ *   pngtool bands REF DEC       finds REF's bands of one saturated colour (each
+ *                               pixel with a 13x13 neighbourhood of its exact
+ *                               colour; greys, white and black left out) and
+ *                               compares DEC (a decoded video frame of the same
+ *                               size) at each band's centre: one line per band
+ *                               "x y R,G,B R,G,B err", then "bands N max_err E" */
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +37,70 @@ static unsigned char *load_like(const char *path, const char *first, int w, int 
     fprintf(stderr, "pngtool: %s and %s differ in size\n", first, path);
     stbi_image_free(b);
     return NULL;
+}
+
+#define MAX_BANDS 256
+#define BAND_R 6
+
+/* pngtool bands: see the top. 0, or 1 when REF has no band. */
+static int bands(const unsigned char *ref, const unsigned char *dec, int w, int h)
+{
+    static struct {
+        unsigned rgb;
+        double sx, sy;
+        long n;
+    } band[MAX_BANDS];
+    int nb = 0;
+    for (int y = BAND_R; y < h - BAND_R; y++)
+        for (int x = BAND_R; x < w - BAND_R; x++) {
+            const unsigned char *p = ref + ((long)y * w + x) * 4;
+            int lo = p[0], hi = p[0];
+            for (int k = 1; k < 3; k++) {
+                lo = p[k] < lo ? p[k] : lo;
+                hi = p[k] > hi ? p[k] : hi;
+            }
+            if (hi - lo < 24 || p[3] != 255)
+                continue;
+            bool same = true;
+            for (int dy = -BAND_R; dy <= BAND_R && same; dy++)
+                for (int dx = -BAND_R; dx <= BAND_R && same; dx++)
+                    same = memcmp(p, ref + ((long)(y + dy) * w + x + dx) * 4, 4) == 0;
+            if (!same)
+                continue;
+            unsigned rgb = (unsigned)p[0] << 16 | (unsigned)p[1] << 8 | p[2];
+            int i = 0;
+            while (i < nb && band[i].rgb != rgb)
+                i++;
+            if (i == nb) {
+                if (nb == MAX_BANDS)
+                    continue;
+                band[nb].rgb = rgb, band[nb].sx = band[nb].sy = 0, band[nb].n = 0;
+                nb++;
+            }
+            band[i].sx += x, band[i].sy += y, band[i].n++;
+        }
+    int found = 0, max_err = 0;
+    for (int i = 0; i < nb; i++) {
+        int cx = (int)lround(band[i].sx / (double)band[i].n), cy = (int)lround(band[i].sy / (double)band[i].n);
+        const unsigned char *c = ref + ((long)cy * w + cx) * 4;
+        if (band[i].n < 16 || ((unsigned)c[0] << 16 | (unsigned)c[1] << 8 | c[2]) != band[i].rgb)
+            continue; /* a speck, or a colour in pieces whose centre lies outside it */
+        int got[3], err = 0;
+        for (int k = 0; k < 3; k++) { /* the mean of the 3x3 pixels at the centre */
+            int s = 0;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++)
+                    s += dec[((long)(cy + dy) * w + cx + dx) * 4 + k];
+            got[k] = (s + 4) / 9;
+            int e = abs(got[k] - c[k]);
+            err = e > err ? e : err;
+        }
+        printf("%d %d %d,%d,%d %d,%d,%d %d\n", cx, cy, c[0], c[1], c[2], got[0], got[1], got[2], err);
+        max_err = err > max_err ? err : max_err;
+        found++;
+    }
+    printf("bands %d max_err %d\n", found, max_err);
+    return found ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -98,6 +170,10 @@ int main(int argc, char **argv)
         for (long i = 0; i < (long)w * h && rc == 0; i++)
             if (fwrite(a + i * 4, 1, 3, stdout) != 3)
                 rc = 1;
+    } else if (strcmp(argv[1], "bands") == 0 && argc > 3) {
+        unsigned char *b = load_like(argv[3], argv[2], w, h);
+        rc = b ? bands(a, b, w, h) : 1;
+        stbi_image_free(b);
     } else if (strcmp(argv[1], "px") == 0 && argc > 4) {
         int x = atoi(argv[3]), y = atoi(argv[4]);
         if (x < 0 || y < 0 || x >= w || y >= h)

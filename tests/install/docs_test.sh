@@ -89,6 +89,18 @@ for o in --layout --colormap --context --easing --legend --match --theme --reduc
   for v in $k; do grep -qF -- "${v//\~/ }" <<<"$e" || missing="$missing ${v//\~/ }"; done
   check "$o: its entry in the page names every value${missing:+ (missing:$missing)}" [ -n "$e" -a -z "$missing" ]
 done
+# --size: the named sizes the program accepts (from its message) are offered
+# and in the page's entry
+msg=$("$HV" --size bogus-value 2>&1 >/dev/null)
+named=$(grep -oE '[a-z0-9]+ \([0-9]+x[0-9]+ mm\)' <<<"$msg" | cut -d' ' -f1 | words)
+same "--size: the program names its named sizes" "beamer beamer43 " "$named"
+missing=""
+for v in $named; do
+  complete_line --size "" | grep -qx -- "$v" || missing="$missing $v"
+  entry --size | grep -qw -- "$v" || missing="$missing $v(page)"
+  "$HV" --size "$v" --help >/dev/null 2>&1 || missing="$missing $v(refused)"
+done
+same "--size: each named size accepted, offered by the completion and in the page" "" "$missing"
 same "--layout m: morph, models" "models morph " "$(complete_line --layout m | words)"
 same "--legend upper: the places, a backslash before the space" 'upper\~left upper\~right ' \
   "$(complete_line --legend upper | sed 's/ /~/g' | words)"

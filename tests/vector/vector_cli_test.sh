@@ -68,11 +68,15 @@ out=$("$HV" --layout morph --video anim.pdf --frames 12 --fps 24 --size 640x360 
 check "--video anim.pdf: exit 0" [ $rc -eq 0 ]
 check "--video anim.pdf: 12 pages" [ "$(pdfinfo anim.pdf | awk '/^Pages:/ {print $2}')" = 12 ]
 check "--video anim.pdf: says so" grep -q "^wrote anim.pdf (12 pages, 640x360 px" <<<"$out"
+same "--video anim.pdf: the Beamer line for every page" 'LaTeX Beamer (\usepackage{animate}): \animategraphics[controls,loop,width=\textwidth]{24}{anim}{}{}' "$(grep Beamer <<<"$out")"
 out=$("$HV" --layout morph --export-frames beamer --format pdf --frames 6 --fps 30 --size 640x360 2>&1); rc=$?
 check "--export-frames --format pdf: exit 0" [ $rc -eq 0 ]
 check "frame_00000.pdf .. frame_00005.pdf, nothing else" [ "$(cd beamer && ls | tr '\n' ' ')" = "frame_00000.pdf frame_00001.pdf frame_00002.pdf frame_00003.pdf frame_00004.pdf frame_00005.pdf " ]
-check "it prints the Beamer line" grep -qF '\animategraphics[controls,loop]{30}{frame_}{00000}{00005}' <<<"$out"
+same "it prints the Beamer line: the folder as given, the text width" 'LaTeX Beamer (\usepackage{animate}): \animategraphics[controls,loop,width=\textwidth]{30}{beamer/frame_}{00000}{00005}' "$(grep Beamer <<<"$out")"
+out=$("$HV" --layout morph --export-frames ./beamer2/ --format pdf --frames 2 --fps 30 --size 320x180 2>&1)
+same "a trailing slash: one slash in the Beamer line" 'LaTeX Beamer (\usepackage{animate}): \animategraphics[controls,loop,width=\textwidth]{30}{./beamer2/frame_}{00000}{00001}' "$(grep Beamer <<<"$out")"
 "$HV" --layout morph --export-frames beamer_svg --format svg --frames 3 --size 320x180 >/dev/null 2>&1
+check "--format svg: no Beamer line (animate takes PDF or PNG)" bash -c "! '$HV' --layout morph --export-frames beamer_svg2 --format svg --frames 2 --size 320x180 2>&1 | grep -q Beamer"
 check "--format svg: three well-formed SVG frames" xmllint --noout beamer_svg/frame_00000.svg beamer_svg/frame_00001.svg beamer_svg/frame_00002.svg
 # frame k of the PDF sequence is the --progress still of its moment
 "$HV" --layout morph --export-frames eq --format pdf --frames 31 --fps 10 --hold 1 --transition 2 --size 320x180 >/dev/null 2>&1
@@ -87,6 +91,14 @@ check "--size 3.5inx2.5in: exit 0, 336x240 px at 96 dpi" [ $rc -eq 0 -a "$out" =
 check "--size 3.5inx2.5in: a 252 x 180 pt page" grep -q "^Page size: *252 x 180 pts" <<<"$(pdfinfo col.pdf)"
 "$HV" --screenshot mm.pdf --size 89mmx64mm >/dev/null 2>&1
 check "--size 89mmx64mm: a 252.3 x 181.4 pt page" grep -qE "^Page size: *252\.[0-9]+ x 181\.[0-9]+ pts" <<<"$(pdfinfo mm.pdf)"
+# Beamer's slides by name: 16:9 160 x 90 mm (453.54 x 255.12 pt), 4:3 128 x 96 mm
+out=$("$HV" --screenshot beamer.pdf --size beamer 2>&1)
+same "--size beamer: 160 x 90 mm, 605x340 px at 96 dpi" "beamer.pdf (605x340 px, 6.299 x 3.543 in)" "$out"
+check "--size beamer: a 453.54 x 255.12 pt page" grep -q "^Page size: *453\.543 x 255\.118 pts" <<<"$(pdfinfo beamer.pdf)"
+"$HV" --screenshot beamer43.pdf --size BEAMER43 >/dev/null 2>&1
+check "--size BEAMER43 (any case): a 362.83 x 272.13 pt page" grep -q "^Page size: *362\.835 x 272\.126 pts" <<<"$(pdfinfo beamer43.pdf)"
+out=$("$HV" --screenshot b.png --size beamer --dpi 300 2>&1)
+same "--size beamer --dpi 300: 1890x1063 px" "b.png (1890x1063)" "$out"
 # type in points: tick labels 9 pt (paper), whatever the pixels. poppler's
 # box of a word is 0.87 of its font's size for DejaVu Sans digits (9 pt:
 # 7.85 pt), so 8..11 pt type gives boxes of 6.9..9.6 pt (titles excluded)
