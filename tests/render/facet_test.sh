@@ -71,6 +71,26 @@ else
   echo "skip: pdftotext not installed (apt-get install poppler-utils)"
 fi
 
+# paper type in points, read from the PDF's content stream (the text
+# matrices): at 7 x 3.5 in the seed keeps the paper context's sizes, 8 pt
+# tick labels, 8.8 pt labels and headers, 9.6 pt titles, each to within a
+# device pixel (96 dpi: 8.25, 9 and 9.75 pt); at 3.5 x 2.5 in the titles need
+# smaller type, never under 5 pt
+if command -v qpdf >/dev/null; then
+  tf() { # the text sizes of a PDF, one per line, sorted
+    qpdf --qdf --object-streams=disable "$1" "$1.qdf" >/dev/null 2>&1
+    grep -a ' Tm$' "$1.qdf" | awk '$1 > 0 { print $1 }' | sort -n | uniq
+  }
+  "$HV" "$SRC/assets/safety_heads.csv" --size 7inx3.5in --context paper --screenshot "$out/seed7.pdf" >/dev/null 2>&1
+  same "seed at 7 x 3.5 in, paper: text of 8.25, 9 and 9.75 pt" "8.25 9 9.75" "$(tf "$out/seed7.pdf" | tr '\n' ' ' | sed 's/ $//')"
+  "$HV" "$SRC/assets/safety_heads.csv" --size 3.5inx2.5in --context paper --screenshot "$out/seed35.pdf" >/dev/null 2>&1
+  sizes=$(tf "$out/seed35.pdf")
+  check "seed at 3.5 x 2.5 in, paper: the smallest text at least 5 pt, the largest at most 9.75 ($(echo $sizes))" \
+    awk -v a="$(echo "$sizes" | head -1)" -v b="$(echo "$sizes" | tail -1)" 'BEGIN { exit !(a >= 5 && b <= 9.75) }'
+else
+  echo "skip: qpdf not installed"
+fi
+
 # too small for fifteen panels: exit 2, one line naming a larger size, nothing written
 err=$("$HV" --spec "$STUDY/study.ini" --layout heatmap --size 320x180 --screenshot "$out/small.png" 2>&1 >/dev/null)
 rc=$?
