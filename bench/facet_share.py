@@ -26,6 +26,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from matplotlib_gallery import study as gallery_study  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIZES = [("640x360", 6.4, 3.6, 100, False), ("1280x720", 12.8, 7.2, 100, False),
          ("3.5inx2.5in", 3.5, 2.5, 300, True), ("7inx5in", 7.0, 5.0, 300, True)]
@@ -45,22 +48,8 @@ def share(png):
     return hit.mean()
 
 
-def load(study):
-    import configparser
-    cp = configparser.ConfigParser(interpolation=None, strict=False)
-    cp.read(os.path.join(study, "study.ini"), encoding="utf-8")
-    models, conds, grids = [], [], {}
-    for sec in cp.sections():
-        if sec.startswith("source:"):
-            m, c = cp[sec]["model"], cp[sec]["condition"]
-            models += [m] if m not in models else []
-            conds += [c] if c not in conds else []
-            grids[m, c] = np.load(os.path.join(study, sec.split(":", 1)[1].strip()))
-    return models, conds, grids
-
-
 def matplotlib_figure(study, w, h, dpi, physical, out):
-    models, conds, grids = load(study)
+    models, conds, grids = gallery_study(study)
     lo = min(g.min() for g in grids.values())
     hi = max(g.max() for g in grids.values())
     tick, head = (5, 7) if physical else (11 * 72 / dpi, 11 * 72 / dpi)

@@ -2019,6 +2019,18 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
     return 1;
 }
 
+/* The scale, marker and type sizes a frame was laid out with. */
+static void layout_sizes(const ctx *c, hv_figure_layout *l)
+{
+    l->scale = c->s;
+    l->type_scale = c->ts;
+    l->marker_size = c->marker;
+    l->f_title = c->f_title;
+    l->f_label = c->f_label;
+    l->f_tick = c->f_tick;
+    l->f_legend = c->f_legend;
+}
+
 void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_panel_state *panels,
                      int n_panels, hv_drawlist *dl, hv_figure_layout *layout)
 {
@@ -2083,13 +2095,7 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
                 hv_drawlist_reset(dl, o->width, o->height, c.clear);
             if (layout) {
                 layout->fits = fits;
-                layout->scale = c.s;
-                layout->type_scale = c.ts;
-                layout->marker_size = c.marker;
-                layout->f_title = c.f_title;
-                layout->f_label = c.f_label;
-                layout->f_tick = c.f_tick;
-                layout->f_legend = c.f_legend;
+                layout_sizes(&c, layout);
                 for (int p = 0; p < n_panels && fits; p++)
                     layout->panels[p] = lays[p];
             }
@@ -2176,13 +2182,7 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
     if (layout) {
         layout->cols = pl.cols;
         layout->rows = pl.rows;
-        layout->scale = c.s;
-        layout->type_scale = c.ts;
-        layout->marker_size = c.marker;
-        layout->f_title = c.f_title;
-        layout->f_label = c.f_label;
-        layout->f_tick = c.f_tick;
-        layout->f_legend = c.f_legend;
+        layout_sizes(&c, layout);
         layout->legend_outside = want_legend && strip;
         /* (a thumbnail under 320x180 is drawn as well as it can be) */
         layout->fits = skipped == 0 || W < 320 || H < 180;
