@@ -2,9 +2,11 @@
  * fontconfig there), here stb_truetype over a font subset compiled into the
  * wasm (DejaVu Sans cut by pyftsubset at build time, src/web/CMakeLists.txt).
  *
- * Metrics follow SDL2_ttf's: the font's em is `size` px, advances rounded
- * to whole pixels, ascent and descent rounded up; a string's coverage is
- * (width x ascent + descent) with the baseline at the ascent.
+ * Metrics follow SDL2_ttf's (measured on this machine against the window's
+ * text, to a pixel or so): the font's em is `size` px, glyphs placed at
+ * fractional positions without kerning, the width rounded; the ascent and
+ * the height (ascent - descent) rounded up; a string's coverage is
+ * (width x height) with the baseline at the ascent.
  * Does NOT: fall back to other fonts (there are none in a page): a
  * character the subset lacks is drawn as the font's box. */
 #include "../gl/text.h"
@@ -121,19 +123,17 @@ static vmetrics vm_at(const hv_text *t, int px)
     vmetrics v;
     v.scale = stbtt_ScaleForMappingEmToPixels(&t->font, (float)px);
     v.ascent = (int)ceilf((float)t->ascent * v.scale);
-    v.descent = (int)ceilf((float)-t->descent * v.scale);
+    v.descent = (int)ceilf((float)(t->ascent - t->descent) * v.scale) - v.ascent;
     return v;
 }
 
-/* Pen advance of glyph g followed by next (0: none), whole pixels. */
-static int advance(const hv_text *t, const vmetrics *v, int g, int next)
+/* Pen advance of glyph g, px (fractional: no hinting, no kerning, as the
+ * window's SDL2_ttf places glyphs) */
+static float advance(const hv_text *t, const vmetrics *v, int g)
 {
     int adv, lsb;
     stbtt_GetGlyphHMetrics(&t->font, g, &adv, &lsb);
-    float a = (float)adv * v->scale;
-    if (next)
-        a += (float)stbtt_GetGlyphKernAdvance(&t->font, g, next) * v->scale;
-    return (int)lrintf(a);
+    return (float)adv * v->scale;
 }
 
 /* s's glyphs (a missing character is glyph 0, the font's box): malloc'd */
@@ -151,14 +151,15 @@ static int *glyphs_of(const hv_text *t, const char *s, int *n)
 
 static int width_px(const hv_text *t, const vmetrics *v, const char *s)
 {
-    int n, w = 0;
+    int n;
+    float w = 0;
     int *g = glyphs_of(t, s, &n);
     if (!g)
         return 0;
     for (int k = 0; k < n; k++)
-        w += advance(t, v, g[k], k + 1 < n ? g[k + 1] : 0);
+        w += advance(t, v, g[k]);
     free(g);
-    return w;
+    return (int)lrintf(w);
 }
 
 void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m)
@@ -200,27 +201,29 @@ unsigned char *hv_text_coverage(void *user, const char *s, float size, int *w, i
     unsigned char *cov = calloc((size_t)cw * (size_t)ch, 1);
     if (!cov)
         return NULL;
-    int n, pen = 0;
+    int n;
+    float pen = 0;
     int *gl = glyphs_of(t, s, &n);
     if (!gl) {
         free(cov);
         return NULL;
     }
     for (int k = 0; k < n; k++) {
-        int g = gl[k], ng = k + 1 < n ? gl[k + 1] : 0;
-        int x0, y0, x1, y1;
-        stbtt_GetGlyphBitmapBox(&t->font, g, v.scale, v.scale, &x0, &y0, &x1, &y1);
+        int g = gl[k], x0, y0, x1, y1;
+        int ipen = (int)floorf(pen);
+        float shift = pen - (float)ipen;
+        stbtt_GetGlyphBitmapBoxSubpixel(&t->font, g, v.scale, v.scale, shift, 0, &x0, &y0, &x1, &y1);
         int gw = x1 - x0, gh = y1 - y0;
         if (gw > 0 && gh > 0) {
             unsigned char *bm = malloc((size_t)gw * (size_t)gh);
             if (bm) {
-                stbtt_MakeGlyphBitmap(&t->font, bm, gw, gh, gw, v.scale, v.scale, g);
+                stbtt_MakeGlyphBitmapSubpixel(&t->font, bm, gw, gh, gw, v.scale, v.scale, shift, 0, g);
                 for (int y = 0; y < gh; y++) {
                     int oy = v.ascent + y0 + y;
                     if (oy < 0 || oy >= ch)
                         continue;
                     for (int x = 0; x < gw; x++) {
-                        int ox = pen + x0 + x;
+                        int ox = ipen + x0 + x;
                         if (ox < 0 || ox >= cw)
                             continue;
                         unsigned char *o = &cov[(size_t)oy * (size_t)cw + (size_t)ox];
@@ -231,7 +234,7 @@ unsigned char *hv_text_coverage(void *user, const char *s, float size, int *w, i
                 free(bm);
             }
         }
-        pen += advance(t, &v, g, ng);
+        pen += advance(t, &v, g);
     }
     free(gl);
     *w = cw;
