@@ -17,6 +17,9 @@ EXTRA+=(poppler-utils qpdf librsvg2-bin libxml2-utils strace)
 # the install tests render the manual page and run the bash completion
 PKGS+=(dpkg-dev)
 EXTRA+=(man-db bash-completion)
+# the web page (--html): emscripten builds the web player (and fonttools cuts
+# its font); chromium runs the page in the browser test
+EXTRA+=(emscripten fonttools chromium)
 want=("${PKGS[@]}")
 [ "${HV_SETUP_EXTRAS:-1}" = 1 ] && want+=("${EXTRA[@]}")
 missing=()

@@ -529,12 +529,13 @@ EMSCRIPTEN_KEEPALIVE const char *hv_web_state(void)
     json_str(notice, sizeof notice, W.player.notice_left > 0 ? W.player.notice : "");
     snprintf(W.state_json, sizeof W.state_json,
              "{\"step\":%d,\"steps\":%d,\"progress\":%.6f,\"animating\":%s,\"layout\":\"%s\",\"theme\":\"%s\","
-             "\"help\":%s,\"blank\":%d,\"width\":%d,\"height\":%d,\"dpr\":%g,\"frames\":%d,\"first_frame_ms\":%.1f,"
+             "\"help\":%s,\"blank\":%d,\"width\":%d,\"height\":%d,\"dpr\":%g,\"frames\":%d,\"main_ms\":%.1f,"
+             "\"first_frame_ms\":%.1f,"
              "\"tooltip\":%s,\"notice\":%s,\"error\":%s}",
              W.ren ? hv_player_step(&W.player) : -1, W.player.n_steps, W.ren ? progress() : 0.0,
              W.ren && animating() ? "true" : "false", hv_layout_name(W.aopt.layout),
              W.theme == HV_THEME_DARK ? "dark" : "light", W.player.help ? "true" : "false", (int)W.player.blank, W.w,
-             W.h, W.dpr, W.frames, W.first_frame_ms, esc, notice, err);
+             W.h, W.dpr, W.frames, W.start_ms, W.first_frame_ms, esc, notice, err);
     return W.state_json;
 }
 
