@@ -18,6 +18,7 @@ static int fail(int code, const hv_error *err)
     return code;
 }
 
+#ifdef HV_HAVE_WEB_PLAYER
 /* s with & < > " escaped for HTML text, appended to out (size bytes). */
 static void html_escape(const char *s, char *out, size_t size)
 {
@@ -64,6 +65,8 @@ static char *fill(const char *tmpl, size_t tlen, const char *const *names, const
     *len = (size_t)(o - out);
     return out;
 }
+
+#endif
 
 int hv_app_html(hv_app *a)
 {
