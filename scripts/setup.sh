@@ -22,6 +22,9 @@ EXTRA+=(man-db bash-completion)
 # with the animate package compiles the README's LaTeX (latex_readme;
 # texlive-latex-extra, about 89 MB): together about a minute of apt in CI
 EXTRA+=(chromium texlive-latex-extra)
+# the web page (--html): emscripten builds the web player (and fonttools cuts
+# its font); chromium runs the page in the browser test
+EXTRA+=(emscripten fonttools)
 want=("${PKGS[@]}")
 [ "${HV_SETUP_EXTRAS:-1}" = 1 ] && want+=("${EXTRA[@]}")
 missing=()

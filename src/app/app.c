@@ -22,6 +22,7 @@
 #include "../vector/vector.h"
 #include "assets.h"
 #include "export_run.h"
+#include "html_out.h"
 #include "overlay.h"
 #include "sources.h"
 #include "table.h"
@@ -1157,7 +1158,9 @@ int hv_app_main(int argc, char **argv)
         return HV_EXIT_RUNTIME;
     }
     int rc = hv_app_init(a, argc, argv);
-    if (rc < 0 && (a->opt.screenshot || a->opt.export_frames || a->opt.video)) {
+    if (rc < 0 && a->opt.html) {
+        rc = hv_app_html(a); /* a page: nothing drawn here */
+    } else if (rc < 0 && (a->opt.screenshot || a->opt.export_frames || a->opt.video)) {
         rc = a->opt.screenshot ? run_screenshot(a) : hv_app_export(a);
         /* a refusal before the output was opened never waited for the fonts */
         wait_font_thread(a);

@@ -50,6 +50,8 @@ const char *hv_cli_usage(void)
            "                       beside the data, else built-in defaults\n"
            "  --screenshot FILE    render one frame headless, write it, exit: .png, or\n"
            "                       vector .pdf / .svg (no GL needed)\n"
+           "  --html FILE          write one self-contained web page (.html) that plays\n"
+           "                       the figure in a browser: keys, morph, tooltips\n"
            "  --size WxH           output size in pixels (screenshot default 1920x1080,\n"
            "                       window default 1600x900), or physical: 3.5inx2.5in,\n"
            "                       89mmx64mm (in, mm, cm, pt): type then in points;\n"
@@ -462,6 +464,10 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             if (!v)
                 return false;
             o->screenshot = v;
+        } else if (take_value(argc, argv, &i, a, "--html", &v, err)) {
+            if (!v)
+                return false;
+            o->html = v;
         } else if (take_value(argc, argv, &i, a, "--size", &v, err)) {
             if (!v || !hv_cli_parse_size(v, &o->width, &o->height, &o->phys_w, &o->phys_h, err))
                 return false;
@@ -573,6 +579,8 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
     int outputs = (o->screenshot != NULL) + (o->export_frames != NULL) + (o->video != NULL);
     if (outputs > 1)
         return hv_errorf(err, "--screenshot, --export-frames and --video are exclusive: pick one");
+    if (o->html && outputs)
+        return hv_errorf(err, "--html writes a page that plays the figure; it is exclusive with --screenshot, --export-frames and --video: pick one");
     if (o->duration > 0 && o->frames > 0)
         return hv_errorf(err, "--duration and --frames are exclusive: pick one");
     if (o->frame_format && !o->export_frames)

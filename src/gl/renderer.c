@@ -5,8 +5,16 @@
 #endif
 #include "renderer.h"
 
+#ifdef __EMSCRIPTEN__
+/* the web player (src/web): WebGL2 is GLES 3.0; the page owns the canvas
+ * and its context (html5.h), SDL is not there */
+#include <GLES3/gl3.h>
+#include <emscripten/html5.h>
+#include <stddef.h>
+#else
 #include <SDL.h>
 #include <epoxy/gl.h>
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +47,11 @@ typedef struct marker_inst {
 
 struct hv_renderer {
     SDL_Window *win;
+#ifdef __EMSCRIPTEN__
+    bool ctx;
+#else
     SDL_GLContext ctx;
+#endif
     hv_text *text;
     program p_rect, p_marker, p_text, p_heat;
     GLuint quad_vbo;
@@ -174,6 +186,16 @@ static int keep_loaded(struct dl_phdr_info *info, size_t size, void *user)
 
 hv_renderer *hv_renderer_create(const hv_renderer_desc *desc, hv_text *text, hv_error *err)
 {
+#ifdef __EMSCRIPTEN__
+    (void)desc;
+    hv_renderer *r = calloc(1, sizeof *r);
+    if (!r) {
+        hv_errorf(err, "out of memory");
+        return NULL;
+    }
+    r->text = text;
+    r->ctx = true; /* the page's WebGL2 context, made current by the caller */
+#else
     if (!SDL_WasInit(SDL_INIT_VIDEO) && SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
         hv_errorf(err, "cannot initialise video: %s", SDL_GetError());
         return NULL;
@@ -218,6 +240,7 @@ hv_renderer *hv_renderer_create(const hv_renderer_desc *desc, hv_text *text, hv_
         SDL_GL_SetSwapInterval(1);
     if (!desc->visible)
         SDL_GL_SetSwapInterval(0);
+#endif
     snprintf(r->info, sizeof r->info, "%s / %s", (const char *)glGetString(GL_VERSION),
              (const char *)glGetString(GL_RENDERER));
 
@@ -313,10 +336,14 @@ void hv_renderer_destroy(hv_renderer *r)
             glDeleteProgram(r->p_text.id);
         if (r->p_heat.id)
             glDeleteProgram(r->p_heat.id);
+#ifndef __EMSCRIPTEN__
         SDL_GL_DeleteContext(r->ctx);
+#endif
     }
+#ifndef __EMSCRIPTEN__
     if (r->win)
         SDL_DestroyWindow(r->win);
+#endif
     free(r->rects);
     free(r->markers);
     free(r->text_verts);
@@ -331,7 +358,15 @@ void hv_renderer_set_text(hv_renderer *r, hv_text *text) { r->text = text; }
 const char *hv_renderer_info(hv_renderer *r) { return r->info; }
 int hv_renderer_max_size(hv_renderer *r) { return r->max_size; }
 
+#ifdef __EMSCRIPTEN__
+void hv_renderer_drawable_size(hv_renderer *r, int *w, int *h)
+{
+    (void)r;
+    emscripten_get_canvas_element_size("#canvas", w, h);
+}
+#else
 void hv_renderer_drawable_size(hv_renderer *r, int *w, int *h) { SDL_GL_GetDrawableSize(r->win, w, h); }
+#endif
 
 static bool reserve(void **buf, int *cap, int need, size_t elem)
 {
@@ -620,7 +655,9 @@ void hv_renderer_present(hv_renderer *r, const hv_drawlist *dl)
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     if (prepare(r, dl))
         draw_band(r, dl, false, 0, dl->height);
-    SDL_GL_SwapWindow(r->win);
+#ifndef __EMSCRIPTEN__
+    SDL_GL_SwapWindow(r->win); /* the browser shows the canvas after the frame's callback */
+#endif
 }
 
 static bool ensure_fbo(hv_renderer *r, int w, int h, hv_error *err)

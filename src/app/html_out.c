@@ -1,0 +1,134 @@
+#include "html_out.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../export/png.h"
+#include "../web/pagedata.h"
+
+#ifdef HV_HAVE_WEB_PLAYER
+#include "web_player.h" /* generated: the player page built by emscripten (src/web) */
+#endif
+
+static int fail(int code, const hv_error *err)
+{
+    fprintf(stderr, "headviz: %s\n", err->msg);
+    return code;
+}
+
+#ifdef HV_HAVE_WEB_PLAYER
+/* s with & < > " escaped for HTML text, appended to out (size bytes). */
+static void html_escape(const char *s, char *out, size_t size)
+{
+    size_t o = 0;
+    for (; *s && o + 7 < size; s++) {
+        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;" : NULL;
+        if (e) {
+            memcpy(out + o, e, strlen(e));
+            o += strlen(e);
+        } else {
+            out[o++] = *s;
+        }
+    }
+    out[o] = '\0';
+}
+
+/* template with each "@@NAME@@" in names replaced by values[i]: malloc'd */
+static char *fill(const char *tmpl, size_t tlen, const char *const *names, const char *const *values, int n,
+                  size_t *len)
+{
+    size_t total = tlen + 1;
+    for (int i = 0; i < n; i++)
+        total += strlen(values[i]);
+    char *out = malloc(total), *o = out;
+    if (!out)
+        return NULL;
+    const char *p = tmpl, *end = tmpl + tlen;
+    while (p < end) {
+        int hit = -1;
+        if (*p == '@' && p + 1 < end && p[1] == '@')
+            for (int i = 0; i < n && hit < 0; i++)
+                if ((size_t)(end - p) >= strlen(names[i]) && memcmp(p, names[i], strlen(names[i])) == 0)
+                    hit = i;
+        if (hit >= 0) {
+            size_t vl = strlen(values[hit]);
+            memcpy(o, values[hit], vl);
+            o += vl;
+            p += strlen(names[hit]);
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    *len = (size_t)(o - out);
+    return out;
+}
+
+#endif
+
+int hv_app_html(hv_app *a)
+{
+    hv_error err = {""};
+    const char *path = a->opt.html;
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    if (!hv_is_stream(path) && (!dot || dot == base || (strcasecmp(dot, ".html") != 0 && strcasecmp(dot, ".htm") != 0))) {
+        if (!dot || dot == base)
+            hv_errorf(&err, "--html %s: no file extension: a web page is FILE.html", path);
+        else
+            hv_errorf(&err, "--html %s: unknown format \"%s\" (a web page is FILE.html or FILE.htm)", path, dot);
+        return fail(HV_EXIT_USAGE, &err);
+    }
+#ifndef HV_HAVE_WEB_PLAYER
+    hv_errorf(&err, "--html: this headviz was built without the web player; rebuild it with Debian's emscripten "
+                    "installed (apt install emscripten)");
+    return fail(HV_EXIT_RUNTIME, &err);
+#else
+    if (!hv_is_stream(path))
+        hv_remove_stale_temps(path, false);
+    if (!hv_check_output(path, a->opt.force, &err))
+        return fail(hv_error_exit_code(&err), &err);
+    hv_page_opts po = {0};
+    po.layout = a->aopt.layout;
+    po.match = a->aopt.match;
+    po.easing = a->aopt.easing;
+    po.stagger = a->aopt.stagger;
+    po.hold = a->tl.hold;
+    po.transition = a->tl.transition;
+    po.theme = a->opt.theme;
+    po.context_id = a->context_id;
+    po.font_scale = a->font_scale;
+    po.legend = a->legend;
+    po.loop = a->opt.loop;
+    po.rank_abs = a->rank_abs;
+    po.top = a->opt.top >= 0 ? a->opt.top : a->spec.top >= 0 ? a->spec.top : 10;
+    po.progress = a->opt.progress_set ? a->opt.progress : 0;
+    char *data = NULL;
+    size_t data_len = 0;
+    if (!hv_page_write(&a->all, &a->spec, &po, &data, &data_len, &err))
+        return fail(HV_EXIT_RUNTIME, &err);
+    /* the page's title: the figure's first condition title, else "headviz" */
+    char title[HV_TEXT_MAX], esc[HV_TEXT_MAX * 6];
+    snprintf(title, sizeof title, "%s", a->fig.conds[0].title[0] ? a->fig.conds[0].title : "headviz");
+    html_escape(title, esc, sizeof esc);
+    const char *names[2] = {"@@HEADVIZ_DATA@@", "@@HEADVIZ_TITLE@@"};
+    const char *values[2] = {data, esc};
+    size_t len = 0;
+    char *page = fill(hv_web_player, hv_web_player_len, names, values, 2, &len);
+    free(data);
+    if (!page) {
+        hv_errorf(&err, "%s: out of memory", path);
+        return fail(HV_EXIT_RUNTIME, &err);
+    }
+    bool ok = hv_write_file_atomic(path, page, len, a->opt.force, &err);
+    free(page);
+    if (!ok)
+        return fail(hv_error_exit_code(&err), &err);
+    if (!hv_is_stream(path))
+        printf("%s (%zu KB, one self-contained page)\n", path, (len + 1023) / 1024);
+    return 0;
+#endif
+}

@@ -1,0 +1,260 @@
+// The web page (headviz --html) in a real browser: Debian's chromium,
+// headless, driven over the DevTools protocol on --remote-debugging-pipe
+// (fds 3 and 4, messages ending in NUL). No npm modules: node's own
+// child_process, zlib (to read PNGs) and fs.
+//
+// usage: node browser_test.js HEADVIZ LAYOUT_PROBE WORKDIR
+// Writes the page and native stills into WORKDIR, then checks, from file://:
+//   the first step (state and pixels against the native still at progress 0),
+//   End's complete figure against the native still (pixels differing by more
+//   than 24 levels: at most MAX_DIFF of them), a tooltip after hovering the
+//   marker whose position the native layout reports, no scroll on PageDown /
+//   Space / arrows, resize and devicePixelRatio, no exception in the console.
+// Prints "N passed, N failed" last; exits 1 when a check failed.
+'use strict';
+const { spawn, execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+
+const [, , HEADVIZ, PROBE, WORK] = process.argv;
+if (!HEADVIZ || !PROBE || !WORK) {
+  console.error('usage: node browser_test.js HEADVIZ LAYOUT_PROBE WORKDIR');
+  process.exit(2);
+}
+const W = 960, H = 540;
+const LEVELS = 24, MAX_DIFF = 0.03; // the issue's measure: a few percent at most
+const CHROMIUM = process.env.CHROMIUM || 'chromium';
+
+let passed = 0, failed = 0;
+function check(ok, what, detail) {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail !== undefined ? ': ' + detail : ''}`);
+}
+
+// ---- PNG (8-bit RGB/RGBA, not interlaced: what chromium and headviz write) --
+function readPng(buf) {
+  if (buf.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG');
+  let pos = 8, w = 0, h = 0, ct = 0, depth = 0;
+  const idat = [];
+  while (pos < buf.length) {
+    const len = buf.readUInt32BE(pos), type = buf.toString('latin1', pos + 4, pos + 8);
+    const data = buf.subarray(pos + 8, pos + 8 + len);
+    if (type === 'IHDR') { w = data.readUInt32BE(0); h = data.readUInt32BE(4); depth = data[8]; ct = data[9]; }
+    else if (type === 'IDAT') idat.push(data);
+    else if (type === 'IEND') break;
+    pos += 12 + len;
+  }
+  if (depth !== 8 || (ct !== 2 && ct !== 6)) throw new Error(`PNG colour type ${ct}, depth ${depth} not read here`);
+  const bpp = ct === 6 ? 4 : 3, stride = w * bpp;
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const out = Buffer.alloc(w * h * 4);
+  let prev = Buffer.alloc(stride);
+  for (let y = 0; y < h; y++) {
+    const f = raw[y * (stride + 1)], line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= bpp ? line[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
+      let p = 0;
+      if (f === 1) p = a; else if (f === 2) p = b; else if (f === 3) p = (a + b) >> 1;
+      else if (f === 4) { const q = a + b - c, pa = Math.abs(q - a), pb = Math.abs(q - b), pc = Math.abs(q - c); p = pa <= pb && pa <= pc ? a : pb <= pc ? b : c; }
+      line[i] = (line[i] + p) & 255;
+    }
+    for (let x = 0; x < w; x++) {
+      out[(y * w + x) * 4] = line[x * bpp]; out[(y * w + x) * 4 + 1] = line[x * bpp + 1];
+      out[(y * w + x) * 4 + 2] = line[x * bpp + 2]; out[(y * w + x) * 4 + 3] = bpp === 4 ? line[x * bpp + 3] : 255;
+    }
+    prev = line;
+  }
+  return { w, h, px: out };
+}
+
+// fraction of pixels whose largest channel difference exceeds LEVELS
+function diffFraction(a, b) {
+  if (a.w !== b.w || a.h !== b.h) return 1;
+  let n = 0;
+  for (let i = 0; i < a.w * a.h; i++) {
+    let d = 0;
+    for (let k = 0; k < 3; k++) d = Math.max(d, Math.abs(a.px[i * 4 + k] - b.px[i * 4 + k]));
+    if (d > LEVELS) n++;
+  }
+  return n / (a.w * a.h);
+}
+// fraction of pixels that are not the background (white)
+function inked(a) {
+  let n = 0;
+  for (let i = 0; i < a.w * a.h; i++) if (a.px[i * 4] < 200 || a.px[i * 4 + 1] < 200 || a.px[i * 4 + 2] < 200) n++;
+  return n / (a.w * a.h);
+}
+
+// ---- the files ----------------------------------------------------------------
+fs.mkdirSync(WORK, { recursive: true });
+const page = path.join(WORK, 'fig.html');
+const run = (cmd, args) => execFileSync(cmd, args, { env: { ...process.env, SDL_VIDEODRIVER: 'offscreen' } }).toString();
+run(HEADVIZ, ['--html', page, '--force']);
+run(HEADVIZ, ['--screenshot', path.join(WORK, 'native_first.png'), '--size', `${W}x${H}`, '--progress', '0', '--force', '--renderer', 'gl']);
+run(HEADVIZ, ['--screenshot', path.join(WORK, 'native_end.png'), '--size', `${W}x${H}`, '--force', '--renderer', 'gl']);
+const probe = run(PROBE, ['--size', `${W}x${H}`, '--progress', '1']).trim().split('\t');
+const [mx, my] = probe[0].split(' ').map(Number);
+const pageKB = Math.round(fs.statSync(page).size / 1024);
+console.log(`page ${page}: ${pageKB} KB; native marker at ${mx}, ${my}: ${probe[1]}, ${probe[2]}`);
+
+// ---- the browser ----------------------------------------------------------------
+const profile = fs.mkdtempSync(path.join(WORK, 'profile-'));
+const chrome = spawn(CHROMIUM, ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--remote-debugging-pipe', `--window-size=${W},${H}`, `--user-data-dir=${profile}`, '--no-first-run',
+  '--hide-scrollbars', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+chrome.stderr.on('data', d => { if (process.env.VERBOSE) process.stderr.write(d); });
+const toChrome = chrome.stdio[3], fromChrome = chrome.stdio[4];
+let nextId = 0, inbuf = '';
+const pending = new Map(), events = [];
+fromChrome.on('data', d => {
+  inbuf += d.toString();
+  let i;
+  while ((i = inbuf.indexOf('\0')) >= 0) {
+    const msg = JSON.parse(inbuf.slice(0, i));
+    inbuf = inbuf.slice(i + 1);
+    if (msg.id && pending.has(msg.id)) {
+      const p = pending.get(msg.id);
+      pending.delete(msg.id);
+      if (msg.error) p.rej(new Error(JSON.stringify(msg.error))); else p.res(msg.result);
+    } else events.push(msg);
+  }
+});
+function send(method, params = {}, sessionId) {
+  const m = { id: ++nextId, method, params };
+  if (sessionId) m.sessionId = sessionId;
+  toChrome.write(JSON.stringify(m) + '\0');
+  return new Promise((res, rej) => pending.set(m.id, { res, rej }));
+}
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+const KEYS = { ArrowRight: 39, ArrowLeft: 37, ArrowDown: 40, ArrowUp: 38, PageDown: 34, PageUp: 33, ' ': 32, Home: 36, End: 35, Enter: 13, Escape: 27 };
+
+(async () => {
+  const timer = setTimeout(() => { console.log('FAIL the browser test timed out'); chrome.kill(); process.exit(1); }, 90000);
+  const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
+  const { sessionId: s } = await send('Target.attachToTarget', { targetId, flatten: true });
+  await send('Runtime.enable', {}, s);
+  await send('Page.enable', {}, s);
+  await send('Emulation.setDeviceMetricsOverride', { width: W, height: H, deviceScaleFactor: 1, mobile: false }, s);
+  const evalJs = async expr => (await send('Runtime.evaluate', { expression: expr, returnByValue: true, awaitPromise: true }, s)).result.value;
+  const state = () => evalJs('window.headviz && window.headviz.ready ? window.headviz.state() : null');
+  const key = async k => {
+    const code = KEYS[k] || k.toUpperCase().charCodeAt(0);
+    const common = { key: k, windowsVirtualKeyCode: code, nativeVirtualKeyCode: code };
+    await send('Input.dispatchKeyEvent', { type: 'rawKeyDown', ...common }, s);
+    if (k.length === 1) await send('Input.dispatchKeyEvent', { type: 'char', text: k, ...common }, s);
+    await send('Input.dispatchKeyEvent', { type: 'keyUp', ...common }, s);
+  };
+  const shot = async name => {
+    const r = await send('Page.captureScreenshot', { format: 'png' }, s);
+    const buf = Buffer.from(r.data, 'base64');
+    fs.writeFileSync(path.join(WORK, name), buf);
+    return readPng(buf);
+  };
+  const settle = async () => { // until the player rests (a transition is 1.5 s)
+    for (let i = 0; i < 100; i++) { const st = await state(); if (st && !st.animating) return st; await sleep(100); }
+    return state();
+  };
+
+  const t0 = Date.now();
+  await send('Page.navigate', { url: 'file://' + path.resolve(page) }, s);
+  let st = null;
+  for (let i = 0; i < 100 && !(st && st.frames > 0); i++) { await sleep(50); st = await state(); }
+  const loadMs = Date.now() - t0;
+  check(st && st.frames > 0, 'the page draws a first frame', st ? `main() at ${st.main_ms} ms of the page's clock, its first frame ${st.first_frame_ms} ms later; ${loadMs} ms from navigating to seeing it` : 'no frame');
+  check(st && st.error === '', 'no error on the page', st && st.error);
+  check(st && st.width === W && st.height === H && st.dpr === 1, 'the canvas fills the page', st && `${st.width}x${st.height} at ${st.dpr}`);
+  check(st && st.step === 0 && st.steps === 2, 'the page starts on the first step', st && `step ${st.step} of ${st.steps}`);
+  const nativeFirst = readPng(fs.readFileSync(path.join(WORK, 'native_first.png')));
+  const first = await shot('page_first.png');
+  const dFirst = diffFraction(first, nativeFirst);
+  check(dFirst <= MAX_DIFF && inked(first) > 0.02, 'the first step looks like the native still at progress 0',
+    `${(100 * dFirst).toFixed(2)}% of pixels differ by more than ${LEVELS} levels (at most ${100 * MAX_DIFF}%)`);
+
+  await key('End');
+  st = await settle();
+  await sleep(200); // the frame of the step drawn
+  check(st && st.step === 1, 'End goes to the last step', st && `step ${st.step}`);
+  const nativeEnd = readPng(fs.readFileSync(path.join(WORK, 'native_end.png')));
+  const end = await shot('page_end.png');
+  const dEnd = diffFraction(end, nativeEnd);
+  check(dEnd <= MAX_DIFF, "End's complete figure looks like the native still",
+    `${(100 * dEnd).toFixed(2)}% of pixels differ by more than ${LEVELS} levels (at most ${100 * MAX_DIFF}%)`);
+  check(diffFraction(end, first) > 0.001, 'the last step differs from the first (its markers)');
+
+  await send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: mx, y: my }, s);
+  await sleep(300);
+  st = await state();
+  const tip = st ? st.tooltip : '';
+  check(tip.includes(probe[1]) && tip.includes(probe[2]), 'hovering the marker the native layout places shows its tooltip',
+    JSON.stringify(tip));
+  await shot('page_hover.png');
+  await send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: 5, y: 5 }, s);
+  await sleep(200);
+  st = await state();
+  check(st && st.tooltip === '', 'no tooltip away from the markers', st && JSON.stringify(st.tooltip));
+
+  await key('Home');
+  st = await settle();
+  await key('ArrowRight');
+  await sleep(300);
+  st = await state();
+  check(st && st.animating, 'Right animates towards the next step');
+  st = await settle();
+  check(st && st.step === 1, 'Right arrives on the next step', st && `step ${st.step}`);
+  await key('ArrowLeft');
+  st = await settle();
+  check(st && st.step === 0, 'Left goes back', st && `step ${st.step}`);
+  await key('2');
+  await key('Enter');
+  st = await settle();
+  check(st && st.step === 1, '2 then Enter goes to step 2', st && `step ${st.step}`);
+  await key('h');
+  st = await state();
+  check(st && st.help, 'H opens the help');
+  await key('Escape');
+  st = await state();
+  check(st && !st.help && st.error === '', 'Esc closes it and the page stays');
+  await key('t');
+  st = await state();
+  check(st && st.theme === 'dark', 'T switches to the dark theme');
+  await key('t');
+
+  // a page taller than the window: the keys that step must not scroll it
+  await evalJs("document.documentElement.style.overflow='auto';document.body.style.overflow='auto';" +
+    "document.getElementById('headviz-figure').style.height='540px';document.body.style.height='5000px';window.scrollTo(0,0);0");
+  await key('Home');
+  for (const k of ['PageDown', ' ', 'ArrowDown']) await key(k);
+  await sleep(300);
+  const scrolled = await evalJs('window.scrollY');
+  const canScroll = await evalJs('document.documentElement.scrollHeight > window.innerHeight');
+  check(canScroll && scrolled === 0, 'PageDown, Space and Down step the figure and never scroll the page', `scrollY ${scrolled}`);
+  await evalJs("document.getElementById('headviz-figure').style.height='100%';document.body.style.height='';0");
+
+  // resize and high-DPI: the canvas follows its box at the pixel ratio
+  await send('Emulation.setDeviceMetricsOverride', { width: 640, height: 360, deviceScaleFactor: 2, mobile: false }, s);
+  await sleep(500);
+  st = await state();
+  check(st && st.width === 1280 && st.height === 720 && st.dpr === 2, 'a 640x360 window at devicePixelRatio 2 gives a 1280x720 canvas',
+    st && `${st.width}x${st.height} at ${st.dpr}`);
+  await send('Emulation.setDeviceMetricsOverride', { width: W, height: H, deviceScaleFactor: 1, mobile: false }, s);
+
+  // every layout the window has, drawn by the page
+  const layouts = [];
+  for (let i = 0; i < 5; i++) { await key('l'); await sleep(150); st = await state(); layouts.push(st && st.layout); }
+  check(layouts.join(' ') === 'morph models heatmap diff side' && st.error === '', 'L cycles through the layouts', layouts.join(' '));
+  await sleep(200);
+  const exceptions = events.filter(e => e.method === 'Runtime.exceptionThrown');
+  const errors = events.filter(e => e.method === 'Runtime.consoleAPICalled' && (e.params.type === 'error' || e.params.type === 'assert'));
+  check(exceptions.length === 0 && errors.length === 0, 'no exception or error in the console',
+    exceptions.concat(errors).map(e => JSON.stringify(e.params).slice(0, 300)).join(' | ') || 'none');
+
+  clearTimeout(timer);
+  const exited = new Promise(r => chrome.once('exit', r));
+  await send('Browser.close').catch(() => {});
+  await Promise.race([exited, sleep(5000)]);
+  try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) { /* chromium's last writes: left to the next run */ }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+})().catch(e => { console.log('FAIL ' + e.stack); console.log(`${passed} passed, ${failed + 1} failed`); chrome.kill(); process.exit(1); });
