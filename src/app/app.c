@@ -173,6 +173,8 @@ static int load(hv_app *a)
         if (!a->opt.screenshot && !a->opt.export_frames && !a->opt.video)
             return 0;
     }
+    if (a->opt.orientation >= 0)
+        a->spec.orientation = a->opt.orientation;
     if (a->opt.colormap) {
         snprintf(a->spec.colormap, sizeof a->spec.colormap, "%s", a->opt.colormap);
         a->spec.colormap_set = true;

@@ -61,7 +61,10 @@ const char *hv_cli_usage(void)
            "                       pixels, a pixel size's page in PDF/SVG\n"
            "  --theme light|dark   light (paper, default) or dark (talks)\n"
            "  --colormap NAME      viridis, plasma, magma, inferno, cividis;\n"
-           "                       diverging: RdBu_r, coolwarm, bwr\n"
+           "                       diverging: RdBu_r, coolwarm, bwr\n"           "  --orientation layers-x|layers-y\n"
+           "                       heatmaps: layers across, head 0 at the bottom\n"
+           "                       (default); or layers down, layer 0 at the top,\n"
+           "                       like sns.heatmap (the spec's orientation =)\n"
            "  --context NAME       paper, notebook (default), talk, poster: scales\n"
            "                       type, markers and lines (0.8, 1, 1.5, 2)\n"
            "  --font-scale F       type only, on top of the context (0.25..4)\n"
@@ -338,6 +341,7 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
     memset(o, 0, sizeof *o);
     o->easing = HV_EASE_CUBIC;
     o->context = -1;
+    o->orientation = -1;
     o->legend = -1;
     o->top = -1;
     o->rank_abs = -1;
@@ -510,6 +514,12 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
                 return hv_errorf(err, "--colormap: unknown colormap \"%s\" (known: %s)", v,
                                  hv_colormap_names());
             o->colormap = v;
+        } else if (take_value(argc, argv, &i, a, "--orientation", &v, err)) {
+            if (!v)
+                return false;
+            if (strcmp(v, "layers-x") != 0 && strcmp(v, "layers-y") != 0)
+                return hv_errorf(err, "--orientation: unknown orientation \"%s\" (known: layers-x, layers-y)", v);
+            o->orientation = strcmp(v, "layers-y") == 0;
         } else if (take_value(argc, argv, &i, a, "--layout", &v, err)) {
             if (!v)
                 return false;

@@ -39,6 +39,7 @@ typedef struct hv_options {
     int frame_format;       /* --format for --export-frames: 0 png, 1 pdf, 2 svg */
     int theme;              /* hv_theme_id */
     const char *colormap;   /* NULL = the spec's */
+    int orientation;        /* heatmaps: 0 layers-x, 1 layers-y, -1 = the spec's */
     const char *font;       /* NULL = fontconfig's DejaVu Sans */
     bool force;             /* overwrite existing files */
     bool transparent;       /* PNG background alpha 0 */

@@ -541,7 +541,10 @@ static bool ensure_heat(hv_anim *a, hv_error *err)
         if (L > HV_HEATMAP_MAX_SIDE || H > HV_HEATMAP_MAX_SIDE)
             return hv_errorf(err, "heatmap: model \"%s\" spans %d layers x %d heads; a heatmap shows at most %d x %d",
                              all->models[m], L, H, HV_HEATMAP_MAX_SIDE, HV_HEATMAP_MAX_SIDE);
-        hv_axes_for_grid(&a->heat_axes[m], spec, L, H);
+        if (spec->orientation == 1) /* layers-y: heads across, layers down */
+            hv_axes_for_grid(&a->heat_axes[m], spec, H, L);
+        else
+            hv_axes_for_grid(&a->heat_axes[m], spec, L, H);
         cells += (size_t)L * (size_t)H;
         for (int c = 0; c < nc; c++) {
             double *g = malloc(((size_t)L * (size_t)H + 1) * sizeof *g);
@@ -677,6 +680,14 @@ static void facet_headers(hv_anim *a, hv_frame_desc *d, int nm, int ncols, bool 
     }
 }
 
+/* Where (layer l, head h) of an L x H grid goes in a panel's cells: rows of
+ * heads from the highest down (layers across), or with layers-y rows of
+ * layers from layer 0 down (heads across). */
+static size_t cell_at(bool ly, size_t L, size_t H, size_t l, size_t h)
+{
+    return ly ? l * H + h : (H - 1 - h) * L + l;
+}
+
 static int heat_frame(hv_anim *a, double progress, const float *model_alpha, hv_panel_state *panels,
                       hv_frame_desc *d)
 {
@@ -691,9 +702,11 @@ static int heat_frame(hv_anim *a, double progress, const float *model_alpha, hv_
     int used_pts = 0;
     for (int m = 0; m < nm; m++) {
         size_t L = (size_t)all->layers[m], H = (size_t)all->heads[m];
+        bool ly = a->fig->spec->orientation == 1;
         for (int c = 0; c < nc; c++) {
             hv_panel_state *ps = &panels[m * nc + c];
             base_panel(a, ps, model_alpha);
+            ps->layers_y = ly;
             ps->axes = &a->heat_axes[m];
             ps->kv_group = kv_group(a, m);
             ps->legend_mask = 1u << m;
@@ -711,8 +724,9 @@ static int heat_frame(hv_anim *a, double progress, const float *model_alpha, hv_
             float *cells = a->cells + used;
             used += L * H;
             ps->cells = cells;
-            ps->cell_cols = (int)L;
-            ps->cell_rows = (int)H;
+            ps->layers_y = ly;
+            ps->cell_cols = (int)(ly ? H : L);
+            ps->cell_rows = (int)(ly ? L : H);
             hv_scene_point *pts = a->points + used_pts;
             if (morphing) {
                 /* the new column starts as the previous one and morphs:
@@ -726,7 +740,7 @@ static int heat_frame(hv_anim *a, double progress, const float *model_alpha, hv_
                     for (size_t h = 0; h < H; h++) {
                         double va = A[l * H + h], vb = B[l * H + h];
                         double v = va == va && vb == vb ? lerp(va, vb, eg) : eg < 0.5 ? va : vb;
-                        cells[(H - 1 - h) * L + l] = cell_value(v, ps->lo, ps->hi);
+                        cells[cell_at(ly, L, H, l, h)] = cell_value(v, ps->lo, ps->hi);
                     }
                 /* the top-k outlines travel to their new heads */
                 hv_panel_state tmp;
@@ -744,7 +758,7 @@ static int heat_frame(hv_anim *a, double progress, const float *model_alpha, hv_
                 const double *V = a->dense[m][c];
                 for (size_t l = 0; l < L; l++)
                     for (size_t h = 0; h < H; h++)
-                        cells[(H - 1 - h) * L + l] = cell_value(V[l * H + h], ps->lo, ps->hi);
+                        cells[cell_at(ly, L, H, l, h)] = cell_value(V[l * H + h], ps->lo, ps->hi);
                 ps->points = pts;
                 ps->n_points = outline_points(a, m, c, pts);
                 if (wrapping && c > 0) /* back to the first step: later columns fade */
@@ -769,10 +783,12 @@ static int diff_frame(hv_anim *a, const float *model_alpha, hv_panel_state *pane
     size_t used = 0;
     for (int m = 0; m < nm; m++) {
         size_t L = (size_t)all->layers[m], H = (size_t)all->heads[m];
+        bool ly = a->fig->spec->orientation == 1;
         for (int c = 0; c < nd; c++) {
             int p = m * nd + c;
             hv_panel_state *ps = &panels[p];
             base_panel(a, ps, model_alpha);
+            ps->layers_y = ly;
             ps->axes = &a->heat_axes[m];
             ps->kv_group = kv_group(a, m);
             snprintf(a->panel_titles[p][0], HV_TEXT_MAX, "%.100s: %.70s \xe2\x88\x92 %.70s", fig->models[m].label,
@@ -787,10 +803,11 @@ static int diff_frame(hv_anim *a, const float *model_alpha, hv_panel_state *pane
             const double *A = a->dense[m][c], *B = a->dense[m][c + 1];
             for (size_t l = 0; l < L; l++)
                 for (size_t h = 0; h < H; h++)
-                    cells[(H - 1 - h) * L + l] = cell_value(B[l * H + h] - A[l * H + h], ps->lo, ps->hi);
+                    cells[cell_at(ly, L, H, l, h)] = cell_value(B[l * H + h] - A[l * H + h], ps->lo, ps->hi);
             ps->cells = cells;
-            ps->cell_cols = (int)L;
-            ps->cell_rows = (int)H;
+            ps->layers_y = ly;
+            ps->cell_cols = (int)(ly ? H : L);
+            ps->cell_rows = (int)(ly ? L : H);
         }
     }
     d->cols = nd;

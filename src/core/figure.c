@@ -1282,18 +1282,47 @@ static const hv_axes *panel_axes(const ctx *c, const hv_panel_state *ps)
  * Left out when a cell is under 3 px high or a group under 12 px: lines
  * that close are a barcode, not a grouping. At most one row in three of a
  * cell is a line, so the cells keep more than 85% of the panel. */
+void hv_panel_point(const hv_panel_state *ps, const hv_panel_layout *pl, double layer, double head, float *x,
+                    float *y)
+{
+    *x = (float)hv_scale_map(&pl->sx, ps->layers_y ? head : layer);
+    *y = (float)hv_scale_map(&pl->sy, ps->layers_y ? layer : head);
+}
+
+/* The y scale of a panel: up from its bottom, or (layers_y) down from its top. */
+static hv_scale panel_sy(const hv_panel_state *ps, const hv_axes *ax, hv_rect plot)
+{
+    if (ps->layers_y)
+        return (hv_scale){ax->ylo, ax->yhi, plot.y, plot.y + plot.h};
+    return (hv_scale){ax->ylo, ax->yhi, plot.y + plot.h, plot.y};
+}
+
+/* The index in ps->cells of (layer, head), or -1 outside the grid. */
+static long cell_index(const hv_panel_state *ps, long layer, long head)
+{
+    long col = ps->layers_y ? head : layer, row = ps->layers_y ? layer : ps->cell_rows - 1 - head;
+    if (col < 0 || col >= ps->cell_cols || row < 0 || row >= ps->cell_rows)
+        return -1;
+    return row * ps->cell_cols + col;
+}
+
 static void kv_separators(ctx *c, const hv_panel_state *ps, const hv_panel_layout *pl, hv_rect r, float alpha)
 {
-    int g = ps->kv_group;
-    if (g <= 0 || g >= ps->cell_rows)
+    int g = ps->kv_group, heads = ps->layers_y ? ps->cell_cols : ps->cell_rows;
+    if (g <= 0 || g >= heads)
         return;
-    float cell_py = r.h / (float)ps->cell_rows;
-    if (cell_py < 3.0f || cell_py * (float)g < 12.0f)
+    float cell = (ps->layers_y ? r.w : r.h) / (float)heads;
+    if (cell < 3.0f || cell * (float)g < 12.0f)
         return;
     hv_color col = with_alpha(c->th->separator, alpha);
-    for (int h = g; h < ps->cell_rows; h += g) {
-        float y = snap((float)hv_scale_map(&pl->sy, h - 0.5) - 0.5f);
-        hv_dl_rect(c->dl, (hv_rect){r.x, y, r.w, 1}, col);
+    for (int h = g; h < heads; h += g) {
+        if (ps->layers_y) { /* heads across: a line between columns */
+            float x = snap((float)hv_scale_map(&pl->sx, h - 0.5) - 0.5f);
+            hv_dl_rect(c->dl, (hv_rect){x, r.y, 1, r.h}, col);
+        } else {
+            float y = snap((float)hv_scale_map(&pl->sy, h - 0.5) - 0.5f);
+            hv_dl_rect(c->dl, (hv_rect){r.x, y, r.w, 1}, col);
+        }
     }
 }
 
@@ -1334,14 +1363,15 @@ static void top_cell_marks(ctx *c, const hv_panel_state *ps, const hv_panel_layo
             float a = sp->alpha * ps->model_alpha[sp->model] * pa * fminf(1.0f, fmaxf(0.0f, sp->scale));
             if (!(a > 0))
                 continue;
-            float mx = (float)hv_scale_map(&pl->sx, sp->layer), my = (float)hv_scale_map(&pl->sy, sp->head);
+            float mx, my;
+            hv_panel_point(ps, pl, sp->layer, sp->head, &mx, &my);
             hv_rect p = top_cell_patch(c, mx, my, cell_px, cell_py);
             if (pass == 1) {
                 /* the cell under the mark (the nearest while marks travel) */
-                long col = lrint(sp->layer), row = ps->cell_rows - 1 - lrint(sp->head);
-                if (!ps->cells || col < 0 || col >= ps->cell_cols || row < 0 || row >= ps->cell_rows)
+                long k = cell_index(ps, lrint(sp->layer), lrint(sp->head));
+                if (!ps->cells || k < 0)
                     continue;
-                hv_dl_heatmap(c->dl, p, 1, 1, &ps->cells[row * ps->cell_cols + col], th->no_score, a);
+                hv_dl_heatmap(c->dl, p, 1, 1, &ps->cells[k], th->no_score, a);
                 continue;
             }
             for (int k = 0; k < 2; k++) {
@@ -1369,10 +1399,10 @@ static void draw_panel_content(ctx *c, const hv_panel_state *ps, const hv_panel_
     if (!c->o->transparent && memcmp(&th->plot_bg, &c->clear, sizeof c->clear) != 0)
         hv_dl_rect(c->dl, plot, th->plot_bg);
     if (ps->cells && ps->cell_cols > 0 && ps->cell_rows > 0) {
-        hv_rect r = {(float)hv_scale_map(&pl->sx, -0.5), (float)hv_scale_map(&pl->sy, ps->cell_rows - 0.5),
-                     0, 0};
+        /* row 0 of the cells at the top, whichever way the y axis runs */
+        float y0 = (float)hv_scale_map(&pl->sy, ps->cell_rows - 0.5), y1 = (float)hv_scale_map(&pl->sy, -0.5);
+        hv_rect r = {(float)hv_scale_map(&pl->sx, -0.5), fminf(y0, y1), 0, fabsf(y1 - y0)};
         r.w = (float)hv_scale_map(&pl->sx, ps->cell_cols - 0.5) - r.x;
-        r.h = (float)hv_scale_map(&pl->sy, -0.5) - r.y;
         hv_dl_heatmap(c->dl, r, ps->cell_cols, ps->cell_rows, ps->cells, th->no_score, pa);
         kv_separators(c, ps, pl, r, pa);
     } else {
@@ -1391,7 +1421,8 @@ static void draw_panel_content(ctx *c, const hv_panel_state *ps, const hv_panel_
     for (int i = 0; i < ps->n_points; i++) {
         const hv_scene_point *sp = &ps->points[i];
         float a = sp->alpha * ps->model_alpha[sp->model] * pa;
-        float mx = (float)hv_scale_map(&pl->sx, sp->layer), my = (float)hv_scale_map(&pl->sy, sp->head);
+        float mx, my;
+        hv_panel_point(ps, pl, sp->layer, sp->head, &mx, &my);
         if (sp->flags & HV_POINT_OUTLINE)
             continue; /* top_cell_marks */
         if (sp->flags & (HV_POINT_HIGHLIGHT | HV_POINT_HOVER)) {
@@ -1442,9 +1473,10 @@ static void draw_panel_axes(ctx *c, const plan *pl, const hv_panel_state *ps, co
                    HV_ANCHOR_CENTER, 0);
     /* axis labels */
     char fit[HV_TEXT_MAX + 8];
-    hv_dl_text(c->dl, fit_text(c, spec->xlabel, c->f_label, plot.w, fit, sizeof fit), snap(plot.x + plot.w * 0.5f),
+    const char *xlabel = ps->layers_y ? spec->ylabel : spec->xlabel, *ylabel = ps->layers_y ? spec->xlabel : spec->ylabel;
+    hv_dl_text(c->dl, fit_text(c, xlabel, c->f_label, plot.w, fit, sizeof fit), snap(plot.x + plot.w * 0.5f),
                snap(cell.y + cell.h), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
-    hv_dl_text(c->dl, fit_text(c, spec->ylabel, c->f_label, plot.h, fit, sizeof fit), snap(cell.x),
+    hv_dl_text(c->dl, fit_text(c, ylabel, c->f_label, plot.h, fit, sizeof fit), snap(cell.x),
                snap(plot.y + plot.h * 0.5f), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_START, 90);
     /* the title, centred on the plot, kept within the panel's cell */
     float tcx = plot.x + plot.w * 0.5f;
@@ -1837,7 +1869,7 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
         lay->cell = (hv_rect){lay->plot.x - m, lay->plot.y - m, lay->plot.w + 2 * m, lay->plot.h + 2 * m};
         const hv_axes *given = panel_axes(c, &panels[p]);
         lay->sx = (hv_scale){given->xlo, given->xhi, lay->plot.x, lay->plot.x + lay->plot.w};
-        lay->sy = (hv_scale){given->ylo, given->yhi, lay->plot.y + lay->plot.h, lay->plot.y};
+        lay->sy = panel_sy(&panels[p], given, lay->plot);
     }
     /* the legend in each panel's free corner (side): where some panel has
      * none, the figure is laid out again with the legend under it */
@@ -1966,9 +1998,12 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
     char fit[HV_TEXT_MAX + 8];
     float gx0 = lays[0].plot.x, gx1 = lays[f.C - 1 < n ? f.C - 1 : n - 1].plot.x + f.g.plot_w;
     float gy0 = lays[0].plot.y, gy1 = f.g.row_y[f.R - 1] + f.g.plot_h;
-    hv_dl_text(c->dl, fit_text(c, spec->xlabel, c->f_label, gx1 - gx0, fit, sizeof fit), snap((gx0 + gx1) * 0.5f),
+    /* (heads across and layers down with layers-y) */
+    const char *xlabel = panels[0].layers_y ? spec->ylabel : spec->xlabel;
+    const char *ylabel = panels[0].layers_y ? spec->xlabel : spec->ylabel;
+    hv_dl_text(c->dl, fit_text(c, xlabel, c->f_label, gx1 - gx0, fit, sizeof fit), snap((gx0 + gx1) * 0.5f),
                snap(H - f.in.margin - f.strip_h), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
-    hv_dl_text(c->dl, fit_text(c, spec->ylabel, c->f_label, gy1 - gy0, fit, sizeof fit), snap(f.in.margin),
+    hv_dl_text(c->dl, fit_text(c, ylabel, c->f_label, gy1 - gy0, fit, sizeof fit), snap(f.in.margin),
                snap((gy0 + gy1) * 0.5f), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_START, 90);
     if (d->title[0]) { /* (two cross-fade in a transition) */
         hv_panel_state tp;
@@ -2136,7 +2171,7 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
             lay->plot = plot_rect(&pl, lay->cell);
             const hv_axes *ax = panel_axes(&c, &panels[p]);
             lay->sx = (hv_scale){ax->xlo, ax->xhi, lay->plot.x, lay->plot.x + lay->plot.w};
-            lay->sy = (hv_scale){ax->ylo, ax->yhi, lay->plot.y + lay->plot.h, lay->plot.y};
+            lay->sy = panel_sy(&panels[p], ax, lay->plot);
             lay->colorbar = (hv_rect){snap(lay->plot.x + lay->plot.w + pl.cb_gap), lay->plot.y, pl.cb_w, lay->plot.h};
         }
         if (!want_legend || strip || place_legends(&c, &pl, panels, n_panels, lays))
@@ -2216,8 +2251,9 @@ int hv_figure_hit(const hv_figure_layout *l, const hv_panel_state *panels, int n
             const hv_scene_point *sp = &panels[p].points[i];
             if (sp->alpha * panels[p].model_alpha[sp->model] < 0.2f)
                 continue;
-            float dx = (float)hv_scale_map(&pl->sx, sp->layer) - x;
-            float dy = (float)hv_scale_map(&pl->sy, sp->head) - y;
+            float px, py;
+            hv_panel_point(&panels[p], pl, sp->layer, sp->head, &px, &py);
+            float dx = px - x, dy = py - y;
             float r = (sp->flags & HV_POINT_OUTLINE ? fabsf((float)(hv_scale_map(&pl->sx, 1) - hv_scale_map(&pl->sx, 0))) * 0.5f
                                                     : l->marker_size * sp->scale * 0.5f) + 3.0f;
             float d2 = dx * dx + dy * dy;
@@ -2238,8 +2274,9 @@ bool hv_figure_hit_cell(const hv_figure_layout *l, const hv_panel_state *panels,
         const hv_panel_layout *pl = &l->panels[p];
         if (!panels[p].cells || !in_rect(pl->plot, x, y))
             continue;
-        long L = lround(hv_scale_unmap(&pl->sx, x)), H = lround(hv_scale_unmap(&pl->sy, y));
-        if (L < 0 || H < 0 || L >= panels[p].cell_cols || H >= panels[p].cell_rows)
+        long X = lround(hv_scale_unmap(&pl->sx, x)), Y = lround(hv_scale_unmap(&pl->sy, y));
+        long L = panels[p].layers_y ? Y : X, H = panels[p].layers_y ? X : Y;
+        if (cell_index(&panels[p], L, H) < 0)
             return false;
         *panel = p;
         *layer = (int)L;

@@ -218,6 +218,10 @@ typedef struct hv_panel_state {
     int cell_cols, cell_rows;
     int kv_group;                     /* heads per key-value head: separators; 0 = none */
     float alpha;                      /* whole panel's content (0 = 1) */
+    /* a heatmap drawn like sns.heatmap: heads across, layers down, layer 0
+     * at the top (the cells then hold rows of layers: row 0 = layer 0; the
+     * axes are heads on x, layers on y) */
+    bool layers_y;
 } hv_panel_state;
 
 typedef struct hv_panel_layout {
@@ -273,6 +277,11 @@ int hv_figure_hit(const hv_figure_layout *l, const hv_panel_state *panels, int n
                   int *panel);
 /* The model whose legend entry is under (x, y), or -1. */
 int hv_figure_hit_legend(const hv_figure_layout *l, float x, float y);
+
+/* Where a head is drawn in a panel: layer across and head up, or with
+ * layers_y heads across and layers down. */
+void hv_panel_point(const hv_panel_state *ps, const hv_panel_layout *pl, double layer, double head, float *x,
+                    float *y);
 
 /* The cell of a heatmap panel under (x, y): true with its panel, layer and head. */
 bool hv_figure_hit_cell(const hv_figure_layout *l, const hv_panel_state *panels, int n_panels, float x, float y,

@@ -56,6 +56,7 @@ void hv_spec_init(hv_spec *spec)
     spec->context = -1;
     spec->top = -1;
     spec->colorbar = -1;
+    spec->orientation = -1;
     spec->rank_by_abs = -1;
 }
 
@@ -302,6 +303,13 @@ static int handler(void *user, const char *section, const char *key, const char 
         }
         if (strcasecmp(key, "kv_heads") == 0)
             return set_kv_heads(&s->kv_heads, value, c, key);
+        if (strcasecmp(key, "orientation") == 0) {
+            if (strcasecmp(value, "layers-x") == 0 || strcasecmp(value, "layers-y") == 0) {
+                s->orientation = strcasecmp(value, "layers-y") == 0;
+                return true;
+            }
+            return fail(c, "key \"%s\": expected layers-x or layers-y, got \"%s\"", key, value);
+        }
         if (strcasecmp(key, "colorbar") == 0) {
             static const char *const modes[] = {"shared", "column", "panel"};
             for (int k = 0; k < 3; k++)
@@ -323,7 +331,7 @@ static int handler(void *user, const char *section, const char *key, const char 
             return true;
         }
         return fail(c,
-                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions)%s",
+                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions, orientation)%s",
                     key, "");
     }
     if (section_name(section, "condition:", name, sizeof name)) {

@@ -123,6 +123,9 @@ typedef struct hv_spec {
     bool center_set;
     double center;     /* diverging colormaps: the score at their middle (default 0) */
     int kv_heads;      /* heatmap: query heads per KV head for every model; 0 = none */
+    int orientation;   /* heatmaps: 0 = layers-x (layers across, head 0 at the bottom, the
+                        * default), 1 = layers-y (layers down, layer 0 at the top, like
+                        * sns.heatmap); -1 = unset */
     int colorbar;      /* heatmap colorbars: -1 = unset (shared where the ranges are equal, else
                         * per column), 0 = shared (one range), 1 = per column, 2 = per panel */
     /* models = / conditions =: which to show, in this order ("" = all, as in the data) */

@@ -1317,6 +1317,81 @@ static void test_signed_scores(void)
     hv_dataset_free(&ds);
 }
 
+/* orientation = layers-y draws a heatmap like sns.heatmap: heads across,
+ * layers down from layer 0 at the top; the cells, the hit test and the
+ * axis labels follow, and layers-x stays as it was. */
+static void test_orientation(void)
+{
+    hv_error err;
+    static hv_dataset ds;
+    static hv_spec spec;
+    static hv_figure fig;
+    static hv_panel_state ps[HV_MAX_PANELS];
+    static hv_figure_layout lay;
+    hv_drawlist dl = {0};
+    CHECK(load_gen(&ds, 1, 2, 10, 12, 8, 5));
+    for (int ly = 0; ly < 2; ly++) {
+        hv_spec_init(&spec);
+        CHECK(hv_spec_parse(&spec, ly ? "[figure]\norientation = layers-y\n" : "[figure]\norientation = layers-x\n",
+                            "o.ini", &err));
+        CHECK_INT(spec.orientation, ly);
+        CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+        hv_anim a;
+        hv_anim_opts ao = {HV_LAYOUT_HEATMAP, HV_MATCH_RANK, HV_EASE_CUBIC, 0};
+        CHECK(hv_anim_init(&a, &fig, &ao, &err));
+        hv_frame_desc desc;
+        int n = hv_anim_frame(&a, 1, NULL, ps, &desc);
+        hv_figure_opts o;
+        memset(&o, 0, sizeof o);
+        o.width = 1280;
+        o.height = 720;
+        o.desc = desc;
+        o.measure = fake_measure;
+        hv_figure_build(&fig, &o, ps, n, &dl, &lay);
+        CHECK(lay.fits);
+        CHECK(ps[0].layers_y == (ly == 1));
+        /* the grid is 12 layers x 8 heads: cells 8 across and 12 down with layers-y */
+        CHECK_INT(ps[0].cell_cols, ly ? 8 : 12);
+        CHECK_INT(ps[0].cell_rows, ly ? 12 : 8);
+        /* every head of the first panel where its (layer, head) says: the hit test
+         * at the point hv_panel_point gives returns that head, and the cell there
+         * holds its value */
+        int bad = 0;
+        for (int l = 0; l < 12; l++)
+            for (int h = 0; h < 8; h++) {
+                float x, y;
+                hv_panel_point(&ps[0], &lay.panels[0], l, h, &x, &y);
+                int p = -1, L = -1, H = -1;
+                if (!hv_figure_hit_cell(&lay, ps, n, x, y, &p, &L, &H) || p != 0 || L != l || H != h)
+                    bad++;
+                long k = ly ? l * 8 + h : (7 - h) * 12 + l;
+                double v = a.dense[0][0][l * 8 + h];
+                float want = v == v ? hv_figure_value(v, ps[0].lo, ps[0].hi) : NAN;
+                if (!(ps[0].cells[k] == want || (want != want && ps[0].cells[k] != ps[0].cells[k])))
+                    bad++;
+            }
+        CHECK_INT(bad, 0);
+        /* layer 0 at the top with layers-y, at the bottom (x: head 0 at the bottom) otherwise */
+        float x0, y0, x1, y1;
+        hv_panel_point(&ps[0], &lay.panels[0], 0, 0, &x0, &y0);
+        hv_panel_point(&ps[0], &lay.panels[0], 11, 7, &x1, &y1);
+        if (ly)
+            CHECK(y0 < y1 && x0 < x1); /* layer 0 above layer 11; head 0 left of head 7 */
+        else
+            CHECK(y0 > y1 && x0 < x1); /* head 0 below head 7; layer 0 left of layer 11 */
+        /* the axis labels follow: "Head" across the bottom with layers-y */
+        bool head_below = false;
+        for (int i = 0; i < dl.n_texts; i++)
+            if (strcmp(hv_dl_string(&dl, &dl.texts[i]), ly ? "Head" : "Layer") == 0 && dl.texts[i].rotate == 0)
+                head_below = true;
+        CHECK(head_below);
+        hv_anim_free(&a);
+        hv_figure_free(&fig);
+    }
+    hv_dataset_free(&ds);
+    hv_drawlist_free(&dl);
+}
+
 int main(void)
 {
     test_prepare();
@@ -1331,5 +1406,6 @@ int main(void)
     test_facet_property();
     test_ticks_bounded();
     test_signed_scores();
+    test_orientation();
     return check_summary();
 }

@@ -289,7 +289,7 @@ static void test_bundled(void)
 }
 
 #define FIGURE_KEYS                                                                                \
-    "(known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions)"
+    "(known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions, orientation)"
 #define RANGE_MSG(key, v) "key \"" key "\": expected \"low, high\" with low < high, got \"" v "\""
 #define TICKS_MSG(key, v)                                                                          \
     "key \"" key "\": expected \"first, last, step\" with first <= last, step > 0 and at most 64 ticks, got \"" v "\""
