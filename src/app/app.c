@@ -18,6 +18,7 @@
 #include "../export/png.h"
 #include "../gl/renderer.h"
 #include "../gl/text.h"
+#include "../gl/window.h"
 #include "../io/scores.h"
 #include "../vector/vector.h"
 #include "assets.h"
@@ -339,7 +340,7 @@ int hv_app_open(hv_app *a, bool visible)
     hv_renderer_set_text(a->ren, a->text);
     if (visible && a->opt.present) {
         a->fullscreen = true;
-        SDL_SetWindowFullscreen(hv_renderer_window(a->ren), SDL_WINDOW_FULLSCREEN_DESKTOP);
+        hv_window_set_fullscreen(hv_renderer_window(a->ren), true);
     }
     return -1;
 }
@@ -471,7 +472,7 @@ static void act(hv_app *a, hv_action act)
     case HV_ACT_FULLSCREEN:
         a->fullscreen = !a->fullscreen;
         if (a->ren)
-            SDL_SetWindowFullscreen(hv_renderer_window(a->ren), a->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+            hv_window_set_fullscreen(hv_renderer_window(a->ren), a->fullscreen);
         break;
     case HV_ACT_SCREENSHOT: {
         char path[300];
@@ -1079,19 +1080,19 @@ static int run_window(hv_app *a)
     Uint64 freq = SDL_GetPerformanceFrequency(), last = SDL_GetPerformanceCounter();
     hv_player *pl = &a->player;
     bool pointer_hidden = false;
+    int built_w = 0, built_h = 0;
     while (!pl->quit) {
         SDL_Event ev;
         if (!hv_app_animating(a) && !pl->dirty) {
             /* paused and nothing changed: sleep until an event (or until the
              * pointer is due to hide), no busy loop */
-            int wait_ms = -1;
+            /* a window manager (or none) may resize the window without an
+             * event SDL passes on: look at its real size now and then */
+            int wait_ms = 250;
             if (pl->present && !pointer_hidden)
-                wait_ms = (int)fmax(1.0, (HV_POINTER_IDLE_S - pl->idle) * 1000.0 + 1.0);
-            int got = wait_ms < 0 ? SDL_WaitEvent(&ev) : SDL_WaitEventTimeout(&ev, wait_ms);
-            if (got)
+                wait_ms = (int)fmin(wait_ms, fmax(1.0, (HV_POINTER_IDLE_S - pl->idle) * 1000.0 + 1.0));
+            if (SDL_WaitEventTimeout(&ev, wait_ms))
                 hv_app_event(a, &ev);
-            else if (wait_ms < 0)
-                break;
         }
         while (SDL_PollEvent(&ev))
             hv_app_event(a, &ev);
@@ -1103,9 +1104,15 @@ static int run_window(hv_app *a)
             SDL_ShowCursor(pointer_hidden ? SDL_DISABLE : SDL_ENABLE);
         }
         hv_app_record(a);
+        /* the layout is always for the drawable as it is now (fullscreen
+         * granted, refused or late, a resize, a high-DPI screen) */
+        int w, h;
+        hv_renderer_drawable_size(a->ren, &w, &h);
+        if (w != built_w || h != built_h)
+            pl->dirty = true;
         if (pl->dirty && !pl->quit) {
-            int w, h;
-            hv_renderer_drawable_size(a->ren, &w, &h);
+            built_w = w;
+            built_h = h;
             hv_app_build(a, w, h, true);
             hv_renderer_present(a->ren, &a->dl); /* waits for vsync */
             pl->dirty = false;

@@ -14,6 +14,7 @@
 
 #include "../core/colormap.h"
 #include "../core/stages.h"
+#include "window.h"
 #include "shaders.h" /* generated from shaders/ at build time */
 
 
@@ -331,7 +332,7 @@ void hv_renderer_set_text(hv_renderer *r, hv_text *text) { r->text = text; }
 const char *hv_renderer_info(hv_renderer *r) { return r->info; }
 int hv_renderer_max_size(hv_renderer *r) { return r->max_size; }
 
-void hv_renderer_drawable_size(hv_renderer *r, int *w, int *h) { SDL_GL_GetDrawableSize(r->win, w, h); }
+void hv_renderer_drawable_size(hv_renderer *r, int *w, int *h) { hv_window_drawable_size(r->win, w, h); }
 
 static bool reserve(void **buf, int *cap, int need, size_t elem)
 {
