@@ -15,6 +15,8 @@ EXTRA+=(poppler-utils qpdf librsvg2-bin libxml2-utils strace)
 # the install tests render the manual page and run the bash completion
 PKGS+=(dpkg-dev)
 EXTRA+=(man-db bash-completion)
+# the window tests under a bare X server (tests/player/present_xvfb_test.sh)
+EXTRA+=(xvfb xdotool x11-apps)
 want=("${PKGS[@]}")
 [ "${HV_SETUP_EXTRAS:-1}" = 1 ] && want+=("${EXTRA[@]}")
 missing=()

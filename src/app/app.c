@@ -1135,7 +1135,7 @@ static int run_window(hv_app *a)
     Uint64 freq = SDL_GetPerformanceFrequency(), last = SDL_GetPerformanceCounter();
     hv_player *pl = &a->player;
     bool pointer_hidden = false;
-    int built_w = 0, built_h = 0;
+    int built_w = 0, built_h = 0, resized = 0;
     while (!pl->quit) {
         SDL_Event ev;
         if (!hv_app_animating(a) && !pl->dirty) {
@@ -1163,14 +1163,19 @@ static int run_window(hv_app *a)
          * granted, refused or late, a resize, a high-DPI screen) */
         int w, h;
         hv_renderer_drawable_size(a->ren, &w, &h);
-        if (w != built_w || h != built_h)
+        if (w != built_w || h != built_h) {
             pl->dirty = true;
+            /* the GL driver may find the new size only at the swap (Mesa
+             * on X11 does): the first frame can land in the old buffer, so
+             * a new size is drawn more than once */
+            resized = 3;
+        }
         if (pl->dirty && !pl->quit) {
             built_w = w;
             built_h = h;
             hv_app_build(a, w, h, true);
             hv_renderer_present(a->ren, &a->dl); /* waits for vsync */
-            pl->dirty = false;
+            pl->dirty = resized > 0 && --resized > 0;
         }
     }
     return 0;

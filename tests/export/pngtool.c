@@ -8,6 +8,8 @@
  *   pngtool mad A B             prints the mean absolute difference of the
  *                               R, G and B values (0..255), e.g. "0.412"
  *   pngtool rgb FILE            writes the pixels as raw RGB (rgb24) to stdout
+ *   pngtool diffat A B X Y T    as diff, with B (smaller) compared to A's
+ *                               region at (X, Y)
  *   pngtool xwd IN.xwd OUT.png  converts a TrueColor X window dump (xwd -root)
  *                               to PNG (the window tests' screenshots) */
 #include <stdio.h>
@@ -140,6 +142,27 @@ int main(int argc, char **argv)
                 diff += d > t;
             }
             printf("%ld %ld\n", diff, (long)w * h);
+        }
+        stbi_image_free(b);
+    } else if (strcmp(argv[1], "diffat") == 0 && argc > 6) {
+        int x0 = atoi(argv[4]), y0 = atoi(argv[5]), t = atoi(argv[6]), w2, h2, n2;
+        unsigned char *b = stbi_load(argv[3], &w2, &h2, &n2, 4);
+        if (!b || x0 < 0 || y0 < 0 || x0 + w2 > w || y0 + h2 > h) {
+            fprintf(stderr, "pngtool: %s does not fit in %s at %d,%d\n", argv[3], argv[2], x0, y0);
+            rc = 1;
+        } else {
+            long diff = 0;
+            for (int y = 0; y < h2; y++)
+                for (int x = 0; x < w2; x++) {
+                    const unsigned char *pa = a + ((long)(y + y0) * w + x + x0) * 4, *pb = b + ((long)y * w2 + x) * 4;
+                    int d = 0;
+                    for (int k = 0; k < 3; k++) {
+                        int e = abs(pa[k] - pb[k]);
+                        d = e > d ? e : d;
+                    }
+                    diff += d > t;
+                }
+            printf("%ld %ld\n", diff, (long)w2 * h2);
         }
         stbi_image_free(b);
     } else if (strcmp(argv[1], "mad") == 0 && argc > 3) {
