@@ -1857,6 +1857,8 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
             skipped++;
             continue; /* too small to draw anything useful: reported (layout->fits) */
         }
+        if (panels[p].hidden)
+            continue; /* its place is kept: nothing moves when it appears */
         draw_panel_content(&c, &panels[p], lay);
         draw_panel_axes(&c, &pl, &panels[p], lay);
         if (want_legend && !strip && lay->legend.w > 0)

@@ -213,6 +213,7 @@ typedef struct hv_panel_state {
     int cell_cols, cell_rows;
     int kv_group;                     /* heads per key-value head: separators; 0 = none */
     float alpha;                      /* whole panel's content (0 = 1) */
+    bool hidden;                      /* laid out (its place kept), not drawn: a build's later panel */
 } hv_panel_state;
 
 typedef struct hv_panel_layout {

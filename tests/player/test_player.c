@@ -505,6 +505,40 @@ static void test_notices_random(bool present)
     free(a);
 }
 
+/* reveal: the side layout's step 1 shows no sign of the later panel (none,
+ * the default) or its empty axes (axes); either way no panel moves when
+ * the later one appears. */
+static void test_reveal(void)
+{
+    hv_app *a = calloc(1, sizeof *a);
+    char *argv[] = {"headviz", "--size", "1280x720", NULL};
+    CHECK_INT(hv_app_init(a, 3, argv), -1);
+    CHECK_INT(hv_app_open(a, false), -1);
+    hv_app_build(a, 1280, 720, true);
+    hv_figure_layout step1 = a->layout;
+    CHECK(has_text(&a->dl, "Undiff Attn."));
+    CHECK(!has_text(&a->dl, "Scaling Cont.")); /* its title, before its step */
+    int texts1 = a->dl.n_texts;
+    key(a, SDLK_END);
+    hv_app_build(a, 1280, 720, true);
+    CHECK(has_text(&a->dl, "Scaling Cont."));
+    CHECK(a->dl.n_texts > texts1 + 10); /* its ticks, labels, colorbar, legend */
+    for (int p = 0; p < 2; p++) {
+        check_context("panel %d", p);
+        CHECK(memcmp(&step1.panels[p].plot, &a->layout.panels[p].plot, sizeof(hv_rect)) == 0);
+        CHECK(memcmp(&step1.panels[p].colorbar, &a->layout.panels[p].colorbar, sizeof(hv_rect)) == 0);
+    }
+    check_context("%s", "");
+    /* reveal = axes: the empty frame, title and colorbar from step 1 */
+    a->spec.reveal = 1; /* what the spec's reveal = axes sets */
+    key(a, SDLK_HOME);
+    hv_app_build(a, 1280, 720, true);
+    CHECK(has_text(&a->dl, "Scaling Cont."));
+    CHECK(memcmp(&step1.panels[1].plot, &a->layout.panels[1].plot, sizeof(hv_rect)) == 0);
+    hv_app_shutdown(a);
+    free(a);
+}
+
 int main(void)
 {
     SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
@@ -517,6 +551,7 @@ int main(void)
     test_screenshot_and_record();
     test_notices_random(false);
     test_notices_random(true);
+    test_reveal();
     SDL_Quit();
     return check_summary();
 }
