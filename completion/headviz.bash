@@ -95,7 +95,7 @@ _headviz()
             --theme --colormap --context --font-scale --legend --font --transparent --force --help \
             --version --layout --match --easing --hold --transition --stagger --progress --loop \
             --present --export-frames --format --video --fps --duration --frames --threads --renderer \
-            --timings --preset
+            --timings --preset --loop-back --estimate
         # --option=VALUE needs no space after the '='
         return 0
     fi
