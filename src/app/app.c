@@ -526,9 +526,11 @@ void hv_app_event(hv_app *a, const SDL_Event *ev)
     case SDL_MOUSEMOTION: {
         float sx = 1, sy = 1;
         if (a->ren) {
+            /* the high-DPI ratio, both sizes as SDL sees them (its view of
+             * the size can run ahead of the real one, the ratio cannot) */
             int ww, wh, dw, dh;
             SDL_GetWindowSize(hv_renderer_window(a->ren), &ww, &wh);
-            hv_renderer_drawable_size(a->ren, &dw, &dh);
+            SDL_GL_GetDrawableSize(hv_renderer_window(a->ren), &dw, &dh);
             if (ww > 0 && wh > 0) {
                 sx = (float)dw / (float)ww;
                 sy = (float)dh / (float)wh;
@@ -777,15 +779,12 @@ static void build(hv_app *a, int w, int h, bool overlays)
         hv_drawlist_reset(&a->dl, w, h, c);
         return;
     }
-    if (pl->present) {
-        /* --present: the audience's screen shows the figure and nothing for
-         * the presenter (notices, the number typed, the recording mark and
-         * the status go to the terminal); help only when asked for */
-        if (pl->help)
-            hv_overlay_box(&a->dl, &st, k_help, (int)(sizeof k_help / sizeof k_help[0]), 0, 0, HV_BOX_CENTER, true);
-        return;
-    }
-    draw_band(a, &st, w, h);
+    /* --present: the audience's screen shows the figure and nothing for the
+     * presenter (notices, the number typed, the recording mark and the
+     * status go to the terminal); what the presenter points at (a tooltip)
+     * and the help, asked for, are drawn */
+    if (!pl->present)
+        draw_band(a, &st, w, h);
     int cell_panel, cell_layer, cell_head;
     if (a->hover_point >= 0 || (a->mouse_in && !hv_player_pointer_hidden(pl) &&
                                 hv_figure_hit_cell(&a->layout, a->panels, a->n_panels, a->mouse_x, a->mouse_y,

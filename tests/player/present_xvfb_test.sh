@@ -32,15 +32,17 @@ cd "$dir"
 unset SDL_VIDEODRIVER WAYLAND_DISPLAY
 export SDL_VIDEODRIVER=x11
 
-# a free display; -br: a black root window (what shows around a window)
-for n in $(seq 91 150); do
-  [ -e /tmp/.X$n-lock ] || [ -e /tmp/.X11-unix/X$n ] || { D=$n; break; }
-done
-Xvfb ":$D" -screen 0 1920x1080x24 -br -nolisten tcp >xvfb.log 2>&1 &
+# a free display, chosen by Xvfb itself (-displayfd: no race with other
+# servers starting beside it); -br: a black root window (what shows around
+# a window)
+Xvfb -displayfd 3 -screen 0 1920x1080x24 -br -nolisten tcp 3>display.txt >xvfb.log 2>&1 &
 XPID=$!
+for _ in $(seq 100); do [ -s display.txt ] && break; sleep 0.1; done
+D=$(head -1 display.txt 2>/dev/null)
+[ -n "$D" ] || { echo "FAIL: Xvfb did not start"; cat xvfb.log; exit 1; }
 export DISPLAY=":$D"
 for _ in $(seq 100); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
-xdotool getdisplaygeometry >/dev/null 2>&1 || { echo "FAIL: Xvfb did not start"; cat xvfb.log; exit 1; }
+xdotool getdisplaygeometry >/dev/null 2>&1 || { echo "FAIL: Xvfb :$D does not answer"; cat xvfb.log; exit 1; }
 
 shot() { xwd -root -silent >"$1.xwd" && "$PNG" xwd "$1.xwd" "$1.png" && rm -f "$1.xwd"; }
 # the screen once it stops changing (two shots 0.3 s apart the same)
@@ -59,7 +61,7 @@ ndiff() { "$PNG" diff "$1" "$2" 40 | cut -d' ' -f1; }
 # the window of headviz: "W H X Y" once mapped
 geometry() {
   local id
-  for _ in $(seq 150); do
+  for _ in $(seq 600); do # a minute: a sanitizer build on a loaded machine starts slowly
     id=$(xdotool search --onlyvisible --name '^headviz$' 2>/dev/null | head -1)
     [ -n "$id" ] && break
     sleep 0.1
@@ -84,7 +86,18 @@ SDL_VIDEODRIVER=offscreen "$HV" --renderer gl --progress 0 --size 1600x900 --scr
   fail "reference 1600x900"
 bg=$("$PNG" px ref1080.png 0 0)
 
+# quits with Q, and is stopped if Q did not reach it
+quit() {
+  keys q
+  wait_for bash -c "! kill -0 $HPID 2>/dev/null" || kill "$HPID" 2>/dev/null
+  wait "$HPID" 2>/dev/null
+  HPID=
+}
+
 # ---- 1. fullscreen with no window manager to grant it -----------------------
+# the pointer in a corner, on no marker (no tooltip); with no window manager
+# the keyboard goes to the window under it
+xdotool mousemove 2 2
 "$HV" --present >out1.txt 2>err1.txt &
 HPID=$!
 g=$(geometry) || fail "no headviz window"
@@ -131,17 +144,16 @@ wait_for shot_like s7 s1.png
 settled s7
 d=$(ndiff s1.png s7.png)
 [ "$d" -le 2074 ] || fail "2 Enter, Home: $d pixels differ from step 1's screen (at most 0.1%)"
-keys q
-wait "$HPID" 2>/dev/null
-HPID=
+quit
 cp s1.png "${HV_XVFB_KEEP:-/nonexistent}/present_fill.png" 2>/dev/null
 cp s6.png "${HV_XVFB_KEEP:-/nonexistent}/present_step2.png" 2>/dev/null
 
 # ---- 2. fullscreen refused: the figure fills the window it has ---------------
+xdotool mousemove 960 540 # inside the window it will have
 HEADVIZ_NO_SELF_FULLSCREEN=1 "$HV" --present >out2.txt 2>err2.txt &
 HPID=$!
 g=$(geometry) || fail "no headviz window (refused case)"
-sleep 0.5
+sleep 1
 read -r w h x y <<<"$(geometry)"
 if [ "${w:-0}" -ge 1920 ] && [ "${h:-0}" -ge 1080 ]; then
   echo "note: the window filled the screen anyway; the refused case is not exercised"
@@ -164,9 +176,7 @@ else
   fi
   cp r1.png "${HV_XVFB_KEEP:-/nonexistent}/present_refused.png" 2>/dev/null
 fi
-keys q
-wait "$HPID" 2>/dev/null
-HPID=
+quit
 
 if [ "$fails" -ne 0 ]; then
   echo "headviz's standard error:"
