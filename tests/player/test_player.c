@@ -59,6 +59,16 @@ static bool has_text(const hv_drawlist *dl, const char *s)
     return false;
 }
 
+static const char *text_with(const hv_drawlist *dl, const char *s, float *y)
+{
+    for (int i = 0; i < dl->n_texts; i++)
+        if (strstr(hv_dl_string(dl, &dl->texts[i]), s)) {
+            *y = dl->texts[i].y;
+            return hv_dl_string(dl, &dl->texts[i]);
+        }
+    return NULL;
+}
+
 /* How many texts of the frame reach past the window's edges (measured with
  * the real fonts; texts anchored at their start, as overlays are). */
 static int texts_outside(hv_app *a, int w, int h)
@@ -287,6 +297,22 @@ static void test_mouse(void)
     CHECK(has_text(&a->dl, "layer 4, head 4"));
     CHECK(has_text(&a->dl, "A: 10"));
     CHECK(has_text(&a->dl, "B: 3"));
+    /* the tooltip's box is opaque: the last rect under its text (its
+     * background, drawn after the figure) has alpha 1 */
+    float ty = 0;
+    const char *line = text_with(&a->dl, "layer 4, head 4", &ty);
+    CHECK(line != NULL);
+    float tx = 0;
+    for (int i = 0; i < a->dl.n_texts; i++)
+        if (strstr(hv_dl_string(&a->dl, &a->dl.texts[i]), "layer 4, head 4"))
+            tx = a->dl.texts[i].x;
+    int under = -1;
+    for (int i = 0; i < a->dl.n_rects; i++) {
+        hv_rect r = a->dl.rects[i].r;
+        if (tx - 2 >= r.x && tx - 2 < r.x + r.w && ty + 2 >= r.y && ty + 2 < r.y + r.h)
+            under = i;
+    }
+    CHECK(under >= 0 && a->dl.rects[under].c.a == 1.0f);
     /* the same head is ringed in the other viewport */
     int ringed = 0;
     for (int i = 0; i < a->panels[1].n_points; i++)
@@ -421,16 +447,6 @@ static void test_screenshot_and_record(void)
     rmdir(rec);
     CHECK(chdir(old) == 0);
     rmdir(dir);
-}
-
-static const char *text_with(const hv_drawlist *dl, const char *s, float *y)
-{
-    for (int i = 0; i < dl->n_texts; i++)
-        if (strstr(hv_dl_string(dl, &dl->texts[i]), s)) {
-            *y = dl->texts[i].y;
-            return hv_dl_string(dl, &dl->texts[i]);
-        }
-    return NULL;
 }
 
 /* The notices as state, through the window's keys: in a randomised run of
