@@ -61,7 +61,7 @@ missing=""
 for o in $readme_opts; do grep -qE -- "(^|[^a-z-])$o([^a-z-]|$)" <<<"$txt" || missing="$missing $o"; done
 same "every option of the README's reference sections is in the page" "" "$missing"
 same "the completion offers exactly --help's options" "$help_opts" "$(complete_line -- | words)"
-same "... those starting with --e" "--easing --export-frames --extent " "$(complete_line --e | words)"
+same "... those starting with --e" "--easing --estimate --export-frames --extent " "$(complete_line --e | words)"
 for code in 0 1 2 130; do
   check "EXIT STATUS: $code" bash -c 'awk "/^EXIT STATUS/ {on = 1; next} /^[A-Z]/ {on = 0} on" <<<"$1" | grep -qE "^ +$2( |\$)"' _ "$txt" "$code"
 done
