@@ -141,6 +141,32 @@ static inline int hv_heatmap_cell(int p, int n, int cells)
     return c < 0 ? 0 : c >= cells ? cells - 1 : (int)c;
 }
 
+/* Where cells are smaller than a pixel (more cells than pixels along a
+ * side), pixel p of n shows the mean colour of the cells it covers,
+ * [p * cells / n, (p + 1) * cells / n), so no cell is skipped and no moiré
+ * comes from which one a pixel's centre hits; wider spans are sampled at
+ * HV_HEAT_SAMPLES evenly spaced cells. Returns how many cells pixel p takes
+ * along this side (1 where cells are at least a pixel: hv_heatmap_cell's);
+ * the i-th of them is hv_heatmap_sample(p, n, cells, i, k). heatmap.frag
+ * computes the same in integers. */
+#define HV_HEAT_SAMPLES 8
+static inline int hv_heatmap_samples(int p, int n, int cells)
+{
+    if (cells <= n || n <= 0)
+        return 1;
+    long long a = (long long)p * cells / n, b = (long long)(p + 1) * cells / n;
+    long long k = b - a;
+    return k < 1 ? 1 : k > HV_HEAT_SAMPLES ? HV_HEAT_SAMPLES : (int)k;
+}
+static inline int hv_heatmap_sample(int p, int n, int cells, int i, int k)
+{
+    if (cells <= n || n <= 0)
+        return hv_heatmap_cell(p, n, cells);
+    long long a = (long long)p * cells / n, b = (long long)(p + 1) * cells / n;
+    long long c = a + ((2LL * i + 1) * (b - a)) / (2LL * k);
+    return c < 0 ? 0 : c >= cells ? cells - 1 : (int)c;
+}
+
 /* True when two lists draw exactly the same frame (same size, clear colour,
  * colormap, commands and items). */
 bool hv_drawlist_equal(const hv_drawlist *a, const hv_drawlist *b);

@@ -1012,7 +1012,8 @@ static bool svg_cells(hv_vector *v, cairo_t *cr, const hv_heatmap_item *h, int s
 /* A raster's heatmap, pixel by pixel as heatmap.frag computes it: each
  * pixel of the rectangle (whole pixels) takes the cell under its centre,
  * in integers (hv_heatmap_cell: never a blend, never a rounding of its
- * own), composited over what is there; only pixels inside the current clip
+ * own), or where cells are smaller than a pixel the mean of those it covers
+ * (hv_heatmap_samples), composited over what is there; only pixels inside the current clip
  * (whole pixels: the command's scissor, the frame, the band). */
 static void raster_heatmap(cairo_t *cr, const hv_heatmap_item *h, const float *vals, const hv_colormap *cm)
 {
@@ -1027,30 +1028,44 @@ static void raster_heatmap(cairo_t *cr, const hv_heatmap_item *h, const float *v
     cairo_user_to_device(cr, &dx, &dy); /* figure pixels -> surface pixels (a band's offset) */
     int x0 = (int)fmax(ceil(h->r.x - 0.5), cx0), x1 = (int)fmin(ceil(h->r.x + h->r.w - 0.5), cx1);
     int y0 = (int)fmax(ceil(h->r.y - 0.5), cy0), y1 = (int)fmin(ceil(h->r.y + h->r.h - 0.5), cy1);
-    float na = (float)clamp01(h->nan_color.a) * (float)clamp01(h->alpha);
-    float nan_c[4] = {(float)clamp01(h->nan_color.r) * na, (float)clamp01(h->nan_color.g) * na,
-                      (float)clamp01(h->nan_color.b) * na, na};
     float ca = (float)clamp01(h->alpha);
     int rx = (int)lrintf(h->r.x), ry = (int)lrintf(h->r.y), rw = (int)lrintf(h->r.w), rh = (int)lrintf(h->r.h);
     for (int y = y0; y < y1; y++) {
         int sy = y + (int)lrint(dy);
         if (sy < 0 || sy >= sh)
             continue;
-        int cy = hv_heatmap_cell(y - ry, rh, h->rows);
+        int ky = hv_heatmap_samples(y - ry, rh, h->rows);
         uint32_t *row = (uint32_t *)(data + (size_t)sy * (size_t)stride);
         for (int x = x0; x < x1; x++) {
             int sx = x + (int)lrint(dx);
             if (sx < 0 || sx >= sw)
                 continue;
-            int cxl = hv_heatmap_cell(x - rx, rw, h->cols);
-            float v = vals[(size_t)cy * (size_t)h->cols + (size_t)cxl], src[4];
-            if (v >= 0) {
-                float c[3];
-                hv_colormap_sample(cm, v, c);
-                src[0] = c[0] * ca, src[1] = c[1] * ca, src[2] = c[2] * ca, src[3] = ca;
-            } else {
-                memcpy(src, nan_c, sizeof src);
+            /* the mean of the cells the pixel covers (one where cells are
+             * at least a pixel), of their colours in 8 bits as GL has them */
+            int kx = hv_heatmap_samples(x - rx, rw, h->cols);
+            float sum[4] = {0, 0, 0, 0}, src[4];
+            for (int j = 0; j < ky; j++) {
+                int cy = hv_heatmap_sample(y - ry, rh, h->rows, j, ky);
+                for (int i = 0; i < kx; i++) {
+                    int cxl = hv_heatmap_sample(x - rx, rw, h->cols, i, kx);
+                    float v = vals[(size_t)cy * (size_t)h->cols + (size_t)cxl], c[4];
+                    if (v >= 0) {
+                        hv_colormap_sample(cm, v, c);
+                        for (int ch = 0; ch < 3; ch++)
+                            c[ch] = (float)lrintf((float)clamp01(c[ch]) * 255.0f) / 255.0f;
+                        c[3] = 1;
+                    } else {
+                        for (int ch = 0; ch < 4; ch++)
+                            c[ch] = (float)lrintf((float)clamp01((&h->nan_color.r)[ch]) * 255.0f) / 255.0f;
+                    }
+                    for (int ch = 0; ch < 4; ch++)
+                        sum[ch] += c[ch];
+                }
             }
+            float inv = 1.0f / (float)(kx * ky), a = sum[3] * inv * ca;
+            for (int ch = 0; ch < 3; ch++)
+                src[ch] = sum[ch] * inv * a;
+            src[3] = a;
             uint32_t p = row[sx];
             float da = has_alpha ? (float)(p >> 24) / 255.0f : 1.0f, k = 1.0f - src[3];
             float o[4] = {src[0] + (float)((p >> 16) & 255) / 255.0f * k, src[1] + (float)((p >> 8) & 255) / 255.0f * k,
