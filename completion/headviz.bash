@@ -99,7 +99,7 @@ _headviz()
             --theme --colormap --context --font-scale --legend --font --transparent --force --help \
             --version --layout --match --easing --hold --transition --stagger --progress --loop \
             --present --export-frames --format --video --fps --duration --frames --threads --renderer \
-            --timings --preset --grid-format --extent --models --conditions --table --orientation
+            --timings --preset --grid-format --extent --models --conditions --table --orientation --loop-back --estimate
         # --option=VALUE needs no space after the '='
         return 0
     fi

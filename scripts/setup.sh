@@ -25,6 +25,8 @@ EXTRA+=(chromium texlive-latex-extra)
 # the web page (--html): emscripten builds the web player (and fonttools cuts
 # its font); chromium runs the page in the browser test
 EXTRA+=(emscripten fonttools)
+# the window tests under a bare X server (tests/player/present_xvfb_test.sh)
+EXTRA+=(xvfb xdotool x11-apps)
 want=("${PKGS[@]}")
 [ "${HV_SETUP_EXTRAS:-1}" = 1 ] && want+=("${EXTRA[@]}")
 missing=()

@@ -18,6 +18,7 @@
 #include "../export/png.h"
 #include "../gl/renderer.h"
 #include "../gl/text.h"
+#include "../gl/window.h"
 #include "../io/scores.h"
 #include "../vector/vector.h"
 #include "assets.h"
@@ -365,7 +366,7 @@ int hv_app_open(hv_app *a, bool visible)
     hv_renderer_set_text(a->ren, a->text);
     if (visible && a->opt.present) {
         a->fullscreen = true;
-        SDL_SetWindowFullscreen(hv_renderer_window(a->ren), SDL_WINDOW_FULLSCREEN_DESKTOP);
+        hv_window_set_fullscreen(hv_renderer_window(a->ren), true);
     }
     return -1;
 }
@@ -477,7 +478,7 @@ static void act(hv_app *a, hv_action act)
             if (hv_anim_set_opts(&a->anim, &o, &err)) {
                 a->aopt = o;
                 set_opts(a);
-                hv_player_notice(&a->player, "layout %s", hv_layout_name(a->aopt.layout));
+                hv_player_notice_kind(&a->player, HV_NOTICE_SETTING, "layout %s", hv_layout_name(a->aopt.layout));
                 break;
             }
             hv_player_notice(&a->player, "%s", err.msg);
@@ -486,23 +487,24 @@ static void act(hv_app *a, hv_action act)
     case HV_ACT_MATCH:
         a->aopt.match = (hv_match_mode)((a->aopt.match + 1) % HV_MATCH_COUNT);
         set_opts(a);
-        hv_player_notice(&a->player, "match %s", hv_match_name(a->aopt.match));
+        hv_player_notice_kind(&a->player, HV_NOTICE_SETTING, "match %s", hv_match_name(a->aopt.match));
         break;
     case HV_ACT_EASING:
         a->aopt.easing = (hv_easing)((a->aopt.easing + 1) % HV_EASE_COUNT);
         set_opts(a);
-        hv_player_notice(&a->player, "easing %s", hv_easing_name(a->aopt.easing));
+        hv_player_notice_kind(&a->player, HV_NOTICE_SETTING, "easing %s", hv_easing_name(a->aopt.easing));
         break;
     case HV_ACT_THEME: a->theme = a->theme == HV_THEME_DARK ? HV_THEME_LIGHT : HV_THEME_DARK; break;
     case HV_ACT_FULLSCREEN:
         a->fullscreen = !a->fullscreen;
         if (a->ren)
-            SDL_SetWindowFullscreen(hv_renderer_window(a->ren), a->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+            hv_window_set_fullscreen(hv_renderer_window(a->ren), a->fullscreen);
         break;
     case HV_ACT_SCREENSHOT: {
         char path[300];
         if (hv_app_screenshot(a, path, sizeof path, &err)) {
-            printf("saving %s\n", path);
+            if (!a->opt.present) /* --present: the notice says it on stderr */
+                printf("saving %s\n", path);
             hv_player_notice(&a->player, "saved %s", path);
         } else {
             fprintf(stderr, "headviz: %s\n", err.msg);
@@ -521,6 +523,27 @@ static void act(hv_app *a, hv_action act)
     }
 }
 
+static void status_line(hv_app *a, char *out, size_t size);
+
+/* --present: what would be drawn for the presenter goes to the terminal,
+ * once: each new notice, the number as it is typed. */
+static void tell_terminal(hv_app *a)
+{
+    hv_player *pl = &a->player;
+    if (!pl->present)
+        return;
+    if (strcmp(pl->number, a->said_number) != 0) {
+        snprintf(a->said_number, sizeof a->said_number, "%s", pl->number);
+        if (pl->number[0])
+            fprintf(stderr, "headviz: go to step %s (Enter)\n", pl->number);
+    }
+    if (pl->notice_seq != a->said_seq) {
+        a->said_seq = pl->notice_seq;
+        if (pl->notice[0])
+            fprintf(stderr, "headviz: %s\n", pl->notice);
+    }
+}
+
 void hv_app_event(hv_app *a, const SDL_Event *ev)
 {
     switch (ev->type) {
@@ -529,9 +552,11 @@ void hv_app_event(hv_app *a, const SDL_Event *ev)
     case SDL_MOUSEMOTION: {
         float sx = 1, sy = 1;
         if (a->ren) {
+            /* the high-DPI ratio, both sizes as SDL sees them (its view of
+             * the size can run ahead of the real one, the ratio cannot) */
             int ww, wh, dw, dh;
             SDL_GetWindowSize(hv_renderer_window(a->ren), &ww, &wh);
-            hv_renderer_drawable_size(a->ren, &dw, &dh);
+            SDL_GL_GetDrawableSize(hv_renderer_window(a->ren), &dw, &dh);
             if (ww > 0 && wh > 0) {
                 sx = (float)dw / (float)ww;
                 sy = (float)dh / (float)wh;
@@ -556,8 +581,15 @@ void hv_app_event(hv_app *a, const SDL_Event *ev)
     case SDL_KEYDOWN: {
         int digit;
         hv_key k = key_of(a, ev->key.keysym.sym, ev->key.keysym.mod, &digit);
+        if (k == HV_KEY_HUD && a->player.present) {
+            /* --present: the status line once on the terminal, not on screen */
+            status_line(a, a->status, sizeof a->status);
+            fprintf(stderr, "headviz: %s\n", a->status);
+            break;
+        }
         if (k != HV_KEY_NONE)
             act(a, hv_player_key(&a->player, k, digit));
+        tell_terminal(a);
         break;
     }
     default: break;
@@ -667,6 +699,43 @@ static float overlay_scale(const hv_app *a, int w, int h)
     return fmaxf(s, 1.0f) * a->context * a->font_scale;
 }
 
+/* The band at the bottom (outside --present): the recording mark at the
+ * right, the notice (or the number being typed) left of it, the status line
+ * in what is left, shortened to fit. Every box opaque, none cut off. */
+static void draw_band(hv_app *a, const hv_overlay_style *st, int w, int h)
+{
+    const hv_player *pl = &a->player;
+    float gap = fmaxf(6 * st->scale, 4), right = (float)w;
+    char line[300], fit[600];
+    if (a->recording) {
+        snprintf(line, sizeof line, "\xe2\x97\x8f REC  %d frames", a->rec_frames);
+        const char *l[1] = {line};
+        float bw = hv_overlay_box_width(st, line);
+        if (bw <= right) {
+            hv_overlay_box(&a->dl, st, l, 1, right - bw, (float)h, HV_BOX_BOTTOM_LEFT, false);
+            right -= bw + gap;
+        }
+    }
+    hv_player_notice_text(pl, line, (int)sizeof line);
+    if (line[0]) {
+        hv_overlay_fit(st, line, right, true, fit, (int)sizeof fit);
+        if (fit[0]) {
+            const char *l[1] = {fit};
+            float bw = hv_overlay_box_width(st, fit);
+            hv_overlay_box(&a->dl, st, l, 1, right - bw, (float)h, HV_BOX_BOTTOM_LEFT, false);
+            right -= bw + gap;
+        }
+    }
+    if (pl->hud) {
+        status_line(a, a->status, sizeof a->status);
+        hv_overlay_fit(st, a->status, right, false, fit, (int)sizeof fit);
+        if (fit[0]) {
+            const char *l[1] = {fit};
+            hv_overlay_box(&a->dl, st, l, 1, 0, (float)h, HV_BOX_BOTTOM_LEFT, false);
+        }
+    }
+}
+
 static void build(hv_app *a, int w, int h, bool overlays);
 
 void hv_app_build(hv_app *a, int w, int h, bool overlays)
@@ -696,12 +765,12 @@ static void build(hv_app *a, int w, int h, bool overlays)
     fo.measure_user = a->text;
     const hv_player *pl = &a->player;
     float os = overlay_scale(a, w, h);
-    if (overlays && pl->hud) {
-        /* keep the status line's strip free so it hides no axis label */
-        hv_text_metrics m;
-        hv_text_measure(a->text, "Hg", fmaxf(15 * os, 11), &m);
-        fo.reserve_bottom = m.ascent + m.descent + 20 * os;
-    }
+    hv_overlay_style st = {hv_theme_get((hv_theme_id)a->theme), os, hv_text_measure, a->text};
+    /* outside --present the window keeps a band at the bottom for the
+     * status line, notices and the recording mark: they never cover the
+     * figure, and the figure does not move when one appears */
+    if (overlays && !pl->present)
+        fo.reserve_bottom = hv_overlay_line_height(&st);
 
     /* hover: the marker under the mouse, and the same head in other panels */
     a->hover_point = -1;
@@ -737,12 +806,12 @@ static void build(hv_app *a, int w, int h, bool overlays)
         hv_drawlist_reset(&a->dl, w, h, c);
         return;
     }
-    hv_overlay_style st = {hv_theme_get((hv_theme_id)a->theme), os, hv_text_measure, a->text};
-    if (pl->hud) {
-        status_line(a, a->status, sizeof a->status);
-        const char *l[1] = {a->status};
-        hv_overlay_box(&a->dl, &st, l, 1, 0, (float)h, HV_BOX_BOTTOM_LEFT, false);
-    }
+    /* --present: the audience's screen shows the figure and nothing for the
+     * presenter (notices, the number typed, the recording mark and the
+     * status go to the terminal); what the presenter points at (a tooltip)
+     * and the help, asked for, are drawn */
+    if (!pl->present)
+        draw_band(a, &st, w, h);
     int cell_panel, cell_layer, cell_head;
     if (a->hover_point >= 0 || (a->mouse_in && !hv_player_pointer_hidden(pl) &&
                                 hv_figure_hit_cell(&a->layout, a->panels, a->n_panels, a->mouse_x, a->mouse_y,
@@ -759,24 +828,6 @@ static void build(hv_app *a, int w, int h, bool overlays)
         for (int i = 0; i < n; i++)
             lp[i] = lines[i];
         hv_overlay_box(&a->dl, &st, lp, n, a->mouse_x, a->mouse_y, HV_BOX_NEAR_CURSOR, true);
-    }
-    /* in the window only, never in a saved frame: the recording mark, a
-     * notice, the number being typed */
-    char line[300];
-    /* notices sit at the bottom, over the plots' lower edge, never on a title */
-    float note_y = (float)h - (pl->hud ? fo.reserve_bottom : 0) - 12 * os;
-    if (a->recording) {
-        snprintf(line, sizeof line, "\xe2\x97\x8f REC  %d frames", a->rec_frames);
-        const char *l[1] = {line};
-        hv_overlay_box(&a->dl, &st, l, 1, (float)w - 8 * os, 8 * os, HV_BOX_TOP_RIGHT, false);
-    }
-    if (pl->number[0]) {
-        snprintf(line, sizeof line, "go to step %s (Enter)", pl->number);
-        const char *l[1] = {line};
-        hv_overlay_box(&a->dl, &st, l, 1, (float)w * 0.5f, note_y, HV_BOX_BOTTOM_CENTER, false);
-    } else if (pl->notice[0] && pl->notice_left > 0) {
-        const char *l[1] = {pl->notice};
-        hv_overlay_box(&a->dl, &st, l, 1, (float)w * 0.5f, note_y, HV_BOX_BOTTOM_CENTER, false);
     }
     if (pl->help)
         hv_overlay_box(&a->dl, &st, k_help, (int)(sizeof k_help / sizeof k_help[0]), 0, 0, HV_BOX_CENTER, true);
@@ -864,7 +915,8 @@ static void stop_recording(hv_app *a)
     a->recording = false;
     if (a->enc && !hv_encoder_finish(a->enc, &err))
         fprintf(stderr, "headviz: recording: %s\n", err.msg);
-    printf("recorded %d frames (%dx%d, %g fps) to %s\n", a->rec_frames, a->rec_w, a->rec_h,
+    if (!a->opt.present)
+        printf("recorded %d frames (%dx%d, %g fps) to %s\n", a->rec_frames, a->rec_w, a->rec_h,
            a->opt.fps > 0 ? a->opt.fps : 60, a->rec_dir);
     fflush(stdout);
     hv_player_notice(&a->player, "recorded %d frames to %s/", a->rec_frames, a->rec_dir);
@@ -889,7 +941,8 @@ bool hv_app_toggle_recording(hv_app *a, hv_error *err)
     a->recording = true;
     a->rec_frames = 0;
     a->rec_clock = a->rec_next = 0;
-    printf("recording to %s/ (R stops)\n", a->rec_dir);
+    if (!a->opt.present)
+        printf("recording to %s/ (R stops)\n", a->rec_dir);
     fflush(stdout);
     hv_player_notice(&a->player, "recording to %s/ (R stops)", a->rec_dir);
     return true;
@@ -897,6 +950,7 @@ bool hv_app_toggle_recording(hv_app *a, hv_error *err)
 
 void hv_app_record(hv_app *a)
 {
+    tell_terminal(a);
     if (!a->recording)
         return;
     double fps = a->opt.fps > 0 ? a->opt.fps : 60;
@@ -907,6 +961,7 @@ void hv_app_record(hv_app *a)
         if (!queue_frame(a, path, a->rec_w, a->rec_h, &err)) {
             fprintf(stderr, "headviz: recording stopped: %s\n", err.msg);
             stop_recording(a);
+            tell_terminal(a);
             break;
         }
         a->rec_frames++;
@@ -1117,19 +1172,19 @@ static int run_window(hv_app *a)
     Uint64 freq = SDL_GetPerformanceFrequency(), last = SDL_GetPerformanceCounter();
     hv_player *pl = &a->player;
     bool pointer_hidden = false;
+    int built_w = 0, built_h = 0, resized = 0;
     while (!pl->quit) {
         SDL_Event ev;
         if (!hv_app_animating(a) && !pl->dirty) {
             /* paused and nothing changed: sleep until an event (or until the
              * pointer is due to hide), no busy loop */
-            int wait_ms = -1;
+            /* a window manager (or none) may resize the window without an
+             * event SDL passes on: look at its real size now and then */
+            int wait_ms = 250;
             if (pl->present && !pointer_hidden)
-                wait_ms = (int)fmax(1.0, (HV_POINTER_IDLE_S - pl->idle) * 1000.0 + 1.0);
-            int got = wait_ms < 0 ? SDL_WaitEvent(&ev) : SDL_WaitEventTimeout(&ev, wait_ms);
-            if (got)
+                wait_ms = (int)fmin(wait_ms, fmax(1.0, (HV_POINTER_IDLE_S - pl->idle) * 1000.0 + 1.0));
+            if (SDL_WaitEventTimeout(&ev, wait_ms))
                 hv_app_event(a, &ev);
-            else if (wait_ms < 0)
-                break;
         }
         while (SDL_PollEvent(&ev))
             hv_app_event(a, &ev);
@@ -1141,12 +1196,23 @@ static int run_window(hv_app *a)
             SDL_ShowCursor(pointer_hidden ? SDL_DISABLE : SDL_ENABLE);
         }
         hv_app_record(a);
+        /* the layout is always for the drawable as it is now (fullscreen
+         * granted, refused or late, a resize, a high-DPI screen) */
+        int w, h;
+        hv_renderer_drawable_size(a->ren, &w, &h);
+        if (w != built_w || h != built_h) {
+            pl->dirty = true;
+            /* the GL driver may find the new size only at the swap (Mesa
+             * on X11 does): the first frame can land in the old buffer, so
+             * a new size is drawn more than once */
+            resized = 3;
+        }
         if (pl->dirty && !pl->quit) {
-            int w, h;
-            hv_renderer_drawable_size(a->ren, &w, &h);
+            built_w = w;
+            built_h = h;
             hv_app_build(a, w, h, true);
             hv_renderer_present(a->ren, &a->dl); /* waits for vsync */
-            pl->dirty = false;
+            pl->dirty = resized > 0 && --resized > 0;
         }
     }
     return 0;

@@ -59,6 +59,9 @@ typedef struct hv_app {
     bool mouse_in;
     int hover_panel, hover_point; /* -1: none */
     char status[512];
+    /* --present: what the terminal was last told (tell_terminal) */
+    unsigned said_seq;
+    char said_number[8];
     /* window exports: PNGs are encoded on worker threads */
     hv_encoder *enc;
     char last_stamp[32];

@@ -102,9 +102,15 @@ const char *hv_cli_usage(void)
            "  --preset NAME        x264's speed for .mp4: ultrafast, superfast, veryfast,\n"
            "                       faster, fast, medium (default), slow, slower,\n"
            "                       veryslow (crf 18 with any: faster, usually larger)\n"
-           "  --fps N              frames per second (default 60)\n"
-           "  --duration S         seconds to export (default: one full cycle)\n"
+           "  --fps N              frames per second (default 60; 30 for .mov and\n"
+           "                       --transparent)\n"
+           "  --duration S         seconds to export (default: one pass through the\n"
+           "                       conditions, ending on the last)\n"
            "  --frames N           number of frames (instead of --duration)\n"
+           "  --loop-back          also export the way back to the first condition\n"
+           "                       (a clip that loops)\n"
+           "  --estimate           say the export's estimated size and time, write\n"
+           "                       nothing (said anyway before a long or large one)\n"
            "  --threads N          PNG encoder threads (default: one per core; fewer\n"
            "                       for large frames, so memory stays under ~512 MB)\n"
            "  --renderer auto|cpu|gl  what draws PNG stills, PNG frames and video\n"
@@ -443,6 +449,10 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             o->table = v;
         } else if (strcmp(a, "--loop") == 0) {
             o->loop = true;
+        } else if (strcmp(a, "--loop-back") == 0) {
+            o->loop_back = true;
+        } else if (strcmp(a, "--estimate") == 0) {
+            o->estimate = true;
         } else if (strcmp(a, "--present") == 0) {
             o->present = true;
         } else if (take_value(argc, argv, &i, a, "--context", &v, err)) {

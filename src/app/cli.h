@@ -58,7 +58,9 @@ typedef struct hv_options {
     const char *video;         /* .mp4 .webm .gif .mov through ffmpeg */
     const char *preset;        /* x264 preset of an .mp4 --video; NULL = medium */
     double fps;                /* 0 = 60 */
-    double duration;           /* s; 0 = one full cycle */
+    double duration;           /* s; 0 = one pass through the conditions */
+    bool loop_back;            /* the default length includes the way back */
+    bool estimate;             /* say the export's size and time, write nothing */
     int frames;                /* 0 = from duration */
     int threads;               /* encoder threads; 0 = one per core */
     bool timings;              /* print where the time went (stderr) */

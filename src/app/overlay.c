@@ -91,7 +91,7 @@ hv_rect hv_overlay_box(hv_drawlist *dl, const hv_overlay_style *st, const char *
     r.y = floorf(fmaxf(0, r.y) + 0.5f);
     const hv_theme *th = st->theme;
     hv_color bg = th->legend_bg;
-    bg.a = 0.95f;
+    bg.a = 1; /* opaque: nothing under the box shows through */
     hv_dl_rect(dl, r, bg);
     float lw = fmaxf(1, floorf(s + 0.5f));
     hv_dl_rect(dl, (hv_rect){r.x, r.y, r.w, lw}, th->legend_border);
@@ -115,4 +115,67 @@ hv_rect hv_overlay_box(hv_drawlist *dl, const hv_overlay_style *st, const char *
         ty += m.ascent + m.descent + gap;
     }
     return r;
+}
+
+float hv_overlay_box_width(const hv_overlay_style *st, const char *text)
+{
+    float s = st->scale, fs = fmaxf(15 * s, 11), pad = 10 * s;
+    hv_text_metrics m;
+    measure(st, text, fs, &m);
+    return floorf(m.width + 2 * pad + 0.5f);
+}
+
+float hv_overlay_line_height(const hv_overlay_style *st)
+{
+    float s = st->scale, fs = fmaxf(15 * s, 11), pad = 10 * s;
+    hv_text_metrics m;
+    measure(st, "Hg", fs, &m);
+    return floorf(m.ascent + m.descent + 2 * pad + 0.5f);
+}
+
+/* the start of the UTF-8 character at or before i */
+static size_t char_start(const char *s, size_t i)
+{
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
+static const char k_ell[] = "\xe2\x80\xa6"; /* … */
+
+static void shorten(const char *text, size_t n, size_t keep, bool middle, char *out, int size)
+{
+    if (middle) {
+        size_t head = char_start(text, keep / 2), tail = n - (keep - keep / 2);
+        while (tail < n && ((unsigned char)text[tail] & 0xC0) == 0x80)
+            tail++;
+        snprintf(out, (size_t)size, "%.*s%s%s", (int)head, text, k_ell, text + tail);
+    } else {
+        snprintf(out, (size_t)size, "%.*s%s", (int)char_start(text, keep), text, k_ell);
+    }
+}
+
+void hv_overlay_fit(const hv_overlay_style *st, const char *text, float max_w, bool middle, char *out, int size)
+{
+    if (size <= 0)
+        return;
+    snprintf(out, (size_t)size, "%s", text);
+    if (hv_overlay_box_width(st, out) <= max_w)
+        return;
+    size_t n = strlen(text);
+    /* the most bytes of the text that fit with the ellipsis (binary search:
+     * the width grows with what is kept) */
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t keep = (lo + hi + 1) / 2;
+        shorten(text, n, keep, middle, out, size);
+        if (hv_overlay_box_width(st, out) <= max_w)
+            lo = keep;
+        else
+            hi = keep - 1;
+    }
+    shorten(text, n, lo, middle, out, size);
+    if (hv_overlay_box_width(st, out) <= max_w)
+        return;
+    out[0] = '\0';
 }

@@ -28,4 +28,13 @@ typedef enum hv_box_anchor {
 hv_rect hv_overlay_box(hv_drawlist *dl, const hv_overlay_style *st, const char *const *lines, int n, float x,
                        float y, hv_box_anchor anchor, bool heading);
 
+/* The width of a one-line box of text (hv_overlay_box, no heading). */
+float hv_overlay_box_width(const hv_overlay_style *st, const char *text);
+/* text, shortened with an ellipsis until its one-line box is at most max_w
+ * wide: at the end (a status line), or in the middle (a notice naming a
+ * file keeps the file's name). "" when not even the ellipsis fits. */
+void hv_overlay_fit(const hv_overlay_style *st, const char *text, float max_w, bool middle, char *out, int size);
+/* The height of a one-line box: what a band reserved for it needs. */
+float hv_overlay_line_height(const hv_overlay_style *st);
+
 #endif

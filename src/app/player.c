@@ -34,18 +34,54 @@ bool hv_player_animating(const hv_player *p) { return p->playing || p->stepping 
 
 bool hv_player_pointer_hidden(const hv_player *p) { return p->present && p->idle >= HV_POINTER_IDLE_S; }
 
+static void vnotice(hv_player *p, hv_notice_kind kind, const char *fmt, va_list ap)
+{
+    vsnprintf(p->notice, sizeof p->notice, fmt, ap);
+    p->notice_kind = (int)kind;
+    p->notice_left = HV_NOTICE_S;
+    p->notice_seq++;
+    p->dirty = true;
+}
+
 void hv_player_notice(hv_player *p, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(p->notice, sizeof p->notice, fmt, ap);
+    vnotice(p, HV_NOTICE_EVENT, fmt, ap);
     va_end(ap);
-    p->notice_left = HV_NOTICE_S;
-    p->dirty = true;
+}
+
+void hv_player_notice_kind(hv_player *p, hv_notice_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vnotice(p, kind, fmt, ap);
+    va_end(ap);
+}
+
+const char *hv_player_notice_text(const hv_player *p, char *buf, int size)
+{
+    if (p->number[0])
+        snprintf(buf, (size_t)size, "go to step %s (Enter)", p->number);
+    else if (p->notice[0] && p->notice_left > 0)
+        snprintf(buf, (size_t)size, "%s", p->notice);
+    else if (size > 0)
+        buf[0] = '\0';
+    return buf;
+}
+
+/* The step is about to change: a notice about the step is no longer true. */
+static void step_changes(hv_player *p)
+{
+    if (p->notice_kind == HV_NOTICE_STEP && p->notice[0]) {
+        p->notice[0] = '\0';
+        p->notice_left = 0;
+    }
 }
 
 static void jump(hv_player *p, int step)
 {
+    step_changes(p);
     p->playing = p->stepping = false;
     p->t = step * seg(p);
     p->dirty = true;
@@ -60,6 +96,7 @@ static void step(hv_player *p, int dir)
     bool moving = P - k > 0;
     bool was_stepping_fwd = p->stepping && p->dir > 0;
     p->playing = false;
+    step_changes(p);
     if (dir > 0) {
         /* from a hold, or mid-transition k -> k+1: to step k+1; a second
          * press while stepping finishes this step and starts the next */
@@ -97,9 +134,9 @@ static void go_to_typed(hv_player *p)
     p->number[0] = '\0';
     if (want >= 1 && want <= p->n_steps) {
         jump(p, want - 1);
-        hv_player_notice(p, "step %d of %d", want, p->n_steps);
+        hv_player_notice_kind(p, HV_NOTICE_STEP, "step %d of %d", want, p->n_steps);
     } else {
-        hv_player_notice(p, "no step %d (steps 1..%d)", want, p->n_steps);
+        hv_player_notice_kind(p, HV_NOTICE_STEP, "no step %d (steps 1..%d)", want, p->n_steps);
     }
 }
 
@@ -123,6 +160,7 @@ hv_action hv_player_key(hv_player *p, hv_key key, int digit)
     case HV_KEY_FIRST: jump(p, 0); break;
     case HV_KEY_LAST: jump(p, p->n_steps - 1); break;
     case HV_KEY_PLAY:
+        step_changes(p);
         p->stepping = false;
         p->playing = !p->playing;
         /* without loop, play from the last step starts over */

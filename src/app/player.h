@@ -65,6 +65,12 @@ typedef enum hv_action {
 
 typedef enum hv_blank { HV_BLANK_NONE, HV_BLANK_BLACK, HV_BLANK_WHITE } hv_blank;
 
+typedef enum hv_notice_kind {
+    HV_NOTICE_EVENT,   /* "saved a.png": stays true */
+    HV_NOTICE_SETTING, /* "layout morph": replaced by the next change */
+    HV_NOTICE_STEP,    /* "step 2 of 3": cleared when the step changes */
+} hv_notice_kind;
+
 #define HV_NOTICE_S 2.5   /* how long a notice stays */
 #define HV_POINTER_IDLE_S 2.0 /* --present hides the pointer after this */
 
@@ -81,8 +87,14 @@ typedef struct hv_player {
     hv_blank blank;
     bool help, hud;
     char number[8];      /* digits typed before Enter */
-    char notice[256];    /* a short message in the window ("saved ...") */
+    /* A short message ("saved ...", "step 2 of 3"). A notice always describes
+     * the state shown: one about the step (HV_NOTICE_STEP) goes as soon as
+     * the step changes; one about a setting is replaced when the setting
+     * changes again; one about an event ("saved ...") is true for good. */
+    char notice[256];
+    int notice_kind;     /* hv_notice_kind */
     double notice_left;  /* s */
+    unsigned notice_seq; /* counts notices (--present says each once on stderr) */
     double idle;         /* s since the mouse moved */
     bool quit;
     bool dirty;          /* something visible changed */
@@ -101,6 +113,14 @@ void hv_player_notice(hv_player *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+void hv_player_notice_kind(hv_player *p, hv_notice_kind kind, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* The notice to show now ("" when none): the number being typed ("go to
+ * step 12 (Enter)") comes first. */
+const char *hv_player_notice_text(const hv_player *p, char *buf, int size);
 
 double hv_player_progress(const hv_player *p);
 /* The step shown (at rest), or the one being left. */

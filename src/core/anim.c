@@ -929,6 +929,9 @@ static int frame_panels(hv_anim *a, double progress, const float *model_alpha, h
             continue;
         if (c > t || u <= 0) {
             ps->n_points = 0;
+            /* the spec's reveal = none (default): nothing of it yet, its place
+             * kept; reveal = axes: its empty axes */
+            ps->hidden = a->fig->spec->reveal != 1;
             continue;
         }
         /* c == t: pop in, strongest first */

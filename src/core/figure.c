@@ -1882,6 +1882,8 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
     for (int p = 0; p < n; p++) {
         int r = p / f.C, col = p % f.C;
         hv_panel_layout *lay = &lays[p];
+        if (panels[p].hidden)
+            continue; /* a build's later panel: its place kept, nothing moves when it appears */
         const hv_axes *given = panel_axes(c, &panels[p]);
         hv_axes ax = *given;
         facet_ticks(c, &given->xticks, c->fig->spec->xticks.set, given->xlo, given->xhi, lay->plot.w,
@@ -1932,7 +1934,7 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
     bool cut, any_cut = false;
     for (int k = 0; k < (f.wrap ? n : f.C) && k < n; k++) {
         const char *hdr = f.wrap ? facet_header(&f, panels, n, k) : d->col_header[k];
-        if (!hdr)
+        if (!hdr || (f.wrap && panels[k].hidden))
             continue;
         float maxw = f.g.plot_w;
         char wl[4][160];
@@ -2028,6 +2030,8 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
     if (d->cbar == HV_CBAR_PANEL) {
         for (int p = 0; p < n; p++) { /* beside each panel, labelled in the last column */
             int k = p % f.C;
+            if (panels[p].hidden)
+                continue;
             hv_rect cb = {snap(lays[p].plot.x + f.g.plot_w + f.cb_gap), lays[p].plot.y, f.cb_w, lays[p].plot.h};
             float lx = k == f.C - 1 || f.wrap ? cb.x + f.in.right_w[k] - f.cb_gap : nan_x;
             draw_colorbar(c, &pl, &panels[p], cb, lx);
@@ -2187,6 +2191,8 @@ void hv_figure_build(const hv_figure *fig, const hv_figure_opts *o, const hv_pan
             skipped++;
             continue; /* too small to draw anything useful: reported (layout->fits) */
         }
+        if (panels[p].hidden)
+            continue; /* its place is kept: nothing moves when it appears */
         draw_panel_content(&c, &panels[p], lay);
         draw_panel_axes(&c, &pl, &panels[p], lay);
         if (want_legend && !strip && lay->legend.w > 0)

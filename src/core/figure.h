@@ -222,6 +222,7 @@ typedef struct hv_panel_state {
      * at the top (the cells then hold rows of layers: row 0 = layer 0; the
      * axes are heads on x, layers on y) */
     bool layers_y;
+    bool hidden;                      /* laid out (its place kept), not drawn: a build's later panel */
 } hv_panel_state;
 
 typedef struct hv_panel_layout {

@@ -323,6 +323,13 @@ static int handler(void *user, const char *section, const char *key, const char 
             return set_text(s->pick_models, sizeof s->pick_models, value, c, key);
         if (strcasecmp(key, "conditions") == 0)
             return set_text(s->pick_conditions, sizeof s->pick_conditions, value, c, key);
+        if (strcasecmp(key, "reveal") == 0) {
+            if (strcasecmp(value, "none") == 0 || strcasecmp(value, "axes") == 0) {
+                s->reveal = strcasecmp(value, "axes") == 0;
+                return true;
+            }
+            return fail(c, "key \"%s\": expected axes or none, got \"%s\"", key, value);
+        }
         if (strcasecmp(key, "share_axes") == 0) {
             int b = parse_bool(value);
             if (b < 0)
@@ -331,7 +338,7 @@ static int handler(void *user, const char *section, const char *key, const char 
             return true;
         }
         return fail(c,
-                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions, orientation)%s",
+                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions, orientation, reveal)%s",
                     key, "");
     }
     if (section_name(section, "condition:", name, sizeof name)) {

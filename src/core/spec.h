@@ -114,6 +114,7 @@ typedef struct hv_spec {
     hv_ticks xticks, yticks;
     double marker_scale;
     int legend;        /* hv_legend_mode; -1 = unset (auto) */
+    int reveal;        /* a build's later panels: 0 = none (appear with their points), 1 = axes */
     int context;       /* hv_context; -1 = unset (notebook) */
     double font_scale; /* 0 = unset (1) */
     bool share_axes;   /* models layout: one extent for every model */

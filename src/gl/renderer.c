@@ -22,6 +22,7 @@
 
 #include "../core/colormap.h"
 #include "../core/stages.h"
+#include "window.h"
 #include "shaders.h" /* generated from shaders/ at build time */
 
 
@@ -365,7 +366,7 @@ void hv_renderer_drawable_size(hv_renderer *r, int *w, int *h)
     emscripten_get_canvas_element_size("#canvas", w, h);
 }
 #else
-void hv_renderer_drawable_size(hv_renderer *r, int *w, int *h) { SDL_GL_GetDrawableSize(r->win, w, h); }
+void hv_renderer_drawable_size(hv_renderer *r, int *w, int *h) { hv_window_drawable_size(r->win, w, h); }
 #endif
 
 static bool reserve(void **buf, int *cap, int need, size_t elem)

@@ -37,7 +37,8 @@ int hv_renderer_max_size(hv_renderer *r);
 
 /* Draws into the window's back buffer (size = drawable size) and swaps. */
 void hv_renderer_present(hv_renderer *r, const hv_drawlist *dl);
-/* Drawable size of the window in pixels (high-DPI aware). */
+/* Drawable size of the window in pixels as it really is now (high-DPI
+ * aware; window.h). */
 void hv_renderer_drawable_size(hv_renderer *r, int *w, int *h);
 
 /* Draws into an offscreen framebuffer of dl's size and reads it back into

@@ -124,7 +124,7 @@ bool hv_page_write(const hv_dataset *all, const hv_spec *spec, const hv_page_opt
     putf(&b, "\t%d\t%d\t%d\t%d\t%d", spec->share_axes ? 1 : 0, spec->colormap_set ? 1 : 0, spec->top,
          spec->rank_by_abs, spec->center_set ? 1 : 0);
     put_num(&b, spec->center);
-    putf(&b, "\t%d\t%d\t%d\n", spec->kv_heads, spec->colorbar, spec->orientation);
+    putf(&b, "\t%d\t%d\t%d\t%d\n", spec->kv_heads, spec->colorbar, spec->orientation, spec->reveal);
     for (int c = 0; c < spec->n_conds; c++) {
         const hv_cond_spec *cs = &spec->conds[c];
         put(&b, "cond_spec", 9);
@@ -265,7 +265,7 @@ static bool read_line(char **f, int n, int lineno, hv_dataset *ds, hv_spec *spec
         hv_ticks *t = k[0] == 'x' ? &spec->xticks : &spec->yticks;
         *t = (hv_ticks){inum(f[1]) != 0, num(f[2]), num(f[3]), num(f[4])};
     } else if (strcmp(k, "figure") == 0) {
-        NEED(14);
+        NEED(15);
         spec->marker_scale = num(f[1]);
         spec->legend = inum(f[2]);
         spec->context = inum(f[3]);
@@ -279,6 +279,7 @@ static bool read_line(char **f, int n, int lineno, hv_dataset *ds, hv_spec *spec
         spec->kv_heads = inum(f[11]);
         spec->colorbar = inum(f[12]);
         spec->orientation = inum(f[13]);
+        spec->reveal = inum(f[14]);
     } else if (strcmp(k, "cond_spec") == 0) {
         NEED(10);
         if (spec->n_conds >= HV_MAX_CONDITIONS)

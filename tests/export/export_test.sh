@@ -22,7 +22,17 @@ check "frames are 320x180 RGB" [ "$("$PT" info "$T/a/frame_00003.png")" = "320 1
 check "--frames 7: 7 frames" [ "$(count "$T/b")" -eq 7 ]
 # default duration: one full cycle (2 states x (1 s hold + 1.5 s transition) = 5 s)
 "$HV" --export-frames "$T/c" --fps 4 --size 160x90 >/dev/null 2>&1
-check "default: one cycle = 5 s = 20 frames at 4 fps" [ "$(count "$T/c")" -eq 20 ]
+check "default: one pass = 1 + 1.5 + 1 s = 14 frames at 4 fps" [ "$(count "$T/c")" -eq 14 ]
+"$HV" --export-frames "$T/c2" --fps 4 --size 160x90 --loop-back >/dev/null 2>&1
+check "--loop-back: the way back too, one cycle = 5 s = 20 frames" [ "$(count "$T/c2")" -eq 20 ]
+# a clip for a slide ends on the last condition: its last frame is the still
+# of the last condition (the same renderer draws both)
+"$HV" --export-frames "$T/c3" --fps 10 --size 320x180 --layout morph --renderer cpu >/dev/null 2>&1
+"$HV" --screenshot "$T/last.png" --progress 1 --size 320x180 --layout morph --renderer cpu >/dev/null 2>&1
+check "default: 35 frames at 10 fps" [ "$(count "$T/c3")" -eq 35 ]
+check "default: the last frame is the last condition" "$PT" same "$T/c3/frame_00034.png" "$T/last.png"
+"$HV" --screenshot "$T/first.png" --progress 0 --size 320x180 --layout morph --renderer cpu >/dev/null 2>&1
+check "default: the last frame is not the first condition" bash -c "! '$PT' same '$T/c3/frame_00034.png' '$T/first.png' 2>/dev/null"
 
 # --- the same frames on every run ----------------------------------------------
 "$HV" --export-frames "$T/d1" --fps 10 --duration 2.5 --size 320x180 --layout morph --match rank >/dev/null 2>&1

@@ -15,7 +15,11 @@
  *                               colour; greys, white and black left out) and
  *                               compares DEC (a decoded video frame of the same
  *                               size) at each band's centre: one line per band
- *                               "x y R,G,B R,G,B err", then "bands N max_err E" */
+ *                               "x y R,G,B R,G,B err", then "bands N max_err E"
+ *   pngtool diffat A B X Y T    as diff, with B (smaller) compared to A's
+ *                               region at (X, Y)
+ *   pngtool xwd IN.xwd OUT.png  converts a TrueColor X window dump (xwd -root)
+ *                               to PNG (the window tests' screenshots) */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,7 +28,71 @@
 
 #define STBI_ONLY_PNG
 #include <stb_image.h>
+#define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb_image_write.h>
+
+static unsigned long be32(const unsigned char *p)
+{
+    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+static int mask_shift(unsigned long m)
+{
+    int s = 0;
+    while (m && !(m & 1)) {
+        m >>= 1;
+        s++;
+    }
+    return s;
+}
+
+/* A ZPixmap dump of 24 or 32 bits per pixel, TrueColor (what xwd writes of
+ * Xvfb's screen), as an RGB PNG. */
+static int xwd_to_png(const char *in, const char *out)
+{
+    FILE *f = fopen(in, "rb");
+    if (!f) {
+        perror(in);
+        return 1;
+    }
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *b = len > 100 ? malloc((size_t)len) : NULL;
+    if (!b || fread(b, 1, (size_t)len, f) != (size_t)len) {
+        fprintf(stderr, "pngtool: %s: cannot read\n", in);
+        fclose(f);
+        free(b);
+        return 1;
+    }
+    fclose(f);
+    unsigned long hsize = be32(b), fmt = be32(b + 8), w = be32(b + 16), h = be32(b + 20), order = be32(b + 28);
+    unsigned long bpp = be32(b + 44), bpl = be32(b + 48), rm = be32(b + 56), gm = be32(b + 60), bm = be32(b + 64);
+    unsigned long ncolors = be32(b + 76);
+    unsigned long off = hsize + ncolors * 12;
+    if (fmt != 2 || (bpp != 32 && bpp != 24) || w == 0 || h == 0 || off + bpl * h > (unsigned long)len) {
+        fprintf(stderr, "pngtool: %s: not a 24/32-bit ZPixmap dump\n", in);
+        free(b);
+        return 1;
+    }
+    unsigned char *rgb = malloc(w * h * 3);
+    int rs = mask_shift(rm), gs = mask_shift(gm), bs = mask_shift(bm);
+    for (unsigned long y = 0; y < h; y++)
+        for (unsigned long x = 0; x < w; x++) {
+            const unsigned char *p = b + off + y * bpl + x * (bpp / 8);
+            unsigned long v = 0;
+            for (unsigned long k = 0; k < bpp / 8; k++)
+                v |= (unsigned long)p[order == 0 ? k : bpp / 8 - 1 - k] << (8 * k);
+            unsigned char *q = rgb + (y * w + x) * 3;
+            q[0] = (unsigned char)((v & rm) >> rs);
+            q[1] = (unsigned char)((v & gm) >> gs);
+            q[2] = (unsigned char)((v & bm) >> bs);
+        }
+    int ok = stbi_write_png(out, (int)w, (int)h, 3, rgb, (int)w * 3);
+    free(rgb);
+    free(b);
+    return ok ? 0 : 1;
+}
 
 /* The second image of a comparison, RGBA; NULL (said why) unless it is w x h
  * like the first. */
@@ -107,6 +175,8 @@ int main(int argc, char **argv)
 {
     if (argc < 3)
         return 2;
+    if (strcmp(argv[1], "xwd") == 0)
+        return argc > 3 ? xwd_to_png(argv[2], argv[3]) : 2;
     int w, h, n;
     unsigned char *a = stbi_load(argv[2], &w, &h, &n, 4);
     if (!a) {
@@ -152,6 +222,27 @@ int main(int argc, char **argv)
             if (img && !stbi_write_png(argv[5], w, h, 3, img, w * 3))
                 rc = 1;
             free(img);
+        }
+        stbi_image_free(b);
+    } else if (strcmp(argv[1], "diffat") == 0 && argc > 6) {
+        int x0 = atoi(argv[4]), y0 = atoi(argv[5]), t = atoi(argv[6]), w2, h2, n2;
+        unsigned char *b = stbi_load(argv[3], &w2, &h2, &n2, 4);
+        if (!b || x0 < 0 || y0 < 0 || x0 + w2 > w || y0 + h2 > h) {
+            fprintf(stderr, "pngtool: %s does not fit in %s at %d,%d\n", argv[3], argv[2], x0, y0);
+            rc = 1;
+        } else {
+            long diff = 0;
+            for (int y = 0; y < h2; y++)
+                for (int x = 0; x < w2; x++) {
+                    const unsigned char *pa = a + ((long)(y + y0) * w + x + x0) * 4, *pb = b + ((long)y * w2 + x) * 4;
+                    int d = 0;
+                    for (int k = 0; k < 3; k++) {
+                        int e = abs(pa[k] - pb[k]);
+                        d = e > d ? e : d;
+                    }
+                    diff += d > t;
+                }
+            printf("%ld %ld\n", diff, (long)w2 * h2);
         }
         stbi_image_free(b);
     } else if (strcmp(argv[1], "mad") == 0 && argc > 3) {

@@ -73,7 +73,7 @@ for o in $help_opts; do [[ " $ref_rows" == *" $o "* ]] || missing="$missing $o";
 same "every option of --help has a row in docs/reference.md's options table" "" "$missing"
 same "... and no row is for an option --help does not name" "$help_opts" "$ref_rows"
 same "the completion offers exactly --help's options" "$help_opts" "$(complete_line -- | words)"
-same "... those starting with --e" "--easing --export-frames --extent " "$(complete_line --e | words)"
+same "... those starting with --e" "--easing --estimate --export-frames --extent " "$(complete_line --e | words)"
 for code in 0 1 2 130; do
   check "EXIT STATUS: $code" bash -c 'awk "/^EXIT STATUS/ {on = 1; next} /^[A-Z]/ {on = 0} on" <<<"$1" | grep -qE "^ +$2( |\$)"' _ "$txt" "$code"
 done

@@ -2,6 +2,7 @@
  * (SDL offscreen driver): keys, stepping with animated transitions, hover
  * tooltips and highlights, legend toggles; frames checked by pixels. */
 #include <SDL.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,35 @@ static bool has_text(const hv_drawlist *dl, const char *s)
         if (strstr(hv_dl_string(dl, &dl->texts[i]), s))
             return true;
     return false;
+}
+
+static const char *text_with(const hv_drawlist *dl, const char *s, float *y)
+{
+    for (int i = 0; i < dl->n_texts; i++)
+        if (strstr(hv_dl_string(dl, &dl->texts[i]), s)) {
+            *y = dl->texts[i].y;
+            return hv_dl_string(dl, &dl->texts[i]);
+        }
+    return NULL;
+}
+
+/* How many texts of the frame reach past the window's edges (measured with
+ * the real fonts; texts anchored at their start, as overlays are). */
+static int texts_outside(hv_app *a, int w, int h)
+{
+    int n = 0;
+    for (int i = 0; i < a->dl.n_texts; i++) {
+        const hv_text_item *t = &a->dl.texts[i];
+        if (t->rotate || t->ax != HV_ANCHOR_START)
+            continue;
+        hv_text_metrics m;
+        hv_text_measure(a->text, hv_dl_string(&a->dl, t), t->size, &m);
+        if (t->x < 0 || t->x + m.width > (float)w + 0.5f || t->y < 0 || t->y > (float)h) {
+            printf("outside %dx%d: \"%s\" at %.0f..%.0f\n", w, h, hv_dl_string(&a->dl, t), t->x, t->x + m.width);
+            n++;
+        }
+    }
+    return n;
 }
 
 static void marker_pos(const hv_app *a, int panel, double layer, double head, float *x, float *y)
@@ -192,8 +222,12 @@ static void test_keys(void)
     key(a, SDLK_l);
     key(a, SDLK_i);
     hv_app_build(a, 1280, 720, true);
-    CHECK(has_text(&a->dl, "Llama-2-7b-chat: 0 of 10 heads shared"));
-    CHECK(has_text(&a->dl, "Vicuna-7b-v1.5: 0 of 8 heads shared"));
+    CHECK(strstr(a->status, "Llama-2-7b-chat: 0 of 10 heads shared") != NULL);
+    CHECK(strstr(a->status, "Vicuna-7b-v1.5: 0 of 8 heads shared") != NULL);
+    /* at 1280x720 it does not fit: shortened, never off the edge */
+    CHECK(has_text(&a->dl, "morph \xc2\xb7") || has_text(&a->dl, "layout morph"));
+    CHECK(has_text(&a->dl, "\xe2\x80\xa6"));
+    CHECK_INT(texts_outside(a, 1280, 720), 0);
     /* Esc with nothing open quits; so does Q */
     CHECK(!a->player.quit);
     key(a, SDLK_ESCAPE);
@@ -263,6 +297,22 @@ static void test_mouse(void)
     CHECK(has_text(&a->dl, "layer 4, head 4"));
     CHECK(has_text(&a->dl, "A: 10"));
     CHECK(has_text(&a->dl, "B: 3"));
+    /* the tooltip's box is opaque: the last rect under its text (its
+     * background, drawn after the figure) has alpha 1 */
+    float ty = 0;
+    const char *line = text_with(&a->dl, "layer 4, head 4", &ty);
+    CHECK(line != NULL);
+    float tx = 0;
+    for (int i = 0; i < a->dl.n_texts; i++)
+        if (strstr(hv_dl_string(&a->dl, &a->dl.texts[i]), "layer 4, head 4"))
+            tx = a->dl.texts[i].x;
+    int under = -1;
+    for (int i = 0; i < a->dl.n_rects; i++) {
+        hv_rect r = a->dl.rects[i].r;
+        if (tx - 2 >= r.x && tx - 2 < r.x + r.w && ty + 2 >= r.y && ty + 2 < r.y + r.h)
+            under = i;
+    }
+    CHECK(under >= 0 && a->dl.rects[under].c.a == 1.0f);
     /* the same head is ringed in the other viewport */
     int ringed = 0;
     for (int i = 0; i < a->panels[1].n_points; i++)
@@ -399,6 +449,112 @@ static void test_screenshot_and_record(void)
     rmdir(dir);
 }
 
+/* The notices as state, through the window's keys: in a randomised run of
+ * 1000 keys, each notice shown describes the state shown (the layout, the
+ * matching, the easing, the step), is drawn whole below every panel (in the
+ * band the layout keeps) and inside the window; with --present nothing of
+ * it is drawn at all. */
+static void test_notices_random(bool present)
+{
+    static const SDL_Keycode keys[] = {SDLK_RIGHT, SDLK_LEFT,      SDLK_HOME,   SDLK_END, SDLK_p, SDLK_1,
+                                       SDLK_2,     SDLK_3,         SDLK_9,      SDLK_RETURN, SDLK_RETURN,
+                                       SDLK_l,     SDLK_m,         SDLK_e,      SDLK_t,   SDLK_b, SDLK_i,
+                                       SDLK_h,     SDLK_BACKSPACE, SDLK_ESCAPE, SDLK_RIGHT};
+    hv_app *a = calloc(1, sizeof *a);
+    char *argv[] = {"headviz", "--size", "1280x720", present ? "--present" : "--loop", NULL};
+    CHECK_INT(hv_app_init(a, 4, argv), -1);
+    CHECK_INT(hv_app_open(a, false), -1);
+    unsigned seed = present ? 7u : 19u;
+    int bad = 0, seen = 0;
+    for (int i = 0; i < 1000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        key(a, keys[(seed >> 16) % (sizeof keys / sizeof keys[0])]);
+        a->player.quit = false;
+        seed = seed * 1103515245u + 12345u;
+        double pause = (double)((seed >> 16) % 30) * 0.05;
+        for (double t = 0; t < pause; t += 0.05)
+            hv_app_tick(a, 0.05);
+        const hv_player *pl = &a->player;
+        char shown[300], want[300];
+        hv_player_notice_text(pl, shown, (int)sizeof shown);
+        char name[64];
+        int k, n;
+        want[0] = '\0';
+        if (sscanf(shown, "layout %63s", name) == 1)
+            snprintf(want, sizeof want, "layout %s", hv_layout_name(a->aopt.layout));
+        else if (sscanf(shown, "match %63s", name) == 1)
+            snprintf(want, sizeof want, "match %s", hv_match_name(a->aopt.match));
+        else if (sscanf(shown, "easing %63s", name) == 1)
+            snprintf(want, sizeof want, "easing %s", hv_easing_name(a->aopt.easing));
+        else if (sscanf(shown, "step %d of %d", &k, &n) == 2 && !pl->stepping && !pl->playing &&
+                 fabs(hv_app_progress(a) - (k - 1)) < 1e-9)
+            snprintf(want, sizeof want, "step %d of %d", k, pl->n_steps);
+        else
+            snprintf(want, sizeof want, "%s", shown);
+        if (strcmp(shown, want) != 0 && bad++ < 3)
+            printf("key %d: \"%s\", but the state is \"%s\"\n", i, shown, want);
+        hv_app_build(a, 1280, 720, true);
+        if (present) {
+            int texts = a->dl.n_texts, rects = a->dl.n_rects;
+            hv_app_build(a, 1280, 720, false);
+            if (!pl->help && pl->blank == HV_BLANK_NONE && (texts != a->dl.n_texts || rects != a->dl.n_rects) &&
+                bad++ < 3)
+                printf("key %d: --present drew %d texts, %d rects over the figure's %d, %d\n", i, texts, rects,
+                       a->dl.n_texts, a->dl.n_rects);
+            continue;
+        }
+        if (!shown[0] || pl->blank != HV_BLANK_NONE || pl->help)
+            continue;
+        seen++;
+        char head[16];
+        snprintf(head, sizeof head, "%.10s", shown);
+        float y = 0, below = 0;
+        for (int p = 0; p < a->layout.n_panels; p++)
+            below = fmaxf(below, a->layout.panels[p].cell.y + a->layout.panels[p].cell.h);
+        if ((!text_with(&a->dl, head, &y) || y < below || texts_outside(a, 1280, 720)) && bad++ < 3)
+            printf("key %d: \"%s\" not drawn whole below the panels (y %.0f, panels end at %.0f)\n", i, shown, y,
+                   below);
+    }
+    CHECK_INT(bad, 0);
+    CHECK(present || seen > 50);
+    hv_app_shutdown(a);
+    free(a);
+}
+
+/* reveal: the side layout's step 1 shows no sign of the later panel (none,
+ * the default) or its empty axes (axes); either way no panel moves when
+ * the later one appears. */
+static void test_reveal(void)
+{
+    hv_app *a = calloc(1, sizeof *a);
+    char *argv[] = {"headviz", "--size", "1280x720", NULL};
+    CHECK_INT(hv_app_init(a, 3, argv), -1);
+    CHECK_INT(hv_app_open(a, false), -1);
+    hv_app_build(a, 1280, 720, true);
+    hv_figure_layout step1 = a->layout;
+    CHECK(has_text(&a->dl, "Undiff Attn."));
+    CHECK(!has_text(&a->dl, "Scaling Cont.")); /* its title, before its step */
+    int texts1 = a->dl.n_texts;
+    key(a, SDLK_END);
+    hv_app_build(a, 1280, 720, true);
+    CHECK(has_text(&a->dl, "Scaling Cont."));
+    CHECK(a->dl.n_texts > texts1 + 10); /* its ticks, labels, colorbar, legend */
+    for (int p = 0; p < 2; p++) {
+        check_context("panel %d", p);
+        CHECK(memcmp(&step1.panels[p].plot, &a->layout.panels[p].plot, sizeof(hv_rect)) == 0);
+        CHECK(memcmp(&step1.panels[p].colorbar, &a->layout.panels[p].colorbar, sizeof(hv_rect)) == 0);
+    }
+    check_context("%s", "");
+    /* reveal = axes: the empty frame, title and colorbar from step 1 */
+    a->spec.reveal = 1; /* what the spec's reveal = axes sets */
+    key(a, SDLK_HOME);
+    hv_app_build(a, 1280, 720, true);
+    CHECK(has_text(&a->dl, "Scaling Cont."));
+    CHECK(memcmp(&step1.panels[1].plot, &a->layout.panels[1].plot, sizeof(hv_rect)) == 0);
+    hv_app_shutdown(a);
+    free(a);
+}
+
 int main(void)
 {
     SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
@@ -409,6 +565,9 @@ int main(void)
     test_keys();
     test_mouse();
     test_screenshot_and_record();
+    test_notices_random(false);
+    test_notices_random(true);
+    test_reveal();
     SDL_Quit();
     return check_summary();
 }

@@ -222,6 +222,68 @@ static void test_notices_and_actions(void)
     CHECK(!p.hud);
 }
 
+/* The notices as state: in a randomised run of 1000 keys (and random
+ * pauses), whatever notice is shown describes the state shown: "step k of
+ * n" only while step k is shown at rest, "go to step D (Enter)" exactly the
+ * digits typed, "no step D (steps 1..n)" only for a D out of range. */
+static void test_notices_random(void)
+{
+    static const hv_key keys[] = {HV_KEY_NEXT,  HV_KEY_PREV,  HV_KEY_FIRST,  HV_KEY_LAST,      HV_KEY_PLAY,
+                                  HV_KEY_DIGIT, HV_KEY_DIGIT, HV_KEY_DIGIT,  HV_KEY_ENTER,     HV_KEY_ENTER,
+                                  HV_KEY_BLACK, HV_KEY_WHITE, HV_KEY_ESCAPE, HV_KEY_BACKSPACE, HV_KEY_HELP};
+    for (int loop = 0; loop < 2; loop++) {
+        hv_player p;
+        hv_player_init(&p, &k_tl3, 3, loop, false, 0);
+        unsigned seed = 19u + (unsigned)loop;
+        int bad = 0, step_notices = 0;
+        for (int i = 0; i < 1000; i++) {
+            seed = seed * 1103515245u + 12345u;
+            hv_key k = keys[(seed >> 16) % (sizeof keys / sizeof keys[0])];
+            seed = seed * 1103515245u + 12345u;
+            int digit = (int)((seed >> 16) % 5); /* 0..4: steps and a few that are not */
+            hv_player_key(&p, k, digit);
+            p.quit = false;
+            seed = seed * 1103515245u + 12345u;
+            double pause = (double)((seed >> 16) % 40) * 0.05; /* 0 .. 1.95 s */
+            run(&p, pause);
+            char shown[300];
+            hv_player_notice_text(&p, shown, (int)sizeof shown);
+            int a, b;
+            char want[300];
+            if (p.number[0]) {
+                snprintf(want, sizeof want, "go to step %s (Enter)", p.number);
+                if (strcmp(shown, want) != 0 && bad++ < 3)
+                    printf("key %d: \"%s\" while typing %s\n", i, shown, p.number);
+            } else if (sscanf(shown, "step %d of %d", &a, &b) == 2) {
+                step_notices++;
+                double P = hv_player_progress(&p);
+                bool ok = b == 3 && !p.playing && !p.stepping && fabs(P - (a - 1)) < 1e-9;
+                if (!ok && bad++ < 3)
+                    printf("key %d: \"%s\" while at progress %.3f\n", i, shown, P);
+            } else if (sscanf(shown, "no step %d (steps 1..%d)", &a, &b) == 2) {
+                double P = hv_player_progress(&p);
+                bool ok = b == 3 && (a < 1 || a > 3); /* a refusal: true whatever is shown */
+                if (!ok && bad++ < 3)
+                    printf("key %d: \"%s\" while at progress %.3f\n", i, shown, P);
+            } else if (shown[0] && bad++ < 3) {
+                printf("key %d: \"%s\"\n", i, shown);
+            }
+        }
+        CHECK_INT(bad, 0);
+        CHECK(step_notices > 20); /* the run did exercise them */
+    }
+    /* the issue's case: 2, Enter, then Home: step 1 shown, no "step 2 of 3" */
+    hv_player p;
+    hv_player_init(&p, &k_tl3, 3, false, false, 0);
+    hv_player_key(&p, HV_KEY_DIGIT, 2);
+    hv_player_key(&p, HV_KEY_ENTER, -1);
+    CHECK_STR(p.notice, "step 2 of 3");
+    press(&p, HV_KEY_FIRST);
+    char shown[300];
+    CHECK_STR(hv_player_notice_text(&p, shown, (int)sizeof shown), "");
+    CHECK_NEAR(hv_player_progress(&p), 0, 1e-12);
+}
+
 int main(void)
 {
     test_steps();
@@ -232,5 +294,6 @@ int main(void)
     test_escape();
     test_present();
     test_notices_and_actions();
+    test_notices_random();
     return check_summary();
 }

@@ -289,7 +289,7 @@ static void test_bundled(void)
 }
 
 #define FIGURE_KEYS                                                                                \
-    "(known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions, orientation)"
+    "(known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions, orientation, reveal)"
 #define RANGE_MSG(key, v) "key \"" key "\": expected \"low, high\" with low < high, got \"" v "\""
 #define TICKS_MSG(key, v)                                                                          \
     "key \"" key "\": expected \"first, last, step\" with first <= last, step > 0 and at most 64 ticks, got \"" v "\""
@@ -364,6 +364,20 @@ static void test_errors(void)
                  "t.ini:2: key \"marker_size\": expected a number in (0.05, 20], got \"20.5\"");
     EXPECT_ERROR("[figure]\nmarker_size = big\n",
                  "t.ini:2: key \"marker_size\": expected a number in (0.05, 20], got \"big\"");
+
+    /* reveal: a build's later panels */
+    EXPECT_ERROR("[figure]\nreveal = frames\n", "t.ini:2: key \"reveal\": expected axes or none, got \"frames\"");
+    {
+        hv_spec s;
+        hv_error e;
+        hv_spec_init(&s);
+        CHECK_INT(s.reveal, 0); /* none */
+        CHECK(hv_spec_parse(&s, "[figure]\nreveal = axes\n", "t.ini", &e));
+        CHECK_INT(s.reveal, 1);
+        CHECK(hv_spec_parse(&s, "[figure]\nreveal = None\n", "t.ini", &e));
+        CHECK_INT(s.reveal, 0);
+        hv_spec_free(&s);
+    }
 
     /* malformed lines (inih's own errors) */
     EXPECT_ERROR("[figure]\ntitle = ok\nthis is not ini\n",
