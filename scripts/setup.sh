@@ -19,7 +19,7 @@ PKGS+=(dpkg-dev)
 EXTRA+=(man-db bash-completion)
 # the real clients of the files, in the tests: headless Chromium plays the
 # .mp4/.webm (export_video_colour; about 113 MB to download) and pdflatex
-# with the animate package compiles the README's LaTeX (latex_readme;
+# with the animate package compiles the user guide's LaTeX (latex_readme;
 # texlive-latex-extra, about 89 MB): together about a minute of apt in CI
 EXTRA+=(chromium texlive-latex-extra)
 # the web page (--html): emscripten builds the web player (and fonttools cuts

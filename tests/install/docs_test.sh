@@ -2,8 +2,11 @@
 # The manual page and the bash completion against the program (issue 12), so
 # that neither drifts from headviz --help:
 #   - docs/headviz.1 formats without a groff or man warning;
-#   - every --option of --help, and of the README's reference sections, is
-#     in the rendered page; the completion offers exactly --help's options;
+#   - every --option of --help, and of docs/reference.md and docs/guide.md, is
+#     in the rendered page; every option of --help has its row in the
+#     reference's options table (and no other option has one); the completion
+#     offers exactly --help's options;
+#   - the exit codes of the page are those of the reference's table;
 #   - for each option with a fixed set of values, the completion offers
 #     exactly the values the program accepts (the "known: ..." list of its own
 #     error message) and the page names them all in that option's entry;
@@ -55,16 +58,29 @@ missing=""
 for o in $help_opts; do [[ " $entries" == *" $o "* ]] || missing="$missing $o"; done
 same "every option of --help has an entry in OPTIONS" "" "$missing"
 same "... and no entry is for an option --help does not name" "$help_opts" "$entries"
-readme_opts=$(awk '/^## Command line/ {on = 1} /^## Benchmarks/ {on = 0} on' "$SRC/README.md" |
+# docs/reference.md (the reference the README links) and the user guide: the
+# options they name are the program's and in the page; every option of --help
+# is in the reference, with a row of its own in its options table
+REF=$SRC/docs/reference.md
+# (the guide's Getting started and Install name cmake's and apt's options: not its)
+doc_opts=$({ cat "$REF"; awk '/^## (Getting started|Install)$/ {skip = 1; next} /^## / {skip = 0} !skip' "$SRC/docs/guide.md"; } |
   grep -oE -- '--[a-z][a-z-]+' | grep -vx -- --option | words)
+check "docs/reference.md and docs/guide.md name options ($(wc -w <<<"$doc_opts"))" [ "$(wc -w <<<"$doc_opts")" -ge 30 ]
 missing=""
-for o in $readme_opts; do grep -qE -- "(^|[^a-z-])$o([^a-z-]|$)" <<<"$txt" || missing="$missing $o"; done
-same "every option of the README's reference sections is in the page" "" "$missing"
+for o in $doc_opts; do grep -qE -- "(^|[^a-z-])$o([^a-z-]|$)" <<<"$txt" || missing="$missing $o"; done
+same "every option of docs/reference.md and docs/guide.md is in the page" "" "$missing"
+ref_rows=$(grep -E '^\| `--' "$REF" | cut -d'|' -f2 | grep -oE -- '--[a-z][a-z-]*' | words)
+missing=""
+for o in $help_opts; do [[ " $ref_rows" == *" $o "* ]] || missing="$missing $o"; done
+same "every option of --help has a row in docs/reference.md's options table" "" "$missing"
+same "... and no row is for an option --help does not name" "$help_opts" "$ref_rows"
 same "the completion offers exactly --help's options" "$help_opts" "$(complete_line -- | words)"
 same "... those starting with --e" "--easing --estimate --export-frames --extent " "$(complete_line --e | words)"
 for code in 0 1 2 130; do
   check "EXIT STATUS: $code" bash -c 'awk "/^EXIT STATUS/ {on = 1; next} /^[A-Z]/ {on = 0} on" <<<"$1" | grep -qE "^ +$2( |\$)"' _ "$txt" "$code"
 done
+ref_codes=$(awk '/^### Exit codes/ {on = 1; next} /^#/ {on = 0} on' "$REF" | grep -oE '^\| [0-9]+ \|' | tr -dc '0-9\n' | words)
+same "docs/reference.md's exit codes: 0 1 2 130" "0 1 130 2 " "$ref_codes"
 
 # --- values: what the program accepts = what the completion offers, all in the page -----------
 # the entry of OPTION in the rendered page: its tag line up to the next option's
