@@ -2030,12 +2030,12 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
     if (d->cbar == HV_CBAR_PANEL) {
         for (int p = 0; p < n; p++) { /* beside each panel, labelled in the last column */
             int k = p % f.C;
+            hv_rect cb = {snap(lays[p].plot.x + f.g.plot_w + f.cb_gap), lays[p].plot.y, f.cb_w, lays[p].plot.h};
+            lays[p].colorbar = cb; /* (a hidden panel's too: its place is kept) */
             if (panels[p].hidden)
                 continue;
-            hv_rect cb = {snap(lays[p].plot.x + f.g.plot_w + f.cb_gap), lays[p].plot.y, f.cb_w, lays[p].plot.h};
             float lx = k == f.C - 1 || f.wrap ? cb.x + f.in.right_w[k] - f.cb_gap : nan_x;
             draw_colorbar(c, &pl, &panels[p], cb, lx);
-            lays[p].colorbar = cb;
         }
     } else if (d->cbar == HV_CBAR_COLUMN) {
         for (int k = 0; k < f.C && k < n; k++) {

@@ -25,10 +25,10 @@ interrupt() {
 tmps() { find "$1" -name '*.tmp' | wc -l; }
 
 M=(--layout morph --frames 100000)
-# stderr less the one line a long export starts with ("headviz: ~31 MB for
-# 100000 frames of ..."), which must be there, once, first
+# stderr less the one line a long video or PNG export starts with
+# ("headviz: ~31 MB for 100000 frames of ..."; export_estimate tests it)
 after_estimate() {
-  if head -1 "$1" | grep -q '^headviz: ~.* frames of .* to write$'; then tail -n +2 "$1"; else echo "(no estimate line first)"; cat "$1"; fi
+  if head -1 "$1" | grep -q '^headviz: ~.* frames of .* to write$'; then tail -n +2 "$1"; else cat "$1"; fi
 }
 for sig in INT TERM; do
   # --- one file: a multi-page PDF, a video -------------------------------------
