@@ -177,38 +177,35 @@ int hv_index_ticks(double lo, double hi, float len_px, float label_px, double *v
 {
     double first = lo < 0 ? 0 : ceil(lo), last = floor(hi);
     *step = 1;
-    if (!(last >= first) || max < 1 || !isfinite(lo) || !isfinite(hi))
+    if (!isfinite(lo) || !isfinite(hi) || !(last >= first) || max < 1)
         return 0;
     double span = hi - lo;
     double px_per_unit = len_px > 0 && span > 0 ? len_px / span : 0;
     static const double rungs[3] = {1, 2, 5};
+    /* ticks of a step: counted in doubles (an axis may span 1e15) */
+#define COUNT(st) (floor(last / (st)) - ceil(first / (st)) + 1)
     double st = 1;
-    for (int e = 0; e < 12; e++) {
+    bool found = false;
+    for (int e = 0; e < 17 && !found; e++) {
         double mag = pow(10.0, e);
-        bool found = false;
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 3 && !found; k++) {
             st = rungs[k] * mag;
-            int count = (int)(floor(last / st) - ceil(first / st)) + 1;
+            double count = COUNT(st);
             bool room = px_per_unit > 0 && st * px_per_unit >= label_px;
-            if ((room && count <= max) || count < 2) {
-                found = true;
-                break;
-            }
+            found = (room && count <= max) || count < 2;
         }
-        if (found)
-            break;
     }
     /* never fewer than two labelled ticks where the axis holds two indices */
-    while (st > 1) {
-        int count = (int)(floor(last / st) - ceil(first / st)) + 1;
-        if (count >= 2 || last - first < 1)
-            break;
-        st = st >= 10 ? st / (st / pow(10.0, floor(log10(st))) >= 5 ? 2.5 : 2) : st > 2 ? 2 : 1;
-        st = floor(st) < 1 ? 1 : floor(st);
+    while (st > 1 && COUNT(st) < 2 && last - first >= 1) {
+        double m = pow(10.0, floor(log10(st))), f = st / m; /* 1, 2 or 5 */
+        st = f >= 5 ? 2 * m : f >= 2 ? m : m / 2;
+        st = st < 1 ? 1 : st;
     }
+#undef COUNT
     int n = 0;
-    for (double t = ceil(first / st) * st; t <= last + 1e-9 && n < max; t += st)
-        v[n++] = t;
+    double k0 = ceil(first / st), k1 = floor(last / st); /* multiples of the step in range */
+    for (double k = k0; k <= k1 && n < max; k++)
+        v[n++] = k * st;
     *step = st;
     return n;
 }

@@ -111,10 +111,25 @@ static void test_ticks(void)
         }
 }
 
+/* an axis of any span the spec allows (limits within 1e15): ticks in
+ * range, at least two, no overflow (fuzz_figure found one at 1e15) */
+static void test_ticks_huge(void)
+{
+    double v[64], step;
+    int n = hv_index_ticks(-1, 999999999999999.0, 500, 30, v, 64, &step);
+    CHECK(n >= 2 && n <= 64);
+    CHECK(step >= 1e13);
+    for (int i = 0; i < n; i++)
+        CHECK(v[i] >= 0 && v[i] <= 999999999999999.0);
+    n = hv_index_ticks(-1e15, 1e15, 10, 30, v, 64, &step);
+    CHECK(n >= 1 && n <= 64);
+}
+
 int main(void)
 {
     test_grid();
     test_text();
     test_ticks();
+    test_ticks_huge();
     return check_summary();
 }
