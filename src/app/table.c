@@ -1,8 +1,8 @@
 #include "table.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,46 +28,6 @@ int hv_table_format_of(const char *path, hv_error *err)
     return -1;
 }
 
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-    bool oom;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
-
-static void printf_(buf *b, const char *fmt, ...)
-{
-    char t[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(t, sizeof t, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        put(b, t, (size_t)n < sizeof t ? (size_t)n : sizeof t - 1);
-}
-
 /* The fewest significant digits that read back as v. */
 static void score_text(double v, char *out, size_t cap)
 {
@@ -82,38 +42,38 @@ static void score_text(double v, char *out, size_t cap)
     }
 }
 
-static void cell(buf *b, const char *s, hv_table_format f)
+static void cell(hv_strbuf *b, const char *s, hv_table_format f)
 {
     if (f == HV_TABLE_CSV) {
         bool quote = strpbrk(s, ",\"\r\n") || s[0] == ' ' || (s[0] && s[strlen(s) - 1] == ' ');
         if (!quote) {
-            puts_(b, s);
+            hv_strbuf_puts(b, s);
             return;
         }
-        puts_(b, "\"");
+        hv_strbuf_puts(b, "\"");
         for (const char *p = s; *p; p++)
-            put(b, p, 1), *p == '"' ? put(b, "\"", 1) : (void)0;
-        puts_(b, "\"");
+            hv_strbuf_put(b, p, 1), *p == '"' ? hv_strbuf_put(b, "\"", 1) : (void)0;
+        hv_strbuf_puts(b, "\"");
     } else if (f == HV_TABLE_MD) {
         for (const char *p = s; *p; p++)
             if (*p == '|')
-                puts_(b, "\\|");
+                hv_strbuf_puts(b, "\\|");
             else if (*p == '\n' || *p == '\r')
-                puts_(b, " ");
+                hv_strbuf_puts(b, " ");
             else
-                put(b, p, 1);
+                hv_strbuf_put(b, p, 1);
     } else {
         for (const char *p = s; *p; p++) {
             switch (*p) {
-            case '\\': puts_(b, "\\textbackslash{}"); break;
-            case '~': puts_(b, "\\textasciitilde{}"); break;
-            case '^': puts_(b, "\\textasciicircum{}"); break;
+            case '\\': hv_strbuf_puts(b, "\\textbackslash{}"); break;
+            case '~': hv_strbuf_puts(b, "\\textasciitilde{}"); break;
+            case '^': hv_strbuf_puts(b, "\\textasciicircum{}"); break;
             case '&': case '%': case '$': case '#': case '_': case '{': case '}':
-                put(b, "\\", 1);
-                put(b, p, 1);
+                hv_strbuf_put(b, "\\", 1);
+                hv_strbuf_put(b, p, 1);
                 break;
-            case '\n': case '\r': puts_(b, " "); break;
-            default: put(b, p, 1);
+            case '\n': case '\r': hv_strbuf_puts(b, " "); break;
+            default: hv_strbuf_put(b, p, 1);
             }
         }
     }
@@ -121,21 +81,21 @@ static void cell(buf *b, const char *s, hv_table_format f)
 
 char *hv_table_text(const hv_dataset *all, int k, bool by_abs, hv_table_format f)
 {
-    buf b = {0};
+    hv_strbuf b = {0};
     int *idx = malloc(((size_t)all->n_points + 1) * sizeof *idx);
     if (!idx)
         return NULL;
     static const char *const cols[6] = {"model", "condition", "rank", "layer", "head", "score"};
     if (f == HV_TABLE_CSV) {
-        puts_(&b, "model,condition,rank,layer,head,score\n");
+        hv_strbuf_puts(&b, "model,condition,rank,layer,head,score\n");
     } else if (f == HV_TABLE_MD) {
-        puts_(&b, "| model | condition | rank | layer | head | score |\n|---|---|---:|---:|---:|---:|\n");
+        hv_strbuf_puts(&b, "| model | condition | rank | layer | head | score |\n|---|---|---:|---:|---:|---:|\n");
     } else {
-        puts_(&b, "% headviz --table: the top heads per model and condition (needs \\usepackage{booktabs})\n"
+        hv_strbuf_puts(&b, "% headviz --table: the top heads per model and condition (needs \\usepackage{booktabs})\n"
                   "\\begin{tabular}{llrrrr}\n\\toprule\n");
         for (int i = 0; i < 6; i++)
-            printf_(&b, "%s%s", cols[i], i < 5 ? " & " : " \\\\\n");
-        puts_(&b, "\\midrule\n");
+            hv_strbuf_printf(&b, "%s%s", cols[i], i < 5 ? " & " : " \\\\\n");
+        hv_strbuf_puts(&b, "\\midrule\n");
     }
     bool first_group = true;
     for (int m = 0; m < all->n_models; m++)
@@ -146,7 +106,7 @@ char *hv_table_text(const hv_dataset *all, int k, bool by_abs, hv_table_format f
             if (!take)
                 continue;
             if (f == HV_TABLE_TEX && !first_group)
-                puts_(&b, "\\midrule\n");
+                hv_strbuf_puts(&b, "\\midrule\n");
             first_group = false;
             for (int r = 0; r < take; r++) {
                 const hv_point *p = &all->points[idx[r]];
@@ -154,18 +114,18 @@ char *hv_table_text(const hv_dataset *all, int k, bool by_abs, hv_table_format f
                 score_text(p->score, s, sizeof s);
                 const char *sep = f == HV_TABLE_CSV ? "," : " & ";
                 if (f == HV_TABLE_MD) {
-                    puts_(&b, "| ");
+                    hv_strbuf_puts(&b, "| ");
                     sep = " | ";
                 }
                 cell(&b, all->models[m], f);
-                puts_(&b, sep);
+                hv_strbuf_puts(&b, sep);
                 cell(&b, all->conditions[c], f);
-                printf_(&b, "%s%d%s%d%s%d%s%s", sep, r + 1, sep, p->layer, sep, p->head, sep, s);
-                puts_(&b, f == HV_TABLE_CSV ? "\n" : f == HV_TABLE_MD ? " |\n" : " \\\\\n");
+                hv_strbuf_printf(&b, "%s%d%s%d%s%d%s%s", sep, r + 1, sep, p->layer, sep, p->head, sep, s);
+                hv_strbuf_puts(&b, f == HV_TABLE_CSV ? "\n" : f == HV_TABLE_MD ? " |\n" : " \\\\\n");
             }
         }
     if (f == HV_TABLE_TEX)
-        puts_(&b, "\\bottomrule\n\\end{tabular}\n");
+        hv_strbuf_puts(&b, "\\bottomrule\n\\end{tabular}\n");
     free(idx);
     if (b.oom) {
         free(b.p);

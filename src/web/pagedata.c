@@ -1,57 +1,16 @@
 #include "pagedata.h"
+#include "strbuf.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- writing ----------------------------------------------------------------- */
 
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-    bool oom;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 4096;
-        while (nc < b->n + n + 1)
-            nc *= 2;
-        char *np = realloc(b->p, nc);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = nc;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void putf(buf *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
 /* "\t" then s escaped */
-static void put_str(buf *b, const char *s)
+static void put_str(hv_strbuf *b, const char *s)
 {
-    put(b, "\t", 1);
+    hv_strbuf_put(b, "\t", 1);
     for (; *s; s++) {
         const char *e = NULL;
         switch (*s) {
@@ -63,45 +22,45 @@ static void put_str(buf *b, const char *s)
         default: break;
         }
         if (e)
-            put(b, e, 2);
+            hv_strbuf_put(b, e, 2);
         else
-            put(b, s, 1);
+            hv_strbuf_put(b, s, 1);
     }
 }
 
-static void put_num(buf *b, double v) { putf(b, "\t%.17g", v); }
+static void put_num(hv_strbuf *b, double v) { hv_strbuf_printf(b, "\t%.17g", v); }
 
-static void put_range(buf *b, const char *key, const hv_range *r)
+static void put_range(hv_strbuf *b, const char *key, const hv_range *r)
 {
-    putf(b, "%s\t%d", key, r->set ? 1 : 0);
+    hv_strbuf_printf(b, "%s\t%d", key, r->set ? 1 : 0);
     put_num(b, r->lo);
     put_num(b, r->hi);
-    put(b, "\n", 1);
+    hv_strbuf_put(b, "\n", 1);
 }
 
-static void put_ticks(buf *b, const char *key, const hv_ticks *t)
+static void put_ticks(hv_strbuf *b, const char *key, const hv_ticks *t)
 {
-    putf(b, "%s\t%d", key, t->set ? 1 : 0);
+    hv_strbuf_printf(b, "%s\t%d", key, t->set ? 1 : 0);
     put_num(b, t->first);
     put_num(b, t->last);
     put_num(b, t->step);
-    put(b, "\n", 1);
+    hv_strbuf_put(b, "\n", 1);
 }
 
 bool hv_page_write(const hv_dataset *all, const hv_spec *spec, const hv_page_opts *o, char **out, size_t *len,
                    hv_error *err)
 {
-    buf b = {0};
-    put(&b, "headviz-page 1\n", 15);
-    putf(&b, "opt\t%d\t%d\t%d", o->layout, o->match, o->easing);
+    hv_strbuf b = {0};
+    hv_strbuf_put(&b, "headviz-page 1\n", 15);
+    hv_strbuf_printf(&b, "opt\t%d\t%d\t%d", o->layout, o->match, o->easing);
     put_num(&b, o->stagger);
     put_num(&b, o->hold);
     put_num(&b, o->transition);
-    putf(&b, "\t%d\t%d", o->theme, o->context_id);
+    hv_strbuf_printf(&b, "\t%d\t%d", o->theme, o->context_id);
     put_num(&b, o->font_scale);
-    putf(&b, "\t%d\t%d\t%d\t%d", o->legend, o->loop ? 1 : 0, o->rank_abs ? 1 : 0, o->top);
+    hv_strbuf_printf(&b, "\t%d\t%d\t%d\t%d", o->legend, o->loop ? 1 : 0, o->rank_abs ? 1 : 0, o->top);
     put_num(&b, o->progress);
-    put(&b, "\n", 1);
+    hv_strbuf_put(&b, "\n", 1);
     /* the spec: what hv_figure_prepare reads (the score files are resolved) */
     const struct {
         const char *key;
@@ -109,74 +68,74 @@ bool hv_page_write(const hv_dataset *all, const hv_spec *spec, const hv_page_opt
     } strs[] = {{"title", spec->title},           {"xlabel", spec->xlabel},    {"ylabel", spec->ylabel},
                 {"cbar_label", spec->cbar_label}, {"colormap", spec->colormap}};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
-        put(&b, strs[i].key, strlen(strs[i].key));
+        hv_strbuf_put(&b, strs[i].key, strlen(strs[i].key));
         put_str(&b, strs[i].v);
-        put(&b, "\n", 1);
+        hv_strbuf_put(&b, "\n", 1);
     }
     put_range(&b, "xlim", &spec->xlim);
     put_range(&b, "ylim", &spec->ylim);
     put_ticks(&b, "xticks", &spec->xticks);
     put_ticks(&b, "yticks", &spec->yticks);
-    put(&b, "figure", 6);
+    hv_strbuf_put(&b, "figure", 6);
     put_num(&b, spec->marker_scale);
-    putf(&b, "\t%d\t%d", spec->legend, spec->context);
+    hv_strbuf_printf(&b, "\t%d\t%d", spec->legend, spec->context);
     put_num(&b, spec->font_scale);
-    putf(&b, "\t%d\t%d\t%d\t%d\t%d", spec->share_axes ? 1 : 0, spec->colormap_set ? 1 : 0, spec->top,
+    hv_strbuf_printf(&b, "\t%d\t%d\t%d\t%d\t%d", spec->share_axes ? 1 : 0, spec->colormap_set ? 1 : 0, spec->top,
          spec->rank_by_abs, spec->center_set ? 1 : 0);
     put_num(&b, spec->center);
-    putf(&b, "\t%d\t%d\t%d\t%d\n", spec->kv_heads, spec->colorbar, spec->orientation, spec->reveal);
+    hv_strbuf_printf(&b, "\t%d\t%d\t%d\t%d\n", spec->kv_heads, spec->colorbar, spec->orientation, spec->reveal);
     for (int c = 0; c < spec->n_conds; c++) {
         const hv_cond_spec *cs = &spec->conds[c];
-        put(&b, "cond_spec", 9);
+        hv_strbuf_put(&b, "cond_spec", 9);
         put_str(&b, cs->name);
         put_str(&b, cs->title);
-        putf(&b, "\t%d", cs->range.set ? 1 : 0);
+        hv_strbuf_printf(&b, "\t%d", cs->range.set ? 1 : 0);
         put_num(&b, cs->range.lo);
         put_num(&b, cs->range.hi);
-        putf(&b, "\t%d", cs->ticks.set ? 1 : 0);
+        hv_strbuf_printf(&b, "\t%d", cs->ticks.set ? 1 : 0);
         put_num(&b, cs->ticks.first);
         put_num(&b, cs->ticks.last);
         put_num(&b, cs->ticks.step);
-        put(&b, "\n", 1);
+        hv_strbuf_put(&b, "\n", 1);
     }
     for (int m = 0; m < spec->n_models; m++) {
         const hv_model_spec *ms = &spec->models[m];
-        put(&b, "model_spec", 10);
+        hv_strbuf_put(&b, "model_spec", 10);
         put_str(&b, ms->name);
         put_str(&b, ms->label);
-        putf(&b, "\t%d\t%d", ms->shape, ms->color_set ? 1 : 0);
+        hv_strbuf_printf(&b, "\t%d\t%d", ms->shape, ms->color_set ? 1 : 0);
         for (int k = 0; k < 3; k++)
             put_num(&b, ms->color[k]);
-        putf(&b, "\t%d\n", ms->kv_heads);
+        hv_strbuf_printf(&b, "\t%d\n", ms->kv_heads);
     }
     /* the data: every scored head */
     for (int m = 0; m < all->n_models; m++) {
-        put(&b, "model", 5);
+        hv_strbuf_put(&b, "model", 5);
         put_str(&b, all->models[m]);
-        putf(&b, "\t%d\t%d\n", all->layers[m], all->heads[m]);
+        hv_strbuf_printf(&b, "\t%d\t%d\n", all->layers[m], all->heads[m]);
     }
     for (int c = 0; c < all->n_conditions; c++) {
-        put(&b, "condition", 9);
+        hv_strbuf_put(&b, "condition", 9);
         put_str(&b, all->conditions[c]);
-        put(&b, "\n", 1);
+        hv_strbuf_put(&b, "\n", 1);
     }
     for (int m = 0; m < all->n_models; m++)
         for (int c = 0; c < all->n_conditions; c++)
             if (all->full[m][c])
-                putf(&b, "full\t%d\t%d\n", m, c);
+                hv_strbuf_printf(&b, "full\t%d\t%d\n", m, c);
     for (int s = 0; s < all->n_sources; s++) {
         /* only the file's name: the page shows no paths of the machine */
         const char *slash = strrchr(all->sources[s], '/');
-        put(&b, "source", 6);
+        hv_strbuf_put(&b, "source", 6);
         put_str(&b, slash ? slash + 1 : all->sources[s]);
-        put(&b, "\n", 1);
+        hv_strbuf_put(&b, "\n", 1);
     }
     for (int i = 0; i < all->n_points; i++) {
         const hv_point *p = &all->points[i];
-        putf(&b, "p\t%d\t%d\t%d\t%d\t%.17g\t%d\t%d\n", p->model, p->condition, p->layer, p->head, p->score, p->line,
+        hv_strbuf_printf(&b, "p\t%d\t%d\t%d\t%d\t%.17g\t%d\t%d\n", p->model, p->condition, p->layer, p->head, p->score, p->line,
              p->source);
     }
-    put(&b, "end\n", 4);
+    hv_strbuf_put(&b, "end\n", 4);
     if (b.oom) {
         free(b.p);
         return hv_errorf(err, "out of memory writing the page's data");
