@@ -659,11 +659,22 @@ static void facet_headers(hv_anim *a, hv_frame_desc *d, int nm, int ncols, bool 
     const hv_dataset *ds = fig->ds;
     d->facet = true;
     d->rows = nm;
-    for (int m = 0; m < nm && m < HV_MAX_MODELS; m++)
-        d->row_header[m] = fig->models[m].label;
     bool same = true;
     for (int c = 1; c < ds->n_conditions; c++)
         same &= strcmp(fig->conds[c].title, fig->conds[0].title) == 0;
+    /* a title with {model} heads the rows (without {condition}: the same
+     * for every condition); with {condition} too it has no one place in a
+     * grid, and the rows and columns carry the names */
+    bool named = hv_figure_title_names_model(fig);
+    for (int m = 0; m < nm && m < HV_MAX_MODELS; m++) {
+        d->row_header[m] = fig->models[m].label;
+        if (named && same) {
+            hv_figure_title(fig, m, 0, a->row_headers[m], HV_TEXT_MAX);
+            d->row_header[m] = a->row_headers[m];
+        }
+    }
+    if (named)
+        same = true; /* (the columns: the conditions' names) */
     d->title[0] = d->title[1] = NULL;
     for (int c = 0; c < ncols && c < HV_MAX_CONDITIONS; c++) {
         if (diff) {
@@ -671,10 +682,10 @@ static void facet_headers(hv_anim *a, hv_frame_desc *d, int nm, int ncols, bool 
                      ds->conditions[c]);
             d->col_header[c] = a->col_headers[c];
         } else {
-            d->col_header[c] = same && ds->n_conditions > 1 ? ds->conditions[c] : fig->conds[c].title;
+            d->col_header[c] = (same && ds->n_conditions > 1) || named ? ds->conditions[c] : fig->conds[c].title;
         }
     }
-    if (same && !diff && ds->n_conditions > 1) {
+    if (same && !named && !diff && ds->n_conditions > 1) {
         d->title[0] = fig->conds[0].title;
         d->title_alpha[0] = 1;
     }
@@ -882,6 +893,7 @@ static int frame_panels(hv_anim *a, double progress, const float *model_alpha, h
         /* each model on its own axes; the panels share the colour range at
          * every moment: one colorbar and one legend for the figure */
         int used = 0;
+        bool named = hv_figure_title_names_model(fig);
         for (int m = 0; m < ds->n_models; m++) {
             hv_panel_state *ps = &panels[m];
             base_panel(a, ps, model_alpha);
@@ -889,13 +901,21 @@ static int frame_panels(hv_anim *a, double progress, const float *model_alpha, h
             ps->axes = &fig->models[m].axes;
             morph_panel(a, ps, s, t, u, m, a->points + used);
             used += ps->n_points;
-            /* the model over its panel; the condition once, over the figure */
-            ps->title[0] = fig->models[m].label;
-            ps->title_alpha[0] = 1;
+            /* the model over its panel; the condition once, over the
+             * figure; or a title with {model} over each panel */
+            if (named) {
+                hv_figure_title(fig, m, s, a->panel_titles[m][0], HV_TEXT_MAX);
+                hv_figure_title(fig, m, t, a->panel_titles[m][1], HV_TEXT_MAX);
+                title_pair(ps, a->panel_titles[m][0], a->panel_titles[m][1], u, eg);
+            } else {
+                ps->title[0] = fig->models[m].label;
+                ps->title_alpha[0] = 1;
+            }
         }
         hv_panel_state tp;
         memset(&tp, 0, sizeof tp);
-        title_pair(&tp, fig->conds[s].title, fig->conds[t].title, u, eg);
+        if (!named)
+            title_pair(&tp, fig->conds[s].title, fig->conds[t].title, u, eg);
         for (int k = 0; k < 2; k++) {
             d.title[k] = tp.title[k];
             d.title_alpha[k] = tp.title_alpha[k];

@@ -126,6 +126,7 @@ typedef struct hv_anim {
     size_t cap_cells;
     char panel_titles[HV_MAX_PANELS][2][HV_TEXT_MAX];
     char col_headers[HV_MAX_CONDITIONS][HV_TEXT_MAX]; /* the diff layout's "second − first" */
+    char row_headers[HV_MAX_MODELS][HV_TEXT_MAX];     /* a title with {model}, per model */
 } hv_anim;
 
 bool hv_anim_init(hv_anim *a, const hv_figure *fig, const hv_anim_opts *o, hv_error *err);

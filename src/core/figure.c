@@ -369,8 +369,15 @@ bool hv_figure_prepare(hv_figure *fig, const hv_dataset *ds, const hv_spec *spec
                 k = cnt;
         }
         ci->k = k;
-        const char *tmpl = cs && cs->title[0] ? cs->title : spec->title;
-        hv_spec_expand_title(tmpl, ds->conditions[c], k, ci->title, (int)sizeof ci->title);
+        ci->tmpl = cs && cs->title[0] ? cs->title : spec->title;
+        /* ({model} over a panel of every model: their names) */
+        char names[HV_TEXT_MAX] = "";
+        for (int m = 0, o = 0; m < ds->n_models && o < (int)sizeof names - 1; m++) {
+            const hv_model_spec *ms = hv_spec_model(spec, ds->models[m]);
+            o += snprintf(names + o, sizeof names - (size_t)o, "%s%s", m ? ", " : "",
+                          ms && ms->label[0] ? ms->label : ds->models[m]);
+        }
+        hv_spec_expand_title(ci->tmpl, names, ds->conditions[c], k, ci->title, (int)sizeof ci->title);
     }
     for (int c = 0; c < ds->n_conditions; c++)
         note_transition_labels(fig, &fig->conds[c], &fig->conds[(c + 1) % ds->n_conditions]);
@@ -1595,7 +1602,8 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     in->title_h = d->title[0] ? c->h_title + 2 * f->gap : 0;
     in->xlabel_h = c->h_label + f->gap * 0.5f + f->strip_h;
     in->ylabel_w = c->h_label + f->gap;
-    f->lead = ceilf(c->h_header * 1.15f);
+    /* matplotlib's line spacing: 1.2 times the type size */
+    f->lead = ceilf(fmaxf(c->h_header, 1.2f * c->f_header));
     in->rowhdr_w = f->row_strip ? 0 : (f->row_horiz ? f->row_band_w : (float)f->row_lines * f->lead) + f->gap * 2.5f;
     in->top_h[0] = (float)f->col_lines * f->lead + f->gap * 1.5f;
     if (f->wrap) { /* a title over every panel, no row headers */
@@ -1609,9 +1617,17 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     /* (wrapped panels with colorbars of their own keep them apart) */
     in->hgap = f->wrap && d->cbar == HV_CBAR_PANEL ? fmaxf(2 * f->gap, 24.0f * t) : 2 * f->gap;
     in->vgap = 1.5f * f->gap;
+    /* tick labels are numbers: they never reach below the baseline, so
+     * over a row whose plots follow directly (no text between) their band
+     * ends at the font's ascent; above text it keeps the descent too */
+    hv_text_metrics dm;
+    measure(c, "0123456789", c->f_tick, &dm);
     float xband = c->lw + c->tick_len + c->pad + c->h_tick;
+    float xband_tight = c->lw + c->tick_len + c->pad + fminf(dm.ascent, c->h_tick);
     for (int r = 0; r < f->R; r++)
-        in->bottom_h[r] = f->xlabels_every_row || r == f->R - 1 ? xband : c->tick_len;
+        in->bottom_h[r] = f->xlabels_every_row || r == f->R - 1
+                              ? (r < f->R - 1 && !f->wrap && !f->row_strip ? xband_tight : xband)
+                              : c->tick_len;
     in->left_w[0] = ytick_width(c, panels, n) + c->pad + c->tick_len + c->lw;
     for (int k = 1; k < f->C && f->own_y; k++)
         in->left_w[k] = in->left_w[0];
@@ -1630,6 +1646,112 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     /* the smallest plot that still shows its data */
     in->min_w = in->min_h = fmaxf(16.0f, 1.2f * c->h_tick);
     hv_grid_solve(in, &f->g);
+}
+
+/* The narrowest band in which every row header wraps onto at most L lines
+ * written across (0: some name has a word too wide for any band). */
+static float facet_across_width_tier(const ctx *c, const facet *f, int L, int tier)
+{
+    const hv_frame_desc *d = &c->o->desc;
+    float widest = 0;
+    for (int r = 0; r < f->R; r++)
+        if (d->row_header[r])
+            widest = fmaxf(widest, text_w(c, d->row_header[r], c->f_header));
+    float lo = 0, hi = ceilf(widest) + 1, found = 0;
+    char wl[4][160];
+    int nl;
+    for (int it = 0; it < 16 && hi > lo + 0.5f; it++) {
+        float w = it == 0 ? hi : (lo + hi) * 0.5f;
+        bool all = true;
+        for (int r = 0; r < f->R && all; r++)
+            all = !d->row_header[r] || hv_wrap_tier(d->row_header[r], w, L, tier, facet_text_w, (void *)c, wl, &nl);
+        if (all) {
+            found = w;
+            hi = w;
+        } else if (it == 0) {
+            return 0;
+        } else {
+            lo = w;
+        }
+    }
+    if (found <= 0)
+        return 0;
+    /* the band is as wide as the widest line the wrap gives */
+    float band = 0;
+    for (int r = 0; r < f->R; r++)
+        if (d->row_header[r] && hv_wrap_tier(d->row_header[r], found, L, tier, facet_text_w, (void *)c, wl, &nl))
+            for (int i = 0; i < nl; i++)
+                band = fmaxf(band, text_w(c, wl[i], c->f_header));
+    return ceilf(band);
+}
+
+/* The band for names across on L lines: broken at spaces only where
+ * that costs at most a quarter more width than breaking after hyphens too
+ * ("Llama-2-70b-chat-hf / step-2024-03 ckpt", not "...step-2024- / 03"). */
+static float facet_across_width(const ctx *c, const facet *f, int L)
+{
+    float any = facet_across_width_tier(c, f, L, 2);
+    float words = facet_across_width_tier(c, f, L, 0);
+    if (words > 0 && words <= 1.25f * any)
+        return words;
+    float mid = facet_across_width_tier(c, f, L, 1);
+    return mid > 0 && mid <= 1.25f * any ? mid : any;
+}
+
+/* The length a row header has along its row: the plots and their tick labels. */
+static float facet_row_len(const facet *f, int r) { return f->g.plot_h + f->in.bottom_h[r]; }
+
+/* Whether every row header fits its place in the solved grid in full. */
+static bool facet_rows_fit(const ctx *c, const facet *f)
+{
+    const hv_frame_desc *d = &c->o->desc;
+    char wl[4][160];
+    int nl;
+    for (int r = 0; r < f->R; r++) {
+        const char *name = d->row_header[r];
+        if (!name)
+            continue;
+        float len = facet_row_len(f, r);
+        if (f->row_strip) {
+            /* (within the first plot where a column's colorbar labels stand beside it) */
+            float row_w = d->cbar == HV_CBAR_COLUMN || d->cbar == HV_CBAR_PANEL ? f->g.plot_w
+                                                                                 : f->g.grid_x1 - f->g.col_x[0];
+            if (text_w(c, name, c->f_header) > row_w)
+                return false;
+        } else if (f->row_horiz) {
+            int maxl = (int)fminf(4.0f, floorf((len + f->in.vgap) / f->lead));
+            if (maxl < 1 || !hv_wrap(name, f->row_band_w + 0.5f, maxl, facet_text_w, (void *)c, wl, &nl))
+                return false;
+        } else if (!hv_wrap(name, len, f->row_lines, facet_text_w, (void *)c, wl, &nl)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The lines the column headers (or a wrapped facet's panel titles) need
+ * over plots of the current width: two before anything is cut, up to four
+ * where that saves a name; *cut set when some header must be shortened. */
+static int header_lines(const ctx *c, const facet *f, const hv_panel_state *panels, int n, bool *cut_out)
+{
+    const hv_frame_desc *d = &c->o->desc;
+    int cl = 1;
+    char lines[2][160], wl[4][160];
+    for (int k = 0; k < (f->wrap ? n : f->C); k++) {
+        const char *hdr = f->wrap ? facet_header(f, panels, n, k) : d->col_header[k];
+        if (!hdr)
+            continue;
+        float maxw = f->g.plot_w;
+        bool cut;
+        int nl = 1;
+        if (hv_fit_lines(hdr, maxw, 2, facet_text_w, (void *)c, lines, &cut) > 1)
+            cl = cl > 2 ? cl : 2;
+        if (cut && hv_wrap(hdr, maxw, 4, facet_text_w, (void *)c, wl, &nl))
+            cl = cl > nl ? cl : nl;
+        else
+            *cut_out |= cut;
+    }
+    return cl;
 }
 
 /* Lays out and draws a facet frame; false when even the smallest type
@@ -1704,125 +1826,89 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
             f.C = bc;
             f.R = (n + bc - 1) / bc;
         }
-        /* until the header bands stop changing (each depends on the plots' size) */
-        for (int pass = 0; pass < 6; pass++) {
-            facet key0 = f;
-            facet_solve(c, &f, panels, n, W, H);
-            if (f.wrap) /* the legend strip's rows beside the colorbar's block */
-                facet_legend_strip(c, &f, W);
-            /* a thin colorbar: matplotlib's 1:20, never wider than an eighth of a plot */
-            float bar_len = f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
-            f.cb_w = snap(fmaxf(3.0f, fminf(fminf(bar_len / 20.0f, 18.0f * c->ts), f.g.plot_w * 0.12f)));
-            /* headers wrap onto a second (up to a fourth) line before anything is cut */
-            int cl = 1, rl = 1;
-            char lines[2][160];
-            bool cut;
-            names_cut = false;
-            for (int k = 0; k < (f.wrap ? n : f.C); k++) {
-                const char *hdr = f.wrap ? facet_header(&f, panels, n, k) : d->col_header[k];
-                if (hdr) {
-                    float maxw = f.g.plot_w;
-                    char wl[4][160];
-                    int nl = 1;
-                    if (hv_fit_lines(hdr, maxw, 2, facet_text_w, c, lines, &cut) > 1)
-                        cl = cl > 2 ? cl : 2;
-                    if (cut && hv_wrap(hdr, maxw, 4, facet_text_w, c, wl, &nl))
-                        cl = cl > nl ? cl : nl;
-                    else
-                        names_cut |= cut;
-                }
-            }
-            bool row_cut = false;
-            for (int r = 0; r < f.R; r++)
-                if (d->row_header[r]) {
-                    if (hv_fit_lines(d->row_header[r], f.g.plot_h + f.in.bottom_h[r], 2, facet_text_w, c, lines,
-                                     &cut) > 1)
-                        rl = 2;
-                    row_cut |= cut;
-                }
-            /* bands only grow from pass to pass, so the passes settle */
-            f.col_lines = cl > f.col_lines ? cl : f.col_lines;
-            f.row_lines = rl > f.row_lines ? rl : f.row_lines;
-            /* names that rotated would lose characters are written across
-             * instead, wrapped onto as many lines as the row is tall, in
-             * the narrowest band that holds them (the plots keeping at
-             * least their minimum width): bisection on the band's width */
-            bool was_horiz = f.row_horiz, was_strip = f.row_strip;
-            float was_band = f.row_band_w;
-            f.row_horiz = false;
-            f.row_strip = false;
-            if (row_cut || was_horiz || was_strip) {
-                float have = f.g.plot_w - f.in.min_w; /* what the plots can give */
-                float lo = 0, hi = (was_horiz ? f.row_band_w : 0) + have * (float)f.C;
-                float found = -1, widest_found = 0;
-                for (int it = 0; it < 14 && hi > lo + 1; it++) {
-                    float w = it == 0 ? hi : (lo + hi) * 0.5f;
-                    bool all = true;
-                    float widest = 0;
-                    for (int r = 0; r < f.R && all; r++) {
-                        if (!d->row_header[r])
-                            continue;
-                        float len = f.g.plot_h + f.in.bottom_h[r] + f.in.vgap;
-                        int maxl = (int)fminf(4.0f, floorf(len / f.lead));
-                        char wl[4][160];
-                        int nl = 0;
-                        all = hv_wrap(d->row_header[r], w, maxl, facet_text_w, c, wl, &nl);
-                        for (int i = 0; all && i < nl; i++)
-                            widest = fmaxf(widest, text_w(c, wl[i], c->f_header));
-                    }
-                    if (all) {
-                        found = w;
-                        widest_found = widest;
-                        hi = w;
-                    } else if (it == 0) {
-                        break; /* not even with everything the plots can give */
-                    } else {
-                        lo = w;
-                    }
-                }
-                float area_across = -1;
-                if (found > 0) {
-                    f.row_horiz = true;
-                    f.row_band_w = ceilf(widest_found);
-                    facet_solve(c, &f, panels, n, W, H);
-                    area_across = f.g.ok ? f.g.plot_w * f.g.plot_h : -1;
-                    f.row_horiz = false;
-                }
-                /* or each name on one line over its row: whichever leaves
-                 * the plots more room */
-                f.row_strip = true;
+        /* The row headers (the models' names) go where they cost the plots
+         * least: rotated beside their row on one to three lines, written
+         * across in a band as narrow as one to four lines allow, or on one
+         * line over their row (a strip). Each candidate is solved (the
+         * column headers' lines depend on the plots' width, so a few
+         * passes) and the one whose names all fit with the largest plots
+         * wins; where none fits, the names are shortened rotated. */
+        enum { CAND_ROT = 0, CAND_ACROSS = 3, CAND_STRIP = 7, CAND_N = 8 };
+        bool any_rows = false;
+        for (int r = 0; r < f.R && !f.wrap; r++)
+            any_rows |= d->row_header[r] != NULL;
+        float across_w[5] = {0};
+        if (any_rows)
+            for (int L = 1; L <= 4; L++)
+                across_w[L] = facet_across_width(c, &f, L);
+        facet best_f = f;
+        float best_area = -1, fallback_area = -1;
+        facet fallback_f = f;
+        bool best_cut = true;
+        for (int cand = 0; cand < (any_rows ? CAND_N : 1); cand++) {
+            f.row_lines = cand < CAND_ACROSS ? cand + 1 : 1;
+            f.row_horiz = cand >= CAND_ACROSS && cand < CAND_STRIP;
+            f.row_strip = cand == CAND_STRIP;
+            f.row_band_w = f.row_horiz ? across_w[cand - CAND_ACROSS + 1] : 0;
+            if (f.row_horiz && !(f.row_band_w > 0))
+                continue;
+            f.col_lines = 1;
+            bool hdr_cut = false;
+            /* until the header bands stop changing (each depends on the plots' size) */
+            for (int pass = 0; pass < 6; pass++) {
+                int cl0 = f.col_lines;
+                float cb0 = f.cb_w, st0 = f.strip_h;
                 facet_solve(c, &f, panels, n, W, H);
-                /* (within the first plot where a column's colorbar labels stand beside it) */
-                float row_w = d->cbar == HV_CBAR_COLUMN || d->cbar == HV_CBAR_PANEL
-                                  ? f.g.plot_w : f.g.grid_x1 - f.g.col_x[0];
-                bool strip_fits = f.g.ok;
-                for (int r = 0; r < f.R && strip_fits; r++)
-                    strip_fits = !d->row_header[r] || text_w(c, d->row_header[r], c->f_header) <= row_w;
-                float area_strip = strip_fits ? f.g.plot_w * f.g.plot_h : -1;
-                f.row_strip = strip_fits && area_strip >= area_across;
-                f.row_horiz = !f.row_strip && found > 0;
-                if (was_strip && !f.row_strip && !f.row_horiz) {
-                    f.row_strip = true; /* (names too long for it now are cut) */
-                    names_cut = true;
-                } else if (was_horiz && !f.row_strip) {
-                    if (!f.row_horiz)
-                        names_cut = true;
-                    f.row_horiz = true;
-                    f.row_band_w = fmaxf(f.row_band_w, was_band);
-                } else if (!f.row_strip && !f.row_horiz) {
-                    names_cut = true;
-                }
+                if (f.wrap) /* the legend strip's rows beside the colorbar's block */
+                    facet_legend_strip(c, &f, W);
+                /* a thin colorbar: matplotlib's 1:20, never wider than an eighth of a plot */
+                float bar_len = f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
+                f.cb_w = snap(fmaxf(3.0f, fminf(fminf(bar_len / 20.0f, 18.0f * c->ts), f.g.plot_w * 0.12f)));
+                hdr_cut = false;
+                int cl = header_lines(c, &f, panels, n, &hdr_cut);
+                /* (bands only grow from pass to pass, so the passes settle) */
+                f.col_lines = cl > f.col_lines ? cl : f.col_lines;
+                if (pass > 0 && cl0 == f.col_lines && cb0 == f.cb_w && st0 == f.strip_h)
+                    break;
             }
-            if (pass > 0 && key0.col_lines == f.col_lines && key0.row_lines == f.row_lines &&
-                key0.row_horiz == f.row_horiz && key0.row_strip == f.row_strip && key0.row_band_w == f.row_band_w &&
-                key0.cb_w == f.cb_w && key0.strip_h == f.strip_h)
-                break;
+            facet_solve(c, &f, panels, n, W, H);
+            {
+                /* over the plots' final width a header may need fewer
+                 * lines than a pass on the way gave it */
+                bool cut2 = false;
+                int cl = header_lines(c, &f, panels, n, &cut2);
+                if (cl < f.col_lines && !cut2) {
+                    f.col_lines = cl;
+                    facet_solve(c, &f, panels, n, W, H);
+                }
+                hdr_cut = cut2;
+            }
+            float area = f.g.ok ? f.g.plot_w * f.g.plot_h : -1;
+            if (iter == 0 && (cand == 0 || f.g.need_w * f.g.need_h < need_w * need_h)) {
+                need_w = f.g.need_w;
+                need_h = f.g.need_h;
+            }
+            if (cand == CAND_ROT + 1 || !any_rows) { /* names shortened rotated, if nothing else fits */
+                fallback_f = f;
+                fallback_area = area;
+            }
+            if (area < 0 || hdr_cut || !facet_rows_fit(c, &f))
+                continue;
+            if (area > best_area + 0.5f) {
+                best_area = area;
+                best_f = f;
+                best_cut = false;
+            }
         }
+        if (best_area > 0) {
+            f = best_f;
+        } else {
+            f = fallback_f;
+            best_cut = true;
+            (void)fallback_area;
+        }
+        names_cut = best_cut;
         facet_solve(c, &f, panels, n, W, H);
-        if (iter == 0) {
-            need_w = f.g.need_w;
-            need_h = f.g.need_h;
-        }
         if (f.g.ok && (!names_cut || c->f_tick <= c->floor_px + 0.01f)) {
             fitted = true;
             break;
@@ -1856,6 +1942,11 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
     }
 
     /* panels, content and axes */
+    /* numbers stand one above the other as close as their digits allow
+     * (no room for descenders) */
+    hv_text_metrics dm;
+    measure(c, "0123456789", c->f_tick, &dm);
+    const float digit_h = fminf(dm.ascent, c->h_tick);
     float xlab_px = 0;
     for (int p = 0; p < n; p++)
         xlab_px = fmaxf(xlab_px, max_label_w(c, &panel_axes(c, &panels[p])->xticks, c->f_tick));
@@ -1919,6 +2010,10 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
         }
         if (col == 0 || f.own_y) {
             int ky = label_stride(&ax.yticks, &lay->sy, c->h_tick * 1.1f);
+            /* never fewer than two labels: digits' ink is about 0.8 of
+             * the ascent, so two labels that close still do not touch */
+            if (ky >= ax.yticks.n && ax.yticks.n >= 2)
+                ky = label_stride(&ax.yticks, &lay->sy, digit_h * 0.82f);
             for (int i = 0; i < ax.yticks.n; i += ky)
                 hv_dl_text(c->dl, ax.yticks.label[i], snap(plot.x - c->lw - c->tick_len - c->pad),
                            snap((float)hv_scale_map(&lay->sy, ax.yticks.v[i])), c->f_tick, th->text, HV_ANCHOR_END,
@@ -1988,11 +2083,19 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
                 continue;
             }
         }
-        int nl = hv_fit_lines(d->row_header[r], len, f.row_lines, facet_text_w, c, lines, &cut);
+        char rl[4][160];
+        int nl = hv_fit_lines(d->row_header[r], len, f.row_lines < 2 ? f.row_lines : 2, facet_text_w, c, lines, &cut);
+        for (int i = 0; i < nl; i++)
+            memcpy(rl[i], lines[i], sizeof rl[i]);
+        int nw = 0;
+        if (cut && f.row_lines > 2 && hv_wrap(d->row_header[r], len, f.row_lines, facet_text_w, c, rl, &nw)) {
+            cut = false;
+            nl = nw;
+        }
         any_cut |= cut;
         /* rotated to read upwards: the first line farthest from the plots */
         for (int i = 0; i < nl; i++)
-            hv_dl_text(c->dl, lines[i], snap(hdr_right - f.lead * (float)(nl - 1 - i)), cy, c->f_header, th->text,
+            hv_dl_text(c->dl, rl[i], snap(hdr_right - f.lead * (float)(nl - 1 - i)), cy, c->f_header, th->text,
                        HV_ANCHOR_CENTER, HV_ANCHOR_END, 90);
     }
     /* the axis labels once, centred on the plots */
@@ -2302,4 +2405,22 @@ int hv_figure_hit_legend(const hv_figure_layout *l, float x, float y)
             if (l->panels[p].legend_rows[m].w > 0 && in_rect(l->panels[p].legend_rows[m], x, y))
                 return m;
     return -1;
+}
+
+void hv_figure_title(const hv_figure *fig, int m, int c, char *out, int out_size)
+{
+    const hv_cond_info *ci = &fig->conds[c];
+    if (m < 0 || m >= fig->ds->n_models || !ci->tmpl) {
+        snprintf(out, (size_t)out_size, "%s", ci->title);
+        return;
+    }
+    hv_spec_expand_title(ci->tmpl, fig->models[m].label, fig->ds->conditions[c], ci->k, out, out_size);
+}
+
+bool hv_figure_title_names_model(const hv_figure *fig)
+{
+    for (int c = 0; c < fig->ds->n_conditions; c++)
+        if (fig->conds[c].tmpl && strstr(fig->conds[c].tmpl, "{model}"))
+            return true;
+    return false;
 }

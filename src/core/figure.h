@@ -86,7 +86,8 @@ typedef struct hv_axes {
 typedef struct hv_cond_info {
     double lo, hi; /* colour range */
     hv_tickset ticks;
-    char title[HV_TEXT_MAX];
+    char title[HV_TEXT_MAX]; /* the template expanded ({model}: every model's name) */
+    const char *tmpl;        /* the title template (the spec's) */
     int k; /* heads per model shown (the {k} of titles) */
 } hv_cond_info;
 
@@ -302,6 +303,12 @@ float hv_figure_tick_intervals(const hv_cond_info *ci);
 /* Nice colorbar ticks for [lo, hi] on a bar `bar_px` tall whose labels are
  * `label_px` tall: about `target` intervals (0 = 5), at least three ticks
  * in range, labels never closer than 1.25 label heights. */
+/* Condition c's title for model m: the template with {model} as the
+ * model's name (m < 0: the condition's title, every model named). */
+void hv_figure_title(const hv_figure *fig, int m, int c, char *out, int out_size);
+/* Whether some condition's title template has {model}. */
+bool hv_figure_title_names_model(const hv_figure *fig);
+
 void hv_figure_nice_ticks(double lo, double hi, float target, float bar_px, float label_px, hv_tickset *out);
 
 #endif

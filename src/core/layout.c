@@ -139,7 +139,20 @@ int hv_fit_lines(const char *s, float maxw, int max_lines, hv_width_fn wf, void 
     return lines;
 }
 
-bool hv_wrap(const char *s, float maxw, int max_lines, hv_width_fn wf, void *user, char line[][160], int *n_lines)
+/* Whether a line may end after s[i] at this tier: 0 spaces only, 1 also
+ * hyphens not followed by a digit ("Llama-" but not "2024-|03"), 2 any
+ * hyphen. */
+static bool wrap_break(const char *s, size_t i, int tier)
+{
+    if (s[i] == ' ')
+        return true;
+    if (s[i] != '-' || tier == 0)
+        return false;
+    return tier >= 2 || !(s[i + 1] >= '0' && s[i + 1] <= '9');
+}
+
+bool hv_wrap_tier(const char *s, float maxw, int max_lines, int tier, hv_width_fn wf, void *user, char line[][160],
+                  int *n_lines)
 {
     *n_lines = 0;
     size_t n = strlen(s), start = 0;
@@ -152,7 +165,7 @@ bool hv_wrap(const char *s, float maxw, int max_lines, hv_width_fn wf, void *use
         size_t end = 0;
         char buf[160];
         for (size_t i = start; i < n; i++) {
-            bool brk = s[i] == ' ' || s[i] == '-' || i + 1 == n;
+            bool brk = wrap_break(s, i, tier) || i + 1 == n;
             if (!brk)
                 continue;
             size_t e = s[i] == ' ' ? i : i + 1;
@@ -171,6 +184,14 @@ bool hv_wrap(const char *s, float maxw, int max_lines, hv_width_fn wf, void *use
             start++;
     }
     return true;
+}
+
+bool hv_wrap(const char *s, float maxw, int max_lines, hv_width_fn wf, void *user, char line[][160], int *n_lines)
+{
+    for (int tier = 0; tier < 3; tier++)
+        if (hv_wrap_tier(s, maxw, max_lines, tier, wf, user, line, n_lines))
+            return true;
+    return false;
 }
 
 int hv_index_ticks(double lo, double hi, float len_px, float label_px, double *v, int max, double *step)

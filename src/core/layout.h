@@ -64,10 +64,16 @@ typedef float (*hv_width_fn)(void *user, const char *s);
 int hv_fit_lines(const char *s, float maxw, int max_lines, hv_width_fn wf, void *user, char line[2][160],
                  bool *shortened);
 
-/* Greedy wrap of s into at most max_lines lines of at most maxw px,
- * broken after spaces and hyphens; true when it fits without cutting
- * anything (*n_lines lines in line[]), false otherwise. */
+/* Greedy wrap of s into at most max_lines lines of at most maxw px; true
+ * when it fits without cutting anything (*n_lines lines in line[]), false
+ * otherwise. Lines end at spaces where that fits, else also after hyphens
+ * that do not split a number ("step-|2024-03"), else after any hyphen. */
 bool hv_wrap(const char *s, float maxw, int max_lines, hv_width_fn wf, void *user, char line[][160], int *n_lines);
+
+/* hv_wrap with the breaks of one tier only: 0 spaces, 1 also hyphens not
+ * followed by a digit, 2 any hyphen. */
+bool hv_wrap_tier(const char *s, float maxw, int max_lines, int tier, hv_width_fn wf, void *user, char line[][160],
+                  int *n_lines);
 
 /* s shortened in the middle to fit maxw px: "start … end" (whole UTF-8
  * characters), or s itself when it fits. */

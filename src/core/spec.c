@@ -727,7 +727,7 @@ const hv_model_spec *hv_spec_model(const hv_spec *spec, const char *name)
     return NULL;
 }
 
-void hv_spec_expand_title(const char *tmpl, const char *condition, int k, char *out, int out_size)
+void hv_spec_expand_title(const char *tmpl, const char *model, const char *condition, int k, char *out, int out_size)
 {
     int o = 0;
     for (const char *p = tmpl; *p && o < out_size - 1;) {
@@ -737,6 +737,9 @@ void hv_spec_expand_title(const char *tmpl, const char *condition, int k, char *
         if (strncmp(p, "{condition}", 11) == 0) {
             rep = condition;
             skip = 11;
+        } else if (strncmp(p, "{model}", 7) == 0 && model) {
+            rep = model;
+            skip = 7;
         } else if (strncmp(p, "{k}", 3) == 0) {
             snprintf(num, sizeof num, "%d", k);
             rep = num;

@@ -154,8 +154,9 @@ const char *hv_shape_name(hv_shape s);
 /* -1 if unknown */
 int hv_shape_parse(const char *s);
 
-/* Expands {condition} and {k} in a title template. */
-void hv_spec_expand_title(const char *tmpl, const char *condition, int k, char *out, int out_size);
+/* Expands {condition}, {k} and {model} (when model is not NULL) in a
+ * title template. */
+void hv_spec_expand_title(const char *tmpl, const char *model, const char *condition, int k, char *out, int out_size);
 
 /* Reports every [condition: ...] and [model: ...] that names nothing in
  * the data, one line each (joined by '\n'), with the closest name when one

@@ -37,9 +37,16 @@ static box text_box(const hv_drawlist *dl, const hv_text_item *t)
     float h = t->size;
     float u0 = t->ax == HV_ANCHOR_START ? 0 : t->ax == HV_ANCHOR_CENTER ? -w / 2 : -w;
     float v0 = t->ay == HV_ANCHOR_START ? 0 : t->ay == HV_ANCHOR_CENTER ? -h / 2 : -h;
+    /* a number's ink: digits reach from the cap height (0.8 of the
+     * ascent) to the baseline, never into the descent */
+    const char *str = hv_dl_string(dl, t);
+    bool number = str[0] != '\0';
+    for (const char *q = str; *q && number; q++)
+        number = (*q >= '0' && *q <= '9') || *q == '.' || *q == '-' || (unsigned char)*q >= 0x80;
+    float top = number ? 0.16f * h : 0, bottom = number ? 0.2f * h : 0;
     if (t->rotate == 90)
-        return (box){t->x + v0, t->y - (u0 + w), t->x + v0 + h, t->y - u0};
-    return (box){t->x + u0, t->y + v0, t->x + u0 + w, t->y + v0 + h};
+        return (box){t->x + v0 + top, t->y - (u0 + w), t->x + v0 + h - bottom, t->y - u0};
+    return (box){t->x + u0, t->y + v0 + top, t->x + u0 + w, t->y + v0 + h - bottom};
 }
 
 typedef struct fixture {

@@ -77,13 +77,26 @@ static void test_text(void)
     /* one line when one is allowed: shortened */
     CHECK_INT(hv_fit_lines(s, 7 * 20, 1, width7, NULL, lines, &cut), 1);
     CHECK(cut);
-    /* greedy wrap at spaces and hyphens, the hyphen kept */
+    /* greedy wrap at spaces where that fits ... */
     int n = 0;
+    CHECK(hv_wrap(s, 7 * 20, 4, width7, NULL, wl, &n));
+    CHECK_INT(n, 2);
+    CHECK_STR(wl[0], "Llama-2-70b-chat-hf");
+    CHECK_STR(wl[1], "step-2024-03 ckpt");
+    /* ... else also after hyphens that do not split a number, the hyphen kept ... */
     CHECK(hv_wrap(s, 7 * 14, 4, width7, NULL, wl, &n));
+    CHECK_INT(n, 4);
+    CHECK_STR(wl[0], "Llama-2-70b-");
+    CHECK_STR(wl[1], "chat-hf");
+    CHECK_STR(wl[2], "step-2024-03");
+    CHECK_STR(wl[3], "ckpt");
+    /* ... else after any hyphen */
+    CHECK(hv_wrap(s, 7 * 14, 3, width7, NULL, wl, &n));
     CHECK_INT(n, 3);
     CHECK_STR(wl[0], "Llama-2-70b-");
     CHECK_STR(wl[1], "chat-hf step-");
     CHECK_STR(wl[2], "2024-03 ckpt");
+    CHECK(!hv_wrap_tier(s, 7 * 14, 3, 1, width7, NULL, wl, &n));
     CHECK(!hv_wrap(s, 7 * 14, 2, width7, NULL, wl, &n)); /* not in two lines */
     CHECK(!hv_wrap("Supercalifragilistic", 7 * 10, 4, width7, NULL, wl, &n)); /* a word too wide */
 }

@@ -602,29 +602,34 @@ static void test_sources_and_top(void)
 static void test_expand_title(void)
 {
     char out[64];
-    hv_spec_expand_title("Top {k} Heads on {condition}", "Undiff Attn.", 10, out, sizeof out);
+    hv_spec_expand_title("Top {k} Heads on {condition}", NULL, "Undiff Attn.", 10, out, sizeof out);
     CHECK_STR(out, "Top 10 Heads on Undiff Attn.");
-    hv_spec_expand_title("Top 10 Safety Heads on {condition}", "Scaling Cont.", 4, out, sizeof out);
+    hv_spec_expand_title("Top 10 Safety Heads on {condition}", NULL, "Scaling Cont.", 4, out, sizeof out);
     CHECK_STR(out, "Top 10 Safety Heads on Scaling Cont.");
-    hv_spec_expand_title("{condition}/{condition} k={k}{k}", "A", 7, out, sizeof out);
+    hv_spec_expand_title("{condition}/{condition} k={k}{k}", NULL, "A", 7, out, sizeof out);
     CHECK_STR(out, "A/A k=77");
-    hv_spec_expand_title("no placeholders {x} {cond} {K}", "A", 1, out, sizeof out);
+    hv_spec_expand_title("no placeholders {x} {cond} {K}", NULL, "A", 1, out, sizeof out);
     CHECK_STR(out, "no placeholders {x} {cond} {K}");
-    hv_spec_expand_title("{k", "A", 1, out, sizeof out);
+    hv_spec_expand_title("{k", NULL, "A", 1, out, sizeof out);
     CHECK_STR(out, "{k");
-    hv_spec_expand_title("", "A", 1, out, sizeof out);
+    hv_spec_expand_title("", NULL, "A", 1, out, sizeof out);
     CHECK_STR(out, "");
-    hv_spec_expand_title("{k}", "A", -3, out, sizeof out);
+    hv_spec_expand_title("{k}", NULL, "A", -3, out, sizeof out);
     CHECK_STR(out, "-3");
     /* truncated to out_size - 1 bytes, always terminated */
     memset(out, 'z', sizeof out);
-    hv_spec_expand_title("Top {k} on {condition}", "Undiff", 123, out, 8);
+    hv_spec_expand_title("Top {k} on {condition}", NULL, "Undiff", 123, out, 8);
     CHECK_STR(out, "Top 123");
     memset(out, 'z', sizeof out);
-    hv_spec_expand_title("on {condition}", "Undiff", 1, out, 6);
+    hv_spec_expand_title("on {condition}", NULL, "Undiff", 1, out, 6);
     CHECK_STR(out, "on Un");
-    hv_spec_expand_title("abc", "A", 1, out, 1);
+    hv_spec_expand_title("abc", NULL, "A", 1, out, 1);
     CHECK_STR(out, "");
+    /* {model}: the model's name where one is given, else left as written */
+    hv_spec_expand_title("{model} on {condition} (top {k})", "Llama-2-70b", "Undiff", 10, out, sizeof out);
+    CHECK_STR(out, "Llama-2-70b on Undiff (top 10)");
+    hv_spec_expand_title("{model}: {condition}", NULL, "Undiff", 10, out, sizeof out);
+    CHECK_STR(out, "{model}: Undiff");
 }
 
 static void test_check_names(void)
