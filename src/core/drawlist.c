@@ -81,15 +81,19 @@ void hv_dl_clip(hv_drawlist *dl, const hv_rect *clip)
         dl->clip = *clip;
 }
 
-void hv_dl_rect(hv_drawlist *dl, hv_rect r, hv_color c)
+static void add_rect(hv_drawlist *dl, hv_rect r, hv_color c, int hairline)
 {
     if (r.w <= 0 || r.h <= 0 || c.a <= 0)
         return;
     if (!GROW(dl, rects, n_rects, cap_rects, dl->n_rects + 1))
         return;
-    dl->rects[dl->n_rects] = (hv_rect_item){r, c};
+    dl->rects[dl->n_rects] = (hv_rect_item){r, c, hairline};
     add_cmd(dl, HV_CMD_RECTS, dl->n_rects++);
 }
+
+void hv_dl_rect(hv_drawlist *dl, hv_rect r, hv_color c) { add_rect(dl, r, c, 0); }
+
+void hv_dl_hairline(hv_drawlist *dl, hv_rect r, hv_color c) { add_rect(dl, r, c, 1); }
 
 void hv_dl_marker(hv_drawlist *dl, const hv_marker *m)
 {

@@ -23,7 +23,12 @@ typedef struct hv_rect {
 typedef struct hv_rect_item {
     hv_rect r;
     hv_color c;
+    int hairline; /* 1: a hairline (hv_dl_hairline), 0: a filled rect */
 } hv_rect_item;
+
+/* A hairline's width in PDF and SVG, in points (1/72 in): the thinnest line
+ * that still prints, whatever the page's scale. */
+#define HV_HAIRLINE_PT 0.25
 
 typedef struct hv_marker {
     float x, y;      /* centre */
@@ -121,6 +126,11 @@ void hv_drawlist_free(hv_drawlist *dl);
 
 void hv_dl_clip(hv_drawlist *dl, const hv_rect *clip); /* NULL = no clip */
 void hv_dl_rect(hv_drawlist *dl, hv_rect r, hv_color c);
+/* A hairline: a line as thin as the output allows. r is the line as one
+ * device pixel across (w or h 1): raster outputs (GL, the CPU raster) fill r
+ * as hv_dl_rect does; PDF and SVG stroke r's centre line along its long
+ * side HV_HAIRLINE_PT wide, however the page scales the pixels. */
+void hv_dl_hairline(hv_drawlist *dl, hv_rect r, hv_color c);
 void hv_dl_marker(hv_drawlist *dl, const hv_marker *m);
 void hv_dl_colorbar(hv_drawlist *dl, hv_rect r, float t0, float t1, float alpha);
 void hv_dl_text(hv_drawlist *dl, const char *s, float x, float y, float size, hv_color c, int ax,

@@ -1325,10 +1325,10 @@ static void kv_separators(ctx *c, const hv_panel_state *ps, const hv_panel_layou
     for (int h = g; h < heads; h += g) {
         if (ps->layers_y) { /* heads across: a line between columns */
             float x = snap((float)hv_scale_map(&pl->sx, h - 0.5) - 0.5f);
-            hv_dl_rect(c->dl, (hv_rect){x, r.y, 1, r.h}, col);
+            hv_dl_hairline(c->dl, (hv_rect){x, r.y, 1, r.h}, col);
         } else {
             float y = snap((float)hv_scale_map(&pl->sy, h - 0.5) - 0.5f);
-            hv_dl_rect(c->dl, (hv_rect){r.x, y, r.w, 1}, col);
+            hv_dl_hairline(c->dl, (hv_rect){r.x, y, r.w, 1}, col);
         }
     }
 }

@@ -1,6 +1,7 @@
 #include "scale.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,12 +68,16 @@ int hv_ticks_spec(const hv_ticks *t, double lo, double hi, double *out, int cap)
     return n;
 }
 
+static void format_sig4(double v, bool exp_form, char *buf, int size);
+
 void hv_format_tick(double v, double step, char *buf, int size)
 {
-    if (fabs(v) >= 1e7 || (step < 1e-4 && v != 0.0)) {
-        /* very large or very fine: significant digits, not a row of zeros */
-        snprintf(buf, (size_t)size, "%.4g", v);
-        hv_true_minus(buf, size);
+    if (fabs(v) >= 1e7 || step < 1e-4) {
+        /* very large or very fine: four significant digits, not a row of
+         * zeros, and one form for the whole axis: every label but 0 with
+         * an exponent ("5e-5", "1e-4", "1.5e-4", where %g would switch to
+         * "0.0001" mid-axis), and 0 as "0", not "0.00000" or "-0" */
+        format_sig4(v, v != 0.0, buf, size);
         return;
     }
     int dec = 0;
@@ -91,24 +96,66 @@ void hv_format_tick(double v, double step, char *buf, int size)
 
 void hv_true_minus(char *buf, int size)
 {
-    /* "-2.5" -> "\u2212" "2.5": the one ASCII byte becomes three */
-    size_t n = strlen(buf);
-    for (size_t i = 0; i < n; i++) {
-        if (buf[i] != '-')
-            continue;
-        if (n + 2 >= (size_t)size)
-            return; /* no room: keep the hyphen rather than cut digits */
-        memmove(buf + i + 3, buf + i + 1, n - i); /* with the terminating NUL */
-        buf[i] = '\xe2';
-        buf[i + 1] = '\x88';
-        buf[i + 2] = '\x92';
-        n += 2;
-        i += 2;
+    /* "-2.5" -> "\u2212" "2.5": each ASCII byte becomes three, all of them
+     * or none (no room: hyphens rather than cut digits or a mix) */
+    size_t n = strlen(buf), k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += buf[i] == '-';
+    if (k == 0 || size < 1 || n + 2 * k >= (size_t)size)
+        return;
+    buf[n + 2 * k] = '\0';
+    for (size_t i = n, j = n + 2 * k; i-- > 0;) { /* from the end, in place */
+        if (buf[i] == '-') {
+            buf[--j] = '\x92';
+            buf[--j] = '\x88';
+            buf[--j] = '\xe2';
+        } else {
+            buf[--j] = buf[i];
+        }
     }
 }
 
-void hv_format_number(double v, char *buf, int size)
+/* printf's exponent as matplotlib writes scientific notation: "e", a sign
+ * only when negative, no leading zeros ("1e-05" -> "1e-5", "2e+08" ->
+ * "2e8"), in place. */
+static void plain_exponent(char *s)
 {
-    snprintf(buf, (size_t)size, "%.4g", v);
+    char *e = strchr(s, 'e');
+    if (!e)
+        return;
+    char *p = e + 1, *w = e + 1;
+    if (*p == '-')
+        *w++ = *p++;
+    else if (*p == '+')
+        p++;
+    while (p[0] == '0' && p[1] >= '0' && p[1] <= '9')
+        p++;
+    memmove(w, p, strlen(p) + 1);
+}
+
+/* Four significant digits as %.4g writes them, or always with an exponent
+ * (exp_form: %.3e without the mantissa's trailing zeros, as %g drops
+ * them); the exponent as plain_exponent writes it, true minus signs. */
+static void format_sig4(double v, bool exp_form, char *buf, int size)
+{
+    if (size < 1)
+        return;
+    char tmp[64];
+    if (v == 0.0)
+        v = 0.0; /* no "-0" */
+    snprintf(tmp, sizeof tmp, exp_form ? "%.3e" : "%.4g", v);
+    char *e = strchr(tmp, 'e');
+    if (exp_form && e && memchr(tmp, '.', (size_t)(e - tmp))) {
+        char *z = e;
+        while (z[-1] == '0')
+            z--;
+        if (z[-1] == '.')
+            z--;
+        memmove(z, e, strlen(e) + 1);
+    }
+    plain_exponent(tmp);
+    snprintf(buf, (size_t)size, "%s", tmp);
     hv_true_minus(buf, size);
 }
+
+void hv_format_number(double v, char *buf, int size) { format_sig4(v, false, buf, size); }

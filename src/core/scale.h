@@ -23,13 +23,19 @@ double hv_nice_step(double lo, double hi, int target);
 int hv_ticks_step(double lo, double hi, double step, double *out, int cap);
 /* Ticks from an explicit spec, limited to [lo, hi]. */
 int hv_ticks_spec(const hv_ticks *t, double lo, double hi, double *out, int cap);
-/* Label for v given the tick step: "10", "2.5", "0.25"; never "-0". */
+/* Label for v given the tick step: "10", "2.5", "0.25"; never "-0". Very
+ * large (|v| >= 1e7) or very fine (step < 1e-4) values as hv_format_number. */
 void hv_format_tick(double v, double step, char *buf, int size);
-/* Negative numbers as typeset (matplotlib's axes.unicode_minus): every
- * hyphen-minus of a formatted number in buf becomes U+2212 MINUS SIGN
- * (three UTF-8 bytes), while buf's size allows. hv_format_tick does it. */
+/* Minus signs as typeset, one rule for every number of a figure (ticks,
+ * colorbars, tooltips), as matplotlib's axes.unicode_minus: every
+ * hyphen-minus in buf, the number's sign and its exponent's, becomes U+2212
+ * MINUS SIGN (three UTF-8 bytes). All or none: where buf's size has no room
+ * for all of them, buf is left as it is, never a mix of the two signs. */
 void hv_true_minus(char *buf, int size);
-/* A score for people (tooltips): "%.4g" with a true minus sign. */
+/* A number for people (tooltips, extreme ticks): "%.4g" significant digits,
+ * an exponent as matplotlib writes scientific notation ("e", its sign only
+ * when negative, no leading zeros), and true minus signs (hv_true_minus):
+ * "0.25", "\u2212" "1.5e" "\u2212" "5", "2e8". */
 void hv_format_number(double v, char *buf, int size);
 
 #endif

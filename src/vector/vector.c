@@ -1140,16 +1140,46 @@ static bool draw_heatmap(hv_vector *v, cairo_t *cr, const hv_drawlist *dl, const
     return true;
 }
 
+/* A hairline in PDF or SVG: r's centre line along its long side, stroked
+ * HV_HAIRLINE_PT wide in the page's own units (points) whatever the pixels'
+ * scale, butt ends, so it spans r exactly. */
+static void draw_hairline(cairo_t *cr, const hv_rect_item *it)
+{
+    const hv_rect *r = &it->r;
+    if (r->w >= r->h) {
+        cairo_move_to(cr, r->x, r->y + 0.5 * r->h);
+        cairo_line_to(cr, r->x + r->w, r->y + 0.5 * r->h);
+    } else {
+        cairo_move_to(cr, r->x + 0.5 * r->w, r->y);
+        cairo_line_to(cr, r->x + 0.5 * r->w, r->y + r->h);
+    }
+    cairo_save(cr);
+    cairo_identity_matrix(cr); /* the path stays where it is; the width is in points */
+    cairo_set_line_width(cr, HV_HAIRLINE_PT);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    set_rgba(cr, it->c.r, it->c.g, it->c.b, it->c.a);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
 /* Rects; runs of opaque ones of one colour become one path (overlap cannot
- * show), so a grid is one fill. */
+ * show), so a grid is one fill. Hairlines: filled as rects in a raster (one
+ * device pixel, as GL), stroked HV_HAIRLINE_PT wide in PDF and SVG. */
 static void draw_rects(cairo_t *cr, const hv_rect_item *r, int n, bool raster)
 {
     int i = 0;
     while (i < n) {
         const hv_rect_item *a = &r[i];
+        if (a->hairline && !raster) {
+            if (finite4(a->r.x, a->r.y, a->r.w, a->r.h) && a->c.a > 0)
+                draw_hairline(cr, a);
+            i++;
+            continue;
+        }
         int j = i + 1;
         if (a->c.a >= 1)
-            while (j < n && r[j].c.a >= 1 && r[j].c.r == a->c.r && r[j].c.g == a->c.g && r[j].c.b == a->c.b)
+            while (j < n && r[j].c.a >= 1 && r[j].c.r == a->c.r && r[j].c.g == a->c.g && r[j].c.b == a->c.b &&
+                   (raster || !r[j].hairline))
                 j++;
         bool any = false;
         for (int k = i; k < j; k++) {

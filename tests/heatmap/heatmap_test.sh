@@ -7,7 +7,7 @@
 #     cell and a solid 3 x 3 px block, at 3.5 x 2.5 in at 300 dpi (paper) and
 #     640x360, light and dark, with the CPU raster and GL;
 #   - KV separators: one pixel row each, the cells' share of the panel above
-#     85% with them, left out where the cells are too small (the five-model
+#     85% with them; in PDF and SVG stroked 0.25 pt wide at 96 and 300 dpi, left out where the cells are too small (the five-model
 #     study at 640x360: the same pixels with and without kv_heads);
 #   - signed scores in the side and morph layouts: true minus signs in PDF text.
 # usage: heatmap_test.sh HEADVIZ PNGTOOL
@@ -53,6 +53,30 @@ for sz in paper 7inx5in; do
   echo "     cells' share of the panel with separators ($sz): $share"
   check "cells' share with separators above 0.85 ($sz): $share" awk -v s="$share" 'BEGIN { exit !(s > 0.85) }'
 done
+
+# separators in PDF and SVG: hairlines of 0.25 pt (HV_HAIRLINE_PT), whatever
+# the page's pixels per point (96 dpi: a pixel is 0.75 pt; 300 dpi: 0.24 pt),
+# where a raster draws them one device pixel across (above): 7 stroked lines,
+# each at 0.25 pt (the PDF's "w" in effect at each "l S", read from its
+# content stream uncompressed by qpdf; the SVG's stroke-width in its user
+# units, which are points)
+for dpi in 96 300; do
+  "$HV" --spec "$T/kv.ini" --layout heatmap --size 7inx5in --dpi $dpi --screenshot "$T/kv_$dpi.pdf" >/dev/null 2>&1
+  "$HV" --spec "$T/kv.ini" --layout heatmap --size 7inx5in --dpi $dpi --screenshot "$T/kv_$dpi.svg" >/dev/null 2>&1
+  if command -v qpdf >/dev/null; then
+    qpdf --qdf --object-streams=disable "$T/kv_$dpi.pdf" "$T/kv_$dpi.qdf" >/dev/null 2>&1
+    same "PDF at $dpi dpi: 7 separators stroked 0.25 pt wide (widths of the stroked lines)" "7 x 0.25" \
+      "$(awk '$NF == "w" { w = $(NF - 1) } / l S$/ { print w }' "$T/kv_$dpi.qdf" | sort | uniq -c | awk '{ printf "%s x %s", $1, $2 }')"
+  else
+    echo "skip: qpdf not installed (the PDF's line widths)"
+  fi
+  check "SVG at $dpi dpi: user units are points (504pt wide, a viewBox of 504)" \
+    grep -q 'width="504pt" height="360pt" viewBox="0 0 504 360"' "$T/kv_$dpi.svg"
+  same "SVG at $dpi dpi: 7 separators stroked 0.25 pt wide (stroke widths)" "7 x 0.25" \
+    "$(grep -o 'stroke-width:[^;"]*' "$T/kv_$dpi.svg" | sed 's/.*://' | sort | uniq -c | awk '{ printf "%s x %s", $1, $2 }')"
+done
+"$HV" --spec "$T/nokv.ini" --layout heatmap --size 7inx5in --dpi 96 --screenshot "$T/nokv_96.svg" >/dev/null 2>&1
+same "SVG without kv_heads: no stroked line" "" "$(grep -o 'stroke-width:[^;"]*' "$T/nokv_96.svg")"
 
 # too small to help: the study's 80 x 64 and 32 x 32 panels at 640x360
 /usr/bin/python3 "$(dirname "$0")/../data/make_study.py" "$T/study"

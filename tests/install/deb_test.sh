@@ -7,7 +7,8 @@
 #     binary links (objdump NEEDED, resolved by ldd, owned per dpkg -S) are
 #     exactly the shlibdeps part; Recommends ffmpeg and a CJK font;
 #   - dpkg -c: exactly the README's files under /usr, owned by root, the man
-#     page and the bash completion among them;
+#     page and the bash completion among them; the packaged README's links
+#     resolve in the packaged doc folder (/usr/share/doc/headviz);
 #   - unpacked into a throwaway root (dpkg -x), the program runs from another
 #     folder: --screenshot writes the figure, the packaged example data too;
 #     man -l renders the packaged page;
@@ -22,7 +23,8 @@ BUILD=$(cd "$1" && pwd)
 SRC=$(cd "$2" && pwd)
 VERSION=$3
 PT=$(realpath "$4")
-. "$(dirname "$0")/../lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../lib.sh"
 # the run-time packages headviz loads without linking them (CMakeLists.txt)
 EXTRA="libegl1, libgl1, libegl-mesa0, libgl1-mesa-dri, fonts-dejavu-core"
 for tool in cpack dpkg-deb dpkg-shlibdeps objdump; do
@@ -81,6 +83,13 @@ check "dpkg -c: the completion ./usr/share/bash-completion/completions/headviz" 
   grep -q " ./usr/share/bash-completion/completions/headviz$" <<<"$contents"
 check "dpkg -c: everything owned by root/root" [ -z "$(awk '$2 != "root/root"' <<<"$contents")" ]
 check "dpkg -c: the program is executable (-rwxr-xr-x)" grep -q "^-rwxr-xr-x .* ./usr/bin/headviz$" <<<"$contents"
+# the packaged README's links, in the unpacked /usr/share/doc/headviz
+links=$(cd "$T/root/usr/share/doc/headviz" && python3 "$HERE/md_links.py" README.md)
+n_src=$(cd "$SRC" && python3 "$HERE/md_links.py" README.md | grep -c .)
+check "the packaged README's links: $(grep -c . <<<"$links"), as in the source ($n_src)" \
+  [ "$(grep -c . <<<"$links")" -eq "$n_src" -a "$n_src" -ge 20 ]
+same "every relative link of the packaged README resolves in /usr/share/doc/headviz (file:line target why)" "" \
+  "$(grep -v $'\tok$' <<<"$links")"
 
 # --- the unpacked files work, from another folder -----------------------------------------------
 mkdir -p "$T/elsewhere"

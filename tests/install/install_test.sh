@@ -2,6 +2,8 @@
 # cmake --install into throwaway prefixes (issue 12):
 #   - --prefix and DESTDIR install exactly the files the README's Install
 #     section lists, nothing else;
+#   - the installed README's links resolve in the installed doc folder (and
+#     those of the guide, reference and development notes beside it);
 #   - the installed headviz runs from another folder: --version names the
 #     version and commit, a still of the installed example data (its spec found
 #     beside it) is byte-identical to the still of the embedded data;
@@ -14,12 +16,13 @@ BUILD=$(cd "$1" && pwd)
 SRC=$(cd "$2" && pwd)
 VERSION=$3
 PT=$(realpath "$4")
-. "$(dirname "$0")/../lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../lib.sh"
 files_under() { (cd "$1" && find . \( -type f -o -type l \) -printf '%P\n' | LC_ALL=C sort); }
 
 # the list the README promises: the text block after the marker line
 readme_list=$(awk '/<!-- installed files/ {on = 1; next} on && /^```/ {if (inblock) exit; inblock = 1; next} inblock' "$SRC/README.md" | LC_ALL=C sort)
-check "the README lists the installed files (6)" [ "$(printf '%s\n' "$readme_list" | grep -c .)" -eq 6 ]
+check "the README lists the installed files (18)" [ "$(printf '%s\n' "$readme_list" | grep -c .)" -eq 18 ]
 
 # --- cmake --install --prefix ---------------------------------------------------------
 P=$T/prefix
@@ -32,6 +35,24 @@ check "the manual page is gzip" bash -c "gzip -t '$P/share/man/man1/headviz.1.gz
 check "README and examples are the source's" bash -c "cmp -s '$SRC/README.md' '$P/share/doc/headviz/README.md' &&
   cmp -s '$SRC/assets/safety_heads.csv' '$P/share/doc/headviz/examples/safety_heads.csv' &&
   cmp -s '$SRC/assets/safety_heads.ini' '$P/share/doc/headviz/examples/safety_heads.ini'"
+docs_differ=""
+for f in $(sed -n 's|^share/doc/headviz/docs/||p' <<<"$readme_list"); do
+  cmp -s "$SRC/docs/$f" "$P/share/doc/headviz/docs/$f" || docs_differ="$docs_differ $f"
+done
+same "the installed docs/ are the source's" "" "$docs_differ"
+# the README's links in the installed copy (they were broken when only the
+# README was installed): every relative link and image of the installed
+# README, and of the manual installed beside it, resolves within
+# PREFIX/share/doc/headviz; the README's count as in the source tree
+DOC=$P/share/doc/headviz
+links=$(cd "$DOC" && python3 "$HERE/md_links.py" README.md docs/guide.md docs/reference.md docs/development.md)
+n_readme=$(grep -c '^README.md:' <<<"$links")
+n_src=$(cd "$SRC" && python3 "$HERE/md_links.py" README.md | grep -c .)
+check "the installed README's links: $n_readme, as in the source ($n_src)" [ "$n_readme" -eq "$n_src" -a "$n_src" -ge 20 ]
+same "every relative link of the installed README resolves in the installed doc folder (file:line target why)" "" \
+  "$(grep '^README.md:' <<<"$links" | grep -v $'\tok$')"
+same "... and of the installed guide, reference and development notes" "" \
+  "$(grep -v '^README.md:' <<<"$links" | grep -v $'\tok$')"
 
 # --- DESTDIR (packagers' staging) -------------------------------------------------------
 out=$(DESTDIR="$T/stage" cmake --install "$BUILD" --prefix /usr/local 2>&1); rc=$?

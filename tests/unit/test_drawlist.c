@@ -188,9 +188,38 @@ static void test_reuse(void)
     hv_drawlist_free(&dl);
 }
 
+/* Hairlines are rects marked as such: batched with rects (raster backends
+ * fill them as rects), the mark kept per item and counted by equality. */
+static void test_hairline(void)
+{
+    hv_drawlist a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    hv_drawlist_reset(&a, 100, 100, k_red);
+    hv_drawlist_reset(&b, 100, 100, k_red);
+    hv_dl_rect(&a, (hv_rect){0, 0, 10, 10}, k_red);
+    hv_dl_hairline(&a, (hv_rect){0, 20, 50, 1}, k_red);
+    hv_dl_hairline(&a, (hv_rect){0, 30, 50, 0}, k_red); /* empty: dropped, as a rect */
+    CHECK_INT(a.n_rects, 2);
+    CHECK_INT(a.n_cmds, 1);
+    CHECK_INT(a.rects[0].hairline, 0);
+    CHECK_INT(a.rects[1].hairline, 1);
+    CHECK_NEAR(a.rects[1].r.h, 1, 0);
+    CHECK_COVER(&a);
+    hv_dl_rect(&b, (hv_rect){0, 0, 10, 10}, k_red);
+    hv_dl_rect(&b, (hv_rect){0, 20, 50, 1}, k_red);
+    CHECK(!hv_drawlist_equal(&a, &b)); /* the same pixels, not the same PDF */
+    CHECK(hv_drawlist_copy(&b, &a));
+    CHECK(hv_drawlist_equal(&a, &b));
+    CHECK_INT(b.rects[1].hairline, 1);
+    hv_drawlist_free(&a);
+    hv_drawlist_free(&b);
+}
+
 int main(void)
 {
     test_batching();
+    test_hairline();
     test_dropped();
     test_reuse();
     return check_summary();

@@ -162,8 +162,19 @@ static void test_format_tick(void)
     /* negative numbers with a true minus sign (U+2212), as matplotlib */
     CHECK_LABEL(-5, 2.5, "\xe2\x88\x92" "5.0");
     CHECK_LABEL(-2.5, 2.5, "\xe2\x88\x92" "2.5");
-    CHECK_LABEL(-2e8, 1e8, "\xe2\x88\x92" "2e+08");
-    CHECK_LABEL(1.5e-5, 1e-5, "1.5e\xe2\x88\x92" "05");
+    /* exponents as matplotlib writes them ("1e-5", "2e8"), their minus sign
+     * true as well: one rule for both signs */
+    CHECK_LABEL(-2e8, 1e8, "\xe2\x88\x92" "2e8");
+    CHECK_LABEL(1.5e-5, 1e-5, "1.5e\xe2\x88\x92" "5");
+    CHECK_LABEL(-1.5e-5, 1e-5, "\xe2\x88\x92" "1.5e\xe2\x88\x92" "5");
+    CHECK_LABEL(1.5e7, 5e6, "1.5e7");
+    CHECK_LABEL(1.2345678e9, 1e8, "1.235e9");
+    /* a fine axis: every label but 0 with an exponent, even where %g would
+     * write "0.0001" */
+    CHECK_LABEL(1e-4, 5e-5, "1e\xe2\x88\x92" "4");
+    CHECK_LABEL(1.5e-4, 5e-5, "1.5e\xe2\x88\x92" "4");
+    CHECK_LABEL(0, 5e-5, "0");
+    CHECK_LABEL(-0.0, 5e-5, "0");
     CHECK_LABEL(1e6, 1e5, "1000000");
     CHECK_LABEL(0.001, 0.001, "0.001");
     CHECK_LABEL(123.456, 0.5, "123.5");
@@ -182,6 +193,18 @@ static void test_format_tick(void)
     CHECK_STR(buf, "-12");
     hv_format_number(-0.5, buf, (int)sizeof buf);
     CHECK_STR(buf, "\xe2\x88\x92" "0.5");
+    /* a minus sign is true everywhere or nowhere: "-1e-5" needs 5 + 2 x 2
+     * bytes and its NUL; one byte less keeps both hyphens, never a mix */
+    char small[16];
+    hv_format_number(-1e-5, small, 10);
+    CHECK_STR(small, "\xe2\x88\x92" "1e\xe2\x88\x92" "5");
+    hv_format_number(-1e-5, small, 9);
+    CHECK_STR(small, "-1e-5");
+    memcpy(small, "-1e-5", 6);
+    hv_true_minus(small, 9);
+    CHECK_STR(small, "-1e-5");
+    hv_true_minus(small, 10);
+    CHECK_STR(small, "\xe2\x88\x92" "1e\xe2\x88\x92" "5");
     /* labels of a whole tick set: just enough decimals, the same for all */
     double v[64];
     int n = hv_ticks_step(0, 1, 0.25, v, 64);
@@ -190,6 +213,51 @@ static void test_format_tick(void)
     for (int i = 0; i < n && i < 5; i++) {
         hv_format_tick(v[i], 0.25, buf, (int)sizeof buf);
         CHECK_STR(buf, want[i]);
+    }
+}
+
+/* hv_format_number (tooltips, extreme ticks): "%.4g" digits, exponents as
+ * matplotlib writes scientific notation, true minus signs for the number
+ * and its exponent alike. */
+static void test_format_number(void)
+{
+    static const struct {
+        double v;
+        const char *want;
+    } cases[] = {
+        {0, "0"},
+        {0.25, "0.25"},
+        {-0.5, "\xe2\x88\x92" "0.5"},
+        {123456, "1.235e5"},
+        {1e-5, "1e\xe2\x88\x92" "5"},
+        {-1e-5, "\xe2\x88\x92" "1e\xe2\x88\x92" "5"},
+        {2.5e8, "2.5e8"},
+        {-2.5e8, "\xe2\x88\x92" "2.5e8"},
+        {1e15, "1e15"},
+        {-1.234e-100, "\xe2\x88\x92" "1.234e\xe2\x88\x92" "100"},
+        {1e-300, "1e\xe2\x88\x92" "300"},
+        {0.0001, "0.0001"},
+        {-0.00012345, "\xe2\x88\x92" "0.0001234"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[32];
+        hv_format_number(cases[i].v, buf, (int)sizeof buf);
+        char expr[64];
+        snprintf(expr, sizeof expr, "hv_format_number(%g)", cases[i].v);
+        check_str_(buf, cases[i].want, expr, "expected", __FILE__, __LINE__);
+    }
+    /* a fine tick set: every label the same form ("0", not "0.00000"), no
+     * hyphen, no "e-0" */
+    double v[64];
+    int n = hv_ticks_step(-4e-5, 4e-5, 2e-5, v, 64);
+    CHECK_INT(n, 5);
+    static const char *const want[] = {"\xe2\x88\x92" "4e\xe2\x88\x92" "5", "\xe2\x88\x92" "2e\xe2\x88\x92" "5", "0",
+                                       "2e\xe2\x88\x92" "5", "4e\xe2\x88\x92" "5"};
+    for (int i = 0; i < n && i < 5; i++) {
+        char buf[32];
+        hv_format_tick(v[i], 2e-5, buf, (int)sizeof buf);
+        CHECK_STR(buf, want[i]);
+        CHECK(strchr(buf, '-') == NULL && strstr(buf, "e0") == NULL && strchr(buf, '+') == NULL);
     }
 }
 
@@ -241,6 +309,7 @@ int main(void)
     test_ticks_step();
     test_ticks_spec();
     test_format_tick();
+    test_format_number();
     test_map();
     return check_summary();
 }
