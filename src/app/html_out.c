@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "../export/png.h"
+#include "../fonts/page_fonts.h"
 #include "../web/pagedata.h"
 
 #ifdef HV_HAVE_WEB_PLAYER
@@ -110,6 +111,24 @@ int hv_app_html(hv_app *a)
     size_t data_len = 0;
     if (!hv_page_write(&a->all, &a->spec, &po, &data, &data_len, &err))
         return fail(HV_EXIT_RUNTIME, &err);
+    /* the characters of its strings the page's font lacks: fallback fonts
+     * cut to them, carried in the data (none for Latin text) */
+    hv_page_fonts pf;
+    if (!hv_page_fonts_make(data, hv_web_page_font, hv_web_page_font_len, &pf, &err)) {
+        free(data);
+        return fail(HV_EXIT_RUNTIME, &err);
+    }
+    if (pf.n > 0) {
+        for (int i = 0; i < pf.n; i++)
+            po.fonts[i] = (hv_page_font){pf.f[i].data, pf.f[i].len};
+        po.n_fonts = pf.n;
+        free(data);
+        data = NULL;
+        bool wrote = hv_page_write(&a->all, &a->spec, &po, &data, &data_len, &err);
+        hv_page_fonts_free(&pf);
+        if (!wrote)
+            return fail(HV_EXIT_RUNTIME, &err);
+    }
     /* the page's title: the figure's first condition title, else "headviz" */
     char title[HV_TEXT_MAX], esc[HV_TEXT_MAX * 6];
     snprintf(title, sizeof title, "%s", a->fig.conds[0].title[0] ? a->fig.conds[0].title : "headviz");
