@@ -36,23 +36,34 @@ static void html_escape(const char *s, char *out, size_t size)
     out[o] = '\0';
 }
 
-/* template with each "@@NAME@@" in names replaced by values[i]: malloc'd */
+/* the index of the name in names that tmpl holds at p (before end), or -1 */
+static int name_at(const char *p, const char *end, const char *const *names, int n)
+{
+    if (*p != '@' || p + 1 >= end || p[1] != '@')
+        return -1;
+    for (int i = 0; i < n; i++)
+        if ((size_t)(end - p) >= strlen(names[i]) && memcmp(p, names[i], strlen(names[i])) == 0)
+            return i;
+    return -1;
+}
+
+/* template with each "@@NAME@@" in names replaced by values[i]: malloc'd.
+ * A name may be there several times (the title is): counted first. */
 static char *fill(const char *tmpl, size_t tlen, const char *const *names, const char *const *values, int n,
                   size_t *len)
 {
-    size_t total = tlen + 1;
-    for (int i = 0; i < n; i++)
-        total += strlen(values[i]);
+    const char *end = tmpl + tlen;
+    size_t total = 1;
+    for (const char *p = tmpl; p < end;) {
+        int hit = name_at(p, end, names, n);
+        total += hit >= 0 ? strlen(values[hit]) : 1;
+        p += hit >= 0 ? strlen(names[hit]) : 1;
+    }
     char *out = malloc(total), *o = out;
     if (!out)
         return NULL;
-    const char *p = tmpl, *end = tmpl + tlen;
-    while (p < end) {
-        int hit = -1;
-        if (*p == '@' && p + 1 < end && p[1] == '@')
-            for (int i = 0; i < n && hit < 0; i++)
-                if ((size_t)(end - p) >= strlen(names[i]) && memcmp(p, names[i], strlen(names[i])) == 0)
-                    hit = i;
+    for (const char *p = tmpl; p < end;) {
+        int hit = name_at(p, end, names, n);
         if (hit >= 0) {
             size_t vl = strlen(values[hit]);
             memcpy(o, values[hit], vl);
