@@ -48,6 +48,12 @@ run "$T/names.csv" --html "$T/names.html"
 same "a rune no font has: warned once, naming it and the first text it is in" \
   '0 headviz: warning: no installed font has U+16A0 "ᚠ" (in "rune ᚠ"): drawn as a box' "$rc $err"
 check "the names page carries two fallback fonts" test "$(grep -c '^font	' "$T/names.html")" = 2
+# a long title in CJK (the page holds it twice): the page is whole
+C='条件甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥'
+printf 'model,condition,layer,head,score\n%s,%s,1,2,3\n' "$Q" "$C" >"$T/cjk.csv"
+run "$T/cjk.csv" --html "$T/cjk.html"
+check "a CJK title of 24 characters: exit 0, the title twice, the page whole" sh -c \
+  "test $rc = 0 && grep -qF '<title>Top 1 Heads on $C</title>' '$T/cjk.html' && test \$(grep -cF 'aria-label=\"Top 1 Heads on $C' '$T/cjk.html') = 1 && tail -c 40 '$T/cjk.html' | grep -q '</body></html>'"
 kb=$(( ($(stat -c %s "$T/names.html") - $(stat -c %s "$T/fig.html") + 1023) / 1024 ))
 check "they are cut to the names' characters: $kb KB more than the seed's page (at most 40)" test "$kb" -le 40
 cp "$T/fig.html" "$T/before.html"
