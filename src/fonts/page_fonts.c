@@ -46,7 +46,8 @@ static void warn_missing(unsigned cp, const char *text, size_t at)
 }
 
 /* the group (index into g) of the font fontconfig picks for cp, opened on
- * first use; -1 when none has it (or more fonts than a page carries) */
+ * first use; -1 when none has it, -2 when it is a font past the most a
+ * page carries */
 static int group_for(unsigned cp, group *g, hv_page_fonts *out)
 {
     char path[1024];
@@ -57,7 +58,7 @@ static int group_for(unsigned cp, group *g, hv_page_fonts *out)
         if (strcmp(out->f[i].path, path) == 0 && out->f[i].index == index)
             return hb_set_has(g[i].has, cp) ? i : -1;
     if (out->n == HV_PAGE_FONTS_MAX)
-        return -1;
+        return -2;
     hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
     if (!blob)
         return -1;
@@ -130,6 +131,15 @@ bool hv_page_fonts_make(const char *text, const void *main_font, size_t main_len
         int k = group_for(cp, g, out);
         if (k >= 0) {
             hb_set_add(g[k].want, cp);
+        } else if (k == -2) {
+            char ch[8], field[1024];
+            hv_utf8_put(cp, ch);
+            field_at(text, at, field, sizeof field);
+            out->n_missing++;
+            fprintf(stderr,
+                    "headviz: warning: U+%04X \"%s\" (in \"%.200s\") needs a font past the %d a page carries: drawn as "
+                    "a box in the page\n",
+                    cp, ch, field, HV_PAGE_FONTS_MAX);
         } else {
             out->n_missing++;
             warn_missing(cp, text, at);

@@ -7,7 +7,8 @@
  * HarfBuzz's hb-subset to just those characters; the page embeds the cuts
  * and tries them in order (src/web/text_stb.c). A character no installed
  * font has is warned about once on stderr, naming it and the text it is in
- * (the native text's words), and the page draws it as a box.
+ * (the native text's words), and the page draws it as a box; so is one
+ * whose font would be a ninth (a page carries at most HV_PAGE_FONTS_MAX).
  * Does NOT: know the page's format; the caller passes its strings. */
 #ifndef HV_PAGE_FONTS_H
 #define HV_PAGE_FONTS_H
