@@ -78,7 +78,7 @@ struct hv_text {
 
 hv_text *hv_text_create(const char *font, hv_error *err)
 {
-    (void)font; /* a page has one font: the subset compiled in */
+    (void)font; /* the page's font is the subset compiled in (fallbacks: hv_text_add_font) */
     hv_text *t = calloc(1, sizeof *t);
     if (!t) {
         hv_errorf(err, "out of memory");
@@ -99,13 +99,15 @@ bool hv_text_add_font(hv_text *t, const unsigned char *data, size_t len, hv_erro
 {
     if (t->n_fb == MAX_FALLBACKS)
         return hv_errorf(err, "the page carries more than %d fallback fonts", MAX_FALLBACKS);
+    if (len < 12)
+        return hv_errorf(err, "fallback font %d of the page cannot be read", t->n_fb + 1);
     face *f = &t->faces[1 + t->n_fb];
-    f->data = malloc(len ? len : 1);
+    f->data = malloc(len);
     if (!f->data)
         return hv_errorf(err, "out of memory");
     memcpy(f->data, data, len);
     int at = stbtt_GetFontOffsetForIndex(f->data, 0);
-    if (len < 12 || at < 0 || !stbtt_InitFont(&f->font, f->data, at)) {
+    if (at < 0 || !stbtt_InitFont(&f->font, f->data, at)) {
         free(f->data);
         f->data = NULL;
         return hv_errorf(err, "fallback font %d of the page cannot be read", t->n_fb + 1);
