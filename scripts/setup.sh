@@ -6,6 +6,8 @@ PKGS=(build-essential cmake pkg-config
       libsdl2-dev libsdl2-ttf-dev libstb-dev libepoxy-dev libinih-dev
       libfontconfig-dev zlib1g-dev libdeflate-dev fonts-dejavu-core libcjson-dev libzip-dev
       libgl1-mesa-dri libegl-mesa0 libegl1 libgles2)
+# hb-subset (harfbuzz-subset): --html cuts the fallback fonts a page carries
+PKGS+=(libharfbuzz-dev)
 # optional extras used by tests/benchmarks when present
 EXTRA=(ffmpeg python3-matplotlib clang libclang-rt-14-dev python3-numpy)
 # a CJK font: the font-fallback tests draw Chinese model names with it

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "../export/png.h"
+#include "../fonts/page_fonts.h"
 #include "../web/pagedata.h"
 
 #ifdef HV_HAVE_WEB_PLAYER
@@ -35,23 +36,34 @@ static void html_escape(const char *s, char *out, size_t size)
     out[o] = '\0';
 }
 
-/* template with each "@@NAME@@" in names replaced by values[i]: malloc'd */
+/* the index of the name in names that tmpl holds at p (before end), or -1 */
+static int name_at(const char *p, const char *end, const char *const *names, int n)
+{
+    if (*p != '@' || p + 1 >= end || p[1] != '@')
+        return -1;
+    for (int i = 0; i < n; i++)
+        if ((size_t)(end - p) >= strlen(names[i]) && memcmp(p, names[i], strlen(names[i])) == 0)
+            return i;
+    return -1;
+}
+
+/* template with each "@@NAME@@" in names replaced by values[i]: malloc'd.
+ * A name may be there several times (the title is): counted first. */
 static char *fill(const char *tmpl, size_t tlen, const char *const *names, const char *const *values, int n,
                   size_t *len)
 {
-    size_t total = tlen + 1;
-    for (int i = 0; i < n; i++)
-        total += strlen(values[i]);
+    const char *end = tmpl + tlen;
+    size_t total = 1;
+    for (const char *p = tmpl; p < end;) {
+        int hit = name_at(p, end, names, n);
+        total += hit >= 0 ? strlen(values[hit]) : 1;
+        p += hit >= 0 ? strlen(names[hit]) : 1;
+    }
     char *out = malloc(total), *o = out;
     if (!out)
         return NULL;
-    const char *p = tmpl, *end = tmpl + tlen;
-    while (p < end) {
-        int hit = -1;
-        if (*p == '@' && p + 1 < end && p[1] == '@')
-            for (int i = 0; i < n && hit < 0; i++)
-                if ((size_t)(end - p) >= strlen(names[i]) && memcmp(p, names[i], strlen(names[i])) == 0)
-                    hit = i;
+    for (const char *p = tmpl; p < end;) {
+        int hit = name_at(p, end, names, n);
         if (hit >= 0) {
             size_t vl = strlen(values[hit]);
             memcpy(o, values[hit], vl);
@@ -110,6 +122,24 @@ int hv_app_html(hv_app *a)
     size_t data_len = 0;
     if (!hv_page_write(&a->all, &a->spec, &po, &data, &data_len, &err))
         return fail(HV_EXIT_RUNTIME, &err);
+    /* the characters of its strings the page's font lacks: fallback fonts
+     * cut to them, carried in the data (none for Latin text) */
+    hv_page_fonts pf;
+    if (!hv_page_fonts_make(data, hv_web_page_font, hv_web_page_font_len, &pf, &err)) {
+        free(data);
+        return fail(HV_EXIT_RUNTIME, &err);
+    }
+    if (pf.n > 0) {
+        for (int i = 0; i < pf.n; i++)
+            po.fonts[i] = (hv_page_font){pf.f[i].data, pf.f[i].len};
+        po.n_fonts = pf.n;
+        free(data);
+        data = NULL;
+        bool wrote = hv_page_write(&a->all, &a->spec, &po, &data, &data_len, &err);
+        hv_page_fonts_free(&pf);
+        if (!wrote)
+            return fail(HV_EXIT_RUNTIME, &err);
+    }
     /* the page's title: the figure's first condition title, else "headviz" */
     char title[HV_TEXT_MAX], esc[HV_TEXT_MAX * 6];
     snprintf(title, sizeof title, "%s", a->fig.conds[0].title[0] ? a->fig.conds[0].title : "headviz");

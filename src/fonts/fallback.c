@@ -7,6 +7,12 @@
 
 bool hv_font_fallback_file(unsigned cp, char *out, size_t out_size)
 {
+    int index;
+    return hv_font_fallback_face(cp, out, out_size, &index);
+}
+
+bool hv_font_fallback_face(unsigned cp, char *out, size_t out_size, int *index)
+{
     if (!FcInit())
         return false;
     FcPattern *pat = FcNameParse((const FcChar8 *)"sans-serif");
@@ -28,6 +34,8 @@ bool hv_font_fallback_file(unsigned cp, char *out, size_t out_size)
             if (n > 4 && (strcasecmp(f + n - 4, ".ttf") == 0 || strcasecmp(f + n - 4, ".otf") == 0 ||
                           strcasecmp(f + n - 4, ".ttc") == 0)) {
                 snprintf(out, out_size, "%s", f);
+                if (FcPatternGetInteger(set->fonts[i], FC_INDEX, 0, index) != FcResultMatch)
+                    *index = 0;
                 ok = true;
             }
         }

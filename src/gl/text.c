@@ -1,6 +1,7 @@
 #include "text.h"
 
 #include "fallback.h"
+#include "runs.h"
 
 #include <SDL.h>
 #include <SDL_ttf.h>
@@ -18,7 +19,6 @@
 #define MAX_SIZES 8
 #define MAX_FALLBACKS 8
 #define MAX_MISSING 64
-#define MAX_RUNS 32
 
 typedef struct entry {
     uint64_t hash;
@@ -174,28 +174,6 @@ static TTF_Font *font_at(hv_text *t, int px)
 
 /* ---- fallback fonts ------------------------------------------------------ */
 
-/* Next code point of s at *i (advancing it); a bad byte gives U+FFFD. */
-static unsigned next_cp(const unsigned char *s, size_t *i)
-{
-    unsigned c = s[*i];
-    int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-    if (n < 0) {
-        (*i)++;
-        return 0xFFFD;
-    }
-    unsigned cp = n == 0 ? c : n == 1 ? (c & 0x1Fu) : n == 2 ? (c & 0x0Fu) : (c & 0x07u);
-    for (int k = 1; k <= n; k++) {
-        unsigned cc = s[*i + (size_t)k];
-        if ((cc & 0xC0) != 0x80) {
-            (*i)++;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (cc & 0x3Fu);
-    }
-    *i += (size_t)n + 1;
-    return cp;
-}
-
 static TTF_Font *fallback_at(hv_text *t, int f, int px)
 {
     struct fallback *b = &t->fb[f];
@@ -253,30 +231,23 @@ static int font_for(hv_text *t, TTF_Font *main_font, unsigned cp, const char *s)
     return found;
 }
 
-typedef struct run {
-    int font; /* -1: main */
-    size_t start, len;
-} run;
+typedef struct font_ctx {
+    hv_text *t;
+    TTF_Font *main_font;
+} font_ctx;
 
-/* s cut into runs of one font each; 1 run when the main font has it all
- * (or MAX_RUNS would be passed: the rest stays in the last run's font). */
-static int split_runs(hv_text *t, TTF_Font *main_font, const char *s, run *runs)
+static int font_for_cb(void *user, unsigned cp, const char *s)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t n = strlen(s);
-    int nr = 0;
-    for (size_t i = 0; i < n;) {
-        size_t at = i;
-        unsigned cp = next_cp(u, &i);
-        int f = font_for(t, main_font, cp, s);
-        /* spaces and punctuation shared by every font stay in the run */
-        if (nr > 0 && (f == runs[nr - 1].font || (f == -1 && (cp == ' ') ) || nr == MAX_RUNS)) {
-            runs[nr - 1].len = i - runs[nr - 1].start;
-            continue;
-        }
-        runs[nr++] = (run){f, at, i - at};
-    }
-    return nr;
+    font_ctx *c = user;
+    return font_for(c->t, c->main_font, cp, s);
+}
+
+/* s cut into runs of one font each (src/fonts/runs.h); 1 run when the main
+ * font has it all. */
+static int split_runs(hv_text *t, TTF_Font *main_font, const char *s, hv_run *runs)
+{
+    font_ctx c = {t, main_font};
+    return hv_runs_split(s, font_for_cb, &c, runs);
 }
 
 static TTF_Font *run_font(hv_text *t, TTF_Font *main_font, int f, int px)
@@ -304,7 +275,7 @@ void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m)
         m->descent = 0.2f * size;
         return;
     }
-    run runs[MAX_RUNS];
+    hv_run runs[HV_MAX_RUNS];
     int nr = split_runs(t, f, s, runs);
     if (nr <= 1 && (nr == 0 || runs[0].font < 0)) {
         TTF_SizeUTF8(f, s, &w, &hh);
@@ -376,47 +347,22 @@ static unsigned char *run_coverage(TTF_Font *f, const char *s, int *w, int *h)
 
 /* Runs in several fonts: each rendered alone, then side by side on one
  * baseline (the largest ascent), as hv_text_measure measures them. */
-static unsigned char *coverage_runs(hv_text *t, TTF_Font *main_font, const char *s, const run *runs, int nr, int px,
+static unsigned char *coverage_runs(hv_text *t, TTF_Font *main_font, const char *s, const hv_run *runs, int nr, int px,
                                     int *w, int *h)
 {
-    unsigned char *parts[MAX_RUNS] = {0};
-    int pw[MAX_RUNS] = {0}, ph[MAX_RUNS] = {0}, pa[MAX_RUNS] = {0};
-    int W = 0, asc = 0, desc = 0;
+    hv_run_cov parts[HV_MAX_RUNS] = {{0}};
     char buf[1024];
     for (int r = 0; r < nr; r++) {
         TTF_Font *rf = run_font(t, main_font, runs[r].font, px);
         if (!rf)
             continue;
         snprintf(buf, sizeof buf, "%.*s", (int)runs[r].len, s + runs[r].start);
-        parts[r] = run_coverage(rf, buf, &pw[r], &ph[r]);
-        if (!parts[r])
-            continue;
-        pa[r] = TTF_FontAscent(rf);
-        W += pw[r];
-        asc = pa[r] > asc ? pa[r] : asc;
-        desc = ph[r] - pa[r] > desc ? ph[r] - pa[r] : desc;
+        parts[r].cov = run_coverage(rf, buf, &parts[r].w, &parts[r].h);
+        parts[r].ascent = TTF_FontAscent(rf);
     }
-    int H = asc + desc;
-    unsigned char *cov = W > 0 && H > 0 ? calloc((size_t)W * (size_t)H, 1) : NULL;
-    int x = 0;
-    for (int r = 0; r < nr; r++) {
-        if (!parts[r])
-            continue;
-        for (int y = 0; cov && y < ph[r]; y++) {
-            int yy = y + asc - pa[r];
-            if (yy < 0 || yy >= H)
-                continue;
-            for (int xx = 0; xx < pw[r] && x + xx < W; xx++) {
-                unsigned char v = parts[r][(size_t)y * (size_t)pw[r] + (size_t)xx];
-                unsigned char *d = &cov[(size_t)yy * (size_t)W + (size_t)(x + xx)];
-                *d = v > *d ? v : *d;
-            }
-        }
-        x += pw[r];
-        free(parts[r]);
-    }
-    *w = W;
-    *h = H;
+    unsigned char *cov = hv_runs_compose(parts, nr, w, h);
+    for (int r = 0; r < nr; r++)
+        free(parts[r].cov);
     return cov;
 }
 
@@ -426,7 +372,7 @@ unsigned char *hv_text_coverage(void *user, const char *s, float size, int *w, i
     TTF_Font *f = font_at(t, px_of(size));
     if (!f || !s[0])
         return NULL;
-    run runs[MAX_RUNS];
+    hv_run runs[HV_MAX_RUNS];
     int nr = split_runs(t, f, s, runs);
     if (nr > 1 || (nr == 1 && runs[0].font >= 0))
         return coverage_runs(t, f, s, runs, nr, px_of(size), w, h);

@@ -29,6 +29,16 @@ const char *hv_text_warning(const hv_text *t);
  * it and the text it is in (src/fonts/fallback.h: the PDF/SVG backend finds
  * the same fonts). */
 
+#ifdef __EMSCRIPTEN__
+#include <stddef.h>
+/* The web player's only (src/web/text_stb.c): a fallback font the page
+ * carries (a TrueType/OpenType subset, copied), tried in the order added for
+ * characters the main font lacks; and how many distinct characters no font
+ * of the page had (drawn as boxes). */
+bool hv_text_add_font(hv_text *t, const unsigned char *data, size_t len, hv_error *err);
+int hv_text_missing_glyphs(const hv_text *t);
+#endif
+
 /* hv_measure_fn for the core. */
 void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m);
 

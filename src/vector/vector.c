@@ -1,6 +1,7 @@
 #include "vector.h"
 
 #include "fallback.h"
+#include "runs.h"
 
 #include <cairo-ft.h>
 #include <cairo-pdf.h>
@@ -512,33 +513,6 @@ static int fallback_face(hv_vector *v, unsigned cp)
     return v->n_fb++;
 }
 
-/* Next code point of s (advancing *i); invalid bytes give U+FFFD. */
-static unsigned next_cp(const unsigned char *s, size_t *i)
-{
-    unsigned c = s[*i];
-    int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-    if (n < 0) {
-        (*i)++;
-        return 0xFFFD;
-    }
-    unsigned cp = n == 0 ? c : n == 1 ? (c & 0x1Fu) : n == 2 ? (c & 0x0Fu) : (c & 0x07u);
-    for (int k = 1; k <= n; k++) {
-        unsigned cc = s[*i + (size_t)k];
-        if ((cc & 0xC0) != 0x80) {
-            (*i)++;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (cc & 0x3Fu);
-    }
-    static const unsigned min_cp[4] = {0, 0x80, 0x800, 0x10000};
-    if (cp < min_cp[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        (*i)++;
-        return 0xFFFD;
-    }
-    *i += (size_t)n + 1;
-    return cp;
-}
-
 static int put_utf8(char *o, unsigned cp)
 {
     if (cp < 0x80) {
@@ -594,7 +568,7 @@ static bool layout_text(hv_vector *v, const char *s, int px, text_box *b, int *u
     const unsigned char *u = (const unsigned char *)s;
     int desc = height - b->ascent, k = 0;
     for (size_t i = 0; i < len; k++) {
-        unsigned cp = next_cp(u, &i);
+        unsigned cp = hv_utf8_next(u, &i);
         if (i > len)
             break;
         int f = cp >= 0x80 && !FT_Get_Char_Index(v->mface, cp) ? fallback_face(v, cp) : -1;
@@ -615,7 +589,7 @@ static bool layout_text(hv_vector *v, const char *s, int px, text_box *b, int *u
     long x = 0;
     int minx = 0, maxx = 0, miny = 0, maxy = height, n = 0, o = 0;
     for (size_t i = 0; i < len;) {
-        unsigned cp = next_cp(u, &i);
+        unsigned cp = hv_utf8_next(u, &i);
         if (i > len)
             break;
         int nb = put_utf8(v->utf8 + o, cp);

@@ -68,6 +68,7 @@ typedef struct web {
     double start_ms, first_frame_ms;
     char error[HV_ERROR_MAX];
     char state_json[8192];
+    int n_fonts; /* the fallback fonts the page carries */
 } web;
 
 static web W;
@@ -530,12 +531,13 @@ EMSCRIPTEN_KEEPALIVE const char *hv_web_state(void)
     snprintf(W.state_json, sizeof W.state_json,
              "{\"step\":%d,\"steps\":%d,\"progress\":%.6f,\"animating\":%s,\"layout\":\"%s\",\"theme\":\"%s\","
              "\"help\":%s,\"blank\":%d,\"width\":%d,\"height\":%d,\"dpr\":%g,\"frames\":%d,\"main_ms\":%.1f,"
-             "\"first_frame_ms\":%.1f,"
+             "\"first_frame_ms\":%.1f,\"fonts\":%d,\"missing_glyphs\":%d,"
              "\"tooltip\":%s,\"notice\":%s,\"error\":%s}",
              W.ren ? hv_player_step(&W.player) : -1, W.player.n_steps, W.ren ? progress() : 0.0,
              W.ren && animating() ? "true" : "false", hv_layout_name(W.aopt.layout),
              W.theme == HV_THEME_DARK ? "dark" : "light", W.player.help ? "true" : "false", (int)W.player.blank, W.w,
-             W.h, W.dpr, W.frames, W.start_ms, W.first_frame_ms, esc, notice, err);
+             W.h, W.dpr, W.frames, W.start_ms, W.first_frame_ms, W.n_fonts, W.text ? hv_text_missing_glyphs(W.text) : -1,
+             esc, notice, err);
     return W.state_json;
 }
 
@@ -597,6 +599,13 @@ int main(void)
     }
     emscripten_webgl_make_context_current(ctx);
     W.text = hv_text_create(NULL, &err);
+    W.n_fonts = W.po.n_fonts;
+    for (int f = 0; W.text && f < W.po.n_fonts; f++)
+        if (!hv_text_add_font(W.text, W.po.fonts[f].data, W.po.fonts[f].len, &err)) {
+            hv_text_destroy(W.text);
+            W.text = NULL;
+        }
+    hv_page_opts_free(&W.po); /* the text layer holds its copies */
     if (!W.text) {
         fail(err.msg);
         return 0;

@@ -28,6 +28,21 @@ static void put_str(hv_strbuf *b, const char *s)
     }
 }
 
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void put_base64(hv_strbuf *b, const unsigned char *p, size_t n)
+{
+    char q[4];
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+        q[0] = B64[v >> 18];
+        q[1] = B64[(v >> 12) & 63];
+        q[2] = i + 1 < n ? B64[(v >> 6) & 63] : '=';
+        q[3] = i + 2 < n ? B64[v & 63] : '=';
+        hv_strbuf_put(b, q, 4);
+    }
+}
+
 static void put_num(hv_strbuf *b, double v) { hv_strbuf_printf(b, "\t%.17g", v); }
 
 static void put_range(hv_strbuf *b, const char *key, const hv_range *r)
@@ -135,6 +150,11 @@ bool hv_page_write(const hv_dataset *all, const hv_spec *spec, const hv_page_opt
         hv_strbuf_printf(&b, "p\t%d\t%d\t%d\t%d\t%.17g\t%d\t%d\n", p->model, p->condition, p->layer, p->head, p->score, p->line,
              p->source);
     }
+    for (int f = 0; f < o->n_fonts; f++) {
+        hv_strbuf_put(&b, "font\t", 5);
+        put_base64(&b, o->fonts[f].data, o->fonts[f].len);
+        hv_strbuf_put(&b, "\n", 1);
+    }
     hv_strbuf_put(&b, "end\n", 4);
     if (b.oom) {
         free(b.p);
@@ -180,6 +200,43 @@ static double num(const char *s) { return strtod(s, NULL); }
 static int inum(const char *s) { return (int)strtol(s, NULL, 10); }
 
 static void copy(char *dst, size_t size, const char *s) { snprintf(dst, size, "%s", s); }
+
+/* s's base64 decoded: malloc'd; false on a character outside the alphabet
+ * or a length that is not a multiple of 4 */
+static bool base64(const char *s, unsigned char **out, size_t *len)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n % 4)
+        return false;
+    unsigned char *p = malloc(n / 4 * 3), *o = p;
+    if (!p)
+        return false;
+    for (size_t i = 0; i < n; i += 4) {
+        unsigned v = 0;
+        int pad = 0;
+        for (int k = 0; k < 4; k++) {
+            char c = s[i + (size_t)k];
+            const char *at = c ? strchr(B64, c) : NULL;
+            if (c == '=' && i + 4 == n && k >= 2 && (k == 3 || s[i + 3] == '=')) {
+                pad++;
+                v <<= 6;
+            } else if (at && !pad) {
+                v = v << 6 | (unsigned)(at - B64);
+            } else {
+                free(p);
+                return false;
+            }
+        }
+        *o++ = (unsigned char)(v >> 16);
+        if (pad < 2)
+            *o++ = (unsigned char)(v >> 8);
+        if (pad < 1)
+            *o++ = (unsigned char)v;
+    }
+    *out = p;
+    *len = (size_t)(o - p);
+    return true;
+}
 
 static bool read_line(char **f, int n, int lineno, hv_dataset *ds, hv_spec *spec, hv_page_opts *o, hv_error *err)
 {
@@ -289,6 +346,14 @@ static bool read_line(char **f, int n, int lineno, hv_dataset *ds, hv_spec *spec
         if (!(ns[ds->n_sources] = malloc(len)))
             return hv_errorf(err, "page data: out of memory");
         memcpy(ns[ds->n_sources++], f[1], len);
+    } else if (strcmp(k, "font") == 0) {
+        NEED(2);
+        if (o->n_fonts >= HV_PAGE_MAX_FONTS)
+            return hv_errorf(err, "page data:%d: more than %d fonts", lineno, HV_PAGE_MAX_FONTS);
+        hv_page_font *pf = &o->fonts[o->n_fonts];
+        if (!base64(f[1], &pf->data, &pf->len))
+            return hv_errorf(err, "page data:%d: font: not base64", lineno);
+        o->n_fonts++;
     } else if (strcmp(k, "p") == 0) {
         NEED(8);
         hv_point p = {inum(f[1]), inum(f[2]), inum(f[3]), inum(f[4]), num(f[5]), inum(f[6]), inum(f[7])};
@@ -355,6 +420,16 @@ bool hv_page_read(const char *text, hv_dataset *all, hv_spec *spec, hv_page_opts
     if (!ok) {
         hv_dataset_free(all);
         hv_spec_free(spec);
+        hv_page_opts_free(o);
     }
     return ok;
+}
+
+void hv_page_opts_free(hv_page_opts *o)
+{
+    for (int f = 0; f < o->n_fonts; f++) {
+        free(o->fonts[f].data);
+        o->fonts[f] = (hv_page_font){0};
+    }
+    o->n_fonts = 0;
 }

@@ -9,7 +9,12 @@
 //   End's complete figure against the native still (pixels differing by more
 //   than 24 levels: at most MAX_DIFF of them), a tooltip after hovering the
 //   marker whose position the native layout reports, no scroll on PageDown /
-//   Space / arrows, resize and devicePixelRatio, no exception in the console.
+//   Space / arrows, resize and devicePixelRatio, no exception in the console;
+//   a page of CJK, Cyrillic and runic model names: the fallback fonts it
+//   carries (fonts-droid-fallback's and DejaVu's cuts) leave only the rune,
+//   which no installed font has, as a box (the page's count of missing
+//   glyphs), and where the same page without them differs, it draws what
+//   the native still draws.
 // Prints "N passed, N failed" last; exits 1 when a check failed.
 'use strict';
 const { spawn, execFileSync } = require('child_process');
@@ -97,6 +102,18 @@ run(HEADVIZ, ['--screenshot', path.join(WORK, 'native_end.png'), '--size', `${W}
 const probe = run(PROBE, ['--size', `${W}x${H}`, '--progress', '1']).trim().split('\t');
 const [mx, my] = probe[0].split(' ').map(Number);
 const pageKB = Math.round(fs.statSync(page).size / 1024);
+// names in other scripts (as tests/heatmap's): one page with the fallback
+// fonts --html embeds, one with them cut out of its data
+const Q = 'Qwen2-7B-Instruct（通义千问·Zürich）', M = 'Мистраль-7B Инструкт';
+fs.writeFileSync(path.join(WORK, 'names.csv'), `model,condition,layer,head,score\n${Q},A,1,2,3\n${Q},A,3,4,5\n` +
+  `${M},A,2,2,4\n${M},A,5,1,2\nrune ᚠ,A,4,3,1\n`);
+const names = path.join(WORK, 'names.html'), namesBare = path.join(WORK, 'names_bare.html');
+run(HEADVIZ, [path.join(WORK, 'names.csv'), '--html', names, '--force']);
+run(HEADVIZ, [path.join(WORK, 'names.csv'), '--screenshot', path.join(WORK, 'native_names.png'), '--size', `${W}x${H}`, '--force', '--renderer', 'gl']);
+const namesHtml = fs.readFileSync(names, 'utf8');
+const nFontLines = (namesHtml.match(/^font\t/mg) || []).length;
+fs.writeFileSync(namesBare, namesHtml.replace(/^font\t.*\n/mg, ''));
+console.log(`names page: ${Math.round(namesHtml.length / 1024)} KB with ${nFontLines} fallback fonts`);
 console.log(`page ${page}: ${pageKB} KB; native marker at ${mx}, ${my}: ${probe[1]}, ${probe[2]}`);
 
 // ---- the browser ----------------------------------------------------------------
@@ -249,6 +266,73 @@ const KEYS = { ArrowRight: 39, ArrowLeft: 37, ArrowDown: 40, ArrowUp: 38, PageDo
   const errors = events.filter(e => e.method === 'Runtime.consoleAPICalled' && (e.params.type === 'error' || e.params.type === 'assert'));
   check(exceptions.length === 0 && errors.length === 0, 'no exception or error in the console',
     exceptions.concat(errors).map(e => JSON.stringify(e.params).slice(0, 300)).join(' | ') || 'none');
+
+  // the names: the fallback fonts draw them; without them, boxes
+  const namesPage = async (file, shotName) => {
+    await send('Page.navigate', { url: 'file://' + path.resolve(file) }, s);
+    let ns = null;
+    for (let i = 0; i < 100 && !(ns && ns.frames > 0); i++) { await sleep(50); ns = await state(); }
+    ns = await settle();
+    await sleep(200);
+    return { st: ns, img: await shot(shotName) };
+  };
+  const withFonts = await namesPage(names, 'page_names.png');
+  const bare = await namesPage(namesBare, 'page_names_bare.png');
+  check(nFontLines === 2 && withFonts.st && withFonts.st.fonts === 2 && withFonts.st.error === '',
+    'a page of CJK and Cyrillic names carries two fallback fonts (the CJK one, the Cyrillic one)',
+    `${nFontLines} in the data, ${withFonts.st && withFonts.st.fonts} loaded; ${withFonts.st && withFonts.st.error}`);
+  check(withFonts.st && withFonts.st.missing_glyphs === 1, 'with them, only the rune (no installed font has it) is a box',
+    `${withFonts.st && withFonts.st.missing_glyphs} characters missing`);
+  check(bare.st && bare.st.missing_glyphs > 10, 'without them, the CJK and Cyrillic letters are boxes (the count can fail)',
+    `${bare.st && bare.st.missing_glyphs} characters missing`);
+  const nativeNames = readPng(fs.readFileSync(path.join(WORK, 'native_names.png')));
+  // where the fonts change the page (the legend's names), the page with them
+  // looks like the native still, the page without them does not. Text is
+  // rasterised differently (stb_truetype, FreeType), a pixel or two apart:
+  // compared as ink per column inside that box (smoothed over 5 columns,
+  // at the best shift of a few pixels), |page - native| / native
+  const a = withFonts.img, b = bare.img, n = nativeNames;
+  let x0 = a.w, y0 = a.h, x1 = -1, y1 = -1;
+  for (let y = 0; a.w === n.w && a.h === n.h && b.w === n.w && y < a.h; y++)
+    for (let x = 0; x < a.w; x++) {
+      const i = (y * a.w + x) * 4;
+      if (Math.max(...[0, 1, 2].map(k => Math.abs(a.px[i + k] - b.px[i + k]))) > LEVELS) {
+        x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+      }
+    }
+  const M8 = 8;
+  x0 = Math.max(x0 - M8, M8); y0 = Math.max(y0 - M8, M8); x1 = Math.min(x1 + M8, a.w - 1 - M8); y1 = Math.min(y1 + M8, a.h - 1 - M8);
+  const inkCols = (p, dx, dy) => {
+    const c = [];
+    for (let x = x0; x <= x1; x++) {
+      let s = 0;
+      for (let y = y0; y <= y1; y++) {
+        const i = ((y + dy) * p.w + x + dx) * 4;
+        s += 255 - Math.min(p.px[i], p.px[i + 1], p.px[i + 2]);
+      }
+      c.push(s);
+    }
+    return c.map((v, i) => c.slice(Math.max(0, i - 2), i + 3).reduce((u, w) => u + w, 0));
+  };
+  const unlike = p => {
+    const ref = inkCols(n, 0, 0), total = ref.reduce((u, v) => u + v, 0);
+    let best = Infinity;
+    for (let dy = -2; dy <= 2; dy++)
+      for (let dx = -6; dx <= 6; dx++) {
+        const c = inkCols(p, dx, dy);
+        best = Math.min(best, c.reduce((u, v, i) => u + Math.abs(v - ref[i]), 0) / total);
+      }
+    return best;
+  };
+  const boxed = x1 - x0 > 40 && y1 - y0 > 10;
+  const uFonts = boxed ? unlike(a) : 1, uBare = boxed ? unlike(b) : 0;
+  check(boxed && uFonts <= 0.2 && uBare >= 0.3,
+    'where the fallback fonts change the names page, its ink is the native still\'s (without them it is not)',
+    `a ${x1 - x0 + 1}x${y1 - y0 + 1} box; ink per column unlike the native still's: ${(100 * uFonts).toFixed(0)}% ` +
+    `with the fonts, ${(100 * uBare).toFixed(0)}% without (at most 20%, at least 30%)`);
+  const dNames = diffFraction(a, n);
+  check(dNames <= MAX_DIFF, 'the names page looks like the native still',
+    `${(100 * dNames).toFixed(2)}% of pixels differ by more than ${LEVELS} levels (at most ${100 * MAX_DIFF}%)`);
 
   clearTimeout(timer);
   const exited = new Promise(r => chrome.once('exit', r));

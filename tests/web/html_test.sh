@@ -34,6 +34,28 @@ check "the page holds the data, the wasm and no external URL" \
   sh -c "grep -q 'id=\"headviz-data\">headviz-page 1' '$T/fig.html' && grep -q 'data:application/octet-stream;base64,' '$T/fig.html' && ! grep -Eq '(src|href)=\"(https?:)?//' '$T/fig.html'"
 check "no placeholder is left" sh -c "! grep -q '@@HEADVIZ_' '$T/fig.html'"
 check "the page's title is the figure's" grep -q '<title>Top 10 Safety Heads on Undiff Attn.</title>' "$T/fig.html"
+same "Latin text: no warning, no fallback font in the page" "0 " "$(grep -c '^font	' "$T/fig.html") $err"
+check "the seed's page stays under 600 KB" test "$(stat -c %s "$T/fig.html")" -le 614400
+
+# names in other scripts: fallback fonts cut to their characters (the CJK
+# one, DejaVu's Cyrillic); a character no installed font has (U+16A0, in a
+# model name and a condition name, several times) warned about once
+Q='Qwen2-7B-Instruct（通义千问·Zürich）'
+M='Мистраль-7B Инструкт'
+printf 'model,condition,layer,head,score\n%s,A,1,2,3\n%s,A,3,4,5\n%s,A,2,2,4\n%s,ᚠ B,5,1,2\nrune ᚠ,A,4,3,1\n' \
+  "$Q" "$Q" "$M" "$M" >"$T/names.csv"
+run "$T/names.csv" --html "$T/names.html"
+same "a rune no font has: warned once, naming it and the first text it is in" \
+  '0 headviz: warning: no installed font has U+16A0 "ᚠ" (in "rune ᚠ"): drawn as a box' "$rc $err"
+check "the names page carries two fallback fonts" test "$(grep -c '^font	' "$T/names.html")" = 2
+# a long title in CJK (the page holds it twice): the page is whole
+C='条件甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥'
+printf 'model,condition,layer,head,score\n%s,%s,1,2,3\n' "$Q" "$C" >"$T/cjk.csv"
+run "$T/cjk.csv" --html "$T/cjk.html"
+check "a CJK title of 24 characters: exit 0, the title twice, the page whole" sh -c \
+  "test $rc = 0 && grep -qF '<title>Top 1 Heads on $C</title>' '$T/cjk.html' && test \$(grep -cF 'aria-label=\"Top 1 Heads on $C' '$T/cjk.html') = 1 && tail -c 40 '$T/cjk.html' | grep -q '</body></html>'"
+kb=$(( ($(stat -c %s "$T/names.html") - $(stat -c %s "$T/fig.html") + 1023) / 1024 ))
+check "they are cut to the names' characters: $kb KB more than the seed's page (at most 40)" test "$kb" -le 40
 cp "$T/fig.html" "$T/before.html"
 run --html "$T/fig.html" --theme dark
 same "an existing page without --force: exit 2" "2 headviz: $T/fig.html: file exists; use --force to overwrite" "$rc $err"

@@ -1,7 +1,8 @@
 /* Unit tests of the page data (src/web/pagedata.c): what the native run
  * writes into a --html page reads back into the same dataset, spec and
  * options, exactly (doubles, names with tabs, newlines and "<"), and the
- * text never holds "<" (it sits in a <script> element). */
+ * text never holds "<" (it sits in a <script> element); the fallback fonts
+ * (bytes, base64) come back byte for byte, whatever their length mod 3. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,14 @@ int main(void)
     spec.center = 0.1;
     spec.models[0].color_set = true;
     spec.models[0].color[1] = 0.25f;
-    hv_page_opts o = {2, 1, 3, 0.4, 0.75, 2.5, 1, 2, 1.5f, 4, true, true, 7, 1.0};
+    hv_page_opts o = {2, 1, 3, 0.4, 0.75, 2.5, 1, 2, 1.5f, 4, true, true, 7, 1.0, {{0}}, 0};
+    /* "fonts": every byte value, and lengths 1, 2, 3 and 256 (all paddings) */
+    unsigned char bytes[256];
+    for (int i = 0; i < 256; i++)
+        bytes[i] = (unsigned char)(255 - i);
+    const size_t lens[4] = {1, 2, 3, 256};
+    for (int f = 0; f < 4; f++)
+        o.fonts[o.n_fonts++] = (hv_page_font){bytes + (f == 3 ? 0 : 100 + f), lens[f]};
     char *text = NULL;
     size_t len = 0;
     CHECK(hv_page_write(&all, &spec, &o, &text, &len, &err));
@@ -92,6 +100,14 @@ int main(void)
     CHECK(bo.loop && bo.rank_abs);
     CHECK_INT(bo.top, 7);
     CHECK_NEAR(bo.progress, 1.0, 0);
+    CHECK_INT(bo.n_fonts, 4);
+    for (int f = 0; f < 4 && f < bo.n_fonts; f++) {
+        CHECK_INT((int)bo.fonts[f].len, (int)lens[f]);
+        CHECK(bo.fonts[f].len == lens[f] && memcmp(bo.fonts[f].data, o.fonts[f].data, lens[f]) == 0);
+    }
+    CHECK(strstr(text, "\nfont\tmw==\n") != NULL); /* the byte 155, as base64 says it */
+    hv_page_opts_free(&bo);
+    CHECK_INT(bo.n_fonts, 0);
     hv_dataset_free(&back);
     hv_spec_free(&bspec);
 
@@ -104,6 +120,10 @@ int main(void)
     CHECK(!hv_page_read("headviz-page 1\nmodel\tM\t2\t2\ncondition\tC\np\t3\t0\t1\t1\t0.5\t0\t0\nend\n", &back, &bspec,
                         &bo, &err));
     CHECK_STR(err.msg, "page data:4: a point of an unknown model or condition");
+    CHECK(!hv_page_read("headviz-page 1\nfont\tAAA*\nend\n", &back, &bspec, &bo, &err));
+    CHECK_STR(err.msg, "page data:2: font: not base64");
+    CHECK(!hv_page_read("headviz-page 1\nfont\tAA=A\nend\n", &back, &bspec, &bo, &err));
+    CHECK(!hv_page_read("headviz-page 1\nfont\tAAA\nend\n", &back, &bspec, &bo, &err));
     free(text);
     hv_dataset_free(&all);
     hv_spec_free(&spec);
