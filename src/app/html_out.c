@@ -92,27 +92,27 @@ int hv_app_html(hv_app *a)
     if (!hv_check_output(path, a->opt.force, &err))
         return fail(hv_error_exit_code(&err), &err);
     hv_page_opts po = {0};
-    po.layout = a->aopt.layout;
-    po.match = a->aopt.match;
-    po.easing = a->aopt.easing;
-    po.stagger = a->aopt.stagger;
-    po.hold = a->tl.hold;
-    po.transition = a->tl.transition;
+    po.layout = a->view.aopt.layout;
+    po.match = a->view.aopt.match;
+    po.easing = a->view.aopt.easing;
+    po.stagger = a->view.aopt.stagger;
+    po.hold = a->view.tl.hold;
+    po.transition = a->view.tl.transition;
     po.theme = a->opt.theme;
     po.context_id = a->context_id;
-    po.font_scale = a->font_scale;
-    po.legend = a->legend;
+    po.font_scale = a->view.font_scale;
+    po.legend = a->view.legend;
     po.loop = a->opt.loop;
-    po.rank_abs = a->rank_abs;
+    po.rank_abs = a->view.rank_abs;
     po.top = a->opt.top >= 0 ? a->opt.top : a->spec.top >= 0 ? a->spec.top : 10;
     po.progress = a->opt.progress_set ? a->opt.progress : 0;
     char *data = NULL;
     size_t data_len = 0;
-    if (!hv_page_write(&a->all, &a->spec, &po, &data, &data_len, &err))
+    if (!hv_page_write(&a->view.all, &a->spec, &po, &data, &data_len, &err))
         return fail(HV_EXIT_RUNTIME, &err);
     /* the page's title: the figure's first condition title, else "headviz" */
     char title[HV_TEXT_MAX], esc[HV_TEXT_MAX * 6];
-    snprintf(title, sizeof title, "%s", a->fig.conds[0].title[0] ? a->fig.conds[0].title : "headviz");
+    snprintf(title, sizeof title, "%s", a->view.fig.conds[0].title[0] ? a->view.fig.conds[0].title : "headviz");
     html_escape(title, esc, sizeof esc);
     const char *names[2] = {"@@HEADVIZ_DATA@@", "@@HEADVIZ_TITLE@@"};
     const char *values[2] = {data, esc};
