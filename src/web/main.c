@@ -3,16 +3,23 @@
  * The same core (dataset, figure, anim), the same player state machine
  * (src/app/player.c), the same overlays (src/app/overlay.c) and the same GL
  * renderer (src/gl/renderer.c, built for WebGL2 with its shaders in GLSL ES)
- * as the native window; this file is the platform layer in SDL's place:
- * emscripten's html5.h for the WebGL2 context, keys and the mouse,
- * requestAnimationFrame for the clock. The data comes from the page (a
- * <script id="headviz-data"> element the native run wrote: pagedata.h).
+ * as the native window, and the same frames (src/app/view.c); this file is
+ * the platform layer in SDL's place: emscripten's html5.h for the WebGL2
+ * context, keys and the mouse, requestAnimationFrame for the clock. The data
+ * comes from the page (a <script class="headviz-data"> element the native
+ * run wrote: pagedata.h), handed over as Module.headvizData.
+ *
+ * Built MODULARIZE (createHeadviz): each figure on a page (--html-fragment,
+ * several per page) runs its own instance with its own canvas; a key goes to
+ * the figure with the focus, else the one under the mouse (a page of its
+ * own, --html: every key).
  *
  * Differences from the window: no status line until I (a page is often
  * embedded), Q does nothing (a page has nothing to quit), S downloads a PNG
  * of the canvas, R says recording needs the program, F uses the Fullscreen
- * API. window.headviz.state() reports the step, the tooltip and any error
- * (for tests and for pages that embed the figure).
+ * API. The figure element's .headviz.state() (window.headviz: the page's
+ * first figure) reports the step, the tooltip and any error (for tests and
+ * for pages that embed the figure).
  * Does NOT: read files or the network. */
 #include <GLES3/gl3.h>
 #include <emscripten/emscripten.h>
@@ -38,7 +45,8 @@ typedef struct web {
     hv_page_opts po;
     hv_text *text;
     hv_renderer *ren;
-    int w, h; /* canvas px */
+    char *canvas; /* its selector ("#id") */
+    int w, h;     /* canvas px */
     double dpr;
     double last_ms;
     bool started;
@@ -53,18 +61,44 @@ static web W;
 /* ---- the page ---------------------------------------------------------------- */
 
 EM_JS(char *, page_data, (void), {
-    var el = document.getElementById("headviz-data");
-    var t = el ? el.textContent : "";
+    var t = Module.headvizData || "";
     var n = lengthBytesUTF8(t) + 1;
     var p = _malloc(n);
     stringToUTF8(t, p, n);
     return p;
 });
 
+/* A selector for this figure's canvas (the html5 functions take one): its
+ * id, given when it has none (several figures may share a page). */
+EM_JS(char *, canvas_selector, (void), {
+    var c = Module.canvas;
+    if (!c.id) {
+        window.headvizCanvases = (window.headvizCanvases || 0) + 1;
+        c.id = "headviz-canvas-" + window.headvizCanvases;
+    }
+    var t = "#" + c.id;
+    var n = lengthBytesUTF8(t) + 1;
+    var p = _malloc(n);
+    stringToUTF8(t, p, n);
+    return p;
+});
+
+/* Whether a key is this figure's: always on a page of its own; among
+ * figures on one page (--html-fragment), the focused one's, else the one
+ * under the mouse. */
+EM_JS(int, keys_here, (void), {
+    var c = Module.canvas;
+    if (Module.headvizKeys === "page") return 1;
+    var a = document.activeElement;
+    if (a && a.tagName === "CANVAS" && a.parentElement && a.parentElement.classList.contains("headviz-figure"))
+        return a === c ? 1 : 0;
+    return c.matches(":hover") ? 1 : 0;
+});
+
 EM_JS(void, show_error, (const char *msg), {
     var m = UTF8ToString(msg);
     console.error("headviz: " + m);
-    var el = document.getElementById("headviz-error");
+    var el = Module.headvizError;
     if (el) { el.textContent = "headviz: " + m; el.style.display = "block"; }
 });
 
@@ -173,8 +207,8 @@ static EM_BOOL on_key(int type, const EmscriptenKeyboardEvent *e, void *user)
 {
     (void)type;
     (void)user;
-    if (e->ctrlKey || e->metaKey || e->altKey || W.error[0])
-        return EM_FALSE; /* the browser's own shortcuts */
+    if (e->ctrlKey || e->metaKey || e->altKey || W.error[0] || !keys_here())
+        return EM_FALSE; /* the browser's own shortcuts, or another figure's key */
     int digit;
     hv_key k = key_of(e, &digit);
     if (k == HV_KEY_NONE)
@@ -239,7 +273,7 @@ static void build(int w, int h)
 static void fit_canvas(void)
 {
     double cw = 0, ch = 0;
-    emscripten_get_element_css_size("#canvas", &cw, &ch);
+    emscripten_get_element_css_size(W.canvas, &cw, &ch);
     double dpr = emscripten_get_device_pixel_ratio();
     if (dpr <= 0)
         dpr = 1;
@@ -252,7 +286,7 @@ static void fit_canvas(void)
         W.w = w;
         W.h = h;
         W.dpr = dpr;
-        emscripten_set_canvas_element_size("#canvas", w, h);
+        emscripten_set_canvas_element_size(W.canvas, w, h);
         W.v.player.dirty = true;
     }
 }
@@ -328,6 +362,7 @@ EMSCRIPTEN_KEEPALIVE const char *hv_web_state(void)
 int main(void)
 {
     W.start_ms = emscripten_get_now();
+    W.canvas = canvas_selector();
     hv_view_init(&W.v);
     hv_error err = {""};
     char *text = page_data();
@@ -373,7 +408,7 @@ int main(void)
     a.antialias = 0; /* markers are antialiased by their shader, as in the window */
     a.premultipliedAlpha = 1;
     a.preserveDrawingBuffer = 1; /* the canvas keeps its frame between redraws (S, tests) */
-    EMSCRIPTEN_WEBGL_CONTEXT_HANDLE ctx = emscripten_webgl_create_context("#canvas", &a);
+    EMSCRIPTEN_WEBGL_CONTEXT_HANDLE ctx = emscripten_webgl_create_context(W.canvas, &a);
     if (ctx <= 0) {
         fail("this browser cannot give the page a WebGL2 context (needed to draw the figure)");
         return 0;
@@ -396,9 +431,9 @@ int main(void)
     }
     fit_canvas();
     emscripten_set_keydown_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, NULL, EM_TRUE, on_key);
-    emscripten_set_mousemove_callback("#canvas", NULL, EM_TRUE, on_mouse);
-    emscripten_set_mousedown_callback("#canvas", NULL, EM_TRUE, on_mouse);
-    emscripten_set_mouseleave_callback("#canvas", NULL, EM_TRUE, on_mouse);
+    emscripten_set_mousemove_callback(W.canvas, NULL, EM_TRUE, on_mouse);
+    emscripten_set_mousedown_callback(W.canvas, NULL, EM_TRUE, on_mouse);
+    emscripten_set_mouseleave_callback(W.canvas, NULL, EM_TRUE, on_mouse);
     /* the first frame now, not one animation frame later */
     frame(emscripten_get_now(), NULL);
     W.started = false;
