@@ -73,11 +73,11 @@ int main(int argc, char **argv)
     double cpu0 = 0;
     for (int i = -1; i < n; i++) { /* frame -1 warms up shaders and textures */
         int k = i < 0 ? 0 : i;
-        a->player.t = a->tl.hold + a->tl.transition * (k + 0.5) / n;
+        a->view.player.t = a->view.tl.hold + a->view.tl.transition * (k + 0.5) / n;
         double t0 = now_ms();
         hv_app_build(a, w, h, true);
         double t1 = now_ms();
-        if (!hv_renderer_render(a->ren, &a->dl, NULL, 4, &err)) {
+        if (!hv_renderer_render(a->ren, &a->view.dl, NULL, 4, &err)) {
             fprintf(stderr, "bench_live: %s\n", err.msg);
             return 1;
         }
@@ -89,9 +89,9 @@ int main(int argc, char **argv)
         build[i] = t1 - t0;
         draw[i] = t2 - t1;
         total[i] = t2 - t0;
-        markers += a->dl.n_markers;
-        for (int q = 0; q < a->dl.n_heatmaps; q++)
-            cells += (long)a->dl.heatmaps[q].cols * a->dl.heatmaps[q].rows;
+        markers += a->view.dl.n_markers;
+        for (int q = 0; q < a->view.dl.n_heatmaps; q++)
+            cells += (long)a->view.dl.heatmaps[q].cols * a->view.dl.heatmaps[q].rows;
     }
     printf("live %dx%d, %d frames of a transition, %ld markers and %ld heatmap cells per frame; %s\n", w, h, n,
            markers / n, cells / n, hv_renderer_info(a->ren));

@@ -38,10 +38,10 @@ int main(int argc, char **argv)
     /* frames in the transition only: every one differs */
     for (int i = 0; i < n; i++) {
         double t0 = now_s();
-        a->player.t = a->tl.hold + a->tl.transition * (i + 0.5) / n;
+        a->view.player.t = a->view.tl.hold + a->view.tl.transition * (i + 0.5) / n;
         hv_app_build(a, w, h, false);
         double t1 = now_s();
-        if (!hv_renderer_render(a->ren, &a->dl, px, 3, &err))
+        if (!hv_renderer_render(a->ren, &a->view.dl, px, 3, &err))
             return 1;
         double t2 = now_s();
         if (i > 0) { /* the first frame pays for shader and texture warm-up */

@@ -68,7 +68,7 @@ _headviz()
     case $opt in
     --spec) _headviz_files ini; return 0 ;;
     --screenshot) _headviz_files png pdf svg; return 0 ;;
-    --html) _headviz_files html htm; return 0 ;;
+    --html | --html-fragment) _headviz_files html htm; return 0 ;;
     --video) _headviz_files mp4 webm gif mov pdf; return 0 ;;
     --export-frames) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
     --font) _headviz_files ttf otf; return 0 ;;
@@ -95,8 +95,8 @@ _headviz()
     esac
 
     if [[ $cur == -* ]]; then
-        _headviz_words --grid --top --rank-by --reduce --tensor --spec --screenshot --html --size --dpi \
-            --theme --colormap --context --font-scale --legend --font --transparent --force --help \
+        _headviz_words --grid --top --rank-by --reduce --tensor --spec --screenshot --html --html-fragment --size \
+            --dpi --theme --colormap --context --font-scale --legend --font --transparent --force --help \
             --version --layout --match --easing --hold --transition --stagger --progress --loop \
             --present --export-frames --format --video --fps --duration --frames --threads --renderer \
             --timings --preset --grid-format --extent --models --conditions --table --orientation --loop-back --estimate

@@ -29,8 +29,6 @@
 #include "table.h"
 #include "version.h" /* generated at build time: HV_VERSION, HV_GIT_COMMIT */
 
-#define MODEL_FADE_S 0.3
-
 static int fail(int code, const hv_error *err)
 {
     fprintf(stderr, "headviz: %s\n", err->msg);
@@ -97,10 +95,10 @@ static int load(hv_app *a)
     const char *data_name = "assets/safety_heads.csv";
     bool bundled = !a->opt.data_path && !a->opt.n_grids && !a->opt.spec_path;
     if (a->opt.data_path) {
-        if (!hv_dataset_load(&a->all, a->opt.data_path, &err))
+        if (!hv_dataset_load(&a->view.all, a->opt.data_path, &err))
             return fail(HV_EXIT_USAGE, &err);
         data_name = strcmp(a->opt.data_path, "-") == 0 ? "<stdin>" : a->opt.data_path;
-    } else if (bundled && !hv_dataset_parse(&a->all, hv_asset_csv, hv_asset_csv_len, data_name, &err)) {
+    } else if (bundled && !hv_dataset_parse(&a->view.all, hv_asset_csv, hv_asset_csv_len, data_name, &err)) {
         return fail(HV_EXIT_RUNTIME, &err);
     }
     /* the spec: --spec; else beside a data file; the bundled data has its
@@ -130,18 +128,18 @@ static int load(hv_app *a)
     if (a->opt.table && strcmp(a->opt.table, "-") != 0 && !hv_check_output(a->opt.table, a->opt.force, &err))
         return fail(HV_EXIT_USAGE, &err);
     /* issue 18: per-source options, extents, counts (sources.c) */
-    if (!hv_sources_load(&a->all, &a->spec, a->opt.spec_path ? a->opt.spec_path : spec_name, spec_name, &a->opt, &err))
+    if (!hv_sources_load(&a->view.all, &a->spec, a->opt.spec_path ? a->opt.spec_path : spec_name, spec_name, &a->opt, &err))
         return fail(HV_EXIT_USAGE, &err);
-    if (a->all.n_models == 0) {
+    if (a->view.all.n_models == 0) {
         hv_errorf(&err, "%s: no data: give DATA.csv, --grid MODEL CONDITION FILE, or [source: FILE] sections", spec_name);
         return fail(HV_EXIT_USAGE, &err);
     }
     char msg[HV_ERROR_MAX * 4];
     /* names: every spec section that names nothing, names alike but for
      * case, punctuation or spaces (before the pick, which may drop some) */
-    if (hv_spec_check_names(&a->spec, &a->all, spec_name, msg, (int)sizeof msg))
+    if (hv_spec_check_names(&a->spec, &a->view.all, spec_name, msg, (int)sizeof msg))
         warn_lines(msg);
-    hv_dataset_similar_names(&a->all, msg, (int)sizeof msg);
+    hv_dataset_similar_names(&a->view.all, msg, (int)sizeof msg);
     warn_lines(msg);
     /* --models / --conditions (or the spec's models = / conditions =) */
     {
@@ -155,21 +153,21 @@ static int load(hv_app *a)
                  a->opt.models ? "" : ": [figure] models");
         snprintf(cw, sizeof cw, "%.250s%s", a->opt.conditions ? "--conditions" : spec_name,
                  a->opt.conditions ? "" : ": [figure] conditions");
-        if ((nm || nc) && !hv_dataset_select(&a->all, mn, nm, cn, nc, mw, cw, &err))
+        if ((nm || nc) && !hv_dataset_select(&a->view.all, mn, nm, cn, nc, mw, cw, &err))
             return fail(HV_EXIT_USAGE, &err);
     }
     /* each (model, condition)'s top k: what the scatter layouts show */
     int top = a->opt.top >= 0 ? a->opt.top : a->spec.top >= 0 ? a->spec.top : 10;
-    a->rank_abs = (a->opt.rank_abs >= 0 ? a->opt.rank_abs : a->spec.rank_by_abs) > 0;
-    if (!hv_dataset_top_k(&a->all, top, a->rank_abs, &a->ds, &err))
+    a->view.rank_abs = (a->opt.rank_abs >= 0 ? a->opt.rank_abs : a->spec.rank_by_abs) > 0;
+    if (!hv_dataset_top_k(&a->view.all, top, a->view.rank_abs, &a->view.ds, &err))
         return fail(HV_EXIT_RUNTIME, &err);
     /* no row is ever dropped in silence: a NaN score is no score, not a marker */
-    hv_dataset_no_score_message(&a->all, data_name, msg, (int)sizeof msg);
+    hv_dataset_no_score_message(&a->view.all, data_name, msg, (int)sizeof msg);
     if (msg[0])
         fprintf(stderr, "headviz: warning: %s\n", msg);
     /* --table: the numbers behind the figure; alone, it is the whole run */
     if (a->opt.table) {
-        if (!hv_table_write(&a->all, top, a->rank_abs, a->opt.table, a->opt.force, &err))
+        if (!hv_table_write(&a->view.all, top, a->view.rank_abs, a->opt.table, a->opt.force, &err))
             return fail(HV_EXIT_USAGE, &err);
         if (!a->opt.screenshot && !a->opt.export_frames && !a->opt.video)
             return 0;
@@ -184,34 +182,34 @@ static int load(hv_app *a)
      * k shown) gets a diverging colormap in every layout unless one was
      * chosen; hv_figure_prepare centres it on `center` */
     bool negative = false;
-    for (int i = 0; i < a->all.n_points && !negative; i++)
-        negative = a->all.points[i].score < 0;
+    for (int i = 0; i < a->view.all.n_points && !negative; i++)
+        negative = a->view.all.points[i].score < 0;
     if (negative && !a->spec.colormap_set && !hv_colormap_find(a->spec.colormap)->diverging)
         snprintf(a->spec.colormap, sizeof a->spec.colormap, "RdBu_r");
-    if (!hv_figure_prepare(&a->fig, &a->ds, &a->spec, &err))
+    if (!hv_figure_prepare(&a->view.fig, &a->view.ds, &a->spec, &err))
         return fail(HV_EXIT_USAGE, &err);
-    a->fig.all = &a->all;
+    a->view.fig.all = &a->view.all;
     /* no head is ever dropped in silence */
-    hv_figure_outside_message(&a->fig, data_name, msg, (int)sizeof msg);
+    hv_figure_outside_message(&a->view.fig, data_name, msg, (int)sizeof msg);
     if (msg[0])
         fprintf(stderr, "headviz: warning: %s\n", msg);
     int ctx = a->opt.context >= 0 ? a->opt.context : a->spec.context >= 0 ? a->spec.context : HV_CONTEXT_NOTEBOOK;
-    a->context = hv_context_scale(ctx);
+    a->view.context = hv_context_scale(ctx);
     a->context_id = ctx;
-    a->font_scale = (float)(a->opt.font_scale > 0 ? a->opt.font_scale : a->spec.font_scale > 0 ? a->spec.font_scale : 1);
-    a->legend = a->opt.legend >= 0 ? a->opt.legend : a->spec.legend >= 0 ? a->spec.legend : HV_LEGEND_AUTO;
-    a->aopt.layout = (hv_layout_mode)a->opt.layout;
-    a->aopt.match = (hv_match_mode)a->opt.match;
-    a->aopt.easing = (hv_easing)a->opt.easing;
-    a->aopt.stagger = a->opt.stagger;
-    if (!hv_anim_init(&a->anim, &a->fig, &a->aopt, &err))
+    a->view.font_scale = (float)(a->opt.font_scale > 0 ? a->opt.font_scale : a->spec.font_scale > 0 ? a->spec.font_scale : 1);
+    a->view.legend = a->opt.legend >= 0 ? a->opt.legend : a->spec.legend >= 0 ? a->spec.legend : HV_LEGEND_AUTO;
+    a->view.aopt.layout = (hv_layout_mode)a->opt.layout;
+    a->view.aopt.match = (hv_match_mode)a->opt.match;
+    a->view.aopt.easing = (hv_easing)a->opt.easing;
+    a->view.aopt.stagger = a->opt.stagger;
+    if (!hv_anim_init(&a->view.anim, &a->view.fig, &a->view.aopt, &err))
         return fail(HV_EXIT_RUNTIME, &err);
-    a->tl.n_states = a->ds.n_conditions;
-    a->tl.hold = a->opt.hold > 0 ? a->opt.hold : 1.0;
-    a->tl.transition = a->opt.transition > 0 ? a->opt.transition : 1.5;
-    if (a->opt.progress_set && (a->opt.progress < 0 || a->opt.progress > a->ds.n_conditions - 1 + 1e-9)) {
+    a->view.tl.n_states = a->view.ds.n_conditions;
+    a->view.tl.hold = a->opt.hold > 0 ? a->opt.hold : 1.0;
+    a->view.tl.transition = a->opt.transition > 0 ? a->opt.transition : 1.5;
+    if (a->opt.progress_set && (a->opt.progress < 0 || a->opt.progress > a->view.ds.n_conditions - 1 + 1e-9)) {
         hv_errorf(&err, "--progress: %g is out of range for %d conditions (0..%d)", a->opt.progress,
-                  a->ds.n_conditions, a->ds.n_conditions - 1);
+                  a->view.ds.n_conditions, a->view.ds.n_conditions - 1);
         return fail(HV_EXIT_USAGE, &err);
     }
     return -1;
@@ -250,17 +248,17 @@ static int check_fit(hv_app *a)
     if (!hv_cli_pixel_size(&a->opt, 1920, 1080, &w, &h, &err))
         return -1; /* reported where the size is used */
     build(a, w, h, false);
-    const hv_figure_layout *l = &a->layout;
+    const hv_figure_layout *l = &a->view.layout;
     if (!l->fits) {
         int nw = (int)ceilf(l->need_w), nh = (int)ceilf(l->need_h);
         nw = nw > w ? nw : w;
         nh = nh > h ? nh : h;
         hv_errorf(&err, "%dx%d is too small for the %s layout's %d panel%s at the smallest legible type: it needs about %dx%d px%s",
-                  w, h, hv_layout_name(a->aopt.layout), l->n_panels, l->n_panels == 1 ? "" : "s", nw, nh,
+                  w, h, hv_layout_name(a->view.aopt.layout), l->n_panels, l->n_panels == 1 ? "" : "s", nw, nh,
                   a->opt.phys_w > 0 ? " (a larger --size or --dpi)" : " (a larger --size)");
         return fail(HV_EXIT_USAGE, &err);
     }
-    if (l->type_shrunk && a->context > 1.0f)
+    if (l->type_shrunk && a->view.context > 1.0f)
         fprintf(stderr, "headviz: warning: --context %s: the figure needs about %dx%d px for its type at this context; "
                         "at %dx%d the type was made smaller\n",
                 hv_context_name(a->context_id), (int)ceilf(l->need_w), (int)ceilf(l->need_h), w, h);
@@ -308,17 +306,15 @@ int hv_app_init(hv_app *a, int argc, char **argv)
     } else {
         load_fonts(a);
     }
-    a->theme = a->opt.theme;
-    a->hover_panel = a->hover_point = -1;
-    for (int m = 0; m < HV_MAX_MODELS; m++)
-        a->model_target[m] = a->model_alpha[m] = 1;
+    a->view.theme = a->opt.theme;
+    hv_view_init(&a->view);
     /* where it starts: the window on the first step of the sequence; a
      * --screenshot on the complete figure in the layouts that build up (side,
      * heatmap), else the first condition; --progress picks a moment */
     bool one_shot = a->opt.screenshot || a->opt.export_frames || a->opt.video;
-    bool builds_up = a->aopt.layout == HV_LAYOUT_SIDE || a->aopt.layout == HV_LAYOUT_HEATMAP;
-    double p = a->opt.progress_set ? a->opt.progress : one_shot && builds_up ? a->ds.n_conditions - 1 : 0;
-    hv_player_init(&a->player, &a->tl, hv_anim_steps(&a->anim), a->opt.loop, a->opt.present, p);
+    bool builds_up = a->view.aopt.layout == HV_LAYOUT_SIDE || a->view.aopt.layout == HV_LAYOUT_HEATMAP;
+    double p = a->opt.progress_set ? a->opt.progress : one_shot && builds_up ? a->view.ds.n_conditions - 1 : 0;
+    hv_player_init(&a->view.player, &a->view.tl, hv_anim_steps(&a->view.anim), a->opt.loop, a->opt.present, p);
     return -1;
 }
 
@@ -338,11 +334,7 @@ void hv_app_shutdown(hv_app *a)
     }
     hv_renderer_destroy(a->ren);
     hv_text_destroy(a->text);
-    hv_drawlist_free(&a->dl);
-    hv_anim_free(&a->anim);
-    hv_figure_free(&a->fig);
-    hv_dataset_free(&a->ds);
-    hv_dataset_free(&a->all);
+    hv_view_free(&a->view);
     hv_spec_free(&a->spec);
     a->ren = NULL;
     a->text = NULL;
@@ -373,45 +365,15 @@ int hv_app_open(hv_app *a, bool visible)
 
 /* ---- player ---------------------------------------------------------------- */
 
-double hv_app_progress(const hv_app *a) { return hv_player_progress(&a->player); }
+double hv_app_progress(const hv_app *a) { return hv_view_progress(&a->view); }
 
-bool hv_app_animating(const hv_app *a)
-{
-    if (hv_player_animating(&a->player) || a->recording)
-        return true;
-    for (int m = 0; m < a->ds.n_models; m++)
-        if (a->model_alpha[m] != a->model_target[m])
-            return true;
-    return false;
-}
+bool hv_app_animating(const hv_app *a) { return a->recording || hv_view_animating(&a->view); }
 
 void hv_app_tick(hv_app *a, double dt)
 {
-    if (dt < 0)
-        dt = 0;
-    if (dt > 0.25)
-        dt = 0.25; /* after a stall, don't skip the transition */
     if (a->recording)
-        a->rec_clock += dt;
-    hv_player_tick(&a->player, dt);
-    for (int m = 0; m < a->ds.n_models; m++) {
-        float d = a->model_target[m] - a->model_alpha[m];
-        float s = (float)(dt / MODEL_FADE_S);
-        if (d != 0) {
-            a->model_alpha[m] = fabsf(d) <= s ? a->model_target[m] : a->model_alpha[m] + (d > 0 ? s : -s);
-            a->player.dirty = true;
-        }
-    }
-}
-
-static void set_opts(hv_app *a)
-{
-    hv_error err = {""};
-    if (!hv_anim_set_opts(&a->anim, &a->aopt, &err))
-        fprintf(stderr, "headviz: %s\n", err.msg);
-    a->player.n_steps = hv_anim_steps(&a->anim);
-    a->hover_point = -1;
-    a->player.dirty = true;
+        a->rec_clock += dt < 0 ? 0 : dt > 0.25 ? 0.25 : dt; /* as the view clamps it */
+    hv_view_tick(&a->view, dt);
 }
 
 /* The player's key for an SDL key, or HV_KEY_NONE. */
@@ -437,7 +399,7 @@ static hv_key key_of(const hv_app *a, SDL_Keycode k, Uint16 mod, int *digit)
     case SDLK_LEFT:
     case SDLK_PAGEUP:
     case SDLK_UP: return HV_KEY_PREV;
-    case SDLK_BACKSPACE: return a->player.number[0] ? HV_KEY_BACKSPACE : HV_KEY_PREV;
+    case SDLK_BACKSPACE: return a->view.player.number[0] ? HV_KEY_BACKSPACE : HV_KEY_PREV;
     case SDLK_HOME: return HV_KEY_FIRST;
     case SDLK_END: return HV_KEY_LAST;
     case SDLK_RETURN:
@@ -468,33 +430,12 @@ static hv_key key_of(const hv_app *a, SDL_Keycode k, Uint16 mod, int *digit)
 static void act(hv_app *a, hv_action act)
 {
     hv_error err = {""};
+    if (hv_view_act(&a->view, act, &err)) { /* layout, matching, easing, theme */
+        if (err.msg[0])
+            fprintf(stderr, "headviz: %s\n", err.msg);
+        return;
+    }
     switch (act) {
-    case HV_ACT_LAYOUT:
-        /* the next layout the data can show (a heatmap of too many panels
-         * is skipped, and said so) */
-        for (int k = 1; k < HV_LAYOUT_COUNT; k++) {
-            hv_anim_opts o = a->aopt;
-            o.layout = (hv_layout_mode)((a->aopt.layout + k) % HV_LAYOUT_COUNT);
-            if (hv_anim_set_opts(&a->anim, &o, &err)) {
-                a->aopt = o;
-                set_opts(a);
-                hv_player_notice_kind(&a->player, HV_NOTICE_SETTING, "layout %s", hv_layout_name(a->aopt.layout));
-                break;
-            }
-            hv_player_notice(&a->player, "%s", err.msg);
-        }
-        break;
-    case HV_ACT_MATCH:
-        a->aopt.match = (hv_match_mode)((a->aopt.match + 1) % HV_MATCH_COUNT);
-        set_opts(a);
-        hv_player_notice_kind(&a->player, HV_NOTICE_SETTING, "match %s", hv_match_name(a->aopt.match));
-        break;
-    case HV_ACT_EASING:
-        a->aopt.easing = (hv_easing)((a->aopt.easing + 1) % HV_EASE_COUNT);
-        set_opts(a);
-        hv_player_notice_kind(&a->player, HV_NOTICE_SETTING, "easing %s", hv_easing_name(a->aopt.easing));
-        break;
-    case HV_ACT_THEME: a->theme = a->theme == HV_THEME_DARK ? HV_THEME_LIGHT : HV_THEME_DARK; break;
     case HV_ACT_FULLSCREEN:
         a->fullscreen = !a->fullscreen;
         if (a->ren)
@@ -505,10 +446,10 @@ static void act(hv_app *a, hv_action act)
         if (hv_app_screenshot(a, path, sizeof path, &err)) {
             if (!a->opt.present) /* --present: the notice says it on stderr */
                 printf("saving %s\n", path);
-            hv_player_notice(&a->player, "saved %s", path);
+            hv_player_notice(&a->view.player, "saved %s", path);
         } else {
             fprintf(stderr, "headviz: %s\n", err.msg);
-            hv_player_notice(&a->player, "not saved: %s", err.msg);
+            hv_player_notice(&a->view.player, "not saved: %s", err.msg);
         }
         fflush(stdout);
         break;
@@ -516,20 +457,18 @@ static void act(hv_app *a, hv_action act)
     case HV_ACT_RECORD:
         if (!hv_app_toggle_recording(a, &err)) {
             fprintf(stderr, "headviz: %s\n", err.msg);
-            hv_player_notice(&a->player, "not recording: %s", err.msg);
+            hv_player_notice(&a->view.player, "not recording: %s", err.msg);
         }
         break;
     default: break;
     }
 }
 
-static void status_line(hv_app *a, char *out, size_t size);
-
 /* --present: what would be drawn for the presenter goes to the terminal,
  * once: each new notice, the number as it is typed. */
 static void tell_terminal(hv_app *a)
 {
-    hv_player *pl = &a->player;
+    hv_player *pl = &a->view.player;
     if (!pl->present)
         return;
     if (strcmp(pl->number, a->said_number) != 0) {
@@ -547,8 +486,8 @@ static void tell_terminal(hv_app *a)
 void hv_app_event(hv_app *a, const SDL_Event *ev)
 {
     switch (ev->type) {
-    case SDL_QUIT: a->player.quit = true; break;
-    case SDL_WINDOWEVENT: a->player.dirty = true; break;
+    case SDL_QUIT: a->view.player.quit = true; break;
+    case SDL_WINDOWEVENT: a->view.player.dirty = true; break;
     case SDL_MOUSEMOTION: {
         float sx = 1, sy = 1;
         if (a->ren) {
@@ -562,33 +501,29 @@ void hv_app_event(hv_app *a, const SDL_Event *ev)
                 sy = (float)dh / (float)wh;
             }
         }
-        a->mouse_x = (float)ev->motion.x * sx;
-        a->mouse_y = (float)ev->motion.y * sy;
-        a->mouse_in = true;
-        hv_player_mouse_moved(&a->player);
-        a->player.dirty = true;
+        a->view.mouse_x = (float)ev->motion.x * sx;
+        a->view.mouse_y = (float)ev->motion.y * sy;
+        a->view.mouse_in = true;
+        hv_player_mouse_moved(&a->view.player);
+        a->view.player.dirty = true;
         break;
     }
     case SDL_MOUSEBUTTONDOWN:
         if (ev->button.button == SDL_BUTTON_LEFT) {
-            int m = hv_figure_hit_legend(&a->layout, a->mouse_x, a->mouse_y);
-            if (m >= 0 && m < a->ds.n_models) {
-                a->model_target[m] = a->model_target[m] > 0.5f ? 0.0f : 1.0f;
-                a->player.dirty = true;
-            }
+            hv_view_click(&a->view);
         }
         break;
     case SDL_KEYDOWN: {
         int digit;
         hv_key k = key_of(a, ev->key.keysym.sym, ev->key.keysym.mod, &digit);
-        if (k == HV_KEY_HUD && a->player.present) {
+        if (k == HV_KEY_HUD && a->view.player.present) {
             /* --present: the status line once on the terminal, not on screen */
-            status_line(a, a->status, sizeof a->status);
-            fprintf(stderr, "headviz: %s\n", a->status);
+            hv_view_status_line(&a->view, a->view.status, sizeof a->view.status);
+            fprintf(stderr, "headviz: %s\n", a->view.status);
             break;
         }
         if (k != HV_KEY_NONE)
-            act(a, hv_player_key(&a->player, k, digit));
+            act(a, hv_player_key(&a->view.player, k, digit));
         tell_terminal(a);
         break;
     }
@@ -597,77 +532,6 @@ void hv_app_event(hv_app *a, const SDL_Event *ev)
 }
 
 /* ---- frames ---------------------------------------------------------------- */
-
-/* The dataset point a marker stands for: where it comes from, else where it
- * goes (an entering point). */
-static int source_point(const hv_scene_point *sp) { return sp->src_a >= 0 ? sp->src_a : sp->src_b; }
-
-/* A head's tooltip: its model, place, and its score in every condition;
- * where its condition has more scored heads than the top k shown, its rank
- * among them ("3.2 (rank 14 of 1024)"). */
-static void head_lines(hv_app *a, int model, int layer, int head, char lines[][HV_TEXT_MAX + 32], int *n)
-{
-    const hv_dataset *all = &a->all, *ds = &a->ds;
-    *n = 0;
-    snprintf(lines[(*n)++], HV_TEXT_MAX + 32, "%s", a->fig.models[model].label);
-    snprintf(lines[(*n)++], HV_TEXT_MAX + 32, "layer %d, head %d", layer, head);
-    for (int c = 0; c < all->n_conditions && *n < 10; c++) {
-        int of_all = 0, of_shown = 0;
-        double score = 0;
-        int rank = hv_dataset_rank(all, model, c, layer, head, a->rank_abs, &of_all, &score);
-        hv_dataset_rank(ds, model, c, layer, head, a->rank_abs, &of_shown, NULL);
-        char sc[96], num[48];
-        hv_format_number(score, num, (int)sizeof num); /* a true minus sign, as the colorbar's */
-        if (!rank)
-            snprintf(sc, sizeof sc, "%s", all->full[model][c] ? "no score" : "not in top-k");
-        else if (of_all > of_shown)
-            snprintf(sc, sizeof sc, "%s (rank %d of %d)", num, rank, of_all);
-        else
-            snprintf(sc, sizeof sc, "%s", num);
-        snprintf(lines[(*n)++], HV_TEXT_MAX + 32, "%s: %s", all->conditions[c], sc);
-    }
-}
-
-static void hover_lines(hv_app *a, const hv_scene_point *sp, char lines[][HV_TEXT_MAX + 32], int *n)
-{
-    int src = source_point(sp);
-    double P = hv_app_progress(a);
-    if (sp->src_a >= 0 && sp->src_b >= 0 && P - floor(P) >= 0.5)
-        src = sp->src_b;
-    const hv_point *p = &a->ds.points[src];
-    head_lines(a, p->model, p->layer, p->head, lines, n);
-}
-
-static void status_line(hv_app *a, char *out, size_t size)
-{
-    const hv_dataset *ds = &a->ds;
-    const hv_player *pl = &a->player;
-    double P = hv_app_progress(a);
-    int k = (int)floor(P) % ds->n_conditions, next = (k + 1) % ds->n_conditions;
-    int o = 0;
-    if (P - floor(P) > 0 && pl->stepping && pl->dir < 0) /* played in reverse */
-        o += snprintf(out + o, size - (size_t)o, "%s \xe2\x86\x92 %s", ds->conditions[next], ds->conditions[k]);
-    else if (P - floor(P) > 0)
-        o += snprintf(out + o, size - (size_t)o, "%s \xe2\x86\x92 %s", ds->conditions[k], ds->conditions[next]);
-    else
-        o += snprintf(out + o, size - (size_t)o, "%s  \xc2\xb7  step %d of %d", ds->conditions[k],
-                      hv_player_step(pl) + 1, pl->n_steps);
-    o += snprintf(out + o, size - (size_t)o, "  \xc2\xb7  %s  \xc2\xb7  layout %s, match %s, easing %s",
-                  pl->playing ? "playing" : pl->stepping ? "moving" : "paused", hv_layout_name(a->aopt.layout),
-                  hv_match_name(a->aopt.match), hv_easing_name(a->aopt.easing));
-    if (a->aopt.layout != HV_LAYOUT_SIDE && ds->n_conditions > 1)
-        for (int m = 0; m < ds->n_models && (size_t)o < size; m++) {
-            if (!a->shared_known[m][k]) {
-                hv_anim_shared(ds, m, k, next, &a->shared[m][k][0], &a->shared[m][k][1]);
-                a->shared_known[m][k] = true;
-            }
-            int sh = a->shared[m][k][0], tot = a->shared[m][k][1];
-            o += snprintf(out + o, size - (size_t)o, "  \xc2\xb7  %s: %d of %d heads shared", a->fig.models[m].label,
-                          sh, tot);
-        }
-    if ((size_t)o < size)
-        snprintf(out + o, size - (size_t)o, "  \xc2\xb7  H: help");
-}
 
 static const char *const k_help[] = {
     "Keys",
@@ -692,145 +556,34 @@ static const char *const k_help[] = {
     "\tclick a legend entry to hide a model",
 };
 
-/* The type scale of the window's overlays: the figure's. */
-static float overlay_scale(const hv_app *a, int w, int h)
+static void build(hv_app *a, int w, int h, bool overlays)
 {
-    float s = fminf((float)w / 1920.0f, (float)h / 1080.0f);
-    return fmaxf(s, 1.0f) * a->context * a->font_scale;
+    hv_view *v = &a->view;
+    v->measure = hv_text_measure;
+    v->measure_user = a->text;
+    v->help = k_help;
+    v->n_help = (int)(sizeof k_help / sizeof k_help[0]);
+    char mark[64];
+    if (a->recording)
+        snprintf(mark, sizeof mark, "\xe2\x97\x8f REC  %d frames", a->rec_frames);
+    hv_view_frame f = {0};
+    f.width = w;
+    f.height = h;
+    f.overlays = overlays;
+    f.transparent = a->opt.transparent && !overlays;
+    /* a physical size: type and markers in points, at the dpi */
+    if (!overlays && a->opt.phys_w > 0)
+        f.unit = (float)((a->opt.dpi > 0 ? a->opt.dpi : 96) / 96.0);
+    f.band = true;
+    f.mark = a->recording ? mark : NULL;
+    hv_view_build(v, &f);
 }
-
-/* The band at the bottom (outside --present): the recording mark at the
- * right, the notice (or the number being typed) left of it, the status line
- * in what is left, shortened to fit. Every box opaque, none cut off. */
-static void draw_band(hv_app *a, const hv_overlay_style *st, int w, int h)
-{
-    const hv_player *pl = &a->player;
-    float gap = fmaxf(6 * st->scale, 4), right = (float)w;
-    char line[300], fit[600];
-    if (a->recording) {
-        snprintf(line, sizeof line, "\xe2\x97\x8f REC  %d frames", a->rec_frames);
-        const char *l[1] = {line};
-        float bw = hv_overlay_box_width(st, line);
-        if (bw <= right) {
-            hv_overlay_box(&a->dl, st, l, 1, right - bw, (float)h, HV_BOX_BOTTOM_LEFT, false);
-            right -= bw + gap;
-        }
-    }
-    hv_player_notice_text(pl, line, (int)sizeof line);
-    if (line[0]) {
-        hv_overlay_fit(st, line, right, true, fit, (int)sizeof fit);
-        if (fit[0]) {
-            const char *l[1] = {fit};
-            float bw = hv_overlay_box_width(st, fit);
-            hv_overlay_box(&a->dl, st, l, 1, right - bw, (float)h, HV_BOX_BOTTOM_LEFT, false);
-            right -= bw + gap;
-        }
-    }
-    if (pl->hud) {
-        status_line(a, a->status, sizeof a->status);
-        hv_overlay_fit(st, a->status, right, false, fit, (int)sizeof fit);
-        if (fit[0]) {
-            const char *l[1] = {fit};
-            hv_overlay_box(&a->dl, st, l, 1, 0, (float)h, HV_BOX_BOTTOM_LEFT, false);
-        }
-    }
-}
-
-static void build(hv_app *a, int w, int h, bool overlays);
 
 void hv_app_build(hv_app *a, int w, int h, bool overlays)
 {
     uint64_t t0 = hv_stage_begin(HV_STAGE_BUILD);
     build(a, w, h, overlays);
     hv_stage_end(HV_STAGE_BUILD, t0);
-}
-
-static void build(hv_app *a, int w, int h, bool overlays)
-{
-    double P = hv_app_progress(a);
-    a->n_panels = hv_anim_frame(&a->anim, P, a->model_alpha, a->panels, &a->desc);
-    hv_figure_opts fo = {0};
-    fo.width = w;
-    fo.height = h;
-    fo.theme = (hv_theme_id)a->theme;
-    fo.transparent = a->opt.transparent && !overlays;
-    fo.context = a->context;
-    fo.font_scale = a->font_scale;
-    fo.legend = a->legend;
-    fo.desc = a->desc;
-    /* a physical size: type and markers in points, at the dpi */
-    if (!overlays && a->opt.phys_w > 0)
-        fo.unit = (float)((a->opt.dpi > 0 ? a->opt.dpi : 96) / 96.0);
-    fo.measure = hv_text_measure;
-    fo.measure_user = a->text;
-    const hv_player *pl = &a->player;
-    float os = overlay_scale(a, w, h);
-    hv_overlay_style st = {hv_theme_get((hv_theme_id)a->theme), os, hv_text_measure, a->text};
-    /* outside --present the window keeps a band at the bottom for the
-     * status line, notices and the recording mark: they never cover the
-     * figure, and the figure does not move when one appears */
-    if (overlays && !pl->present)
-        fo.reserve_bottom = hv_overlay_line_height(&st);
-
-    /* hover: the marker under the mouse, and the same head in other panels */
-    a->hover_point = -1;
-    if (overlays && a->mouse_in && !hv_player_pointer_hidden(pl)) {
-        /* hit-test against the previous layout (same size unless resized) */
-        int panel = -1;
-        int i = hv_figure_hit(&a->layout, a->panels, a->n_panels, a->mouse_x, a->mouse_y, &panel);
-        if (i >= 0) {
-            a->hover_panel = panel;
-            a->hover_point = i;
-            hv_scene_point *hp = (hv_scene_point *)&a->panels[panel].points[i];
-            hp->flags |= HV_POINT_HOVER;
-            int src = source_point(hp);
-            const hv_point *p = &a->ds.points[src];
-            for (int q = 0; q < a->n_panels; q++) {
-                if (q == panel)
-                    continue;
-                for (int j = 0; j < a->panels[q].n_points; j++) {
-                    hv_scene_point *sp = (hv_scene_point *)&a->panels[q].points[j];
-                    int s2 = source_point(sp);
-                    const hv_point *r = &a->ds.points[s2];
-                    if (r->model == p->model && r->layer == p->layer && r->head == p->head)
-                        sp->flags |= HV_POINT_HIGHLIGHT;
-                }
-            }
-        }
-    }
-    hv_figure_build(&a->fig, &fo, a->panels, a->n_panels, &a->dl, &a->layout);
-    if (!overlays)
-        return;
-    if (pl->blank != HV_BLANK_NONE) { /* B / W: the whole screen one colour */
-        hv_color c = pl->blank == HV_BLANK_BLACK ? (hv_color){0, 0, 0, 1} : (hv_color){1, 1, 1, 1};
-        hv_drawlist_reset(&a->dl, w, h, c);
-        return;
-    }
-    /* --present: the audience's screen shows the figure and nothing for the
-     * presenter (notices, the number typed, the recording mark and the
-     * status go to the terminal); what the presenter points at (a tooltip)
-     * and the help, asked for, are drawn */
-    if (!pl->present)
-        draw_band(a, &st, w, h);
-    int cell_panel, cell_layer, cell_head;
-    if (a->hover_point >= 0 || (a->mouse_in && !hv_player_pointer_hidden(pl) &&
-                                hv_figure_hit_cell(&a->layout, a->panels, a->n_panels, a->mouse_x, a->mouse_y,
-                                                   &cell_panel, &cell_layer, &cell_head))) {
-        char lines[12][HV_TEXT_MAX + 32];
-        const char *lp[12];
-        int n;
-        if (a->hover_point >= 0) {
-            hover_lines(a, &a->panels[a->hover_panel].points[a->hover_point], lines, &n);
-        } else { /* a heatmap's cell: its panel's model */
-            int per_model = a->aopt.layout == HV_LAYOUT_DIFF ? a->ds.n_conditions - 1 : a->ds.n_conditions;
-            head_lines(a, cell_panel / (per_model > 0 ? per_model : 1), cell_layer, cell_head, lines, &n);
-        }
-        for (int i = 0; i < n; i++)
-            lp[i] = lines[i];
-        hv_overlay_box(&a->dl, &st, lp, n, a->mouse_x, a->mouse_y, HV_BOX_NEAR_CURSOR, true);
-    }
-    if (pl->help)
-        hv_overlay_box(&a->dl, &st, k_help, (int)(sizeof k_help / sizeof k_help[0]), 0, 0, HV_BOX_CENTER, true);
 }
 
 static hv_encoder *encoder(hv_app *a, hv_error *err)
@@ -860,16 +613,16 @@ static bool queue_frame(hv_app *a, const char *path, int w, int h, hv_error *err
     if (hv_encoder_error(e, err))
         return false;
     int ch = a->opt.transparent ? 4 : 3;
-    hv_figure_layout keep = a->layout;
+    hv_figure_layout keep = a->view.layout;
     hv_app_build(a, w, h, false);
-    a->layout = keep;
-    a->player.dirty = true;
+    a->view.layout = keep;
+    a->view.player.dirty = true;
     unsigned char *buf = hv_encoder_acquire(e, w, h, ch);
     if (!buf) {
         hv_encoder_error(e, err);
         return false;
     }
-    if (!hv_renderer_render(a->ren, &a->dl, buf, ch, err)) {
+    if (!hv_renderer_render(a->ren, &a->view.dl, buf, ch, err)) {
         hv_encoder_release(e, buf);
         return false;
     }
@@ -919,7 +672,7 @@ static void stop_recording(hv_app *a)
         printf("recorded %d frames (%dx%d, %g fps) to %s\n", a->rec_frames, a->rec_w, a->rec_h,
            a->opt.fps > 0 ? a->opt.fps : 60, a->rec_dir);
     fflush(stdout);
-    hv_player_notice(&a->player, "recorded %d frames to %s/", a->rec_frames, a->rec_dir);
+    hv_player_notice(&a->view.player, "recorded %d frames to %s/", a->rec_frames, a->rec_dir);
 }
 
 bool hv_app_toggle_recording(hv_app *a, hv_error *err)
@@ -944,7 +697,7 @@ bool hv_app_toggle_recording(hv_app *a, hv_error *err)
     if (!a->opt.present)
         printf("recording to %s/ (R stops)\n", a->rec_dir);
     fflush(stdout);
-    hv_player_notice(&a->player, "recording to %s/ (R stops)", a->rec_dir);
+    hv_player_notice(&a->view.player, "recording to %s/ (R stops)", a->rec_dir);
     return true;
 }
 
@@ -971,11 +724,11 @@ void hv_app_record(hv_app *a)
 
 unsigned char *hv_app_pixels(hv_app *a, int channels, hv_error *err)
 {
-    int w = a->dl.width, h = a->dl.height;
+    int w = a->view.dl.width, h = a->view.dl.height;
     if (a->opt.renderer == HV_RENDERER_CPU) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         uint64_t td = hv_stage_begin(HV_STAGE_DRAW);
-        unsigned char *px = hv_vector_raster(&a->dl, a->opt.screenshot ? a->opt.screenshot : "frame", hv_text_coverage,
+        unsigned char *px = hv_vector_raster(&a->view.dl, a->opt.screenshot ? a->opt.screenshot : "frame", hv_text_coverage,
                                              a->text, channels, cores > 1 ? (int)cores : 1, err);
         hv_stage_end(HV_STAGE_DRAW, td);
         return px;
@@ -988,7 +741,7 @@ unsigned char *hv_app_pixels(hv_app *a, int channels, hv_error *err)
     unsigned char *px = malloc((size_t)w * (size_t)h * (size_t)channels);
     if (!px)
         hv_errorf(err, "out of memory for a %dx%d image", w, h);
-    else if (!hv_renderer_render(a->ren, &a->dl, px, channels, err)) {
+    else if (!hv_renderer_render(a->ren, &a->view.dl, px, channels, err)) {
         free(px);
         px = NULL;
     }
@@ -998,10 +751,10 @@ unsigned char *hv_app_pixels(hv_app *a, int channels, hv_error *err)
 bool hv_app_raster(hv_app *a, unsigned char *px, int channels, hv_error *err)
 {
     if (a->opt.renderer != HV_RENDERER_CPU)
-        return hv_renderer_render(a->ren, &a->dl, px, channels, err);
+        return hv_renderer_render(a->ren, &a->view.dl, px, channels, err);
     unsigned char *img = hv_app_pixels(a, channels, err);
     if (img)
-        memcpy(px, img, (size_t)a->dl.width * (size_t)a->dl.height * (size_t)channels);
+        memcpy(px, img, (size_t)a->view.dl.width * (size_t)a->view.dl.height * (size_t)channels);
     free(img);
     return img != NULL;
 }
@@ -1012,7 +765,7 @@ bool hv_app_raster(hv_app *a, unsigned char *px, int channels, hv_error *err)
 static bool write_png_now(hv_app *a, const char *path, int w, int h, bool overwrite, hv_error *err)
 {
     hv_app_build(a, w, h, false);
-    if (a->dl.oom)
+    if (a->view.dl.oom)
         return hv_errorf(err, "out of memory building the frame");
     int ch = a->opt.transparent ? 4 : 3;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1083,7 +836,7 @@ static int run_vector_still(hv_app *a, hv_vector_format fmt, int w, int h)
     if (!hv_check_output(a->opt.screenshot, a->opt.force, &err))
         return fail(hv_error_exit_code(&err), &err);
     hv_app_build(a, w, h, false);
-    if (a->dl.oom) {
+    if (a->view.dl.oom) {
         hv_errorf(&err, "out of memory building the frame");
         return fail(HV_EXIT_RUNTIME, &err);
     }
@@ -1091,18 +844,18 @@ static int run_vector_still(hv_app *a, hv_vector_format fmt, int w, int h)
     hv_app_page_size(a, w, h, &pw, &ph);
     uint64_t tv = hv_stage_begin(HV_STAGE_VECTOR);
     hv_vector *v = hv_vector_open(a->opt.screenshot, fmt, pw, ph, hv_text_font_path(a->text), a->opt.force, &err);
-    if (v && a->layout.shortened) { /* a header lost characters: the names in full, in the properties */
+    if (v && a->view.layout.shortened) { /* a header lost characters: the names in full, in the properties */
         char subject[4096];
         int o = snprintf(subject, sizeof subject, "Names in full. Models:");
-        for (int m = 0; m < a->ds.n_models && o < (int)sizeof subject; m++)
-            o += snprintf(subject + o, sizeof subject - (size_t)o, "%s %s", m ? ";" : "", a->fig.models[m].label);
+        for (int m = 0; m < a->view.ds.n_models && o < (int)sizeof subject; m++)
+            o += snprintf(subject + o, sizeof subject - (size_t)o, "%s %s", m ? ";" : "", a->view.fig.models[m].label);
         if (o < (int)sizeof subject)
             o += snprintf(subject + o, sizeof subject - (size_t)o, ". Conditions:");
-        for (int c = 0; c < a->ds.n_conditions && o < (int)sizeof subject; c++)
-            o += snprintf(subject + o, sizeof subject - (size_t)o, "%s %s", c ? ";" : "", a->ds.conditions[c]);
+        for (int c = 0; c < a->view.ds.n_conditions && o < (int)sizeof subject; c++)
+            o += snprintf(subject + o, sizeof subject - (size_t)o, "%s %s", c ? ";" : "", a->view.ds.conditions[c]);
         hv_vector_set_subject(v, subject);
     }
-    bool ok = v && hv_vector_page(v, &a->dl, &err);
+    bool ok = v && hv_vector_page(v, &a->view.dl, &err);
     if (v && !hv_vector_close(v, !ok, ok ? &err : NULL))
         ok = false;
     hv_stage_end(HV_STAGE_VECTOR, tv);
@@ -1170,7 +923,7 @@ static int run_window(hv_app *a)
     if (rc >= 0)
         return rc;
     Uint64 freq = SDL_GetPerformanceFrequency(), last = SDL_GetPerformanceCounter();
-    hv_player *pl = &a->player;
+    hv_player *pl = &a->view.player;
     bool pointer_hidden = false;
     int built_w = 0, built_h = 0, resized = 0;
     while (!pl->quit) {
@@ -1211,7 +964,7 @@ static int run_window(hv_app *a)
             built_w = w;
             built_h = h;
             hv_app_build(a, w, h, true);
-            hv_renderer_present(a->ren, &a->dl); /* waits for vsync */
+            hv_renderer_present(a->ren, &a->view.dl); /* waits for vsync */
             pl->dirty = resized > 0 && --resized > 0;
         }
     }

@@ -13,6 +13,7 @@
 #include "../core/figure.h"
 #include "cli.h"
 #include "player.h"
+#include "view.h"
 
 /* Exit codes of the program. */
 #define HV_EXIT_RUNTIME 1     /* a runtime failure */
@@ -26,39 +27,20 @@ typedef union SDL_Event SDL_Event;
 
 typedef struct hv_app {
     hv_options opt;
-    hv_dataset all; /* every scored head that was read */
-    hv_dataset ds;  /* each (model, condition)'s top k: what markers show */
-    bool rank_abs;  /* ranked by |score| */
+    /* the data shown, the player, the frame: what the window shares with
+     * the web page (view.h) */
+    hv_view view;
     hv_spec spec;
-    hv_figure fig;
-    hv_anim anim;
-    hv_anim_opts aopt;
-    hv_timeline tl;
     hv_text *text;
     hv_renderer *ren;
     /* fonts load on a thread while the GL context is created */
     pthread_t font_thread;
     bool font_pending;
     hv_error font_err;
-    hv_drawlist dl;
-    hv_panel_state panels[HV_MAX_PANELS];
-    int n_panels;
-    hv_frame_desc desc;
-    hv_figure_layout layout;
-    /* sizes: the context, font scale and legend place (CLI over spec) */
-    float context, font_scale;
+    /* the context's name (CLI over spec; its scale is view.context) */
     int context_id; /* hv_context */
-    int legend;
     bool fit_checked; /* the output size was checked against the layout (check_fit) */
-    /* the live player: a pure state machine (player.h) */
-    hv_player player;
-    float model_target[HV_MAX_MODELS], model_alpha[HV_MAX_MODELS];
-    int theme;
     bool fullscreen;
-    float mouse_x, mouse_y; /* drawable px */
-    bool mouse_in;
-    int hover_panel, hover_point; /* -1: none */
-    char status[512];
     /* --present: what the terminal was last told (tell_terminal) */
     unsigned said_seq;
     char said_number[8];
@@ -70,18 +52,13 @@ typedef struct hv_app {
     char rec_dir[256];
     int rec_frames, rec_w, rec_h;
     double rec_clock, rec_next;
-    /* the status line's "n of m heads shared", per model and condition
-     * (sorting every head of a large grid each frame would cost more than
-     * drawing it) */
-    int shared[HV_MAX_MODELS][HV_MAX_CONDITIONS][2];
-    bool shared_known[HV_MAX_MODELS][HV_MAX_CONDITIONS];
 } hv_app;
 
 /* Parses argv and loads data/spec/fonts. Returns -1 to go on, or an exit
  * code (0 after --help / --version). */
 int hv_app_init(hv_app *a, int argc, char **argv);
 void hv_app_shutdown(hv_app *a);
-/* The frame just built (a->dl) as pixels (channels 3 or 4, top row first):
+/* The frame just built (a->view.dl) as pixels (channels 3 or 4, top row first):
  * drawn by the GL renderer, or with --renderer cpu by cairo
  * (hv_vector_raster). hv_app_pixels returns them malloc'd (NULL with err),
  * hv_app_raster writes them into px. */
@@ -105,7 +82,8 @@ bool hv_app_screenshot(hv_app *a, char *path, size_t size, hv_error *err);
 bool hv_app_toggle_recording(hv_app *a, hv_error *err);
 void hv_app_record(hv_app *a);
 
-/* Builds the frame (figure + overlays when `overlays`) at w x h into a->dl. */
+/* Builds the frame (figure + overlays when `overlays`) at w x h into
+ * a->view.dl (hv_view_build). */
 void hv_app_build(hv_app *a, int w, int h, bool overlays);
 
 /* The output's size in pixels (--size, a physical size at --dpi, else

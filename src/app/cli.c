@@ -52,6 +52,8 @@ const char *hv_cli_usage(void)
            "                       vector .pdf / .svg (no GL needed)\n"
            "  --html FILE          write one self-contained web page (.html) that plays\n"
            "                       the figure in a browser: keys, morph, tooltips\n"
+           "  --html-fragment FILE the same as an HTML fragment to paste or include in a\n"
+           "                       page: several figures on one page, each its own\n"
            "  --size WxH           output size in pixels (screenshot default 1920x1080,\n"
            "                       window default 1600x900), or physical: 3.5inx2.5in,\n"
            "                       89mmx64mm (in, mm, cm, pt): type then in points;\n"
@@ -478,10 +480,15 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             if (!v)
                 return false;
             o->screenshot = v;
-        } else if (take_value(argc, argv, &i, a, "--html", &v, err)) {
+        } else if (take_value(argc, argv, &i, a, "--html", &v, err) ||
+                   take_value(argc, argv, &i, a, "--html-fragment", &v, err)) {
             if (!v)
                 return false;
+            bool fragment = strncmp(a, "--html-fragment", 15) == 0;
+            if (o->html && o->html_fragment != fragment)
+                return hv_errorf(err, "--html and --html-fragment are exclusive: pick one");
             o->html = v;
+            o->html_fragment = fragment;
         } else if (take_value(argc, argv, &i, a, "--size", &v, err)) {
             if (!v || !hv_cli_parse_size(v, &o->width, &o->height, &o->phys_w, &o->phys_h, err))
                 return false;
@@ -600,7 +607,8 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
     if (outputs > 1)
         return hv_errorf(err, "--screenshot, --export-frames and --video are exclusive: pick one");
     if (o->html && outputs)
-        return hv_errorf(err, "--html writes a page that plays the figure; it is exclusive with --screenshot, --export-frames and --video: pick one");
+        return hv_errorf(err, "%s writes a page%s that plays the figure; it is exclusive with --screenshot, --export-frames and --video: pick one",
+                         o->html_fragment ? "--html-fragment" : "--html", o->html_fragment ? " fragment" : "");
     if (o->duration > 0 && o->frames > 0)
         return hv_errorf(err, "--duration and --frames are exclusive: pick one");
     if (o->frame_format && !o->export_frames)

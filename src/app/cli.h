@@ -33,6 +33,7 @@ typedef struct hv_options {
     const char *spec_path;  /* NULL = beside the data, or defaults */
     const char *screenshot; /* write one PNG and exit */
     const char *html;       /* --html: write a self-contained web page and exit */
+    bool html_fragment;     /* --html-fragment: html is an HTML fragment, not a page */
     int width, height;      /* pixels; 0 = default (from the physical size when one is given) */
     double phys_w, phys_h;  /* inches (--size 3.5inx2.5in, 89mmx64mm); 0 = a size in pixels */
     double dpi;             /* pixels per inch (--dpi); 0 = 96 */

@@ -354,21 +354,21 @@ static int export_vector(hv_app *a, int W, int H, long n, double fps)
     long i, written = 0;
     char path[4200];
     for (i = 0; i < n && ok && !g_interrupted; i++) {
-        a->player.t = (double)i / fps; /* the exact moment of frame i */
+        a->view.player.t = (double)i / fps; /* the exact moment of frame i */
         hv_app_build(a, W, H, false);
-        if (a->dl.oom) {
+        if (a->view.dl.oom) {
             ok = hv_errorf(&err, "out of memory building frame %ld", i);
             break;
         }
         uint64_t tv = hv_stage_begin(HV_STAGE_VECTOR);
         if (video) {
-            ok = hv_vector_page(doc, &a->dl, &err);
+            ok = hv_vector_page(doc, &a->view.dl, &err);
         } else {
             snprintf(path, sizeof path, "%s/frame_%05ld.%s", o->export_frames, i, ext);
             hv_vector *v = hv_vector_open(path, fmt, pw, ph, font, o->force, &err);
             if (v)
                 hv_vector_set_frame(v, true); /* the folder is fsync'd once, after the loop */
-            ok = v && hv_vector_page(v, &a->dl, &err);
+            ok = v && hv_vector_page(v, &a->view.dl, &err);
             if (v && !hv_vector_close(v, !ok, ok ? &err : NULL))
                 ok = false;
         }
@@ -555,7 +555,7 @@ int hv_app_export(hv_app *a)
     double fps = o->fps > 0 ? o->fps : mov || o->transparent ? 30 : 60;
     /* one pass through the conditions, ending on the last one held: a clip
      * for a slide; the way back with --loop-back */
-    const hv_timeline *tl = &a->tl;
+    const hv_timeline *tl = &a->view.tl;
     double one_pass = (tl->n_states - 1) * (tl->hold + tl->transition) + tl->hold;
     double dur = o->duration > 0 ? o->duration : o->loop_back ? hv_timeline_period(tl) : one_pass;
     long n = o->frames > 0 ? o->frames : lround(dur * fps);
@@ -612,7 +612,7 @@ int hv_app_export(hv_app *a)
         hv_encoder_desc ed = {o->threads, 0, o->force, (size_t)W * (size_t)H * (size_t)ch};
         enc = hv_encoder_create(&ed, &err);
     } else {
-        const hv_color *bg = &hv_theme_get((hv_theme_id)a->theme)->bg;
+        const hv_color *bg = &hv_theme_get((hv_theme_id)a->view.theme)->bg;
         hv_video_desc vd = {o->video, W, H, fps, alpha, {bg->r, bg->g, bg->b}, o->preset, o->force};
         vid = hv_video_open(&vd, &err);
     }
@@ -634,13 +634,13 @@ int hv_app_export(hv_app *a)
     long i;
     char path[4200];
     for (i = 0; i < n && ok && !g_interrupted; i++) {
-        a->player.t = (double)i / fps; /* the exact moment of frame i */
+        a->view.player.t = (double)i / fps; /* the exact moment of frame i */
         hv_app_build(a, W, H, false);
-        if (a->dl.oom) {
+        if (a->view.dl.oom) {
             ok = hv_errorf(&err, "out of memory building frame %ld", i);
             break;
         }
-        bool same = have_prev && hv_drawlist_equal(&a->dl, &prev);
+        bool same = have_prev && hv_drawlist_equal(&a->view.dl, &prev);
         if (enc) {
             snprintf(path, sizeof path, "%s/frame_%05ld.png", o->export_frames, i);
             if (same) {
@@ -685,7 +685,7 @@ int hv_app_export(hv_app *a)
             }
         }
         if (!same) {
-            if (!hv_drawlist_copy(&prev, &a->dl))
+            if (!hv_drawlist_copy(&prev, &a->view.dl))
                 have_prev = false;
             else
                 have_prev = true;

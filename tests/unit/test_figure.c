@@ -11,6 +11,7 @@
 
 #include "assets.h"
 #include "check.h"
+#include "spec_texts.h"
 #include "anim.h"
 #include "figure.h"
 
@@ -869,9 +870,7 @@ static void test_legend_never_hides(void)
  * at 20 moments of 70 -> 22 and of 25 -> 0.4. */
 static void test_colorbar_in_between(void)
 {
-    static const char *const specs[2] = {"[condition: A]\nrange = 0, 70\nticks = 0, 70, 10\n"
-                                         "[condition: B]\nrange = 0, 22\nticks = 0, 20, 5\n",
-                                         "[condition: A]\nrange = 0, 25\n[condition: B]\nrange = 0, 0.4\n"};
+    static const char *const specs[2] = {HV_SPEC_RANGE_70_22, HV_SPEC_RANGE_25_04};
     const char *csv = "model,condition,layer,head,score\nm,A,1,1,5\nm,B,2,2,0.3\n";
     hv_error err;
     static hv_panel_state ps[HV_MAX_PANELS];
@@ -962,7 +961,7 @@ static void test_grid_choice(void)
             for (int p = 0; p < np; p++) {
                 hv_rect r = lay.panels[p].plot;
                 smallest = fminf(smallest, fminf(r.w, r.h));
-                CHECK(r.x >= 0 && r.y >= 0 && r.x + r.w <= o.width && r.y + r.h <= o.height);
+                CHECK(r.x >= 0 && r.y >= 0 && r.x + r.w <= (float)o.width && r.y + r.h <= (float)o.height);
                 for (int q = 0; q < p; q++) {
                     hv_rect u = lay.panels[q].cell;
                     hv_rect v = lay.panels[p].cell;
@@ -1054,7 +1053,7 @@ static void test_outside_limits(void)
     hv_error err;
     CHECK(hv_dataset_parse(&ds, csv, strlen(csv), "lim.csv", &err));
     hv_spec_init(&spec);
-    CHECK(hv_spec_parse(&spec, "[figure]\nxlim = -1, 31\nylim = -1, 31\n", "lim.ini", &err));
+    CHECK(hv_spec_parse(&spec, HV_SPEC_LIMITS, "lim.ini", &err));
     CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
     CHECK_INT(fig.n_outside, 2);
     char msg[512];
@@ -1159,7 +1158,7 @@ static void test_facet_property(void)
                             refused++;
                             if (must_fit && problems++ < 5)
                                 printf("  %s: refused\n", what);
-                            if ((lay.need_w <= o.width && lay.need_h <= o.height) || dl.n_texts != 0 || dl.n_heatmaps != 0)
+                            if ((lay.need_w <= (float)o.width && lay.need_h <= (float)o.height) || dl.n_texts != 0 || dl.n_heatmaps != 0)
                                 if (problems++ < 5)
                                     printf("  %s: refused without a larger size, or drawn\n", what);
                             continue;
@@ -1196,7 +1195,7 @@ static void test_facet_property(void)
 static void test_ticks_bounded(void)
 {
     const char *csv = "model,condition,layer,head,score\nm,A,1,1,5\nm,A,2,3,60\nm,B,1,1,20\nm,B,4,2,3\n";
-    const char *ini = "[condition: A]\nrange = 0, 1e12\nticks = 0, 70, 10\n";
+    const char *ini = HV_SPEC_FINE_TICKS;
     hv_dataset ds;
     hv_spec spec;
     hv_figure fig;
@@ -1310,12 +1309,12 @@ static void test_signed_scores(void)
     hv_figure_free(&fig);
     /* a colormap the user chose stays; `center` moves the middle */
     hv_spec_init(&spec);
-    CHECK(hv_spec_parse(&spec, "[figure]\ncolormap = viridis\n", "v.ini", &err));
+    CHECK(hv_spec_parse(&spec, HV_SPEC_VIRIDIS, "v.ini", &err));
     CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
     CHECK(fig.cmap == hv_colormap_find("viridis"));
     hv_figure_free(&fig);
     hv_spec_init(&spec);
-    CHECK(hv_spec_parse(&spec, "[figure]\ncenter = 1\n", "c.ini", &err));
+    CHECK(hv_spec_parse(&spec, HV_SPEC_CENTER_1, "c.ini", &err));
     CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
     CHECK(fig.cmap == rdbu);
     CHECK_NEAR(fig.conds[0].lo, 1 - 3.6, 1e-12);
@@ -1339,8 +1338,7 @@ static void test_orientation(void)
     CHECK(load_gen(&ds, 1, 2, 10, 12, 8, 5));
     for (int ly = 0; ly < 2; ly++) {
         hv_spec_init(&spec);
-        CHECK(hv_spec_parse(&spec, ly ? "[figure]\norientation = layers-y\n" : "[figure]\norientation = layers-x\n",
-                            "o.ini", &err));
+        CHECK(hv_spec_parse(&spec, ly ? HV_SPEC_LAYERS_Y : HV_SPEC_LAYERS_X, "o.ini", &err));
         CHECK_INT(spec.orientation, ly);
         CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
         hv_anim a;

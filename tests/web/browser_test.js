@@ -1,7 +1,5 @@
 // The web page (headviz --html) in a real browser: Debian's chromium,
-// headless, driven over the DevTools protocol on --remote-debugging-pipe
-// (fds 3 and 4, messages ending in NUL). No npm modules: node's own
-// child_process, zlib (to read PNGs) and fs.
+// headless, driven over the DevTools protocol (cdp.js). No npm modules.
 //
 // usage: node browser_test.js HEADVIZ LAYOUT_PROBE WORKDIR
 // Writes the page and native stills into WORKDIR, then checks, from file://:
@@ -17,10 +15,10 @@
 //   the native still draws.
 // Prints "N passed, N failed" last; exits 1 when a check failed.
 'use strict';
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const zlib = require('zlib');
+const { open, readPng, sleep, tally } = require('./cdp.js');
 
 const [, , HEADVIZ, PROBE, WORK] = process.argv;
 if (!HEADVIZ || !PROBE || !WORK) {
@@ -29,50 +27,8 @@ if (!HEADVIZ || !PROBE || !WORK) {
 }
 const W = 960, H = 540;
 const LEVELS = 24, MAX_DIFF = 0.03; // the issue's measure: a few percent at most
-const CHROMIUM = process.env.CHROMIUM || 'chromium';
 
-let passed = 0, failed = 0;
-function check(ok, what, detail) {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail !== undefined ? ': ' + detail : ''}`);
-}
-
-// ---- PNG (8-bit RGB/RGBA, not interlaced: what chromium and headviz write) --
-function readPng(buf) {
-  if (buf.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG');
-  let pos = 8, w = 0, h = 0, ct = 0, depth = 0;
-  const idat = [];
-  while (pos < buf.length) {
-    const len = buf.readUInt32BE(pos), type = buf.toString('latin1', pos + 4, pos + 8);
-    const data = buf.subarray(pos + 8, pos + 8 + len);
-    if (type === 'IHDR') { w = data.readUInt32BE(0); h = data.readUInt32BE(4); depth = data[8]; ct = data[9]; }
-    else if (type === 'IDAT') idat.push(data);
-    else if (type === 'IEND') break;
-    pos += 12 + len;
-  }
-  if (depth !== 8 || (ct !== 2 && ct !== 6)) throw new Error(`PNG colour type ${ct}, depth ${depth} not read here`);
-  const bpp = ct === 6 ? 4 : 3, stride = w * bpp;
-  const raw = zlib.inflateSync(Buffer.concat(idat));
-  const out = Buffer.alloc(w * h * 4);
-  let prev = Buffer.alloc(stride);
-  for (let y = 0; y < h; y++) {
-    const f = raw[y * (stride + 1)], line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
-    for (let i = 0; i < stride; i++) {
-      const a = i >= bpp ? line[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
-      let p = 0;
-      if (f === 1) p = a; else if (f === 2) p = b; else if (f === 3) p = (a + b) >> 1;
-      else if (f === 4) { const q = a + b - c, pa = Math.abs(q - a), pb = Math.abs(q - b), pc = Math.abs(q - c); p = pa <= pb && pa <= pc ? a : pb <= pc ? b : c; }
-      line[i] = (line[i] + p) & 255;
-    }
-    for (let x = 0; x < w; x++) {
-      out[(y * w + x) * 4] = line[x * bpp]; out[(y * w + x) * 4 + 1] = line[x * bpp + 1];
-      out[(y * w + x) * 4 + 2] = line[x * bpp + 2]; out[(y * w + x) * 4 + 3] = bpp === 4 ? line[x * bpp + 3] : 255;
-    }
-    prev = line;
-  }
-  return { w, h, px: out };
-}
+const { check, finish, crash } = tally();
 
 // fraction of pixels whose largest channel difference exceeds LEVELS
 function diffFraction(a, b) {
@@ -118,64 +74,21 @@ console.log(`page ${page}: ${pageKB} KB; native marker at ${mx}, ${my}: ${probe[
 
 // ---- the browser ----------------------------------------------------------------
 const profile = fs.mkdtempSync(path.join(WORK, 'profile-'));
-const chrome = spawn(CHROMIUM, ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  '--remote-debugging-pipe', `--window-size=${W},${H}`, `--user-data-dir=${profile}`, '--no-first-run',
-  '--hide-scrollbars', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
-chrome.stderr.on('data', d => { if (process.env.VERBOSE) process.stderr.write(d); });
-const toChrome = chrome.stdio[3], fromChrome = chrome.stdio[4];
-let nextId = 0, inbuf = '';
-const pending = new Map(), events = [];
-fromChrome.on('data', d => {
-  inbuf += d.toString();
-  let i;
-  while ((i = inbuf.indexOf('\0')) >= 0) {
-    const msg = JSON.parse(inbuf.slice(0, i));
-    inbuf = inbuf.slice(i + 1);
-    if (msg.id && pending.has(msg.id)) {
-      const p = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.error) p.rej(new Error(JSON.stringify(msg.error))); else p.res(msg.result);
-    } else events.push(msg);
-  }
-});
-function send(method, params = {}, sessionId) {
-  const m = { id: ++nextId, method, params };
-  if (sessionId) m.sessionId = sessionId;
-  toChrome.write(JSON.stringify(m) + '\0');
-  return new Promise((res, rej) => pending.set(m.id, { res, rej }));
-}
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-const KEYS = { ArrowRight: 39, ArrowLeft: 37, ArrowDown: 40, ArrowUp: 38, PageDown: 34, PageUp: 33, ' ': 32, Home: 36, End: 35, Enter: 13, Escape: 27 };
 
+let b = null;
 (async () => {
-  const timer = setTimeout(() => { console.log('FAIL the browser test timed out'); chrome.kill(); process.exit(1); }, 90000);
-  const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
-  const { sessionId: s } = await send('Target.attachToTarget', { targetId, flatten: true });
-  await send('Runtime.enable', {}, s);
-  await send('Page.enable', {}, s);
-  await send('Emulation.setDeviceMetricsOverride', { width: W, height: H, deviceScaleFactor: 1, mobile: false }, s);
-  const evalJs = async expr => (await send('Runtime.evaluate', { expression: expr, returnByValue: true, awaitPromise: true }, s)).result.value;
+  b = await open({ width: W, height: H, profileDir: profile });
+  await b.metrics(W, H, 1);
+  const { evalJs, key } = b;
   const state = () => evalJs('window.headviz && window.headviz.ready ? window.headviz.state() : null');
-  const key = async k => {
-    const code = KEYS[k] || k.toUpperCase().charCodeAt(0);
-    const common = { key: k, windowsVirtualKeyCode: code, nativeVirtualKeyCode: code };
-    await send('Input.dispatchKeyEvent', { type: 'rawKeyDown', ...common }, s);
-    if (k.length === 1) await send('Input.dispatchKeyEvent', { type: 'char', text: k, ...common }, s);
-    await send('Input.dispatchKeyEvent', { type: 'keyUp', ...common }, s);
-  };
-  const shot = async name => {
-    const r = await send('Page.captureScreenshot', { format: 'png' }, s);
-    const buf = Buffer.from(r.data, 'base64');
-    fs.writeFileSync(path.join(WORK, name), buf);
-    return readPng(buf);
-  };
+  const shot = name => b.shot(path.join(WORK, name));
   const settle = async () => { // until the player rests (a transition is 1.5 s)
     for (let i = 0; i < 100; i++) { const st = await state(); if (st && !st.animating) return st; await sleep(100); }
     return state();
   };
 
   const t0 = Date.now();
-  await send('Page.navigate', { url: 'file://' + path.resolve(page) }, s);
+  await b.navigate('file://' + path.resolve(page));
   let st = null;
   for (let i = 0; i < 100 && !(st && st.frames > 0); i++) { await sleep(50); st = await state(); }
   const loadMs = Date.now() - t0;
@@ -200,14 +113,14 @@ const KEYS = { ArrowRight: 39, ArrowLeft: 37, ArrowDown: 40, ArrowUp: 38, PageDo
     `${(100 * dEnd).toFixed(2)}% of pixels differ by more than ${LEVELS} levels (at most ${100 * MAX_DIFF}%)`);
   check(diffFraction(end, first) > 0.001, 'the last step differs from the first (its markers)');
 
-  await send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: mx, y: my }, s);
+  await b.mouse(mx, my);
   await sleep(300);
   st = await state();
   const tip = st ? st.tooltip : '';
   check(tip.includes(probe[1]) && tip.includes(probe[2]), 'hovering the marker the native layout places shows its tooltip',
     JSON.stringify(tip));
   await shot('page_hover.png');
-  await send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: 5, y: 5 }, s);
+  await b.mouse(5, 5);
   await sleep(200);
   st = await state();
   check(st && st.tooltip === '', 'no tooltip away from the markers', st && JSON.stringify(st.tooltip));
@@ -250,26 +163,21 @@ const KEYS = { ArrowRight: 39, ArrowLeft: 37, ArrowDown: 40, ArrowUp: 38, PageDo
   await evalJs("document.getElementById('headviz-figure').style.height='100%';document.body.style.height='';0");
 
   // resize and high-DPI: the canvas follows its box at the pixel ratio
-  await send('Emulation.setDeviceMetricsOverride', { width: 640, height: 360, deviceScaleFactor: 2, mobile: false }, s);
+  await b.metrics(640, 360, 2);
   await sleep(500);
   st = await state();
   check(st && st.width === 1280 && st.height === 720 && st.dpr === 2, 'a 640x360 window at devicePixelRatio 2 gives a 1280x720 canvas',
     st && `${st.width}x${st.height} at ${st.dpr}`);
-  await send('Emulation.setDeviceMetricsOverride', { width: W, height: H, deviceScaleFactor: 1, mobile: false }, s);
+  await b.metrics(W, H, 1);
 
   // every layout the window has, drawn by the page
   const layouts = [];
   for (let i = 0; i < 5; i++) { await key('l'); await sleep(150); st = await state(); layouts.push(st && st.layout); }
   check(layouts.join(' ') === 'morph models heatmap diff side' && st.error === '', 'L cycles through the layouts', layouts.join(' '));
   await sleep(200);
-  const exceptions = events.filter(e => e.method === 'Runtime.exceptionThrown');
-  const errors = events.filter(e => e.method === 'Runtime.consoleAPICalled' && (e.params.type === 'error' || e.params.type === 'assert'));
-  check(exceptions.length === 0 && errors.length === 0, 'no exception or error in the console',
-    exceptions.concat(errors).map(e => JSON.stringify(e.params).slice(0, 300)).join(' | ') || 'none');
-
   // the names: the fallback fonts draw them; without them, boxes
   const namesPage = async (file, shotName) => {
-    await send('Page.navigate', { url: 'file://' + path.resolve(file) }, s);
+    await b.navigate('file://' + path.resolve(file));
     let ns = null;
     for (let i = 0; i < 100 && !(ns && ns.frames > 0); i++) { await sleep(50); ns = await state(); }
     ns = await settle();
@@ -291,12 +199,12 @@ const KEYS = { ArrowRight: 39, ArrowLeft: 37, ArrowDown: 40, ArrowUp: 38, PageDo
   // rasterised differently (stb_truetype, FreeType), a pixel or two apart:
   // compared as ink per column inside that box (smoothed over 5 columns,
   // at the best shift of a few pixels), |page - native| / native
-  const a = withFonts.img, b = bare.img, n = nativeNames;
+  const a = withFonts.img, bb = bare.img, n = nativeNames;
   let x0 = a.w, y0 = a.h, x1 = -1, y1 = -1;
-  for (let y = 0; a.w === n.w && a.h === n.h && b.w === n.w && y < a.h; y++)
+  for (let y = 0; a.w === n.w && a.h === n.h && bb.w === n.w && y < a.h; y++)
     for (let x = 0; x < a.w; x++) {
       const i = (y * a.w + x) * 4;
-      if (Math.max(...[0, 1, 2].map(k => Math.abs(a.px[i + k] - b.px[i + k]))) > LEVELS) {
+      if (Math.max(...[0, 1, 2].map(k => Math.abs(a.px[i + k] - bb.px[i + k]))) > LEVELS) {
         x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
       }
     }
@@ -325,7 +233,7 @@ const KEYS = { ArrowRight: 39, ArrowLeft: 37, ArrowDown: 40, ArrowUp: 38, PageDo
     return best;
   };
   const boxed = x1 - x0 > 40 && y1 - y0 > 10;
-  const uFonts = boxed ? unlike(a) : 1, uBare = boxed ? unlike(b) : 0;
+  const uFonts = boxed ? unlike(a) : 1, uBare = boxed ? unlike(bb) : 0;
   check(boxed && uFonts <= 0.2 && uBare >= 0.3,
     'where the fallback fonts change the names page, its ink is the native still\'s (without them it is not)',
     `a ${x1 - x0 + 1}x${y1 - y0 + 1} box; ink per column unlike the native still's: ${(100 * uFonts).toFixed(0)}% ` +
@@ -334,11 +242,5 @@ const KEYS = { ArrowRight: 39, ArrowLeft: 37, ArrowDown: 40, ArrowUp: 38, PageDo
   check(dNames <= MAX_DIFF, 'the names page looks like the native still',
     `${(100 * dNames).toFixed(2)}% of pixels differ by more than ${LEVELS} levels (at most ${100 * MAX_DIFF}%)`);
 
-  clearTimeout(timer);
-  const exited = new Promise(r => chrome.once('exit', r));
-  await send('Browser.close').catch(() => {});
-  await Promise.race([exited, sleep(5000)]);
-  try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) { /* chromium's last writes: left to the next run */ }
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
-})().catch(e => { console.log('FAIL ' + e.stack); console.log(`${passed} passed, ${failed + 1} failed`); chrome.kill(); process.exit(1); });
+  await finish(b);
+})().catch(e => crash(e, b));

@@ -25,7 +25,7 @@ int main(int argc, char **argv)
         return rc;
     }
     hv_app_build(a, w, h, false);
-    const hv_panel_state *p = &a->panels[0];
+    const hv_panel_state *p = &a->view.panels[0];
     int best = -1;
     for (int i = 0; i < p->n_points; i++)
         if (p->points[i].alpha > 0.5f && (best < 0 || p->points[i].score > p->points[best].score))
@@ -35,9 +35,9 @@ int main(int argc, char **argv)
         rc = 1;
     } else {
         const hv_scene_point *sp = &p->points[best];
-        const hv_panel_layout *pl = &a->layout.panels[0];
+        const hv_panel_layout *pl = &a->view.layout.panels[0];
         printf("%.2f %.2f\t%s\tlayer %d, head %d\n", hv_scale_map(&pl->sx, sp->layer), hv_scale_map(&pl->sy, sp->head),
-               a->fig.models[sp->model].label, (int)sp->layer, (int)sp->head);
+               a->view.fig.models[sp->model].label, (int)sp->layer, (int)sp->head);
         rc = 0;
     }
     hv_app_shutdown(a);
