@@ -158,7 +158,7 @@ int hv_app_html(hv_app *a)
         po.n_fonts = pf.n;
         free(data);
         data = NULL;
-        bool wrote = hv_page_write(&a->all, &a->spec, &po, &data, &data_len, &err);
+        bool wrote = hv_page_write(&a->view.all, &a->spec, &po, &data, &data_len, &err);
         hv_page_fonts_free(&pf);
         if (!wrote)
             return fail(HV_EXIT_RUNTIME, &err);
