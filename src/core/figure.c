@@ -1108,10 +1108,21 @@ static void draw_legend_box(ctx *c, const plan *pl, const hv_panel_state *ps, co
 }
 
 /* The legend strip under the panels: every model once, centred, wrapped. */
+static void draw_legend_flow(ctx *c, const plan *pl, const hv_panel_state *ps, float x0, float avail, float y_top,
+                             hv_figure_layout *layout);
+
 static void draw_legend_strip(ctx *c, const plan *pl, const hv_panel_state *ps, float W, float y_top,
                               hv_figure_layout *layout)
 {
-    float t = c->ts, gapw = 18 * t, avail = W - 2 * pl->x0 - pl->fig_cb_w;
+    draw_legend_flow(c, pl, ps, pl->x0, W - 2 * pl->x0 - pl->fig_cb_w, y_top, layout);
+}
+
+/* The legend's entries in rows across [x0, x0 + avail], centred, in a box
+ * whose top is 8 px (scaled) under y_top. */
+static void draw_legend_flow(ctx *c, const plan *pl, const hv_panel_state *ps, float x0, float avail, float y_top,
+                             hv_figure_layout *layout)
+{
+    float t = c->ts, gapw = 18 * t;
     int n_models = c->fig->ds->n_models;
     /* rows of entries */
     int row_of[HV_MAX_MODELS], rows = 0;
@@ -1130,11 +1141,11 @@ static void draw_legend_strip(ctx *c, const plan *pl, const hv_panel_state *ps, 
     row_w[rows] = x;
     rows++;
     float y = y_top + 8 * t;
-    hv_rect box = {snap(pl->x0 + (avail - (row_w[0])) * 0.5f), snap(y), 0, snap(pl->legend_row_h * (float)rows + 8 * t)};
+    hv_rect box = {snap(x0 + (avail - (row_w[0])) * 0.5f), snap(y), 0, snap(pl->legend_row_h * (float)rows + 8 * t)};
     float maxw = 0;
     for (int r = 0; r < rows; r++)
         maxw = fmaxf(maxw, row_w[r]);
-    box.x = snap(pl->x0 + (avail - maxw) * 0.5f - 8 * t);
+    box.x = snap(x0 + (avail - maxw) * 0.5f - 8 * t);
     box.w = snap(maxw + 16 * t);
     if (layout)
         layout->legend = box;
@@ -1144,7 +1155,7 @@ static void draw_legend_strip(ctx *c, const plan *pl, const hv_panel_state *ps, 
     for (int m = 0; m < n_models; m++) {
         if (row_of[m] != cur) {
             cur = row_of[m];
-            x = pl->x0 + (avail - row_w[cur]) * 0.5f;
+            x = x0 + (avail - row_w[cur]) * 0.5f;
         }
         float w = strip_entry_w(c, pl, m, avail * 0.9f);
         float top = box.y + 4 * t + pl->legend_row_h * (float)cur;
@@ -1549,6 +1560,7 @@ typedef struct facet {
     bool xlabels_every_row;
     bool wrap;        /* panels with their own titles and axes (the models layout) */
     bool want_strip;  /* wrap: the legend under the panels */
+    bool legend_cell; /* wrap: ... or in the grid's empty cells (the last row's end) */
     bool own_y;       /* wrap: y tick labels on every column (the panels' heads differ) */
     float strip_h;    /* wrap: the legend strip under everything */
     int strip_rows;
@@ -1578,12 +1590,69 @@ static void facet_legend_strip(ctx *c, facet *f, float W)
 {
     f->strip_h = 0;
     f->strip_rows = 0;
-    if (!f->want_strip || c->o->legend == HV_LEGEND_NONE || c->o->desc.no_legend || c->fig->ds->n_models < 1)
+    if (!f->want_strip || f->legend_cell || c->o->legend == HV_LEGEND_NONE || c->o->desc.no_legend ||
+        c->fig->ds->n_models < 1)
         return;
     plan pl;
     facet_legend_plan(c, f, &pl);
     f->strip_rows = strip_rows(c, &pl, 0, W - 2 * pl.x0 - pl.fig_cb_w);
     f->strip_h = pl.legend_row_h * (float)f->strip_rows + 18.0f * c->ts;
+}
+
+/* The grid's empty cells at the end of its last row, as one rectangle
+ * (their plots' area); w = 0 when every cell holds a panel. */
+static hv_rect facet_empty_cells(const facet *f, int n)
+{
+    int k0 = n - (f->R - 1) * f->C; /* panels in the last row */
+    if (f->R * f->C <= n || k0 < 1)
+        return (hv_rect){0, 0, 0, 0};
+    float x0 = f->g.col_x[k0], x1 = f->g.col_x[f->C - 1] + f->g.plot_w, y0 = f->g.row_y[f->R - 1];
+    return (hv_rect){x0, y0, x1 - x0, f->g.plot_h};
+}
+
+/* The room for the figure legend's entries in the grid's empty cells
+ * (inside its box's padding), and the height of its box there. */
+static float legend_cells_avail(const ctx *c, const plan *pl, hv_rect r)
+{
+    /* one entry a line where the cells are tall enough, else in rows */
+    float full = r.w - 16 * c->ts, widest = 0;
+    int n = c->fig->ds->n_models;
+    for (int m = 0; m < n; m++)
+        widest = fmaxf(widest, pl->legend_sw + 4 * c->ts + text_w(c, c->fig->models[m].label, c->f_legend));
+    if (pl->legend_row_h * (float)n + 8 * c->ts <= r.h && widest <= full * 0.9f)
+        return ceilf(widest / 0.9f);
+    return full;
+}
+
+static float legend_cells_h(const ctx *c, const plan *pl, hv_rect r)
+{
+    return pl->legend_row_h * (float)strip_rows(c, pl, 0, legend_cells_avail(c, pl, r)) + 8 * c->ts;
+}
+
+/* Whether the figure legend fits the grid's empty cells, every name whole. */
+static bool legend_fits_cells(ctx *c, const facet *f, int n)
+{
+    hv_rect r = facet_empty_cells(f, n);
+    if (!(r.w > 0) || !(r.h > 0))
+        return false;
+    plan pl;
+    facet_legend_plan(c, f, &pl);
+    float avail = r.w - 16 * c->ts;
+    for (int m = 0; m < c->fig->ds->n_models; m++) /* (the flow shortens names beyond 0.9 of a row) */
+        if (pl.legend_sw + 4 * c->ts + text_w(c, c->fig->models[m].label, c->f_legend) > avail * 0.9f)
+            return false;
+    return legend_cells_h(c, &pl, r) <= r.h;
+}
+
+/* The figure legend in the grid's empty cells, centred in them. */
+static void draw_legend_cells(ctx *c, const facet *f, int n, const hv_panel_state *ps, hv_figure_layout *layout)
+{
+    hv_rect r = facet_empty_cells(f, n);
+    plan pl;
+    facet_legend_plan(c, f, &pl);
+    float avail = legend_cells_avail(c, &pl, r);
+    float y_top = r.y + (r.h - legend_cells_h(c, &pl, r)) * 0.5f - 8 * c->ts;
+    draw_legend_flow(c, &pl, ps, r.x + (r.w - avail) * 0.5f, avail, y_top, layout);
 }
 
 /* The bands of the grid for the current type, and the solved grid. */
@@ -1808,23 +1877,38 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
         if (f.wrap) {
             /* the legend strip, and the columns that give the largest
              * plots (a grid with an empty cell only when clearly better) */
-            facet_legend_strip(c, &f, W);
             float best = -1e30f;
             int bc = 1;
+            bool bcell = false;
             for (int cc = 1; cc <= n && cc <= HV_GRID_MAX; cc++) {
                 f.C = cc;
                 f.R = (n + cc - 1) / cc;
                 if (f.R > HV_GRID_MAX)
                     continue;
+                /* the figure legend in the grid's empty cells where it fits
+                 * there whole, else under the panels */
+                f.legend_cell = false;
+                facet_legend_strip(c, &f, W);
+                if (f.strip_h > 0 && f.R * f.C > n) {
+                    facet cf = f;
+                    cf.legend_cell = true;
+                    facet_legend_strip(c, &cf, W);
+                    facet_solve(c, &cf, panels, n, W, H);
+                    if (cf.g.ok && legend_fits_cells(c, &cf, n))
+                        f = cf;
+                }
                 facet_solve(c, &f, panels, n, W, H);
-                float score = fminf(f.g.plot_w, f.g.plot_h) * (f.R * f.C > n ? 0.9f : 1.0f);
+                float score = fminf(f.g.plot_w, f.g.plot_h) * (f.R * f.C > n && !f.legend_cell ? 0.9f : 1.0f);
                 if (score > best + 0.5f) {
                     best = score;
                     bc = cc;
+                    bcell = f.legend_cell;
                 }
             }
             f.C = bc;
             f.R = (n + bc - 1) / bc;
+            f.legend_cell = bcell;
+            facet_legend_strip(c, &f, W);
         }
         /* The row headers (the models' names) go where they cost the plots
          * least: rotated beside their row on one to three lines, written
@@ -1909,6 +1993,11 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
         }
         names_cut = best_cut;
         facet_solve(c, &f, panels, n, W, H);
+        if (f.legend_cell && !legend_fits_cells(c, &f, n)) { /* (the passes changed the plots) */
+            f.legend_cell = false;
+            facet_legend_strip(c, &f, W);
+            facet_solve(c, &f, panels, n, W, H);
+        }
         if (f.g.ok && (!names_cut || c->f_tick <= c->floor_px + 0.01f)) {
             fitted = true;
             break;
@@ -1966,7 +2055,7 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
      * none, the figure is laid out again with the legend under it */
     plan lp;
     facet_legend_plan(c, &f, &lp);
-    bool in_panel_legends = f.wrap && f.strip_h == 0 && c->o->legend != HV_LEGEND_NONE && !d->no_legend &&
+    bool in_panel_legends = f.wrap && f.strip_h == 0 && !f.legend_cell && c->o->legend != HV_LEGEND_NONE && !d->no_legend &&
                             c->fig->ds->n_models > 0;
     if (in_panel_legends && !place_legends(c, &lp, panels, n, lays))
         return 2;
@@ -2119,7 +2208,11 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
         }
         draw_titles(c, &tp, W * 0.5f, f.in.margin + c->h_title, W - 2 * f.in.margin);
     }
-    if (f.strip_h > 0) {
+    if (f.legend_cell) {
+        draw_legend_cells(c, &f, n, &panels[0], layout);
+        if (layout)
+            layout->legend_outside = true;
+    } else if (f.strip_h > 0) {
         plan sp;
         facet_legend_plan(c, &f, &sp);
         draw_legend_strip(c, &sp, &panels[0], W, H - f.in.margin - f.strip_h, layout);

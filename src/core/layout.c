@@ -95,6 +95,15 @@ static size_t kept(const char *line, const char *orig)
     return strstr(line, "\xe2\x80\xa6") && strcmp(line, orig) != 0 ? (n > 5 ? n - 5 : 0) : n;
 }
 
+/* The tier of a break after s[i]: 0 a space, 1 a hyphen not followed by a
+ * digit ("Llama-|2" is 2: it splits a number's "2024-|03" as well). */
+static int break_tier(const char *s, size_t i)
+{
+    if (s[i] == ' ')
+        return 0;
+    return s[i + 1] >= '0' && s[i + 1] <= '9' ? 2 : 1;
+}
+
 int hv_fit_lines(const char *s, float maxw, int max_lines, hv_width_fn wf, void *user, char line[2][160],
                  bool *shortened)
 {
@@ -116,7 +125,9 @@ int hv_fit_lines(const char *s, float maxw, int max_lines, hv_width_fn wf, void 
     if (max_lines < 2 || n >= 160)
         return 1;
     /* two lines broken after a space or a hyphen: the break that keeps the
-     * most characters, and among those the most balanced */
+     * most characters, and among those a space before a hyphen, and then
+     * the most balanced */
+    int best_tier = 3;
     for (size_t i = 1; i + 1 < n; i++) {
         if (s[i] != ' ' && s[i] != '-')
             continue;
@@ -127,9 +138,12 @@ int hv_fit_lines(const char *s, float maxw, int max_lines, hv_width_fn wf, void 
         const char *lb = hv_shorten_middle(b, maxw, wf, user, fb, sizeof fb);
         size_t k = kept(la, a) + kept(lb, b);
         float w = fmaxf(wf(user, la), wf(user, lb));
-        if (k > best_kept || (k == best_kept && lines == 2 && w < best_w)) {
+        int tier = break_tier(s, i);
+        if (k > best_kept ||
+            (k == best_kept && lines == 2 && (tier < best_tier || (tier == best_tier && w < best_w)))) {
             best_kept = k;
             best_w = w;
+            best_tier = tier;
             lines = 2;
             snprintf(line[0], 160, "%s", la);
             snprintf(line[1], 160, "%s", lb);
@@ -144,11 +158,7 @@ int hv_fit_lines(const char *s, float maxw, int max_lines, hv_width_fn wf, void 
  * hyphen. */
 static bool wrap_break(const char *s, size_t i, int tier)
 {
-    if (s[i] == ' ')
-        return true;
-    if (s[i] != '-' || tier == 0)
-        return false;
-    return tier >= 2 || !(s[i + 1] >= '0' && s[i + 1] <= '9');
+    return (s[i] == ' ' || s[i] == '-') && break_tier(s, i) <= tier;
 }
 
 bool hv_wrap_tier(const char *s, float maxw, int max_lines, int tier, hv_width_fn wf, void *user, char line[][160],

@@ -1115,7 +1115,7 @@ static void test_facet_property(void)
     static hv_figure_layout lay;
     hv_drawlist dl = {0};
     hv_error err;
-    int frames = 0, refused = 0, problems = 0;
+    int frames = 0, refused = 0, problems = 0, in_cell = 0;
     for (int nm = 1; nm <= 6; nm++)
         for (int nc = 1; nc <= 4; nc++) {
             static hv_dataset ds;
@@ -1177,6 +1177,27 @@ static void test_facet_property(void)
                                 printf("  %s: \"%s\" runs off the canvas\n", what, hv_dl_string(&dl, t));
                         }
                         problems += check_texts_floor(&dl, what, floor_px);
+                        /* the figure legend (models): inside the canvas, over no plot */
+                        hv_rect lg = lay.legend;
+                        if (layout == HV_LAYOUT_MODELS && lg.w > 0) {
+                            box lb = {lg.x, lg.y, lg.x + lg.w, lg.y + lg.h};
+                            if ((lb.x0 < 0 || lb.y0 < 0 || lb.x1 > (float)o.width || lb.y1 > (float)o.height) &&
+                                problems++ < 5)
+                                printf("  %s: the legend runs off the canvas\n", what);
+                            for (int p = 0; p < n; p++) {
+                                hv_rect pr = lay.panels[p].plot;
+                                if (boxes_overlap(lb, (box){pr.x, pr.y, pr.x + pr.w, pr.y + pr.h}, 0.5f) &&
+                                    problems++ < 5)
+                                    printf("  %s: the legend lies over panel %d\n", what, p);
+                            }
+                            /* five models at 1280x720: 3 x 2 panels, the legend in the empty cell
+                             * (right of the fifth panel, under the third), not a strip under all */
+                            if (nm == 5 && o.width == 1280 && o.unit == 0 && cx == HV_CONTEXT_NOTEBOOK) {
+                                hv_rect p2 = lay.panels[2].plot, p4 = lay.panels[4].plot;
+                                in_cell += CHECK(lg.x >= p4.x + p4.w && lg.y >= p2.y + p2.h &&
+                                                 lg.y + lg.h <= p4.y + p4.h);
+                            }
+                        }
                     }
                 hv_anim_free(&a);
             }
@@ -1185,6 +1206,7 @@ static void test_facet_property(void)
         }
     printf("  facets: %d figures checked, %d refused as too small\n", frames, refused);
     CHECK_INT(problems, 0);
+    CHECK_INT(in_cell, 4); /* (1..4 conditions) */
     hv_drawlist_free(&dl);
 }
 
