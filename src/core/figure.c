@@ -1776,6 +1776,7 @@ static bool facet_rows_fit(const ctx *c, const facet *f)
     const hv_frame_desc *d = &c->o->desc;
     char wl[4][160];
     int nl;
+    float prev_bottom = -1e30f;
     for (int r = 0; r < f->R; r++) {
         const char *name = d->row_header[r];
         if (!name)
@@ -1788,9 +1789,15 @@ static bool facet_rows_fit(const ctx *c, const facet *f)
             if (text_w(c, name, c->f_header) > row_w)
                 return false;
         } else if (f->row_horiz) {
-            int maxl = (int)fminf(4.0f, floorf((len + f->in.vgap) / f->lead));
-            if (maxl < 1 || !hv_wrap(name, f->row_band_w + 0.5f, maxl, facet_text_w, (void *)c, wl, &nl))
+            /* across: centred on the row, clear of its neighbours' names,
+             * above the figure's bottom margin and under its title */
+            if (!hv_wrap(name, f->row_band_w + 0.5f, f->row_lines, facet_text_w, (void *)c, wl, &nl))
                 return false;
+            float h = f->lead * (float)(nl - 1) + c->h_header, cy = f->g.row_y[r] + len * 0.5f;
+            if (cy - h * 0.5f < prev_bottom || cy - h * 0.5f < f->in.margin + f->in.title_h ||
+                cy + h * 0.5f > f->in.H - f->in.margin - f->strip_h)
+                return false;
+            prev_bottom = cy + h * 0.5f + f->gap * 0.5f;
         } else if (!hv_wrap(name, len, f->row_lines, facet_text_w, (void *)c, wl, &nl)) {
             return false;
         }
@@ -1930,7 +1937,7 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
         facet fallback_f = f;
         bool best_cut = true;
         for (int cand = 0; cand < (any_rows ? CAND_N : 1); cand++) {
-            f.row_lines = cand < CAND_ACROSS ? cand + 1 : 1;
+            f.row_lines = cand < CAND_ACROSS ? cand + 1 : cand < CAND_STRIP ? cand - CAND_ACROSS + 1 : 1;
             f.row_horiz = cand >= CAND_ACROSS && cand < CAND_STRIP;
             f.row_strip = cand == CAND_STRIP;
             f.row_band_w = f.row_horiz ? across_w[cand - CAND_ACROSS + 1] : 0;
@@ -2093,8 +2100,11 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
                 float hw = text_w(c, ax.xticks.label[i], c->f_tick) * 0.5f;
                 if (x - hw < lim0 || x + hw > lim1)
                     continue;
-                hv_dl_text(c->dl, ax.xticks.label[i], x, snap(plot.y + plot.h + c->lw + c->tick_len + c->pad),
-                           c->f_tick, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_START, 0);
+                /* (the digits' tops, not their box's, a pad under the ticks:
+                 * the room over them goes under them, between the rows) */
+                hv_dl_text(c->dl, ax.xticks.label[i], x,
+                           snap(plot.y + plot.h + c->lw + c->tick_len + c->pad - 0.2f * digit_h), c->f_tick,
+                           th->text, HV_ANCHOR_CENTER, HV_ANCHOR_START, 0);
             }
         }
         if (col == 0 || f.own_y) {
@@ -2153,7 +2163,7 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
             continue;
         }
         if (f.row_horiz) {
-            int maxl = (int)fminf(4.0f, floorf((len + f.in.vgap) / f.lead));
+            int maxl = f.row_lines;
             char wl[4][160];
             int nl = 0;
             if (!hv_wrap(d->row_header[r], f.row_band_w + 0.5f, maxl, facet_text_w, c, wl, &nl)) {
