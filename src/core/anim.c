@@ -916,6 +916,8 @@ static int frame_panels(hv_anim *a, double progress, const float *model_alpha, h
         memset(&tp, 0, sizeof tp);
         if (!named)
             title_pair(&tp, fig->conds[s].title, fig->conds[t].title, u, eg);
+        else if (!strstr(fig->conds[s].tmpl, "{condition}")) /* (the condition still said once) */
+            title_pair(&tp, ds->conditions[s], ds->conditions[t], u, eg);
         for (int k = 0; k < 2; k++) {
             d.title[k] = tp.title[k];
             d.title_alpha[k] = tp.title_alpha[k];

@@ -67,6 +67,28 @@ if command -v pdftotext >/dev/null; then
   done
   n=$(pdftotext -raw "$pdf" - | grep -c '^Layer$')
   same "\"Layer\" once in the PDF" 1 "$n"
+  # a title with {model}: over each panel of the models layout, heading
+  # the rows of the heatmap; the condition then once (models) or over the
+  # columns (heatmap), never the joined list of every model
+  # (a copy of the study: its spec names its files beside it)
+  cp -r "$STUDY" "$out/study_mt"
+  sed -i 's/^title = .*/title = {model} (top {k})/' "$out/study_mt/study.ini"
+  for layout in models heatmap; do
+    "$HV" --spec "$out/study_mt/study.ini" --layout $layout --size 7inx5in --context paper \
+      --screenshot "$out/model_$layout.pdf" >/dev/null 2>&1
+    text=$(pdftotext -raw "$out/model_$layout.pdf" - | tr '\n' ' ' | sed 's/- /-/g; s/  */ /g')
+    for name in "Llama-2-13b-chat-hf (top 10)" "Qwen2-7B-Instruct (Zürich run ½) (top 10)" \
+      "Llama-2-70b-chat-hf step-2024-03 ckpt (top 10)" "Undiff Attn."; do
+      case $text in
+        *"$name"*) ok "$layout, title = {model} (top {k}): \"$name\" in the PDF" ;;
+        *) bad "$layout, title = {model} (top {k}): \"$name\" in the PDF (pdftotext: $text)" ;;
+      esac
+    done
+    case $text in
+      *"Llama-2-13b-chat-hf, Mistral"*) bad "$layout: no title lists every model ($text)" ;;
+      *) ok "$layout: no title lists every model" ;;
+    esac
+  done
 else
   echo "skip: pdftotext not installed (apt-get install poppler-utils)"
 fi
