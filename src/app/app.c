@@ -298,9 +298,13 @@ int hv_app_init(hv_app *a, int argc, char **argv)
     if (rc >= 0)
         return rc;
     /* fontconfig and FreeType work while hv_app_open creates the GL context
-     * (which mostly waits on loading the driver) */
+     * (which mostly waits on loading the driver). A page (--html) draws
+     * nothing here and never loads them: its fallback-font search calls
+     * fontconfig on the main thread, which must not run beside this one */
     pthread_t th;
-    if (pthread_create(&th, NULL, load_fonts, a) == 0) {
+    if (a->opt.html) {
+        /* no fonts: nothing drawn */
+    } else if (pthread_create(&th, NULL, load_fonts, a) == 0) {
         a->font_thread = th;
         a->font_pending = true;
     } else {
