@@ -1932,10 +1932,8 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
         if (any_rows)
             for (int L = 1; L <= 4; L++)
                 across_w[L] = facet_across_width(c, &f, L);
-        facet best_f = f;
-        float best_area = -1, fallback_area = -1;
-        facet fallback_f = f;
-        bool best_cut = true;
+        facet best_f = f, fallback_f = f;
+        float best_area = -1;
         for (int cand = 0; cand < (any_rows ? CAND_N : 1); cand++) {
             f.row_lines = cand < CAND_ACROSS ? cand + 1 : cand < CAND_STRIP ? cand - CAND_ACROSS + 1 : 1;
             f.row_horiz = cand >= CAND_ACROSS && cand < CAND_STRIP;
@@ -1944,7 +1942,6 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
             if (f.row_horiz && !(f.row_band_w > 0))
                 continue;
             f.col_lines = 1;
-            bool hdr_cut = false;
             /* until the header bands stop changing (each depends on the plots' size) */
             for (int pass = 0; pass < 6; pass++) {
                 int cl0 = f.col_lines;
@@ -1955,50 +1952,38 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
                 /* a thin colorbar: matplotlib's 1:20, never wider than an eighth of a plot */
                 float bar_len = f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
                 f.cb_w = snap(fmaxf(3.0f, fminf(fminf(bar_len / 20.0f, 18.0f * c->ts), f.g.plot_w * 0.12f)));
-                hdr_cut = false;
-                int cl = header_lines(c, &f, panels, n, &hdr_cut);
+                bool cut_on_the_way = false; /* (judged over the final width below) */
+                int cl = header_lines(c, &f, panels, n, &cut_on_the_way);
                 /* (bands only grow from pass to pass, so the passes settle) */
                 f.col_lines = cl > f.col_lines ? cl : f.col_lines;
                 if (pass > 0 && cl0 == f.col_lines && cb0 == f.cb_w && st0 == f.strip_h)
                     break;
             }
             facet_solve(c, &f, panels, n, W, H);
-            {
-                /* over the plots' final width a header may need fewer
-                 * lines than a pass on the way gave it */
-                bool cut2 = false;
-                int cl = header_lines(c, &f, panels, n, &cut2);
-                if (cl < f.col_lines && !cut2) {
-                    f.col_lines = cl;
-                    facet_solve(c, &f, panels, n, W, H);
-                }
-                hdr_cut = cut2;
+            /* over the plots' final width a header may need fewer lines
+             * than a pass on the way gave it */
+            bool hdr_cut = false;
+            int cl = header_lines(c, &f, panels, n, &hdr_cut);
+            if (cl < f.col_lines && !hdr_cut) {
+                f.col_lines = cl;
+                facet_solve(c, &f, panels, n, W, H);
             }
             float area = f.g.ok ? f.g.plot_w * f.g.plot_h : -1;
             if (iter == 0 && (cand == 0 || f.g.need_w * f.g.need_h < need_w * need_h)) {
                 need_w = f.g.need_w;
                 need_h = f.g.need_h;
             }
-            if (cand == CAND_ROT + 1 || !any_rows) { /* names shortened rotated, if nothing else fits */
+            if (cand == CAND_ROT + 1 || !any_rows) /* names shortened rotated, if nothing else fits */
                 fallback_f = f;
-                fallback_area = area;
-            }
             if (area < 0 || hdr_cut || !facet_rows_fit(c, &f))
                 continue;
             if (area > best_area + 0.5f) {
                 best_area = area;
                 best_f = f;
-                best_cut = false;
             }
         }
-        if (best_area > 0) {
-            f = best_f;
-        } else {
-            f = fallback_f;
-            best_cut = true;
-            (void)fallback_area;
-        }
-        names_cut = best_cut;
+        names_cut = !(best_area > 0);
+        f = names_cut ? fallback_f : best_f;
         facet_solve(c, &f, panels, n, W, H);
         if (f.legend_cell && !legend_fits_cells(c, &f, n)) { /* (the passes changed the plots) */
             f.legend_cell = false;
