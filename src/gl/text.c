@@ -2,6 +2,7 @@
 
 #include "fallback.h"
 #include "runs.h"
+#include "textcache.h"
 
 #include <SDL.h>
 #include <SDL_ttf.h>
@@ -15,38 +16,19 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#define CACHE_SIZE 1024 /* entries; LRU-evicted */
 #define MAX_SIZES 8
 #define MAX_FALLBACKS 8
 #define MAX_MISSING 64
 
-typedef struct entry {
-    uint64_t hash;
-    char *s;
-    int px;
-    unsigned tex;
-    int w, h;
-    uint64_t used;
-} entry;
-
-#define MEASURE_CACHE 512
-
-typedef struct measured {
-    uint64_t hash;
-    char *s;
-    int px;
-    hv_text_metrics m;
-} measured;
-
 struct hv_text {
     char warning[512]; /* e.g. the requested font family was not found */
-    measured measures[MEASURE_CACHE]; /* TTF_SizeUTF8 re-reads glyphs: cache */
+    hv_measure_cache measures; /* TTF_SizeUTF8 re-reads glyphs: cache */
     char path[1024];
     TTF_Font *fonts[MAX_SIZES];
     int font_px[MAX_SIZES];
     uint64_t font_used[MAX_SIZES];
-    entry cache[CACHE_SIZE];
-    uint64_t clock;
+    hv_tex_cache textures;
+    uint64_t clock; /* the fonts' last use */
     bool ttf_inited;
     /* fonts fontconfig found for characters the main font lacks */
     struct fallback {
@@ -143,11 +125,6 @@ hv_text *hv_text_create(const char *font, hv_error *err)
 const char *hv_text_font_path(const hv_text *t) { return t->path; }
 const char *hv_text_warning(const hv_text *t) { return t->warning; }
 
-static int px_of(float size)
-{
-    int px = (int)lrintf(size);
-    return px < 1 ? 1 : px > 1000 ? 1000 : px;
-}
 
 static TTF_Font *font_at(hv_text *t, int px)
 {
@@ -255,18 +232,12 @@ static TTF_Font *run_font(hv_text *t, TTF_Font *main_font, int f, int px)
     return f < 0 ? main_font : fallback_at(t, f, px);
 }
 
-static uint64_t hash_str(const char *s, int px);
-
 void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m)
 {
     hv_text *t = user;
-    int px = px_of(size);
-    uint64_t h = hash_str(s, px);
-    measured *c = &t->measures[h % MEASURE_CACHE];
-    if (c->s && c->hash == h && c->px == px && strcmp(c->s, s) == 0) {
-        *m = c->m;
+    int px = hv_text_px(size);
+    if (hv_measure_cache_get(&t->measures, s, px, m))
         return;
-    }
     TTF_Font *f = font_at(t, px);
     int w = 0, hh = 0;
     if (!f) {
@@ -300,27 +271,10 @@ void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m)
         m->ascent = asc;
         m->descent = desc;
     }
-    size_t n = strlen(s) + 1;
-    char *copy = malloc(n);
-    if (copy) {
-        memcpy(copy, s, n);
-        free(c->s);
-        c->s = copy;
-        c->hash = h;
-        c->px = px;
-        c->m = *m;
-    }
+    hv_measure_cache_put(&t->measures, s, px, m);
 }
 
-static uint64_t hash_str(const char *s, int px)
-{
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)px;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-/* One run's coverage (alpha), malloc'd; its ascent. */
+/* One run's coverage (the alpha channel, a byte a pixel), malloc'd. */
 static unsigned char *run_coverage(TTF_Font *f, const char *s, int *w, int *h)
 {
     SDL_Color white = {255, 255, 255, 255};
@@ -369,110 +323,29 @@ static unsigned char *coverage_runs(hv_text *t, TTF_Font *main_font, const char 
 unsigned char *hv_text_coverage(void *user, const char *s, float size, int *w, int *h)
 {
     hv_text *t = user;
-    TTF_Font *f = font_at(t, px_of(size));
+    TTF_Font *f = font_at(t, hv_text_px(size));
     if (!f || !s[0])
         return NULL;
     hv_run runs[HV_MAX_RUNS];
     int nr = split_runs(t, f, s, runs);
     if (nr > 1 || (nr == 1 && runs[0].font >= 0))
-        return coverage_runs(t, f, s, runs, nr, px_of(size), w, h);
-    SDL_Color white = {255, 255, 255, 255};
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(f, s, white);
-    if (!surf)
-        return NULL;
-    SDL_Surface *conv = SDL_ConvertSurfaceFormat(surf, SDL_PIXELFORMAT_ABGR8888, 0);
-    SDL_FreeSurface(surf);
-    if (!conv)
-        return NULL;
-    /* coverage = alpha channel, packed into one byte per pixel */
-    int cw = conv->w, ch = conv->h;
-    unsigned char *cov = cw > 0 && ch > 0 ? malloc((size_t)cw * (size_t)ch) : NULL;
-    if (cov)
-        for (int y = 0; y < ch; y++) {
-            const unsigned char *row = (const unsigned char *)conv->pixels + (size_t)y * (size_t)conv->pitch;
-            for (int x = 0; x < cw; x++)
-                cov[(size_t)y * (size_t)cw + (size_t)x] = row[x * 4 + 3];
-        }
-    SDL_FreeSurface(conv);
-    *w = cw;
-    *h = ch;
-    return cov;
+        return coverage_runs(t, f, s, runs, nr, hv_text_px(size), w, h);
+    return run_coverage(f, s, w, h);
 }
 
 unsigned hv_text_texture(hv_text *t, const char *s, float size, int *w, int *h)
 {
-    int px = px_of(size);
-    uint64_t hash = hash_str(s, px);
-    int slot = (int)(hash % CACHE_SIZE), victim = -1;
-    /* small open-addressed probe window */
-    for (int k = 0; k < 8; k++) {
-        entry *e = &t->cache[(slot + k) % CACHE_SIZE];
-        if (e->s && e->hash == hash && e->px == px && strcmp(e->s, s) == 0) {
-            e->used = ++t->clock;
-            *w = e->w;
-            *h = e->h;
-            return e->tex;
-        }
-        if (victim < 0 || !e->s || (t->cache[victim].s && e->used < t->cache[victim].used))
-            victim = (slot + k) % CACHE_SIZE;
-    }
-    int cw = 0, ch = 0;
-    unsigned char *cov = hv_text_coverage(t, s, size, &cw, &ch);
-    if (!cov)
-        return 0;
-    entry *e = &t->cache[victim];
-    if (e->s) {
-        free(e->s);
-        glDeleteTextures(1, &e->tex);
-        e->s = NULL;
-    }
-    unsigned tex;
-    glGenTextures(1, &tex);
-    glBindTexture(GL_TEXTURE_2D, tex);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, cw, ch, 0, GL_RED, GL_UNSIGNED_BYTE, cov);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    free(cov);
-    size_t n = strlen(s) + 1;
-    e->s = malloc(n);
-    if (!e->s) {
-        glDeleteTextures(1, &tex);
-        return 0;
-    }
-    memcpy(e->s, s, n);
-    e->hash = hash;
-    e->px = px;
-    e->tex = tex;
-    e->w = cw;
-    e->h = ch;
-    e->used = ++t->clock;
-    *w = cw;
-    *h = ch;
-    return tex;
+    return hv_tex_cache_get(&t->textures, s, size, hv_text_coverage, t, w, h);
 }
 
-void hv_text_release_gl(hv_text *t)
-{
-    for (int i = 0; i < CACHE_SIZE; i++) {
-        if (t->cache[i].s) {
-            glDeleteTextures(1, &t->cache[i].tex);
-            free(t->cache[i].s);
-            t->cache[i].s = NULL;
-        }
-    }
-}
+void hv_text_release_gl(hv_text *t) { hv_tex_cache_release_gl(&t->textures); }
 
 void hv_text_destroy(hv_text *t)
 {
     if (!t)
         return;
-    for (int i = 0; i < CACHE_SIZE; i++)
-        free(t->cache[i].s); /* GL objects go with the context */
-    for (int i = 0; i < MEASURE_CACHE; i++)
-        free(t->measures[i].s);
+    hv_tex_cache_free(&t->textures); /* GL objects go with the context */
+    hv_measure_cache_free(&t->measures);
     for (int i = 0; i < MAX_SIZES; i++)
         if (t->fonts[i])
             TTF_CloseFont(t->fonts[i]);

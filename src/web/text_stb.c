@@ -37,28 +37,11 @@
 #endif
 
 #include "../fonts/runs.h"
+#include "../gl/textcache.h"
 #include "web_font.h" /* generated: hv_web_font, hv_web_font_len */
 
-#define CACHE_SIZE 1024
-#define MEASURE_CACHE 512
 #define MAX_FALLBACKS 8
 #define MAX_MISSING 64
-
-typedef struct entry {
-    uint64_t hash;
-    char *s;
-    int px;
-    unsigned tex;
-    int w, h;
-    uint64_t used;
-} entry;
-
-typedef struct measured {
-    uint64_t hash;
-    char *s;
-    int px;
-    hv_text_metrics m;
-} measured;
 
 typedef struct face {
     stbtt_fontinfo font;
@@ -71,9 +54,8 @@ struct hv_text {
     int n_fb;
     unsigned missing[MAX_MISSING]; /* characters no font here has */
     int n_missing;
-    entry cache[CACHE_SIZE];
-    measured measures[MEASURE_CACHE];
-    uint64_t clock;
+    hv_tex_cache textures;
+    hv_measure_cache measures;
 };
 
 hv_text *hv_text_create(const char *font, hv_error *err)
@@ -130,19 +112,6 @@ const char *hv_text_warning(const hv_text *t)
     return "";
 }
 
-static int px_of(float size)
-{
-    int px = (int)lrintf(size);
-    return px < 1 ? 1 : px > 1000 ? 1000 : px;
-}
-
-static uint64_t hash_str(const char *s, int px)
-{
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)px;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
 
 typedef struct vmetrics {
     float scale;
@@ -219,13 +188,9 @@ static int width_px(const face *f, const vmetrics *v, const char *s, size_t len)
 void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m)
 {
     hv_text *t = user;
-    int px = px_of(size);
-    uint64_t h = hash_str(s, px);
-    measured *c = &t->measures[h % MEASURE_CACHE];
-    if (c->s && c->hash == h && c->px == px && strcmp(c->s, s) == 0) {
-        *m = c->m;
+    int px = hv_text_px(size);
+    if (hv_measure_cache_get(&t->measures, s, px, m))
         return;
-    }
     hv_run runs[HV_MAX_RUNS];
     int nr = hv_runs_split(s, font_for, t, runs);
     vmetrics v = vm_at(&t->faces[0], px);
@@ -241,16 +206,7 @@ void hv_text_measure(void *user, const char *s, float size, hv_text_metrics *m)
             m->descent = fmaxf(m->descent, (float)rv.descent);
         }
     }
-    size_t n = strlen(s) + 1;
-    char *copy = malloc(n);
-    if (copy) {
-        memcpy(copy, s, n);
-        free(c->s);
-        c->s = copy;
-        c->hash = h;
-        c->px = px;
-        c->m = *m;
-    }
+    hv_measure_cache_put(&t->measures, s, px, m);
 }
 
 /* One run in face f: its coverage, w x h with the baseline at *ascent. */
@@ -310,7 +266,7 @@ unsigned char *hv_text_coverage(void *user, const char *s, float size, int *w, i
     hv_text *t = user;
     if (!s[0])
         return NULL;
-    int px = px_of(size), asc;
+    int px = hv_text_px(size), asc;
     hv_run runs[HV_MAX_RUNS];
     int nr = hv_runs_split(s, font_for, t, runs);
     if (nr == 1 && runs[0].font < 0) /* the main font has it all */
@@ -327,76 +283,17 @@ unsigned char *hv_text_coverage(void *user, const char *s, float size, int *w, i
 
 unsigned hv_text_texture(hv_text *t, const char *s, float size, int *w, int *h)
 {
-    int px = px_of(size);
-    uint64_t hash = hash_str(s, px);
-    int slot = (int)(hash % CACHE_SIZE), victim = -1;
-    for (int k = 0; k < 8; k++) {
-        entry *e = &t->cache[(slot + k) % CACHE_SIZE];
-        if (e->s && e->hash == hash && e->px == px && strcmp(e->s, s) == 0) {
-            e->used = ++t->clock;
-            *w = e->w;
-            *h = e->h;
-            return e->tex;
-        }
-        if (victim < 0 || !e->s || (t->cache[victim].s && e->used < t->cache[victim].used))
-            victim = (slot + k) % CACHE_SIZE;
-    }
-    int cw = 0, ch = 0;
-    unsigned char *cov = hv_text_coverage(t, s, size, &cw, &ch);
-    if (!cov)
-        return 0;
-    entry *e = &t->cache[victim];
-    if (e->s) {
-        free(e->s);
-        glDeleteTextures(1, &e->tex);
-        e->s = NULL;
-    }
-    unsigned tex;
-    glGenTextures(1, &tex);
-    glBindTexture(GL_TEXTURE_2D, tex);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, cw, ch, 0, GL_RED, GL_UNSIGNED_BYTE, cov);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    free(cov);
-    size_t n = strlen(s) + 1;
-    e->s = malloc(n);
-    if (!e->s) {
-        glDeleteTextures(1, &tex);
-        return 0;
-    }
-    memcpy(e->s, s, n);
-    e->hash = hash;
-    e->px = px;
-    e->tex = tex;
-    e->w = cw;
-    e->h = ch;
-    e->used = ++t->clock;
-    *w = cw;
-    *h = ch;
-    return tex;
+    return hv_tex_cache_get(&t->textures, s, size, hv_text_coverage, t, w, h);
 }
 
-void hv_text_release_gl(hv_text *t)
-{
-    for (int i = 0; i < CACHE_SIZE; i++)
-        if (t->cache[i].s) {
-            glDeleteTextures(1, &t->cache[i].tex);
-            free(t->cache[i].s);
-            t->cache[i].s = NULL;
-        }
-}
+void hv_text_release_gl(hv_text *t) { hv_tex_cache_release_gl(&t->textures); }
 
 void hv_text_destroy(hv_text *t)
 {
     if (!t)
         return;
-    for (int i = 0; i < CACHE_SIZE; i++)
-        free(t->cache[i].s);
-    for (int i = 0; i < MEASURE_CACHE; i++)
-        free(t->measures[i].s);
+    hv_tex_cache_free(&t->textures);
+    hv_measure_cache_free(&t->measures);
     for (int f = 0; f < t->n_fb; f++)
         free(t->faces[1 + f].data);
     free(t);
