@@ -11,10 +11,7 @@ set -u
 HV=$1
 PT=$2
 . "$(dirname "$0")/../lib.sh"
-if ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
-  echo "skip: /usr/bin/python3 cannot import numpy (apt-get install python3-numpy)"
-  exit 77
-fi
+need_numpy
 export SDL_VIDEODRIVER=offscreen
 cd "$T" || exit 1
 /usr/bin/python3 - <<'PY'

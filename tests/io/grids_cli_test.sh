@@ -12,11 +12,8 @@
 set -u
 HV=$1
 SRC=$2
-if ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
-  echo "skip: /usr/bin/python3 cannot import numpy (apt-get install python3-numpy)"
-  exit 77
-fi
 . "$(dirname "$0")/../lib.sh"
+need_numpy
 cd "$T" || exit 1
 cp "$SRC/assets/safety_heads.csv" seed.csv
 cp "$SRC/assets/safety_heads.ini" seed.ini
