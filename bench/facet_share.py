@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import textwrap
 
 import matplotlib
 
@@ -48,7 +49,36 @@ def share(png):
     return hit.mean()
 
 
-def matplotlib_figure(study, w, h, dpi, physical, out):
+def overlaps(a, b):
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def names_whole(fig, axes):
+    """Whether every model name (the y labels) and condition name (the
+    titles) is inside the figure and clear of the others."""
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    box = fig.bbox
+    ext = [ax.yaxis.label.get_window_extent(r) for ax in axes[:, 0]]
+    ext += [ax.title.get_window_extent(r) for ax in axes[0, :]]
+    inside = all(e.x0 >= box.x0 - 0.5 and e.y0 >= box.y0 - 0.5 and e.x1 <= box.x1 + 0.5 and e.y1 <= box.y1 + 0.5
+                 for e in ext)
+    return inside and not any(overlaps(a, b) for i, a in enumerate(ext) for b in ext[i + 1:])
+
+
+def matplotlib_whole(study, w, h, dpi, physical, out):
+    """matplotlib with every name whole: the model names wrapped (textwrap)
+    at the most characters a line for which no two names touch and all
+    stand inside the figure, as a user would wrap them by hand; None when
+    no wrap holds them."""
+    models, _, _ = gallery_study(study)
+    for width in range(max(len(m) for m in models), 3, -1):
+        if matplotlib_figure(study, w, h, dpi, physical, out, wrap=width):
+            return out
+    return None
+
+
+def matplotlib_figure(study, w, h, dpi, physical, out, wrap=None):
     models, conds, grids = gallery_study(study)
     lo = min(g.min() for g in grids.values())
     hi = max(g.max() for g in grids.values())
@@ -64,13 +94,16 @@ def matplotlib_figure(study, w, h, dpi, physical, out):
             if r == 0:
                 ax.set_title(cond)
             if c == 0:
-                ax.set_ylabel(m)
+                ax.set_ylabel(textwrap.fill(m, wrap, break_on_hyphens=True) if wrap else m)
             else:
                 ax.set_yticklabels([])
     fig.supxlabel("Layer", fontsize=head)
     fig.colorbar(im, ax=axes, label="Score")
-    fig.savefig(out, dpi=dpi)
+    whole = wrap is None or names_whole(fig, axes)
+    if whole:
+        fig.savefig(out, dpi=dpi)
     plt.close(fig)
+    return whole
 
 
 def main():
@@ -87,7 +120,8 @@ def main():
         fh.write(ini)
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen")
     print(f"share of the pixels showing data ({out}); headviz at its own type, and at matplotlib's")
-    print(f"{'size':<14} {'headviz':>8} {'same type':>10} {'matplotlib':>11}   type (headviz / matplotlib)")
+    print(f"{'size':<14} {'headviz':>8} {'same type':>10} {'matplotlib':>11} {'names whole':>12}"
+          "   type (headviz / matplotlib)")
     for name, w, h, dpi, physical in SIZES:
         mpl_png = os.path.join(out, f"matplotlib_{name}.png")
         shares = []
@@ -100,8 +134,10 @@ def main():
             r = subprocess.run(args, env=env, capture_output=True, text=True)
             shares.append(share(hv_png) if r.returncode == 0 else float("nan"))
         matplotlib_figure(study, w, h, dpi, physical, mpl_png)
+        whole = matplotlib_whole(study, w, h, dpi, physical, os.path.join(out, f"matplotlib_{name}_whole.png"))
         types = "8 pt ticks / 5 pt ticks, 7 pt headers" if physical else "15 px ticks, 18 px headers / 11 px"
-        print(f"{name:<14} {shares[0]:8.2f} {shares[1]:10.2f} {share(mpl_png):11.2f}   {types}")
+        print(f"{name:<14} {shares[0]:8.2f} {shares[1]:10.2f} {share(mpl_png):11.2f} "
+              f"{share(whole) if whole else float('nan'):12.2f}   {types}")
 
 
 if __name__ == "__main__":

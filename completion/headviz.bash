@@ -78,6 +78,7 @@ _headviz()
     --theme) _headviz_words light dark; return 0 ;;
     --colormap) _headviz_words viridis plasma magma inferno cividis RdBu_r coolwarm bwr; return 0 ;;
     --orientation) _headviz_words layers-x layers-y; return 0 ;;
+    --facets) _headviz_words auto models-rows models-columns; return 0 ;;
     --context) _headviz_words paper notebook talk poster; return 0 ;;
     --legend) _headviz_words auto outside "upper right" "upper left" "lower right" "lower left" none; return 0 ;;
     --layout) _headviz_words side morph models heatmap diff; return 0 ;;
@@ -99,7 +100,7 @@ _headviz()
             --dpi --theme --colormap --context --font-scale --legend --font --transparent --force --help \
             --version --layout --match --easing --hold --transition --stagger --progress --loop \
             --present --export-frames --format --video --fps --duration --frames --threads --renderer \
-            --timings --preset --grid-format --extent --models --conditions --table --orientation --loop-back --estimate
+            --timings --preset --grid-format --extent --models --conditions --table --orientation --facets --loop-back --estimate
         # --option=VALUE needs no space after the '='
         return 0
     fi

@@ -174,6 +174,8 @@ static int load(hv_app *a)
     }
     if (a->opt.orientation >= 0)
         a->spec.orientation = a->opt.orientation;
+    if (a->opt.facets >= 0)
+        a->spec.facets = a->opt.facets;
     if (a->opt.colormap) {
         snprintf(a->spec.colormap, sizeof a->spec.colormap, "%s", a->opt.colormap);
         a->spec.colormap_set = true;

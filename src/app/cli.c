@@ -67,6 +67,11 @@ const char *hv_cli_usage(void)
            "                       heatmaps: layers across, head 0 at the bottom\n"
            "                       (default); or layers down, layer 0 at the top,\n"
            "                       like sns.heatmap (the spec's orientation =)\n"
+           "  --facets auto|models-rows|models-columns\n"
+           "                       heatmap and diff grids: a row per model and a\n"
+           "                       column per condition, or the transpose; auto\n"
+           "                       (default): rows unless columns give the plots\n"
+           "                       a tenth more room (the spec's facets =)\n"
            "  --context NAME       paper, notebook (default), talk, poster: scales\n"
            "                       type, markers and lines (0.8, 1, 1.5, 2)\n"
            "  --font-scale F       type only, on top of the context (0.25..4)\n"
@@ -350,6 +355,7 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
     o->easing = HV_EASE_CUBIC;
     o->context = -1;
     o->orientation = -1;
+    o->facets = -1;
     o->legend = -1;
     o->top = -1;
     o->rank_abs = -1;
@@ -537,6 +543,11 @@ bool hv_cli_parse(int argc, char **argv, hv_options *o, hv_error *err)
             if (strcmp(v, "layers-x") != 0 && strcmp(v, "layers-y") != 0)
                 return hv_errorf(err, "--orientation: unknown orientation \"%s\" (known: layers-x, layers-y)", v);
             o->orientation = strcmp(v, "layers-y") == 0;
+        } else if (take_value(argc, argv, &i, a, "--facets", &v, err)) {
+            if (!v)
+                return false;
+            if ((o->facets = hv_facets_parse(v)) < 0)
+                return hv_errorf(err, "--facets: unknown placement \"%s\" (known: auto, models-rows, models-columns)", v);
         } else if (take_value(argc, argv, &i, a, "--layout", &v, err)) {
             if (!v)
                 return false;

@@ -41,6 +41,7 @@ typedef struct hv_options {
     int theme;              /* hv_theme_id */
     const char *colormap;   /* NULL = the spec's */
     int orientation;        /* heatmaps: 0 layers-x, 1 layers-y, -1 = the spec's */
+    int facets;             /* heatmap and diff grids: hv_facets, -1 = the spec's */
     const char *font;       /* NULL = fontconfig's DejaVu Sans */
     bool force;             /* overwrite existing files */
     bool transparent;       /* PNG background alpha 0 */

@@ -1554,6 +1554,9 @@ typedef struct facet {
     float cb_w, cb_gap, gap;
     int col_lines, row_lines;
     float lead;       /* from one line of a header to the next */
+    float hdr_lift;   /* the column headers' extra room over the plots */
+    float strip_lift; /* the row strips' */
+    bool ylabel_corner; /* the y label across, over the first column's tick labels */
     bool row_horiz;   /* row headers written across, in a band row_band_w wide */
     float row_band_w;
     bool row_strip;   /* row headers on one line over each row (a strip), left-aligned */
@@ -1561,7 +1564,7 @@ typedef struct facet {
     bool wrap;        /* panels with their own titles and axes (the models layout) */
     bool want_strip;  /* wrap: the legend under the panels */
     bool legend_cell; /* wrap: ... or in the grid's empty cells (the last row's end) */
-    bool own_y;       /* wrap: y tick labels on every column (the panels' heads differ) */
+    bool own_y;       /* y tick labels on every column (the panels' heads differ) */
     float strip_h;    /* wrap: the legend strip under everything */
     int strip_rows;
 } facet;
@@ -1674,7 +1677,13 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     /* matplotlib's line spacing: 1.2 times the type size */
     f->lead = ceilf(fmaxf(c->h_header, 1.2f * c->f_header));
     in->rowhdr_w = f->row_strip ? 0 : (f->row_horiz ? f->row_band_w : (float)f->row_lines * f->lead) + f->gap * 2.5f;
-    in->top_h[0] = (float)f->col_lines * f->lead + f->gap * 1.5f;
+    /* a grid's column headers span the columns' tick-label bands too, and
+     * the topmost tick labels (a y axis's, a colorbar's) stand half their
+     * height above the plots: the headers keep clear of them */
+    f->hdr_lift = f->wrap ? 0 : fmaxf(0.0f, 0.5f * c->h_tick - f->gap);
+    in->top_h[0] = (float)f->col_lines * f->lead + f->gap * 1.5f + f->hdr_lift;
+    /* (so do strips that cross columns with tick labels of their own) */
+    f->strip_lift = f->own_y && !f->wrap ? fmaxf(0.0f, 0.5f * c->h_tick - 0.5f * f->gap) : 0;
     if (f->wrap) { /* a title over every panel, no row headers */
         in->rowhdr_w = 0;
         for (int r = 1; r < f->R; r++)
@@ -1682,7 +1691,7 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     }
     if (f->row_strip)
         for (int r = 0; r < f->R; r++)
-            in->top_h[r] += f->lead;
+            in->top_h[r] += f->lead + f->strip_lift;
     /* (wrapped panels with colorbars of their own keep them apart) */
     in->hgap = f->wrap && d->cbar == HV_CBAR_PANEL ? fmaxf(2 * f->gap, 24.0f * t) : 2 * f->gap;
     in->vgap = 1.5f * f->gap;
@@ -1698,6 +1707,15 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
                               ? (r < f->R - 1 && !f->wrap && !f->row_strip ? xband_tight : xband)
                               : c->tick_len;
     in->left_w[0] = ytick_width(c, panels, n) + c->pad + c->tick_len + c->lw;
+    /* a grid's y label stands across, over its tick labels, in the corner
+     * the column headers leave beside the row headers, where it fits there
+     * (like a column's heading: no band of its own beside the names) */
+    const hv_spec *spec = c->fig->spec;
+    const char *ylabel = panels[0].layers_y ? spec->xlabel : spec->ylabel;
+    f->ylabel_corner = !f->wrap && *ylabel && !f->row_strip &&
+                       text_w(c, ylabel, c->f_label) <= in->rowhdr_w + in->left_w[0] - (c->lw + c->tick_len + c->pad);
+    if (f->ylabel_corner)
+        in->ylabel_w = 0;
     for (int k = 1; k < f->C && f->own_y; k++)
         in->left_w[k] = in->left_w[0];
     f->cb_gap = fmaxf(3.0f, (f->wrap ? 12.0f : 6.0f) * t);
@@ -1794,7 +1812,9 @@ static bool facet_rows_fit(const ctx *c, const facet *f)
             if (!hv_wrap(name, f->row_band_w + 0.5f, f->row_lines, facet_text_w, (void *)c, wl, &nl))
                 return false;
             float h = f->lead * (float)(nl - 1) + c->h_header, cy = f->g.row_y[r] + len * 0.5f;
-            if (cy - h * 0.5f < prev_bottom || cy - h * 0.5f < f->in.margin + f->in.title_h ||
+            /* (the y label's corner over the first row) */
+            float top_min = f->ylabel_corner ? f->g.row_y[0] : f->in.margin + f->in.title_h;
+            if (cy - h * 0.5f < prev_bottom || cy - h * 0.5f < top_min ||
                 cy + h * 0.5f > f->in.H - f->in.margin - f->strip_h)
                 return false;
             prev_bottom = cy + h * 0.5f + f->gap * 0.5f;
@@ -1803,6 +1823,23 @@ static bool facet_rows_fit(const ctx *c, const facet *f)
         }
     }
     return true;
+}
+
+/* The room a header has over column k: a wrapped facet's title its
+ * plot's width; a grid's column header also the column's tick-label and
+ * colorbar bands, the last column's the figure colorbar's (centred on the plot where it fits, else kept inside
+ * them), so it is never nearer its neighbour than the gap between them. */
+static void facet_header_slot(const facet *f, int k, float *x0, float *x1)
+{
+    *x0 = f->g.col_x[k];
+    *x1 = f->g.col_x[k] + f->g.plot_w;
+    if (!f->wrap) {
+        if (k > 0 || !f->ylabel_corner) /* (the corner is the y label's) */
+            *x0 -= f->in.left_w[k];
+        *x1 += f->in.right_w[k];
+        if (k == f->C - 1) /* (the figure's colorbar starts at the plots' top) */
+            *x1 += f->in.figcb_w;
+    }
 }
 
 /* The lines the column headers (or a wrapped facet's panel titles) need
@@ -1817,7 +1854,9 @@ static int header_lines(const ctx *c, const facet *f, const hv_panel_state *pane
         const char *hdr = f->wrap ? facet_header(f, panels, n, k) : d->col_header[k];
         if (!hdr)
             continue;
-        float maxw = f->g.plot_w;
+        float x0, x1;
+        facet_header_slot(f, k % f->C, &x0, &x1);
+        float maxw = x1 - x0;
         bool cut;
         int nl = 1;
         if (hv_fit_lines(hdr, maxw, 2, facet_text_w, (void *)c, lines, &cut) > 1)
@@ -1835,8 +1874,15 @@ static int header_lines(const ctx *c, const facet *f, const hv_panel_state *pane
 /* Lays out and draws a facet frame: 1 drawn; 0 when even the smallest
  * type leaves a plot below its minimum (nothing drawn); 2 when a panel's
  * legend found no free corner (nothing drawn: call again with strip). */
-static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, float H, hv_panel_layout *lays,
-                       hv_figure_layout *layout, bool strip)
+/* What a facet grid's layout came to without drawing it: whether it fits,
+ * at what type, with names whole, and the plots' size. */
+typedef struct facet_score {
+    bool fitted, cut;
+    float ts, area;
+} facet_score;
+
+static int facet_grid(ctx *c, const hv_panel_state *panels, int n, float W, float H, hv_panel_layout *lays,
+                      hv_figure_layout *layout, bool strip, facet_score *score)
 {
     const hv_frame_desc *d = &c->o->desc;
     const hv_theme *th = c->th;
@@ -1857,11 +1903,17 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
     }
     if (f.C > HV_GRID_MAX || f.R > HV_GRID_MAX || f.R * f.C < n)
         return 0;
-    /* rows keep their own x tick labels when their x extents differ */
+    /* rows keep their own x tick labels when their x extents differ, and
+     * columns their own y tick labels when their y extents do (models as
+     * columns) */
     for (int p = f.C; p < n; p++) {
         const hv_axes *a = panel_axes(c, &panels[p]), *b = panel_axes(c, &panels[p % f.C]);
         if (a->xlo != b->xlo || a->xhi != b->xhi)
             f.xlabels_every_row = true;
+    }
+    for (int p = 0; p < n && !f.wrap; p++) {
+        const hv_axes *a = panel_axes(c, &panels[p]), *b = panel_axes(c, &panels[p - p % f.C]);
+        f.own_y |= a->ylo != b->ylo || a->yhi != b->yhi;
     }
     /* panels give up room first, down to their minimum; only then does
      * the type shrink, never below the floor */
@@ -1870,8 +1922,9 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
     if (c->o->unit > 0) /* a physical size: the journals' minimum, 5 pt */
         c->floor_px = 5.0f * 96.0f / 72.0f * c->o->unit;
     float need_w = 0, need_h = 0;
+    bool names_cut = false;
     for (int iter = 0; iter < 40; iter++) {
-        bool names_cut = false;
+        names_cut = false;
         facet_fonts(c);
         /* headers: the title's size over the panels of a figure without a
          * title of its own (side), else the labels' */
@@ -1905,9 +1958,9 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
                         f = cf;
                 }
                 facet_solve(c, &f, panels, n, W, H);
-                float score = fminf(f.g.plot_w, f.g.plot_h) * (f.R * f.C > n && !f.legend_cell ? 0.9f : 1.0f);
-                if (score > best + 0.5f) {
-                    best = score;
+                float side = fminf(f.g.plot_w, f.g.plot_h) * (f.R * f.C > n && !f.legend_cell ? 0.9f : 1.0f);
+                if (side > best + 0.5f) {
+                    best = side;
                     bc = cc;
                     bcell = f.legend_cell;
                 }
@@ -1949,9 +2002,11 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
                 facet_solve(c, &f, panels, n, W, H);
                 if (f.wrap) /* the legend strip's rows beside the colorbar's block */
                     facet_legend_strip(c, &f, W);
-                /* a thin colorbar: matplotlib's 1:20, never wider than an eighth of a plot */
-                float bar_len = f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
-                f.cb_w = snap(fmaxf(3.0f, fminf(fminf(bar_len / 20.0f, 18.0f * c->ts), f.g.plot_w * 0.12f)));
+                /* a thin colorbar: matplotlib's 1:20 (a wrapped facet's at
+                 * most 18 px at 1080p), never wider than an eighth of a plot */
+                float bar_len = d->cbar == HV_CBAR_PANEL ? f.g.plot_h : f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
+                float cb_max = fminf(f.g.plot_w * 0.12f, f.wrap ? 18.0f * c->ts : 1e9f);
+                f.cb_w = snap(fmaxf(3.0f, fminf(bar_len / 20.0f, cb_max)));
                 bool cut_on_the_way = false; /* (judged over the final width below) */
                 int cl = header_lines(c, &f, panels, n, &cut_on_the_way);
                 /* (bands only grow from pass to pass, so the passes settle) */
@@ -2005,6 +2060,10 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
         layout->type_shrunk = shrunk && c->ts < ts0;
         layout->cols = f.C;
         layout->rows = f.R;
+    }
+    if (score) { /* (a trial: nothing drawn) */
+        *score = (facet_score){fitted, names_cut, c->ts, f.g.ok ? f.g.plot_w * f.g.plot_h : 0};
+        return fitted;
     }
     if (!fitted)
         return 0;
@@ -2115,7 +2174,9 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
         const char *hdr = f.wrap ? facet_header(&f, panels, n, k) : d->col_header[k];
         if (!hdr || (f.wrap && panels[k].hidden))
             continue;
-        float maxw = f.g.plot_w;
+        float sx0, sx1;
+        facet_header_slot(&f, k % f.C, &sx0, &sx1);
+        float maxw = sx1 - sx0;
         char wl[4][160];
         int nl = hv_fit_lines(hdr, maxw, f.col_lines < 2 ? f.col_lines : 2, facet_text_w, c, lines, &cut);
         for (int i = 0; i < nl; i++)
@@ -2128,8 +2189,13 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
             nl = nl3;
         }
         any_cut |= cut;
-        float cx = snap(lays[k].plot.x + lays[k].plot.w * 0.5f);
-        float bottom = lays[k].plot.y - f.gap - (f.row_strip ? f.lead : 0);
+        /* centred on the plot, or as near it as the slot allows */
+        float wide = 0;
+        for (int i = 0; i < nl; i++)
+            wide = fmaxf(wide, text_w(c, wl[i], c->f_header));
+        float cx = lays[k].plot.x + lays[k].plot.w * 0.5f;
+        cx = snap(fmaxf(sx0 + wide * 0.5f, fminf(sx1 - wide * 0.5f, cx)));
+        float bottom = lays[k].plot.y - f.gap - f.hdr_lift - (f.row_strip ? f.lead + f.strip_lift : 0);
         for (int i = 0; i < nl; i++)
             hv_dl_text(c->dl, wl[i], cx, snap(bottom - f.lead * (float)(nl - 1 - i)), c->f_header, th->text,
                        HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
@@ -2143,7 +2209,7 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
         /* centred on the row's band: its plots and their tick labels */
         float cy = snap(lays[p].plot.y + len * 0.5f);
         if (f.row_strip) {
-            hv_dl_text(c->dl, d->row_header[r], lays[p].plot.x, snap(lays[p].plot.y - f.gap * 0.5f), c->f_header,
+            hv_dl_text(c->dl, d->row_header[r], lays[p].plot.x, snap(lays[p].plot.y - f.gap * 0.5f - f.strip_lift), c->f_header,
                        th->text, HV_ANCHOR_START, HV_ANCHOR_END, 0);
             continue;
         }
@@ -2192,8 +2258,12 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
     const char *ylabel = panels[0].layers_y ? spec->xlabel : spec->ylabel;
     hv_dl_text(c->dl, fit_text(c, xlabel, c->f_label, gx1 - gx0, fit, sizeof fit), snap((gx0 + gx1) * 0.5f),
                snap(H - f.in.margin - f.strip_h), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
-    hv_dl_text(c->dl, fit_text(c, ylabel, c->f_label, gy1 - gy0, fit, sizeof fit), snap(f.in.margin),
-               snap((gy0 + gy1) * 0.5f), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_START, 90);
+    if (f.ylabel_corner) /* (on the column headers' last baseline) */
+        hv_dl_text(c->dl, ylabel, snap(gx0 - c->lw - c->tick_len - c->pad), snap(gy0 - f.gap - f.hdr_lift), c->f_label,
+                   th->text, HV_ANCHOR_END, HV_ANCHOR_END, 0);
+    else
+        hv_dl_text(c->dl, fit_text(c, ylabel, c->f_label, gy1 - gy0, fit, sizeof fit), snap(f.in.margin),
+                   snap((gy0 + gy1) * 0.5f), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_START, 90);
     if (d->title[0]) { /* (two cross-fade in a transition) */
         hv_panel_state tp;
         memset(&tp, 0, sizeof tp);
@@ -2247,6 +2317,69 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
     if (layout)
         layout->shortened = any_cut;
     return 1;
+}
+
+/* Models as the columns and conditions as the rows of a facet grid (the
+ * spec's facets =): never, always, or where that gives the plots at least
+ * a tenth more room at the same type, every name whole (five models in a
+ * 16:9 thumbnail: five columns of squarish plots with their x tick labels
+ * once, rather than five rows of strips each with its own). */
+#define HV_FACETS_GAIN 1.1f
+
+static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, float H, hv_panel_layout *lays,
+                       hv_figure_layout *layout, bool strip)
+{
+    const hv_frame_desc *d = &c->o->desc;
+    int mode = c->fig->spec->facets;
+    int R = d->rows, C = d->cols;
+    if (d->wrap || mode == HV_FACETS_ROWS || d->cbar == HV_CBAR_COLUMN || R < 1 || C < 1 || R * C != n ||
+        R > HV_MAX_CONDITIONS || C > HV_MAX_MODELS)
+        return facet_grid(c, panels, n, W, H, lays, layout, strip, NULL);
+    /* the same grid transposed: panel (r, k) at row k, column r */
+    hv_figure_opts ot = *c->o;
+    hv_frame_desc *dt = &ot.desc;
+    dt->rows = C;
+    dt->cols = R;
+    for (int k = 0; k < HV_MAX_CONDITIONS; k++)
+        dt->col_header[k] = k < R ? d->row_header[k] : NULL;
+    for (int k = 0; k < HV_MAX_MODELS; k++)
+        dt->row_header[k] = k < C ? d->col_header[k] : NULL;
+    hv_panel_state tp[HV_MAX_PANELS];
+    int perm[HV_MAX_PANELS];
+    for (int p = 0; p < n; p++) {
+        int q = (p % C) * R + p / C;
+        tp[q] = panels[p];
+        perm[q] = p;
+    }
+    const hv_figure_opts *o0 = c->o;
+    float ts0 = c->ts;
+    bool transpose = mode == HV_FACETS_COLUMNS;
+    if (mode == HV_FACETS_AUTO) {
+        facet_score sn, st;
+        facet_grid(c, panels, n, W, H, lays, NULL, strip, &sn);
+        c->ts = ts0;
+        c->o = &ot;
+        facet_grid(c, tp, n, W, H, lays, NULL, strip, &st);
+        c->o = o0;
+        c->ts = ts0;
+        if (st.fitted != sn.fitted)
+            transpose = st.fitted;
+        else if (fabsf(st.ts - sn.ts) > 0.001f * ts0)
+            transpose = st.ts > sn.ts; /* the type shrinks last */
+        else if (st.cut != sn.cut)
+            transpose = !st.cut;
+        else
+            transpose = st.area > HV_FACETS_GAIN * sn.area;
+    }
+    if (!transpose)
+        return facet_grid(c, panels, n, W, H, lays, layout, strip, NULL);
+    hv_panel_layout tl[HV_MAX_PANELS];
+    c->o = &ot;
+    int built = facet_grid(c, tp, n, W, H, tl, layout, strip, NULL);
+    c->o = o0;
+    for (int q = 0; q < n; q++)
+        lays[perm[q]] = tl[q];
+    return built;
 }
 
 /* The scale, marker and type sizes a frame was laid out with. */

@@ -24,6 +24,15 @@ int hv_shape_parse(const char *s)
     return -1;
 }
 
+int hv_facets_parse(const char *s)
+{
+    static const char *const names[] = {"auto", "models-rows", "models-columns"};
+    for (int i = 0; i < 3; i++)
+        if (strcasecmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
 const char *const hv_spec_format_names[] = {"auto", "csv",  "json", "jsonl",       "ndjson", "npy",
                                             "npz",  "text", "txt",  "safetensors", NULL};
 const char *const hv_spec_reduce_names[] = {"mean", "max", "sum", "count", "abs-mean", "abs_mean", NULL};
@@ -310,6 +319,13 @@ static int handler(void *user, const char *section, const char *key, const char 
             }
             return fail(c, "key \"%s\": expected layers-x or layers-y, got \"%s\"", key, value);
         }
+        if (strcasecmp(key, "facets") == 0) {
+            int k = hv_facets_parse(value);
+            if (k < 0)
+                return fail(c, "key \"%s\": expected auto, models-rows or models-columns, got \"%s\"", key, value);
+            s->facets = k;
+            return true;
+        }
         if (strcasecmp(key, "colorbar") == 0) {
             static const char *const modes[] = {"shared", "column", "panel"};
             for (int k = 0; k < 3; k++)
@@ -338,7 +354,7 @@ static int handler(void *user, const char *section, const char *key, const char 
             return true;
         }
         return fail(c,
-                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions, orientation, reveal)%s",
+                    "unknown key \"%s\" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, facets, models, conditions, orientation, reveal)%s",
                     key, "");
     }
     if (section_name(section, "condition:", name, sizeof name)) {

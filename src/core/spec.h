@@ -129,6 +129,7 @@ typedef struct hv_spec {
                         * sns.heatmap); -1 = unset */
     int colorbar;      /* heatmap colorbars: -1 = unset (shared where the ranges are equal, else
                         * per column), 0 = shared (one range), 1 = per column, 2 = per panel */
+    int facets;        /* heatmap and diff grids: hv_facets (0 = auto) */
     /* models = / conditions =: which to show, in this order ("" = all, as in the data) */
     char pick_models[HV_TEXT_MAX], pick_conditions[HV_TEXT_MAX];
     hv_source_spec *sources;
@@ -138,6 +139,12 @@ typedef struct hv_spec {
     hv_model_spec models[HV_MAX_MODELS];
     int n_models;
 } hv_spec;
+
+/* Where a facet grid (heatmap, diff) puts the models: auto (in rows,
+ * unless columns give the plots clearly more room), rows, columns. */
+typedef enum hv_facets { HV_FACETS_AUTO, HV_FACETS_ROWS, HV_FACETS_COLUMNS } hv_facets;
+/* -1 if unknown */
+int hv_facets_parse(const char *s);
 
 /* Defaults: title "Top {k} Heads on {condition}", labels "Layer", "Head",
  * "Score", viridis, everything else automatic. */

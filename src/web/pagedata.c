@@ -98,7 +98,8 @@ bool hv_page_write(const hv_dataset *all, const hv_spec *spec, const hv_page_opt
     hv_strbuf_printf(&b, "\t%d\t%d\t%d\t%d\t%d", spec->share_axes ? 1 : 0, spec->colormap_set ? 1 : 0, spec->top,
          spec->rank_by_abs, spec->center_set ? 1 : 0);
     put_num(&b, spec->center);
-    hv_strbuf_printf(&b, "\t%d\t%d\t%d\t%d\n", spec->kv_heads, spec->colorbar, spec->orientation, spec->reveal);
+    hv_strbuf_printf(&b, "\t%d\t%d\t%d\t%d\t%d\n", spec->kv_heads, spec->colorbar, spec->orientation, spec->reveal,
+                     spec->facets);
     for (int c = 0; c < spec->n_conds; c++) {
         const hv_cond_spec *cs = &spec->conds[c];
         hv_strbuf_put(&b, "cond_spec", 9);
@@ -281,7 +282,7 @@ static bool read_line(char **f, int n, int lineno, hv_dataset *ds, hv_spec *spec
         hv_ticks *t = k[0] == 'x' ? &spec->xticks : &spec->yticks;
         *t = (hv_ticks){inum(f[1]) != 0, num(f[2]), num(f[3]), num(f[4])};
     } else if (strcmp(k, "figure") == 0) {
-        NEED(15);
+        NEED(16);
         spec->marker_scale = num(f[1]);
         spec->legend = inum(f[2]);
         spec->context = inum(f[3]);
@@ -296,6 +297,9 @@ static bool read_line(char **f, int n, int lineno, hv_dataset *ds, hv_spec *spec
         spec->colorbar = inum(f[12]);
         spec->orientation = inum(f[13]);
         spec->reveal = inum(f[14]);
+        spec->facets = inum(f[15]);
+        if (spec->facets < HV_FACETS_AUTO || spec->facets > HV_FACETS_COLUMNS)
+            return hv_errorf(err, "page data:%d: facets %d out of range", lineno, spec->facets);
     } else if (strcmp(k, "cond_spec") == 0) {
         NEED(10);
         if (spec->n_conds >= HV_MAX_CONDITIONS)

@@ -288,6 +288,9 @@ group_errors() {
     fail_case "unknown --colormap" 2 \
         '--colormap: unknown colormap "jet" (known: viridis, plasma, magma, inferno, cividis, RdBu_r, coolwarm, bwr)' \
         -- --screenshot out/x.png --colormap jet
+    fail_case "unknown --facets" 2 \
+        '--facets: unknown placement "sideways" (known: auto, models-rows, models-columns)' \
+        -- --screenshot out/x.png --facets sideways
     fail_case "unknown --theme" 2 \
         '--theme: unknown theme "blue" (known: light, dark)' \
         -- --screenshot out/x.png --theme blue
@@ -359,7 +362,7 @@ group_errors() {
     # -- specs
     printf '[figure]\ntitle = Heads\nbogus = 1\n' >badkey.ini
     fail_case "--spec with an unknown key" 2 \
-        'badkey.ini:3: unknown key "bogus" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions, orientation, reveal)' \
+        'badkey.ini:3: unknown key "bogus" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, facets, models, conditions, orientation, reveal)' \
         -- good.csv --spec badkey.ini --screenshot out/x.png
     printf '# comment\n\n[model: Llama]\nmarker = hexagon\n' >badmarker.ini
     fail_case "--spec with an unknown marker" 2 \
@@ -382,7 +385,7 @@ group_errors() {
         'nope.ini: cannot open: No such file or directory' \
         -- good.csv --spec nope.ini --screenshot out/x.png
     fail_case "--spec without data uses it too" 2 \
-        'badkey.ini:3: unknown key "bogus" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions, orientation, reveal)' \
+        'badkey.ini:3: unknown key "bogus" in [figure] (known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, facets, models, conditions, orientation, reveal)' \
         -- --spec badkey.ini --screenshot out/x.png
 
     # a spec beside the data is read: DATA.ini, then headviz.ini

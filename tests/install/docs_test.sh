@@ -86,7 +86,7 @@ same "docs/reference.md's exit codes: 0 1 2 130" "0 1 130 2 " "$ref_codes"
 # the entry of OPTION in the rendered page: its tag line up to the next option's
 entry() { awk -v o="$1" 'index($0, "       " o " ") == 1 || $0 == "       " o {on = 1; print; next}
   on && /^       [^ ]/ {exit} on' <<<"$txt"; }
-for o in --layout --colormap --context --easing --legend --match --theme --reduce --format --rank-by --renderer --preset --orientation; do
+for o in --layout --colormap --context --easing --legend --match --theme --reduce --format --rank-by --renderer --preset --orientation --facets; do
   msg=$("$HV" "$o" bogus-value 2>&1 >/dev/null)
   case $msg in
   *"(known: "*) known=${msg##*(known: }; known=${known%)} ;;

@@ -1127,7 +1127,10 @@ static void test_facet_property(void)
                 snprintf(ds.models[m], sizeof ds.models[m], "%s", names[m]);
             hv_spec_init(&spec);
             CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
-            for (int layout = HV_LAYOUT_MODELS; layout <= HV_LAYOUT_DIFF; layout++) {
+            /* (the heatmap and diff grids again with the models as columns) */
+            for (int lf = HV_LAYOUT_MODELS; lf <= HV_LAYOUT_DIFF + 2; lf++) {
+                int layout = lf <= HV_LAYOUT_DIFF ? lf : lf - 2;
+                spec.facets = lf <= HV_LAYOUT_DIFF ? HV_FACETS_AUTO : HV_FACETS_COLUMNS;
                 if (layout == HV_LAYOUT_DIFF && nc < 2)
                     continue;
                 hv_anim a;
@@ -1148,9 +1151,9 @@ static void test_facet_property(void)
                         o.measure = fake_measure;
                         hv_figure_build(&fig, &o, ps, n, &dl, &lay);
                         char what[160];
-                        snprintf(what, sizeof what, "%d models x %d conditions, %s, %s, %dx%d%s", nm, nc,
-                                 hv_layout_name(layout), hv_context_name(cx), o.width, o.height,
-                                 o.unit > 0 ? " (300 dpi)" : "");
+                        snprintf(what, sizeof what, "%d models x %d conditions, %s%s, %s, %dx%d%s", nm, nc,
+                                 hv_layout_name(layout), lf > HV_LAYOUT_DIFF ? " (models-columns)" : "",
+                                 hv_context_name(cx), o.width, o.height, o.unit > 0 ? " (300 dpi)" : "");
                         frames++;
                         bool must_fit = nm <= 5 && nc <= 3 && cx <= HV_CONTEXT_NOTEBOOK &&
                                         ((o.unit == 0 && o.width >= 640) || (o.unit > 0 && o.width >= 2100));
@@ -1208,6 +1211,138 @@ static void test_facet_property(void)
     CHECK_INT(problems, 0);
     CHECK_INT(in_cell, 4); /* (1..4 conditions) */
     hv_drawlist_free(&dl);
+}
+
+/* The first text item whose string starts with s (a wrapped name's first
+ * line), or NULL. */
+static const hv_text_item *find_text(const hv_drawlist *dl, const char *s)
+{
+    for (int i = 0; i < dl->n_texts; i++)
+        if (strncmp(hv_dl_string(dl, &dl->texts[i]), s, strlen(s)) == 0)
+            return &dl->texts[i];
+    return NULL;
+}
+
+/* Which way a facet grid goes (facets =): five models x three conditions
+ * in a 640x360 thumbnail at matplotlib's 11 px type take five columns
+ * (auto), squarish plots about twice the area of five rows of strips;
+ * models-rows and models-columns fix it. In columns, model m's panels
+ * stand in column m, its name over them, the conditions beside the rows,
+ * y tick labels beside every column (the models differ in heads) and x
+ * tick labels under the last row only; "Head" across in the corner. */
+static void test_facets(void)
+{
+    static const char *names[5] = {"Llama-2-13b-chat-hf", "Mistral-7B-Instruct-v0.2",
+                                   "Qwen2-7B-Instruct (Zurich run 1/2)", "gemma-2-9b-it",
+                                   "Llama-2-70b-chat-hf step-2024-03 ckpt"};
+    static const int shape[5][2] = {{40, 40}, {32, 32}, {28, 28}, {42, 16}, {80, 64}};
+    char *csv = malloc(1 << 20);
+    int o = snprintf(csv, 64, "model,condition,layer,head,score\n");
+    for (int m = 0; m < 5; m++)
+        for (int c = 0; c < 3; c++)
+            for (int k = 0; k < 10; k++) { /* (the extents: the last head of the last layer) */
+                int l = k == 0 ? shape[m][0] - 1 : 2 * k + c;
+                int h = k == 0 ? shape[m][1] - 1 : (3 * k + m) % shape[m][1];
+                o += snprintf(csv + o, 256, "%s,cond %d,%d,%d,%d\n", names[m], c, l, h, 10 * k + m + c);
+            }
+    static hv_dataset ds;
+    static hv_spec spec;
+    static hv_figure fig;
+    static hv_panel_state ps[HV_MAX_PANELS];
+    static hv_figure_layout lay;
+    hv_drawlist dl = {0};
+    hv_error err;
+    bool parsed = CHECK(hv_dataset_parse(&ds, csv, (size_t)o, "facets.csv", &err));
+    free(csv);
+    if (!parsed)
+        return;
+    hv_spec_init(&spec);
+    spec.colorbar = 0; /* one range (a colorbar per condition keeps models in rows) */
+    snprintf(spec.title, sizeof spec.title, "{condition}");
+    CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+    hv_anim a;
+    hv_anim_opts ao = {HV_LAYOUT_HEATMAP, HV_MATCH_RANK, HV_EASE_CUBIC, 0};
+    CHECK(hv_anim_init(&a, &fig, &ao, &err));
+    float area[3] = {0};
+    for (int mode = HV_FACETS_AUTO; mode <= HV_FACETS_COLUMNS; mode++) {
+        spec.facets = mode;
+        hv_frame_desc desc;
+        int n = hv_anim_frame(&a, 0, NULL, ps, &desc);
+        hv_figure_opts fo;
+        memset(&fo, 0, sizeof fo);
+        fo.width = 640;
+        fo.height = 360;
+        fo.font_scale = 11.0f / 15.0f; /* matplotlib's 11 px */
+        fo.desc = desc;
+        fo.measure = fake_measure;
+        hv_figure_build(&fig, &fo, ps, n, &dl, &lay);
+        check_context("facets mode %d", mode);
+        CHECK(lay.fits);
+        CHECK_INT(n, 15);
+        area[mode] = lay.panels[0].plot.w * lay.panels[0].plot.h;
+        bool cols = mode != HV_FACETS_ROWS;
+        CHECK_INT(lay.cols, cols ? 5 : 3);
+        CHECK_INT(lay.rows, cols ? 3 : 5);
+        /* panel p is model p / 3, condition p % 3, whichever way the grid goes */
+        for (int p = 0; p < n; p++) {
+            hv_rect r = lay.panels[p].plot, first = lay.panels[p - p % 3].plot;
+            if (cols) /* the model's column: one x, the conditions down it */
+                CHECK(r.x == first.x && (p % 3 == 0 || r.y > lay.panels[p - 1].plot.y));
+            else
+                CHECK(r.y == first.y && (p % 3 == 0 || r.x > lay.panels[p - 1].plot.x));
+        }
+        const hv_text_item *gemma = find_text(&dl, "gemma-2-9b"), *c1 = find_text(&dl, "cond 1");
+        const hv_text_item *head = find_text(&dl, "Head");
+        if (!CHECK(gemma && c1 && head)) {
+            for (int i = 0; i < dl.n_texts; i++)
+                printf("  text \"%s\" at %.0f, %.0f\n", hv_dl_string(&dl, &dl.texts[i]), (double)dl.texts[i].x,
+                       (double)dl.texts[i].y);
+            continue;
+        }
+        hv_rect g0 = lay.panels[9].plot, c1p = lay.panels[1].plot;
+        if (cols) {
+            /* the model's name over its column, the condition beside its row */
+            CHECK(gemma->rotate == 0 && gemma->y <= g0.y && gemma->x > g0.x && gemma->x < g0.x + g0.w);
+            CHECK(c1->x < c1p.x && c1->y > c1p.y - 1 && c1->y < c1p.y + c1p.h + 1);
+        } else {
+            CHECK(c1->rotate == 0 && c1->y <= c1p.y && c1->x > c1p.x && c1->x < c1p.x + c1p.w);
+            CHECK(gemma->x < g0.x);
+        }
+        /* "Head" across, over the first column's tick labels */
+        hv_rect p0 = lay.panels[0].plot;
+        CHECK(head->rotate == 0 && head->y <= p0.y && head->x <= p0.x);
+        /* tick labels: a "0" beside every column's plots in columns (the
+         * models' heads differ), beside the first only in rows; x labels
+         * under the last row only in columns, under every row in rows */
+        int left_of[5] = {0}, under[5] = {0};
+        for (int i = 0; i < dl.n_texts; i++) {
+            const hv_text_item *t = &dl.texts[i];
+            if (strcmp(hv_dl_string(&dl, t), "0") != 0)
+                continue;
+            for (int p = 0; p < n; p++) {
+                hv_rect r = lay.panels[p].plot;
+                int col = cols ? p / 3 : p % 3, row = cols ? p % 3 : p / 3;
+                if (t->ax == HV_ANCHOR_END && t->x < r.x && t->x > r.x - 20 && t->y > r.y && t->y <= r.y + r.h + 1)
+                    left_of[col]++;
+                if (t->ay == HV_ANCHOR_START && t->y > r.y + r.h && t->y < r.y + r.h + 20 && t->x >= r.x - 1 &&
+                    t->x <= r.x + r.w)
+                    under[row]++;
+            }
+        }
+        for (int k = 0; k < lay.cols; k++)
+            CHECK(cols || k == 0 ? left_of[k] > 0 : left_of[k] == 0);
+        for (int r = 0; r < lay.rows; r++)
+            CHECK(!cols || r == lay.rows - 1 ? under[r] > 0 : under[r] == 0);
+    }
+    check_context("%s", "");
+    /* the transpose is taken for room: at least a tenth more */
+    CHECK(area[HV_FACETS_COLUMNS] >= 1.1f * area[HV_FACETS_ROWS]);
+    printf("  facets: plots %.0f px^2 in rows, %.0f in columns (auto: %.0f)\n", (double)area[HV_FACETS_ROWS],
+           (double)area[HV_FACETS_COLUMNS], (double)area[HV_FACETS_AUTO]);
+    hv_anim_free(&a);
+    hv_drawlist_free(&dl);
+    hv_figure_free(&fig);
+    hv_dataset_free(&ds);
 }
 
 /* Issue 15: a spec's ticks far finer than its range (ticks 0..70 by 10 over
@@ -1431,6 +1566,7 @@ int main(void)
     test_models_layout();
     test_outside_limits();
     test_facet_property();
+    test_facets();
     test_ticks_bounded();
     test_signed_scores();
     test_orientation();

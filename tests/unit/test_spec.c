@@ -289,7 +289,7 @@ static void test_bundled(void)
 }
 
 #define FIGURE_KEYS                                                                                \
-    "(known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, models, conditions, orientation, reveal)"
+    "(known: title, xlabel, ylabel, colorbar_label, colormap, xlim, ylim, xticks, yticks, marker_size, legend, context, font_scale, share_axes, top, rank_by, center, kv_heads, colorbar, facets, models, conditions, orientation, reveal)"
 #define RANGE_MSG(key, v) "key \"" key "\": expected \"low, high\" with low < high, got \"" v "\""
 #define TICKS_MSG(key, v)                                                                          \
     "key \"" key "\": expected \"first, last, step\" with first <= last, step > 0 and at most 64 ticks, got \"" v "\""
@@ -562,6 +562,19 @@ static void test_sources_and_top(void)
     EXPECT_ERROR("[figure]\nrank_by = size\n", "t.ini:2: key \"rank_by\": expected value or abs, got \"size\"");
     EXPECT_ERROR("[figure]\ncenter = middle\n", "t.ini:2: key \"center\": expected a number, got \"middle\"");
     EXPECT_ERROR("[model: m]\nkv_heads = 0\n", "t.ini:2: key \"kv_heads\": expected a whole number >= 1, got \"0\"");
+    /* facets = : where a heatmap grid puts the models */
+    hv_spec f;
+    CHECK(parse(&f, "[figure]\n", &err));
+    CHECK_INT(f.facets, HV_FACETS_AUTO);
+    hv_spec_free(&f);
+    CHECK(parse(&f, "[figure]\nfacets = Models-Columns\n", &err));
+    CHECK_INT(f.facets, HV_FACETS_COLUMNS);
+    hv_spec_free(&f);
+    CHECK(parse(&f, "[figure]\nfacets = models-rows\n", &err));
+    CHECK_INT(f.facets, HV_FACETS_ROWS);
+    hv_spec_free(&f);
+    EXPECT_ERROR("[figure]\nfacets = diagonal\n",
+                 "t.ini:2: key \"facets\": expected auto, models-rows or models-columns, got \"diagonal\"");
     EXPECT_ERROR("[source: x.npy]\nformat = hdf5\n",
                  "t.ini:2: key \"format\": unknown format \"hdf5\" (known: auto, csv, json, jsonl, npy, npz, text, safetensors)");
     EXPECT_ERROR("[source: x.npy]\nreduce = median\n",
