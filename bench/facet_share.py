@@ -13,6 +13,11 @@ headviz: its own defaults (--context paper at physical sizes), and again
 with --font-scale bringing its tick labels to matplotlib's size.
 The column headers are the condition names in both (title = {condition}) and
 both share one colour range (colorbar = shared).
+matplotlib twice: as its users get it (the rotated model names run into each
+other and off the figure at small sizes), and with every name whole (the
+names wrapped with textwrap at the most characters a line for which none
+touches another and all stand inside the figure, the best a user gets by
+hand; "nan" where no wrap holds them).
 Prints one line per size; writes the PNGs into OUTDIR (default: a temporary
 folder) for a look."""
 import os
