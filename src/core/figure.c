@@ -1169,6 +1169,15 @@ static void draw_legend_flow(ctx *c, const plan *pl, const hv_panel_state *ps, f
 /* ---- colorbar -------------------------------------------------------------- */
 
 /* label_x: the right edge of the bar's rotated label; NaN = no label */
+/* The colorbar's label, rotated, ending at x, centred on [y, y + h]. */
+static void draw_colorbar_label(ctx *c, float x, float y, float h)
+{
+    char fit[HV_TEXT_MAX + 8];
+    const char *label = c->o->desc.cbar_label ? c->o->desc.cbar_label : c->fig->spec->cbar_label;
+    hv_dl_text(c->dl, fit_text(c, label, c->f_label, h, fit, sizeof fit), snap(x), snap(y + h * 0.5f), c->f_label,
+               c->th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 90);
+}
+
 static void draw_colorbar(ctx *c, const plan *pl, const hv_panel_state *ps, hv_rect cb, float label_x)
 {
     const hv_theme *th = c->th;
@@ -1204,12 +1213,8 @@ static void draw_colorbar(ctx *c, const plan *pl, const hv_panel_state *ps, hv_r
                 hv_dl_text(c->dl, ts->label[i], snap(cb.x + cb.w + c->lw + c->tick_len + c->pad), snap(y), c->f_tick,
                            th->text, HV_ANCHOR_START, HV_ANCHOR_CENTER, 0);
         }
-    if (label_x != label_x)
-        return;
-    char fit[HV_TEXT_MAX + 8];
-    const char *label = c->o->desc.cbar_label ? c->o->desc.cbar_label : c->fig->spec->cbar_label;
-    hv_dl_text(c->dl, fit_text(c, label, c->f_label, cb.h, fit, sizeof fit), snap(label_x),
-               snap(cb.y + cb.h * 0.5f), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 90);
+    if (label_x == label_x)
+        draw_colorbar_label(c, label_x, cb.y, cb.h);
     (void)pl;
 }
 
@@ -1728,8 +1733,11 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     if (d->cbar == HV_CBAR_COLUMN || d->cbar == HV_CBAR_PANEL)
         for (int k = 0; k < f->C; k++) /* (wrapped panels each label their own scale) */
             in->right_w[k] = cb_block + (k == f->C - 1 || (f->wrap && d->cbar == HV_CBAR_PANEL) ? cb_label : 0);
-    else if (d->cbar == HV_CBAR_FIGURE)
+    else if (d->cbar == HV_CBAR_FIGURE || d->cbar == HV_CBAR_ROW)
         in->figcb_w = cb_block + cb_label;
+    if (d->cbar == HV_CBAR_ROW) /* (one row's bottom tick label over the next one's top label) */
+        for (int r = 0; r + 1 < f->R; r++)
+            in->bottom_h[r] = fmaxf(in->bottom_h[r], 1.05f * c->h_tick - in->vgap);
     /* the smallest plot that still shows its data */
     in->min_w = in->min_h = fmaxf(16.0f, 1.2f * c->h_tick);
     hv_grid_solve(in, &f->g);
@@ -2004,7 +2012,8 @@ static int facet_grid(ctx *c, const hv_panel_state *panels, int n, float W, floa
                     facet_legend_strip(c, &f, W);
                 /* a thin colorbar: matplotlib's 1:20 (a wrapped facet's at
                  * most 18 px at 1080p), never wider than an eighth of a plot */
-                float bar_len = d->cbar == HV_CBAR_PANEL ? f.g.plot_h : f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
+                float bar_len = d->cbar == HV_CBAR_PANEL || d->cbar == HV_CBAR_ROW ? f.g.plot_h
+                                                                                   : f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
                 float cb_max = fminf(f.g.plot_w * 0.12f, f.wrap ? 18.0f * c->ts : 1e9f);
                 f.cb_w = snap(fmaxf(3.0f, fminf(bar_len / 20.0f, cb_max)));
                 bool cut_on_the_way = false; /* (judged over the final width below) */
@@ -2313,6 +2322,14 @@ static int facet_grid(ctx *c, const hv_panel_state *panels, int n, float W, floa
         draw_colorbar(c, &pl, &panels[0], cb, W - f.in.margin);
         for (int p = 0; p < n; p++)
             lays[p].colorbar = cb;
+    } else if (d->cbar == HV_CBAR_ROW) { /* beside each row, labelled once */
+        for (int r = 0; r < f.R && r * f.C < n; r++) {
+            hv_rect cb = {snap(f.g.grid_x1 + f.cb_gap), lays[r * f.C].plot.y, f.cb_w, lays[r * f.C].plot.h};
+            draw_colorbar(c, &pl, &panels[r * f.C], cb, nan_x);
+            for (int p = r * f.C; p < n && p < (r + 1) * f.C; p++)
+                lays[p].colorbar = cb;
+        }
+        draw_colorbar_label(c, W - f.in.margin, gy0, gy1 - gy0);
     }
     if (layout)
         layout->shortened = any_cut;
@@ -2320,8 +2337,9 @@ static int facet_grid(ctx *c, const hv_panel_state *panels, int n, float W, floa
 }
 
 /* Models as the columns and conditions as the rows of a facet grid (the
- * spec's facets =): never, always, or where that gives the plots at least
- * a tenth more room at the same type, every name whole (five models in a
+ * spec's facets =; a colorbar per condition then stands beside its row):
+ * never, always, or where that gives the plots at least a tenth more room
+ * at the same type, every name whole (five models in a
  * 16:9 thumbnail: five columns of squarish plots with their x tick labels
  * once, rather than five rows of strips each with its own). */
 #define HV_FACETS_GAIN 1.1f
@@ -2332,7 +2350,7 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
     const hv_frame_desc *d = &c->o->desc;
     int mode = c->fig->spec->facets;
     int R = d->rows, C = d->cols;
-    if (d->wrap || mode == HV_FACETS_ROWS || d->cbar == HV_CBAR_COLUMN || R < 1 || C < 1 || R * C != n ||
+    if (d->wrap || mode == HV_FACETS_ROWS || d->cbar == HV_CBAR_ROW || R < 1 || C < 1 || R * C != n ||
         R > HV_MAX_CONDITIONS || C > HV_MAX_MODELS)
         return facet_grid(c, panels, n, W, H, lays, layout, strip, NULL);
     /* the same grid transposed: panel (r, k) at row k, column r */
@@ -2340,6 +2358,8 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
     hv_frame_desc *dt = &ot.desc;
     dt->rows = C;
     dt->cols = R;
+    if (d->cbar == HV_CBAR_COLUMN) /* (a colorbar per condition: per row now) */
+        dt->cbar = HV_CBAR_ROW;
     for (int k = 0; k < HV_MAX_CONDITIONS; k++)
         dt->col_header[k] = k < R ? d->row_header[k] : NULL;
     for (int k = 0; k < HV_MAX_MODELS; k++)

@@ -134,7 +134,8 @@ typedef enum hv_cbar_mode {
     HV_CBAR_PANEL,  /* one per panel, at its right (the seed) */
     HV_CBAR_COLUMN, /* one per column of panels sharing a range */
     HV_CBAR_FIGURE, /* one for the whole figure, at its right */
-    HV_CBAR_NONE
+    HV_CBAR_NONE,
+    HV_CBAR_ROW     /* one per row of panels sharing a range, at the figure's right (a transposed grid) */
 } hv_cbar_mode;
 
 /* How a frame's panels share the figure (from the animation's layout). */

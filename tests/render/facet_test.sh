@@ -113,10 +113,14 @@ else
   echo "skip: qpdf not installed"
 fi
 
-# too small for fifteen panels: exit 2, one line naming a larger size, nothing written
-err=$("$HV" --spec "$STUDY/study.ini" --layout heatmap --size 320x180 --screenshot "$out/small.png" 2>&1 >/dev/null)
+# 320x180 holds the fifteen panels with the models as columns (facets =
+# auto); in rows it is too small: exit 2, one line naming a larger size,
+# nothing written
+"$HV" --spec "$STUDY/study.ini" --layout heatmap --size 320x180 --screenshot "$out/small_cols.png" >/dev/null 2>&1
+check "320x180 heatmap of 15 panels, models as columns: drawn" [ -s "$out/small_cols.png" ]
+err=$("$HV" --spec "$STUDY/study.ini" --layout heatmap --facets models-rows --size 320x180 --screenshot "$out/small.png" 2>&1 >/dev/null)
 rc=$?
-check "320x180 heatmap of 15 panels: exit 2" [ $rc -eq 2 ]
+check "320x180 heatmap of 15 panels in rows: exit 2" [ $rc -eq 2 ]
 case $err in
   "headviz: 320x180 is too small for the heatmap layout's 15 panels at the smallest legible type: it needs about "*"px (a larger --size)") ok "the refusal names a larger size" ;;
   *) bad "the refusal names a larger size (got: $err)" ;;

@@ -1225,7 +1225,8 @@ static const hv_text_item *find_text(const hv_drawlist *dl, const char *s)
 
 /* Which way a facet grid goes (facets =): five models x three conditions
  * in a 640x360 thumbnail at matplotlib's 11 px type take five columns
- * (auto), squarish plots about twice the area of five rows of strips;
+ * (auto), squarish plots more than a tenth larger than five rows of
+ * strips, with one colorbar or one beside each condition's row;
  * models-rows and models-columns fix it. In columns, model m's panels
  * stand in column m, its name over them, the conditions beside the rows,
  * y tick labels beside every column (the models differ in heads) and x
@@ -1339,6 +1340,36 @@ static void test_facets(void)
     CHECK(area[HV_FACETS_COLUMNS] >= 1.1f * area[HV_FACETS_ROWS]);
     printf("  facets: plots %.0f px^2 in rows, %.0f in columns (auto: %.0f)\n", (double)area[HV_FACETS_ROWS],
            (double)area[HV_FACETS_COLUMNS], (double)area[HV_FACETS_AUTO]);
+    hv_anim_free(&a);
+    hv_figure_free(&fig);
+    /* a colorbar per condition (the default where the conditions' ranges
+     * differ): in columns, one beside each row, as tall as its plots */
+    hv_spec_init(&spec);
+    CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+    CHECK(hv_anim_init(&a, &fig, &ao, &err));
+    {
+        hv_frame_desc desc;
+        int n = hv_anim_frame(&a, 0, NULL, ps, &desc);
+        CHECK_INT(desc.cbar, HV_CBAR_COLUMN);
+        hv_figure_opts fo;
+        memset(&fo, 0, sizeof fo);
+        fo.width = 640;
+        fo.height = 360;
+        fo.font_scale = 11.0f / 15.0f;
+        fo.desc = desc;
+        fo.measure = fake_measure;
+        hv_figure_build(&fig, &fo, ps, n, &dl, &lay);
+        CHECK(lay.fits);
+        CHECK_INT(lay.cols, 5);
+        hv_rect last = lay.panels[12].plot;
+        for (int p = 0; p < n; p++) {
+            hv_rect cb = lay.panels[p].colorbar, pr = lay.panels[p].plot;
+            check_context("panel %d", p);
+            CHECK(cb.w > 0 && cb.x >= last.x + last.w && cb.y == pr.y && cb.h == pr.h);
+            CHECK(cb.y == lay.panels[p % 3].colorbar.y); /* (the condition's row: model 0's) */
+        }
+        check_context("%s", "");
+    }
     hv_anim_free(&a);
     hv_drawlist_free(&dl);
     hv_figure_free(&fig);
