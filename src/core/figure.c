@@ -895,7 +895,7 @@ static int strip_rows(const ctx *c, const plan *pl, unsigned mask, float avail_w
 
 /* Computes the decorations and the grid for type scale t; returns the
  * smaller side of the plots (negative when they do not fit). */
-static float plan_grid(ctx *c, plan *pl, const hv_panel_state *panels, int n, float W, float H, bool strip)
+static float fpgrid(ctx *c, plan *pl, const hv_panel_state *panels, int n, float W, float H, bool strip)
 {
     const hv_frame_desc *d = &c->o->desc;
     float t = c->ts;
@@ -970,7 +970,7 @@ static void make_plan(ctx *c, plan *pl, const hv_panel_state *panels, int n, flo
      * would be too small to read or a title would not fit its panel */
     for (int iter = 0; iter < 12; iter++) {
         set_fonts(c, c->ts);
-        float side = plan_grid(c, pl, panels, n, W, H, strip);
+        float side = fpgrid(c, pl, panels, n, W, H, strip);
         float need = fmaxf(48.0f, 0.28f * fminf(pl->cell_w, pl->cell_h));
         /* a title is centred on its plot, within the panel's cell (within
          * the plot when a column's colorbar runs past it) */
@@ -1290,6 +1290,14 @@ static void draw_titles(ctx *c, const hv_panel_state *ps, float cx, float y, flo
 
 /* ---- panels ---------------------------------------------------------------- */
 
+/* The label of a panel's horizontal (y false) or vertical axis: layers
+ * and heads change places with layers-y (heads across, layers down). */
+static const char *axis_label(const ctx *c, const hv_panel_state *ps, bool y)
+{
+    const hv_spec *spec = c->fig->spec;
+    return ps->layers_y == y ? spec->xlabel : spec->ylabel;
+}
+
 static const hv_axes *panel_axes(const ctx *c, const hv_panel_state *ps)
 {
     if (c->axo)
@@ -1473,7 +1481,6 @@ static void draw_panel_axes(ctx *c, const plan *pl, const hv_panel_state *ps, co
     const hv_theme *th = c->th;
     const hv_axes *ax = panel_axes(c, ps);
     hv_rect plot = lay->plot, cell = lay->cell;
-    const hv_spec *spec = c->fig->spec;
     /* frame, ticks, tick labels: all lines first, then all text, so the
      * backend draws each kind in one batch */
     frame_rect(c, plot, th->axis);
@@ -1496,7 +1503,7 @@ static void draw_panel_axes(ctx *c, const plan *pl, const hv_panel_state *ps, co
                    HV_ANCHOR_CENTER, 0);
     /* axis labels */
     char fit[HV_TEXT_MAX + 8];
-    const char *xlabel = ps->layers_y ? spec->ylabel : spec->xlabel, *ylabel = ps->layers_y ? spec->xlabel : spec->ylabel;
+    const char *xlabel = axis_label(c, ps, false), *ylabel = axis_label(c, ps, true);
     hv_dl_text(c->dl, fit_text(c, xlabel, c->f_label, plot.w, fit, sizeof fit), snap(plot.x + plot.w * 0.5f),
                snap(cell.y + cell.h), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
     hv_dl_text(c->dl, fit_text(c, ylabel, c->f_label, plot.h, fit, sizeof fit), snap(cell.x),
@@ -1715,8 +1722,7 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     /* a grid's y label stands across, over its tick labels, in the corner
      * the column headers leave beside the row headers, where it fits there
      * (like a column's heading: no band of its own beside the names) */
-    const hv_spec *spec = c->fig->spec;
-    const char *ylabel = panels[0].layers_y ? spec->xlabel : spec->ylabel;
+    const char *ylabel = axis_label(c, &panels[0], true);
     f->ylabel_corner = !f->wrap && *ylabel && !f->row_strip &&
                        text_w(c, ylabel, c->f_label) <= in->rowhdr_w + in->left_w[0] - (c->lw + c->tick_len + c->pad);
     if (f->ylabel_corner)
@@ -1877,23 +1883,21 @@ static int header_lines(const ctx *c, const facet *f, const hv_panel_state *pane
     return cl;
 }
 
-/* Lays out and draws a facet frame; false when even the smallest type
- * leaves a plot below its minimum (then nothing is drawn). */
-/* Lays out and draws a facet frame: 1 drawn; 0 when even the smallest
- * type leaves a plot below its minimum (nothing drawn); 2 when a panel's
- * legend found no free corner (nothing drawn: call again with strip). */
-/* What a facet grid's layout came to without drawing it: whether it fits,
- * at what type, with names whole, and the plots' size. */
-typedef struct facet_score {
-    bool fitted, cut;
-    float ts, area;
-} facet_score;
+/* A facet grid laid out, not yet drawn: the solved grid, what it came to
+ * (fits; names whole; type shrunk; the size that would hold it) and the
+ * context, with its type sizes, it was laid out in. */
+typedef struct facet_plan {
+    facet f;
+    bool fitted, cut, shrunk;
+    float need_w, need_h;
+    ctx c;
+} facet_plan;
 
-static int facet_grid(ctx *c, const hv_panel_state *panels, int n, float W, float H, hv_panel_layout *lays,
-                      hv_figure_layout *layout, bool strip, facet_score *score)
+/* Lays a facet frame out into *out; false when the grid is larger than
+ * any layout holds (nothing planned). */
+static bool facet_layout(ctx *c, const hv_panel_state *panels, int n, float W, float H, bool strip, facet_plan *out)
 {
     const hv_frame_desc *d = &c->o->desc;
-    const hv_theme *th = c->th;
     facet f;
     memset(&f, 0, sizeof f);
     f.C = d->cols > 0 ? d->cols : 1;
@@ -1910,7 +1914,7 @@ static int facet_grid(ctx *c, const hv_panel_state *panels, int n, float W, floa
         f.R = 1;
     }
     if (f.C > HV_GRID_MAX || f.R > HV_GRID_MAX || f.R * f.C < n)
-        return 0;
+        return false;
     /* rows keep their own x tick labels when their x extents differ, and
      * columns their own y tick labels when their y extents do (models as
      * columns) */
@@ -2063,18 +2067,34 @@ static int facet_grid(ctx *c, const hv_panel_state *panels, int n, float W, floa
         c->ts *= 0.92f;
         shrunk = true;
     }
+    out->f = f;
+    out->fitted = fitted;
+    out->cut = names_cut;
+    out->shrunk = shrunk && c->ts < ts0;
+    out->need_w = fmaxf(need_w, f.g.need_w);
+    out->need_h = fmaxf(need_h, f.g.need_h);
+    out->c = *c;
+    return true;
+}
+
+/* Draws a planned facet frame (in the context it was planned in): 1
+ * drawn; 0 when even the smallest type leaves a plot below its minimum
+ * (nothing drawn); 2 when a panel's legend found no free corner (nothing
+ * drawn: lay out again with strip). */
+static int facet_draw(ctx *c, const facet_plan *fp, const hv_panel_state *panels, int n, float W, float H,
+                      hv_panel_layout *lays, hv_figure_layout *layout)
+{
+    const hv_frame_desc *d = &c->o->desc;
+    const hv_theme *th = c->th;
+    facet f = fp->f;
     if (layout) {
-        layout->need_w = fmaxf(need_w, f.g.need_w);
-        layout->need_h = fmaxf(need_h, f.g.need_h);
-        layout->type_shrunk = shrunk && c->ts < ts0;
+        layout->need_w = fp->need_w;
+        layout->need_h = fp->need_h;
+        layout->type_shrunk = fp->shrunk;
         layout->cols = f.C;
         layout->rows = f.R;
     }
-    if (score) { /* (a trial: nothing drawn) */
-        *score = (facet_score){fitted, names_cut, c->ts, f.g.ok ? f.g.plot_w * f.g.plot_h : 0};
-        return fitted;
-    }
-    if (!fitted)
+    if (!fp->fitted)
         return 0;
 
     /* markers (scatter panels): as the plan's, from the plots' area and the
@@ -2258,13 +2278,10 @@ static int facet_grid(ctx *c, const hv_panel_state *panels, int n, float W, floa
                        HV_ANCHOR_CENTER, HV_ANCHOR_END, 90);
     }
     /* the axis labels once, centred on the plots */
-    const hv_spec *spec = c->fig->spec;
     char fit[HV_TEXT_MAX + 8];
     float gx0 = lays[0].plot.x, gx1 = lays[f.C - 1 < n ? f.C - 1 : n - 1].plot.x + f.g.plot_w;
     float gy0 = lays[0].plot.y, gy1 = f.g.row_y[f.R - 1] + f.g.plot_h;
-    /* (heads across and layers down with layers-y) */
-    const char *xlabel = panels[0].layers_y ? spec->ylabel : spec->xlabel;
-    const char *ylabel = panels[0].layers_y ? spec->xlabel : spec->ylabel;
+    const char *xlabel = axis_label(c, &panels[0], false), *ylabel = axis_label(c, &panels[0], true);
     hv_dl_text(c->dl, fit_text(c, xlabel, c->f_label, gx1 - gx0, fit, sizeof fit), snap((gx0 + gx1) * 0.5f),
                snap(H - f.in.margin - f.strip_h), c->f_label, th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
     if (f.ylabel_corner) /* (on the column headers' last baseline) */
@@ -2344,15 +2361,23 @@ static int facet_grid(ctx *c, const hv_panel_state *panels, int n, float W, floa
  * once, rather than five rows of strips each with its own). */
 #define HV_FACETS_GAIN 1.1f
 
+/* A plan's plot area (0 where a plot is below its minimum). */
+static float facet_area(const facet_plan *fp) { return fp->f.g.ok ? fp->f.g.plot_w * fp->f.g.plot_h : 0; }
+
 static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, float H, hv_panel_layout *lays,
                        hv_figure_layout *layout, bool strip)
 {
     const hv_frame_desc *d = &c->o->desc;
     int mode = c->fig->spec->facets;
     int R = d->rows, C = d->cols;
+    facet_plan pn, pt;
     if (d->wrap || mode == HV_FACETS_ROWS || d->cbar == HV_CBAR_ROW || R < 1 || C < 1 || R * C != n ||
-        R > HV_MAX_CONDITIONS || C > HV_MAX_MODELS)
-        return facet_grid(c, panels, n, W, H, lays, layout, strip, NULL);
+        R > HV_MAX_CONDITIONS || C > HV_MAX_MODELS) {
+        if (!facet_layout(c, panels, n, W, H, strip, &pn))
+            return 0;
+        *c = pn.c;
+        return facet_draw(c, &pn, panels, n, W, H, lays, layout);
+    }
     /* the same grid transposed: panel (r, k) at row k, column r */
     hv_figure_opts ot = *c->o;
     hv_frame_desc *dt = &ot.desc;
@@ -2371,31 +2396,34 @@ static int build_facet(ctx *c, const hv_panel_state *panels, int n, float W, flo
         tp[q] = panels[p];
         perm[q] = p;
     }
+    /* each way laid out once; the one taken is drawn from its plan */
     const hv_figure_opts *o0 = c->o;
-    float ts0 = c->ts;
-    bool transpose = mode == HV_FACETS_COLUMNS;
-    if (mode == HV_FACETS_AUTO) {
-        facet_score sn, st;
-        facet_grid(c, panels, n, W, H, lays, NULL, strip, &sn);
-        c->ts = ts0;
-        c->o = &ot;
-        facet_grid(c, tp, n, W, H, lays, NULL, strip, &st);
-        c->o = o0;
-        c->ts = ts0;
-        if (st.fitted != sn.fitted)
-            transpose = st.fitted;
-        else if (fabsf(st.ts - sn.ts) > 0.001f * ts0)
-            transpose = st.ts > sn.ts; /* the type shrinks last */
-        else if (st.cut != sn.cut)
-            transpose = !st.cut;
-        else
-            transpose = st.area > HV_FACETS_GAIN * sn.area;
-    }
-    if (!transpose)
-        return facet_grid(c, panels, n, W, H, lays, layout, strip, NULL);
-    hv_panel_layout tl[HV_MAX_PANELS];
+    ctx c0 = *c;
+    bool has_n = mode == HV_FACETS_AUTO && facet_layout(c, panels, n, W, H, strip, &pn);
+    *c = c0;
     c->o = &ot;
-    int built = facet_grid(c, tp, n, W, H, tl, layout, strip, NULL);
+    bool has_t = facet_layout(c, tp, n, W, H, strip, &pt);
+    *c = c0;
+    bool transpose = has_t;
+    if (has_n && has_t) {
+        if (pt.fitted != pn.fitted)
+            transpose = pt.fitted;
+        else if (fabsf(pt.c.ts - pn.c.ts) > 0.001f * c0.ts)
+            transpose = pt.c.ts > pn.c.ts; /* the type shrinks last */
+        else if (pt.cut != pn.cut)
+            transpose = !pt.cut;
+        else
+            transpose = facet_area(&pt) > HV_FACETS_GAIN * facet_area(&pn);
+    }
+    if (!transpose) {
+        if (!has_n)
+            return 0;
+        *c = pn.c;
+        return facet_draw(c, &pn, panels, n, W, H, lays, layout);
+    }
+    hv_panel_layout tl[HV_MAX_PANELS];
+    *c = pt.c; /* (its options: the transposed grid's) */
+    int built = facet_draw(c, &pt, tp, n, W, H, tl, layout);
     c->o = o0;
     for (int q = 0; q < n; q++)
         lays[perm[q]] = tl[q];
