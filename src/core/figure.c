@@ -1569,6 +1569,7 @@ typedef struct facet {
     float hdr_lift;   /* the column headers' extra room over the plots */
     float strip_lift; /* the row strips' */
     bool ylabel_corner; /* the y label across, over the first column's tick labels */
+    float corner_w;     /* its width */
     bool row_horiz;   /* row headers written across, in a band row_band_w wide */
     float row_band_w;
     bool row_strip;   /* row headers on one line over each row (a strip), left-aligned */
@@ -1682,7 +1683,9 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     in->W = W;
     in->H = H;
     f->gap = fmaxf(2.0f, 4.0f * t);
-    in->margin = fmaxf(3.0f, 8.0f * t);
+    /* around a grid about constrained_layout's pad (3 pt: 4 px at 100 dpi);
+     * the wrapped facets keep the seed figure's wider margin */
+    in->margin = fmaxf(3.0f, (f->wrap ? 8.0f : 5.0f) * t);
     in->title_h = d->title[0] ? c->h_title + 2 * f->gap : 0;
     in->xlabel_h = c->h_label + f->gap * 0.5f + f->strip_h;
     in->ylabel_w = c->h_label + f->gap;
@@ -1725,6 +1728,7 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     const char *ylabel = axis_label(c, &panels[0], true);
     f->ylabel_corner = !f->wrap && *ylabel && !f->row_strip &&
                        text_w(c, ylabel, c->f_label) <= in->rowhdr_w + in->left_w[0] - (c->lw + c->tick_len + c->pad);
+    f->corner_w = f->ylabel_corner ? text_w(c, ylabel, c->f_label) : 0;
     if (f->ylabel_corner)
         in->ylabel_w = 0;
     for (int k = 1; k < f->C && f->own_y; k++)
@@ -1744,8 +1748,19 @@ static void facet_solve(ctx *c, facet *f, const hv_panel_state *panels, int n, f
     if (d->cbar == HV_CBAR_ROW) /* (one row's bottom tick label over the next one's top label) */
         for (int r = 0; r + 1 < f->R; r++)
             in->bottom_h[r] = fmaxf(in->bottom_h[r], 1.05f * c->h_tick - in->vgap);
-    /* the smallest plot that still shows its data */
+    /* the smallest plot that still shows its data, with two labelled
+     * ticks on each axis (the spacing facet_draw's labels keep at least;
+     * a pixel more, as the plots' edges are rounded to pixels) */
     in->min_w = in->min_h = fmaxf(16.0f, 1.2f * c->h_tick);
+    const hv_spec *spec = c->fig->spec;
+    for (int p = 0; p < n; p++) {
+        const hv_axes *a = panel_axes(c, &panels[p]);
+        if (!spec->yticks.set)
+            in->min_h = fmaxf(in->min_h, 1 + hv_index_ticks_two_len(a->ylo, a->yhi, 0.82f * fminf(dm.ascent, c->h_tick)));
+        if (!spec->xticks.set)
+            in->min_w = fmaxf(in->min_w, 1 + hv_index_ticks_two_len(a->xlo, a->xhi,
+                                                                    max_label_w(c, &a->xticks, c->f_tick) + 4 * c->ts));
+    }
     hv_grid_solve(in, &f->g);
 }
 
@@ -1802,6 +1817,39 @@ static float facet_across_width(const ctx *c, const facet *f, int L)
 /* The length a row header has along its row: the plots and their tick labels. */
 static float facet_row_len(const facet *f, int r) { return f->g.plot_h + f->in.bottom_h[r]; }
 
+/* The stretch of the row-header band a rotated name of row r may take
+ * (like matplotlib's y labels, it may run past its row's plots): its
+ * row, up to a gap short of halfway to each neighbour's, and past the
+ * first and last rows into what is free there: up to the figure's title
+ * (the column headers stand over the plots, not over the row headers)
+ * unless the y label's corner reaches over the band, down to the bottom
+ * margin (the x label is centred under the plots). */
+static void facet_row_span(const ctx *c, const facet *f, int r, float *y0, float *y1)
+{
+    float gap = f->gap;
+    if (r > 0) {
+        float prev_end = f->g.row_y[r - 1] + facet_row_len(f, r - 1);
+        *y0 = (prev_end + f->g.row_y[r]) * 0.5f + gap * 0.5f;
+    } else {
+        float hdr_right = f->g.grid_x0 - gap * 1.5f;
+        float label_x0 = f->g.col_x[0] - c->lw - c->tick_len - c->pad - f->corner_w;
+        *y0 = f->ylabel_corner && label_x0 < hdr_right + gap ? f->g.row_y[0] : f->in.margin + f->in.title_h;
+    }
+    if (r < f->R - 1)
+        *y1 = (f->g.row_y[r] + facet_row_len(f, r) + f->g.row_y[r + 1]) * 0.5f - gap * 0.5f;
+    else
+        *y1 = f->in.H - f->in.margin - f->strip_h;
+}
+
+/* The centre of a rotated row name of length L: on its row's band where
+ * the name fits there, else moved as little as keeps it in its span. */
+static float facet_row_centre(const ctx *c, const facet *f, int r, float L)
+{
+    float y0, y1, cy = f->g.row_y[r] + facet_row_len(f, r) * 0.5f;
+    facet_row_span(c, f, r, &y0, &y1);
+    return fmaxf(y0 + L * 0.5f, fminf(y1 - L * 0.5f, cy));
+}
+
 /* Whether every row header fits its place in the solved grid in full. */
 static bool facet_rows_fit(const ctx *c, const facet *f)
 {
@@ -1832,8 +1880,11 @@ static bool facet_rows_fit(const ctx *c, const facet *f)
                 cy + h * 0.5f > f->in.H - f->in.margin - f->strip_h)
                 return false;
             prev_bottom = cy + h * 0.5f + f->gap * 0.5f;
-        } else if (!hv_wrap(name, len, f->row_lines, facet_text_w, (void *)c, wl, &nl)) {
-            return false;
+        } else {
+            float y0, y1;
+            facet_row_span(c, f, r, &y0, &y1);
+            if (!hv_wrap(name, y1 - y0, f->row_lines, facet_text_w, (void *)c, wl, &nl))
+                return false;
         }
     }
     return true;
@@ -2015,10 +2066,12 @@ static bool facet_layout(ctx *c, const hv_panel_state *panels, int n, float W, f
                 if (f.wrap) /* the legend strip's rows beside the colorbar's block */
                     facet_legend_strip(c, &f, W);
                 /* a thin colorbar: matplotlib's 1:20 (a wrapped facet's at
-                 * most 18 px at 1080p), never wider than an eighth of a plot */
-                float bar_len = d->cbar == HV_CBAR_PANEL || d->cbar == HV_CBAR_ROW ? f.g.plot_h
-                                                                                   : f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
-                float cb_max = fminf(f.g.plot_w * 0.12f, f.wrap ? 18.0f * c->ts : 1e9f);
+                 * most 18 px at 1080p); one beside a plot never wider than an
+                 * eighth of it, the figure's (beside the whole grid) a quarter */
+                bool beside_plot = d->cbar == HV_CBAR_PANEL || d->cbar == HV_CBAR_ROW;
+                float bar_len = beside_plot ? f.g.plot_h : f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
+                float cb_max = fminf(f.g.plot_w * (d->cbar == HV_CBAR_FIGURE ? 0.25f : 0.12f),
+                                     f.wrap ? 18.0f * c->ts : 1e9f);
                 f.cb_w = snap(fmaxf(3.0f, fminf(bar_len / 20.0f, cb_max)));
                 bool cut_on_the_way = false; /* (judged over the final width below) */
                 int cl = header_lines(c, &f, panels, n, &cut_on_the_way);
@@ -2165,14 +2218,18 @@ static int facet_draw(ctx *c, const facet_plan *fp, const hv_panel_state *panels
                       th->axis);
         if (xl) {
             int kx = label_stride(&ax.xticks, &lay->sx, max_label_w(c, &ax.xticks, c->f_tick) + 4 * c->ts);
-            /* a label never crosses the middle of the gap to the next panel */
+            /* a label never crosses the middle of the gap to the next
+             * panel: one that would is moved in by up to a third of its
+             * width (it still stands under its tick), else left out */
             float lim0 = col > 0 ? plot.x - f.in.left_w[col] - f.in.hgap * 0.5f : 0;
             float lim1 = col < f.C - 1 && p + 1 < n ? plot.x + plot.w + f.in.right_w[col] + f.in.hgap * 0.5f : W;
             for (int i = 0; i < ax.xticks.n; i += kx) {
                 float x = snap((float)hv_scale_map(&lay->sx, ax.xticks.v[i]));
                 float hw = text_w(c, ax.xticks.label[i], c->f_tick) * 0.5f;
-                if (x - hw < lim0 || x + hw > lim1)
+                float in = fmaxf(lim0 + hw, fminf(lim1 - hw, x));
+                if (fabsf(in - x) > hw * (2.0f / 3.0f) || in - hw < lim0 - 0.01f || in + hw > lim1 + 0.01f)
                     continue;
+                x = in > x ? ceilf(in) : in < x ? floorf(in) : x;
                 /* (the digits' tops, not their box's, a pad under the ticks:
                  * the room over them goes under them, between the rows) */
                 hv_dl_text(c->dl, ax.xticks.label[i], x,
@@ -2263,15 +2320,22 @@ static int facet_draw(ctx *c, const facet_plan *fp, const hv_panel_state *panels
             }
         }
         char rl[4][160];
-        int nl = hv_fit_lines(d->row_header[r], len, f.row_lines < 2 ? f.row_lines : 2, facet_text_w, c, lines, &cut);
+        float sy0, sy1;
+        facet_row_span(c, &f, r, &sy0, &sy1);
+        int nl = hv_fit_lines(d->row_header[r], sy1 - sy0, f.row_lines < 2 ? f.row_lines : 2, facet_text_w, c, lines,
+                              &cut);
         for (int i = 0; i < nl; i++)
             memcpy(rl[i], lines[i], sizeof rl[i]);
         int nw = 0;
-        if (cut && f.row_lines > 2 && hv_wrap(d->row_header[r], len, f.row_lines, facet_text_w, c, rl, &nw)) {
+        if (cut && f.row_lines > 2 && hv_wrap(d->row_header[r], sy1 - sy0, f.row_lines, facet_text_w, c, rl, &nw)) {
             cut = false;
             nl = nw;
         }
         any_cut |= cut;
+        float longest = 0;
+        for (int i = 0; i < nl; i++)
+            longest = fmaxf(longest, text_w(c, rl[i], c->f_header));
+        cy = snap(facet_row_centre(c, &f, r, longest));
         /* rotated to read upwards: the first line farthest from the plots */
         for (int i = 0; i < nl; i++)
             hv_dl_text(c->dl, rl[i], snap(hdr_right - f.lead * (float)(nl - 1 - i)), cy, c->f_header, th->text,

@@ -240,3 +240,21 @@ int hv_index_ticks(double lo, double hi, float len_px, float label_px, double *v
     *step = st;
     return n;
 }
+
+float hv_index_ticks_two_len(double lo, double hi, float label_px)
+{
+    double first = lo < 0 ? 0 : ceil(lo), last = floor(hi);
+    if (!isfinite(lo) || !isfinite(hi) || !(last - first >= 1) || !(hi > lo))
+        return 0;
+    static const double rungs[3] = {1, 2, 5};
+    double best = 1;
+    for (int e = 0; e < 17; e++)
+        for (int k = 0; k < 3; k++) {
+            double st = rungs[k] * pow(10.0, e);
+            if (st > last - first)
+                return (float)((double)label_px * (hi - lo) / best);
+            if (floor(last / st) - ceil(first / st) + 1 >= 2)
+                best = st;
+        }
+    return (float)((double)label_px * (hi - lo) / best);
+}

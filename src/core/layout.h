@@ -86,4 +86,10 @@ const char *hv_shorten_middle(const char *s, float maxw, hv_width_fn wf, void *u
  * up; returns the count and the step in *step. */
 int hv_index_ticks(double lo, double hi, float len_px, float label_px, double *v, int max, double *step);
 
+/* The shortest axis over [lo, hi] on which hv_index_ticks's sparsest two
+ * ticks (the largest step with two multiples in it) stand label_px
+ * apart: the least room that shows two labelled ticks. 0 when the axis
+ * holds fewer than two indices. */
+float hv_index_ticks_two_len(double lo, double hi, float label_px);
+
 #endif

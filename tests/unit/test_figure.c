@@ -1095,6 +1095,54 @@ static void test_outside_limits(void)
 }
 
 
+static bool is_number(const char *s)
+{
+    if (*s == '-' || *s == '\xe2') /* (a minus sign: U+2212) */
+        s += *s == '-' ? 1 : 3;
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!(*s >= '0' && *s <= '9') && *s != '.')
+            return false;
+    return true;
+}
+
+/* Never fewer than two labelled ticks: beside the plots of the first
+ * column (numbers ending left of the plot, within its height) and under
+ * the plots with none below them (numbers hanging under the plot, within
+ * its width). Returns the number of axes short of two. */
+static int check_two_tick_labels(const hv_drawlist *dl, const hv_figure_layout *lay, int n, const char *what)
+{
+    int bad = 0;
+    for (int p = 0; p < n; p++) {
+        hv_rect r = lay->panels[p].plot;
+        bool first_col = r.x <= lay->panels[0].plot.x + 0.5f, below = false;
+        for (int q = 0; q < n; q++)
+            below |= fabsf(lay->panels[q].plot.x - r.x) < 0.5f && lay->panels[q].plot.y > r.y + r.h;
+        int left = 0, under = 0;
+        for (int i = 0; i < dl->n_texts; i++) {
+            const hv_text_item *t = &dl->texts[i];
+            if (t->rotate != 0 || !is_number(hv_dl_string(dl, t)))
+                continue;
+            left += t->ax == HV_ANCHOR_END && t->x <= r.x && t->y >= r.y - 1 && t->y <= r.y + r.h + 1;
+            under += t->ay == HV_ANCHOR_START && t->y >= r.y + r.h && t->y <= r.y + r.h + 3 * t->size &&
+                     t->x >= r.x - 1 && t->x <= r.x + r.w + 1;
+        }
+        if ((first_col && left < 2) || (!below && under < 2)) {
+            if (bad++ < 3) {
+                printf("  %s: panel %d has %d y and %d x tick labels\n", what, p, left, under);
+                printf("    plot %.1f %.1f %.1f %.1f\n", (double)r.x, (double)r.y, (double)r.w, (double)r.h);
+                for (int i = 0; i < dl->n_texts; i++) {
+                    const hv_text_item *t = &dl->texts[i];
+                    if (is_number(hv_dl_string(dl, t)) && t->y > r.y + r.h && t->y < r.y + r.h + 30)
+                        printf("    \"%s\" %.1f %.1f\n", hv_dl_string(dl, t), (double)t->x, (double)t->y);
+                }
+            }
+        }
+    }
+    return bad;
+}
+
 /* The facet layouts (models, heatmap, diff) as a property over sizes (320x180 to
  * 4K, 1.5 x 1 in to 7 x 5 in at 300 dpi), 1..6 models with long names,
  * 1..4 conditions and three contexts: the figure either fits, with every
@@ -1180,6 +1228,7 @@ static void test_facet_property(void)
                                 printf("  %s: \"%s\" runs off the canvas\n", what, hv_dl_string(&dl, t));
                         }
                         problems += check_texts_floor(&dl, what, floor_px);
+                        problems += check_two_tick_labels(&dl, &lay, n, what);
                         /* the figure legend (models): inside the canvas, over no plot */
                         hv_rect lg = lay.legend;
                         if (layout == HV_LAYOUT_MODELS && lg.w > 0) {
@@ -1224,10 +1273,11 @@ static const hv_text_item *find_text(const hv_drawlist *dl, const char *s)
 }
 
 /* Which way a facet grid goes (facets =): five models x three conditions
- * in a 640x360 thumbnail at matplotlib's 11 px type take five columns
- * (auto), squarish plots more than a tenth larger than five rows of
- * strips, with one colorbar or one beside each condition's row;
- * models-rows and models-columns fix it. In columns, model m's panels
+ * in a 640x360 thumbnail at matplotlib's 11 px type, in five rows of
+ * strips or five columns of squarish plots; auto takes the columns where
+ * their plots are more than a tenth larger (and here with a colorbar per
+ * condition, one beside each condition's row); models-rows and
+ * models-columns fix it. In columns, model m's panels
  * stand in column m, its name over them, the conditions beside the rows,
  * y tick labels beside every column (the models differ in heads) and x
  * tick labels under the last row only; "Head" across in the corner. */
@@ -1237,6 +1287,7 @@ static void test_facets(void)
                                    "Qwen2-7B-Instruct (Zurich run 1/2)", "gemma-2-9b-it",
                                    "Llama-2-70b-chat-hf step-2024-03 ckpt"};
     static const int shape[5][2] = {{40, 40}, {32, 32}, {28, 28}, {42, 16}, {80, 64}};
+    static const char *conds[3] = {"Undiff Attn.", "Scaling Cont.", "Refusal Dir. Ablation"};
     char *csv = malloc(1 << 20);
     int o = snprintf(csv, 64, "model,condition,layer,head,score\n");
     for (int m = 0; m < 5; m++)
@@ -1244,7 +1295,7 @@ static void test_facets(void)
             for (int k = 0; k < 10; k++) { /* (the extents: the last head of the last layer) */
                 int l = k == 0 ? shape[m][0] - 1 : 2 * k + c;
                 int h = k == 0 ? shape[m][1] - 1 : (3 * k + m) % shape[m][1];
-                o += snprintf(csv + o, 256, "%s,cond %d,%d,%d,%d\n", names[m], c, l, h, 10 * k + m + c);
+                o += snprintf(csv + o, 256, "%s,%s,%d,%d,%d\n", names[m], conds[c], l, h, 10 * k + m + c);
             }
     static hv_dataset ds;
     static hv_spec spec;
@@ -1265,7 +1316,9 @@ static void test_facets(void)
     hv_anim_opts ao = {HV_LAYOUT_HEATMAP, HV_MATCH_RANK, HV_EASE_CUBIC, 0};
     CHECK(hv_anim_init(&a, &fig, &ao, &err));
     float area[3] = {0};
-    for (int mode = HV_FACETS_AUTO; mode <= HV_FACETS_COLUMNS; mode++) {
+    float adv = 0.55f; /* (about DejaVu Sans's average advance, as the figure's real type) */
+    for (int step = 0; step < 3; step++) { /* rows, columns, then auto (which picks by their areas) */
+        int mode = (step + 1) % 3;
         spec.facets = mode;
         hv_frame_desc desc;
         int n = hv_anim_frame(&a, 0, NULL, ps, &desc);
@@ -1276,12 +1329,14 @@ static void test_facets(void)
         fo.font_scale = 11.0f / 15.0f; /* matplotlib's 11 px */
         fo.desc = desc;
         fo.measure = fake_measure;
+        fo.measure_user = &adv;
         hv_figure_build(&fig, &fo, ps, n, &dl, &lay);
         check_context("facets mode %d", mode);
         CHECK(lay.fits);
         CHECK_INT(n, 15);
         area[mode] = lay.panels[0].plot.w * lay.panels[0].plot.h;
-        bool cols = mode != HV_FACETS_ROWS;
+        bool cols = mode == HV_FACETS_COLUMNS ||
+                    (mode == HV_FACETS_AUTO && area[HV_FACETS_COLUMNS] > 1.1f * area[HV_FACETS_ROWS]);
         CHECK_INT(lay.cols, cols ? 5 : 3);
         CHECK_INT(lay.rows, cols ? 3 : 5);
         /* panel p is model p / 3, condition p % 3, whichever way the grid goes */
@@ -1292,7 +1347,7 @@ static void test_facets(void)
             else
                 CHECK(r.y == first.y && (p % 3 == 0 || r.x > lay.panels[p - 1].plot.x));
         }
-        const hv_text_item *gemma = find_text(&dl, "gemma-2-9b"), *c1 = find_text(&dl, "cond 1");
+        const hv_text_item *gemma = find_text(&dl, "gemma-2-9b"), *c1 = find_text(&dl, "Scaling");
         const hv_text_item *head = find_text(&dl, "Head");
         if (!CHECK(gemma && c1 && head)) {
             for (int i = 0; i < dl.n_texts; i++)
@@ -1337,7 +1392,8 @@ static void test_facets(void)
     }
     check_context("%s", "");
     /* the transpose is taken for room: at least a tenth more */
-    CHECK(area[HV_FACETS_COLUMNS] >= 1.1f * area[HV_FACETS_ROWS]);
+    CHECK(area[HV_FACETS_AUTO] == (area[HV_FACETS_COLUMNS] > 1.1f * area[HV_FACETS_ROWS] ? area[HV_FACETS_COLUMNS]
+                                                                                       : area[HV_FACETS_ROWS]));
     printf("  facets: plots %.0f px^2 in rows, %.0f in columns (auto: %.0f)\n", (double)area[HV_FACETS_ROWS],
            (double)area[HV_FACETS_COLUMNS], (double)area[HV_FACETS_AUTO]);
     hv_anim_free(&a);
@@ -1370,6 +1426,102 @@ static void test_facets(void)
         }
         check_context("%s", "");
     }
+    hv_anim_free(&a);
+    hv_drawlist_free(&dl);
+    hv_figure_free(&fig);
+    hv_dataset_free(&ds);
+}
+
+/* A rotated model name may run past its row, as matplotlib's y labels do:
+ * the last row's long checkpoint name at 1280x720 (models in rows, 11 px
+ * type) takes two lines, running into the room under the last row, where
+ * kept inside its row's band it took three. No two rows' names meet, and
+ * every one stays inside the canvas. */
+static void test_row_names_span(void)
+{
+    static const char *names[5] = {"Llama-2-13b-chat-hf", "Mistral-7B-Instruct-v0.2",
+                                   "Qwen2-7B-Instruct (Zurich run 1/2)", "gemma-2-9b-it",
+                                   "Llama-2-70b-chat-hf step-2024-03 ckpt"};
+    static const int shape[5][2] = {{40, 40}, {32, 32}, {28, 28}, {42, 16}, {80, 64}};
+    char *csv = malloc(1 << 20);
+    int o = snprintf(csv, 64, "model,condition,layer,head,score\n");
+    for (int m = 0; m < 5; m++)
+        for (int c = 0; c < 3; c++)
+            for (int k = 0; k < 10; k++) {
+                int l = k == 0 ? shape[m][0] - 1 : 2 * k + c;
+                int h = k == 0 ? shape[m][1] - 1 : (3 * k + m) % shape[m][1];
+                o += snprintf(csv + o, 256, "%s,cond %d,%d,%d,%d\n", names[m], c, l, h, 10 * k + m + c);
+            }
+    static hv_dataset ds;
+    static hv_spec spec;
+    static hv_figure fig;
+    static hv_panel_state ps[HV_MAX_PANELS];
+    static hv_figure_layout lay;
+    hv_drawlist dl = {0};
+    hv_error err;
+    bool parsed = CHECK(hv_dataset_parse(&ds, csv, (size_t)o, "rows.csv", &err));
+    free(csv);
+    if (!parsed)
+        return;
+    hv_spec_init(&spec);
+    spec.colorbar = 0;
+    spec.facets = HV_FACETS_ROWS;
+    snprintf(spec.title, sizeof spec.title, "{condition}");
+    CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
+    hv_anim a;
+    hv_anim_opts ao = {HV_LAYOUT_HEATMAP, HV_MATCH_RANK, HV_EASE_CUBIC, 0};
+    CHECK(hv_anim_init(&a, &fig, &ao, &err));
+    hv_frame_desc desc;
+    int n = hv_anim_frame(&a, 0, NULL, ps, &desc);
+    hv_figure_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.width = 1280;
+    fo.height = 720;
+    fo.font_scale = 11.0f / 15.0f;
+    fo.desc = desc;
+    fo.measure = fake_measure;
+    float adv = 0.55f; /* (about DejaVu Sans's average advance) */
+    fo.measure_user = &adv;
+    hv_figure_build(&fig, &fo, ps, n, &dl, &lay);
+    CHECK(lay.fits && lay.rows == 5 && n == 15);
+    /* the rotated texts left of the plots: the model names' lines, each
+     * given to the row its centre is nearest */
+    box line[16];
+    int row_of[16], nlines[5] = {0}, nl = 0;
+    for (int i = 0; i < dl.n_texts && nl < 16; i++) {
+        const hv_text_item *t = &dl.texts[i];
+        if (t->rotate != 90 || t->x >= lay.panels[0].plot.x)
+            continue;
+        hv_text_metrics m;
+        fake_measure(&adv, hv_dl_string(&dl, t), t->size, &m);
+        line[nl] = (box){t->x - m.ascent - m.descent, t->y - m.width * 0.5f, t->x, t->y + m.width * 0.5f};
+        int r = 0;
+        for (int k = 1; k < 5; k++)
+            if (fabsf(lay.panels[3 * k].plot.y - t->y) < fabsf(lay.panels[3 * r].plot.y - t->y))
+                r = k;
+        row_of[nl] = t->y > lay.panels[3 * r].plot.y || r == 0 ? r : r - 1;
+        nlines[row_of[nl]]++;
+        nl++;
+    }
+    for (int i = 0; i < nl; i++) {
+        check_context("name line %d (row %d)", i, row_of[i]);
+        CHECK(line[i].y0 >= 0 && line[i].y1 <= 720 && line[i].x0 >= 0);
+        for (int j = i + 1; j < nl; j++)
+            if (row_of[j] != row_of[i])
+                CHECK(line[i].y1 <= line[j].y0 || line[j].y1 <= line[i].y0);
+    }
+    check_context("%s", "");
+    /* the checkpoint name: two lines, the longer running past its plots'
+     * bottom and their tick labels (a tick label's height and the tick) */
+    CHECK_INT(nlines[4], 2);
+    hv_rect last = lay.panels[12].plot;
+    float past = 0;
+    for (int i = 0; i < nl; i++)
+        if (row_of[i] == 4)
+            past = fmaxf(past, line[i].y1 - (last.y + last.h + 11.0f + 6.0f));
+    CHECK(past > 0);
+    printf("  row names: %d %d %d %d %d lines; the last runs %.0f px past its row\n", nlines[0], nlines[1],
+           nlines[2], nlines[3], nlines[4], (double)past);
     hv_anim_free(&a);
     hv_drawlist_free(&dl);
     hv_figure_free(&fig);
@@ -1598,6 +1750,7 @@ int main(void)
     test_outside_limits();
     test_facet_property();
     test_facets();
+    test_row_names_span();
     test_ticks_bounded();
     test_signed_scores();
     test_orientation();

@@ -124,6 +124,28 @@ static void test_ticks(void)
         }
 }
 
+/* The least room for two labelled ticks: the sparsest two ticks (the
+ * largest 1-2-5 step with two multiples on the axis) label_px apart; at
+ * that length hv_index_ticks gives at least two ticks that far apart, and
+ * a pixel less gives none that far apart. */
+static void test_ticks_two_len(void)
+{
+    CHECK_NEAR(hv_index_ticks_two_len(-0.5, 39.5, 10), 20, 1e-4); /* 0, 20 */
+    CHECK_NEAR(hv_index_ticks_two_len(-0.5, 15.5, 10), 16, 1e-4); /* 0, 10 */
+    CHECK_NEAR(hv_index_ticks_two_len(-0.5, 79.5, 10), 16, 1e-4); /* 0, 50 */
+    CHECK_NEAR(hv_index_ticks_two_len(-0.5, 1.5, 10), 20, 1e-4);  /* 0, 1 */
+    CHECK_NEAR(hv_index_ticks_two_len(-0.5, 0.5, 10), 0, 0);      /* one index */
+    CHECK_NEAR(hv_index_ticks_two_len(NAN, 3, 10), 0, 0);
+    double v[64], step;
+    for (int hi = 1; hi < 300; hi += 7) {
+        float len = hv_index_ticks_two_len(-0.5, hi + 0.5, 18);
+        int n = hv_index_ticks(-0.5, hi + 0.5, len, 22, v, 64, &step);
+        CHECK(n >= 2 && step * len / (hi + 1) >= 18 - 1e-3);
+        n = hv_index_ticks(-0.5, hi + 0.5, len - 1, 22, v, 64, &step);
+        CHECK(step * (len - 1) / (hi + 1) < 18);
+    }
+}
+
 /* an axis of any span the spec allows (limits within 1e15): ticks in
  * range, at least two, no overflow (fuzz_figure found one at 1e15) */
 static void test_ticks_huge(void)
@@ -144,5 +166,6 @@ int main(void)
     test_text();
     test_ticks();
     test_ticks_huge();
+    test_ticks_two_len();
     return check_summary();
 }
