@@ -738,11 +738,63 @@ static int check_texts_floor(const hv_drawlist *dl, const char *what, float floo
     return bad;
 }
 
+static bool is_number(const char *s)
+{
+    if (*s == '-' || *s == '\xe2') /* (a minus sign: U+2212) */
+        s += *s == '-' ? 1 : 3;
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!(*s >= '0' && *s <= '9') && *s != '.')
+            return false;
+    return true;
+}
+
+/* Never fewer than two labelled ticks: beside the plots of the first
+ * column (numbers ending left of the plot, within its height) and under
+ * the plots with none below them (numbers hanging under the plot, within
+ * its width), hidden panels aside. Returns the number of axes short of two. */
+static int check_two_tick_labels(const hv_drawlist *dl, const hv_figure_layout *lay, const hv_panel_state *ps, int n,
+                                 const char *what)
+{
+    int bad = 0;
+    for (int p = 0; p < n; p++) {
+        hv_rect r = lay->panels[p].plot;
+        if (ps[p].hidden) /* (a build's later panel: its place kept, nothing drawn) */
+            continue;
+        bool first_col = r.x <= lay->panels[0].plot.x + 0.5f, below = false;
+        for (int q = 0; q < n; q++)
+            below |= fabsf(lay->panels[q].plot.x - r.x) < 0.5f && lay->panels[q].plot.y > r.y + r.h;
+        int left = 0, under = 0;
+        for (int i = 0; i < dl->n_texts; i++) {
+            const hv_text_item *t = &dl->texts[i];
+            if (t->rotate != 0 || !is_number(hv_dl_string(dl, t)))
+                continue;
+            left += t->ax == HV_ANCHOR_END && t->x <= r.x && t->y >= r.y - 1 && t->y <= r.y + r.h + 1;
+            under += t->ay == HV_ANCHOR_START && t->y >= r.y + r.h && t->y <= r.y + r.h + 3 * t->size &&
+                     t->x >= r.x - 1 && t->x <= r.x + r.w + 1;
+        }
+        if ((first_col && left < 2) || (!below && under < 2)) {
+            if (bad++ < 3) {
+                printf("  %s: panel %d has %d y and %d x tick labels\n", what, p, left, under);
+                printf("    plot %.1f %.1f %.1f %.1f\n", (double)r.x, (double)r.y, (double)r.w, (double)r.h);
+                for (int i = 0; i < dl->n_texts; i++) {
+                    const hv_text_item *t = &dl->texts[i];
+                    if (is_number(hv_dl_string(dl, t)) && t->y > r.y + r.h && t->y < r.y + r.h + 30)
+                        printf("    \"%s\" %.1f %.1f\n", hv_dl_string(dl, t), (double)t->x, (double)t->y);
+                }
+            }
+        }
+    }
+    return bad;
+}
+
 static int check_texts(const hv_drawlist *dl, const char *what) { return check_texts_floor(dl, what, 11 - 1e-4f); }
 
 /* Type and overlap at every context, size and layout, at 20 moments of
  * every transition, on the bundled data and five models x three
- * conditions: no text under 11 px, none overlapping another. */
+ * conditions: no text under 11 px, none overlapping another, two labelled
+ * ticks at least on every outer axis. */
 static void test_text_never_overlaps(void)
 {
     static hv_dataset dss[2];
@@ -786,6 +838,7 @@ static void test_text_never_overlaps(void)
                                      hv_layout_name(layout), hv_context_name(cx), o.width, o.height, c + j / 20.0);
                             check_context("%s", what);
                             problems += check_texts(&dl, what);
+                            problems += check_two_tick_labels(&dl, &lay, ps, n, what);
                             frames++;
                             if (cx == HV_CONTEXT_NOTEBOOK && o.width == 1280 && o.height == 720 && layout < HV_LAYOUT_HEATMAP && n <= 4)
                                 CHECK(lay.f_tick >= 13.9f); /* matplotlib's 10 pt at 100 dpi */
@@ -1095,54 +1148,6 @@ static void test_outside_limits(void)
 }
 
 
-static bool is_number(const char *s)
-{
-    if (*s == '-' || *s == '\xe2') /* (a minus sign: U+2212) */
-        s += *s == '-' ? 1 : 3;
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (!(*s >= '0' && *s <= '9') && *s != '.')
-            return false;
-    return true;
-}
-
-/* Never fewer than two labelled ticks: beside the plots of the first
- * column (numbers ending left of the plot, within its height) and under
- * the plots with none below them (numbers hanging under the plot, within
- * its width). Returns the number of axes short of two. */
-static int check_two_tick_labels(const hv_drawlist *dl, const hv_figure_layout *lay, int n, const char *what)
-{
-    int bad = 0;
-    for (int p = 0; p < n; p++) {
-        hv_rect r = lay->panels[p].plot;
-        bool first_col = r.x <= lay->panels[0].plot.x + 0.5f, below = false;
-        for (int q = 0; q < n; q++)
-            below |= fabsf(lay->panels[q].plot.x - r.x) < 0.5f && lay->panels[q].plot.y > r.y + r.h;
-        int left = 0, under = 0;
-        for (int i = 0; i < dl->n_texts; i++) {
-            const hv_text_item *t = &dl->texts[i];
-            if (t->rotate != 0 || !is_number(hv_dl_string(dl, t)))
-                continue;
-            left += t->ax == HV_ANCHOR_END && t->x <= r.x && t->y >= r.y - 1 && t->y <= r.y + r.h + 1;
-            under += t->ay == HV_ANCHOR_START && t->y >= r.y + r.h && t->y <= r.y + r.h + 3 * t->size &&
-                     t->x >= r.x - 1 && t->x <= r.x + r.w + 1;
-        }
-        if ((first_col && left < 2) || (!below && under < 2)) {
-            if (bad++ < 3) {
-                printf("  %s: panel %d has %d y and %d x tick labels\n", what, p, left, under);
-                printf("    plot %.1f %.1f %.1f %.1f\n", (double)r.x, (double)r.y, (double)r.w, (double)r.h);
-                for (int i = 0; i < dl->n_texts; i++) {
-                    const hv_text_item *t = &dl->texts[i];
-                    if (is_number(hv_dl_string(dl, t)) && t->y > r.y + r.h && t->y < r.y + r.h + 30)
-                        printf("    \"%s\" %.1f %.1f\n", hv_dl_string(dl, t), (double)t->x, (double)t->y);
-                }
-            }
-        }
-    }
-    return bad;
-}
-
 /* The facet layouts (models, heatmap, diff) as a property over sizes (320x180 to
  * 4K, 1.5 x 1 in to 7 x 5 in at 300 dpi), 1..6 models with long names,
  * 1..4 conditions and three contexts: the figure either fits, with every
@@ -1228,7 +1233,7 @@ static void test_facet_property(void)
                                 printf("  %s: \"%s\" runs off the canvas\n", what, hv_dl_string(&dl, t));
                         }
                         problems += check_texts_floor(&dl, what, floor_px);
-                        problems += check_two_tick_labels(&dl, &lay, n, what);
+                        problems += check_two_tick_labels(&dl, &lay, ps, n, what);
                         /* the figure legend (models): inside the canvas, over no plot */
                         hv_rect lg = lay.legend;
                         if (layout == HV_LAYOUT_MODELS && lg.w > 0) {
