@@ -1277,6 +1277,108 @@ static const hv_text_item *find_text(const hv_drawlist *dl, const char *s)
     return NULL;
 }
 
+/* The study of issue 16 as a CSV, parsed: five models of real shapes and
+ * long names (a 40 x 40 Llama-2-13b ... an 80 x 64 Llama-2-70b), three
+ * conditions, ten heads each, the last head of the last layer among them
+ * (so the extents are the models'). */
+static bool parse_study(hv_dataset *ds, hv_error *err)
+{
+    static const char *names[5] = {"Llama-2-13b-chat-hf", "Mistral-7B-Instruct-v0.2",
+                                   "Qwen2-7B-Instruct (Zurich run 1/2)", "gemma-2-9b-it",
+                                   "Llama-2-70b-chat-hf step-2024-03 ckpt"};
+    static const int shape[5][2] = {{40, 40}, {32, 32}, {28, 28}, {42, 16}, {80, 64}};
+    static const char *conds[3] = {"Undiff Attn.", "Scaling Cont.", "Refusal Dir. Ablation"};
+    char *csv = malloc(1 << 20);
+    if (!csv)
+        return false;
+    int o = snprintf(csv, 64, "model,condition,layer,head,score\n");
+    for (int m = 0; m < 5; m++)
+        for (int c = 0; c < 3; c++)
+            for (int k = 0; k < 10; k++) {
+                int l = k == 0 ? shape[m][0] - 1 : 2 * k + c;
+                int h = k == 0 ? shape[m][1] - 1 : (3 * k + m) % shape[m][1];
+                o += snprintf(csv + o, 256, "%s,%s,%d,%d,%d\n", names[m], conds[c], l, h, 10 * k + m + c);
+            }
+    bool ok = hv_dataset_parse(ds, csv, (size_t)o, "study.csv", err);
+    free(csv);
+    return ok;
+}
+
+/* The study's first frame in the heatmap layout at w x h, at matplotlib's
+ * 11 px type, measured by the fake font at adv a byte (0: its default);
+ * returns the panels' count, *cbar the frame's colorbars. */
+static int study_frame(hv_figure *fig, hv_anim *a, int w, int h, float adv, hv_panel_state *ps, hv_drawlist *dl,
+                       hv_figure_layout *lay, int *cbar)
+{
+    hv_frame_desc desc;
+    int n = hv_anim_frame(a, 0, NULL, ps, &desc);
+    hv_figure_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.width = w;
+    fo.height = h;
+    fo.font_scale = 11.0f / 15.0f;
+    fo.desc = desc;
+    fo.measure = fake_measure;
+    fo.measure_user = adv > 0 ? &adv : NULL;
+    hv_figure_build(fig, &fo, ps, n, dl, lay);
+    *cbar = (int)desc.cbar;
+    return n;
+}
+
+/* A rotated model name may run past its row, as matplotlib's y labels do:
+ * the last row's long checkpoint name at 1280x720 (models in rows, 11 px
+ * type) takes two lines, running into the room under the last row, where
+ * kept inside its row's band it took three. No two rows' names meet, and
+ * every one stays inside the canvas. (Run by test_facets, on its study.) */
+static void check_row_names_span(hv_figure *fig, hv_anim *a, float adv)
+{
+    static hv_panel_state ps[HV_MAX_PANELS];
+    static hv_figure_layout lay;
+    hv_drawlist dl = {0};
+    int cbar;
+    int n = study_frame(fig, a, 1280, 720, adv, ps, &dl, &lay, &cbar);
+    CHECK(lay.fits && lay.rows == 5 && n == 15);
+    /* the rotated texts left of the plots: the model names' lines, each
+     * given to the row its centre is nearest */
+    box line[16];
+    int row_of[16], nlines[5] = {0}, nl = 0;
+    for (int i = 0; i < dl.n_texts && nl < 16; i++) {
+        const hv_text_item *t = &dl.texts[i];
+        if (t->rotate != 90 || t->x >= lay.panels[0].plot.x)
+            continue;
+        hv_text_metrics m;
+        fake_measure(&adv, hv_dl_string(&dl, t), t->size, &m);
+        line[nl] = (box){t->x - m.ascent - m.descent, t->y - m.width * 0.5f, t->x, t->y + m.width * 0.5f};
+        int r = 0;
+        for (int k = 1; k < 5; k++)
+            if (fabsf(lay.panels[3 * k].plot.y - t->y) < fabsf(lay.panels[3 * r].plot.y - t->y))
+                r = k;
+        row_of[nl] = t->y > lay.panels[3 * r].plot.y || r == 0 ? r : r - 1;
+        nlines[row_of[nl]]++;
+        nl++;
+    }
+    for (int i = 0; i < nl; i++) {
+        check_context("name line %d (row %d)", i, row_of[i]);
+        CHECK(line[i].y0 >= 0 && line[i].y1 <= 720 && line[i].x0 >= 0);
+        for (int j = i + 1; j < nl; j++)
+            if (row_of[j] != row_of[i])
+                CHECK(line[i].y1 <= line[j].y0 || line[j].y1 <= line[i].y0);
+    }
+    check_context("%s", "");
+    /* the checkpoint name: two lines, the longer running past its plots'
+     * bottom and their tick labels (a tick label's height and the tick) */
+    CHECK_INT(nlines[4], 2);
+    hv_rect last = lay.panels[12].plot;
+    float past = 0;
+    for (int i = 0; i < nl; i++)
+        if (row_of[i] == 4)
+            past = fmaxf(past, line[i].y1 - (last.y + last.h + 11.0f + 6.0f));
+    CHECK(past > 0);
+    printf("  row names: %d %d %d %d %d lines; the last runs %.0f px past its row\n", nlines[0], nlines[1],
+           nlines[2], nlines[3], nlines[4], (double)past);
+    hv_drawlist_free(&dl);
+}
+
 /* Which way a facet grid goes (facets =): five models x three conditions
  * in a 640x360 thumbnail at matplotlib's 11 px type, in five rows of
  * strips or five columns of squarish plots; auto takes the columns where
@@ -1288,20 +1390,6 @@ static const hv_text_item *find_text(const hv_drawlist *dl, const char *s)
  * tick labels under the last row only; "Head" across in the corner. */
 static void test_facets(void)
 {
-    static const char *names[5] = {"Llama-2-13b-chat-hf", "Mistral-7B-Instruct-v0.2",
-                                   "Qwen2-7B-Instruct (Zurich run 1/2)", "gemma-2-9b-it",
-                                   "Llama-2-70b-chat-hf step-2024-03 ckpt"};
-    static const int shape[5][2] = {{40, 40}, {32, 32}, {28, 28}, {42, 16}, {80, 64}};
-    static const char *conds[3] = {"Undiff Attn.", "Scaling Cont.", "Refusal Dir. Ablation"};
-    char *csv = malloc(1 << 20);
-    int o = snprintf(csv, 64, "model,condition,layer,head,score\n");
-    for (int m = 0; m < 5; m++)
-        for (int c = 0; c < 3; c++)
-            for (int k = 0; k < 10; k++) { /* (the extents: the last head of the last layer) */
-                int l = k == 0 ? shape[m][0] - 1 : 2 * k + c;
-                int h = k == 0 ? shape[m][1] - 1 : (3 * k + m) % shape[m][1];
-                o += snprintf(csv + o, 256, "%s,%s,%d,%d,%d\n", names[m], conds[c], l, h, 10 * k + m + c);
-            }
     static hv_dataset ds;
     static hv_spec spec;
     static hv_figure fig;
@@ -1309,9 +1397,7 @@ static void test_facets(void)
     static hv_figure_layout lay;
     hv_drawlist dl = {0};
     hv_error err;
-    bool parsed = CHECK(hv_dataset_parse(&ds, csv, (size_t)o, "facets.csv", &err));
-    free(csv);
-    if (!parsed)
+    if (!CHECK(parse_study(&ds, &err)))
         return;
     hv_spec_init(&spec);
     spec.colorbar = 0; /* one range (a colorbar per condition keeps models in rows) */
@@ -1325,17 +1411,8 @@ static void test_facets(void)
     for (int step = 0; step < 3; step++) { /* rows, columns, then auto (which picks by their areas) */
         int mode = (step + 1) % 3;
         spec.facets = mode;
-        hv_frame_desc desc;
-        int n = hv_anim_frame(&a, 0, NULL, ps, &desc);
-        hv_figure_opts fo;
-        memset(&fo, 0, sizeof fo);
-        fo.width = 640;
-        fo.height = 360;
-        fo.font_scale = 11.0f / 15.0f; /* matplotlib's 11 px */
-        fo.desc = desc;
-        fo.measure = fake_measure;
-        fo.measure_user = &adv;
-        hv_figure_build(&fig, &fo, ps, n, &dl, &lay);
+        int cbar;
+        int n = study_frame(&fig, &a, 640, 360, adv, ps, &dl, &lay, &cbar);
         check_context("facets mode %d", mode);
         CHECK(lay.fits);
         CHECK_INT(n, 15);
@@ -1396,6 +1473,8 @@ static void test_facets(void)
             CHECK(!cols || r == lay.rows - 1 ? under[r] > 0 : under[r] == 0);
     }
     check_context("%s", "");
+    spec.facets = HV_FACETS_ROWS; /* (the models' names beside their rows) */
+    check_row_names_span(&fig, &a, adv);
     /* the transpose is taken for room: at least a tenth more */
     CHECK(area[HV_FACETS_AUTO] == (area[HV_FACETS_COLUMNS] > 1.1f * area[HV_FACETS_ROWS] ? area[HV_FACETS_COLUMNS]
                                                                                        : area[HV_FACETS_ROWS]));
@@ -1409,17 +1488,9 @@ static void test_facets(void)
     CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
     CHECK(hv_anim_init(&a, &fig, &ao, &err));
     {
-        hv_frame_desc desc;
-        int n = hv_anim_frame(&a, 0, NULL, ps, &desc);
-        CHECK_INT(desc.cbar, HV_CBAR_COLUMN);
-        hv_figure_opts fo;
-        memset(&fo, 0, sizeof fo);
-        fo.width = 640;
-        fo.height = 360;
-        fo.font_scale = 11.0f / 15.0f;
-        fo.desc = desc;
-        fo.measure = fake_measure;
-        hv_figure_build(&fig, &fo, ps, n, &dl, &lay);
+        int cbar;
+        int n = study_frame(&fig, &a, 640, 360, 0, ps, &dl, &lay, &cbar);
+        CHECK_INT(cbar, HV_CBAR_COLUMN);
         CHECK(lay.fits);
         CHECK_INT(lay.cols, 5);
         hv_rect last = lay.panels[12].plot;
@@ -1437,101 +1508,6 @@ static void test_facets(void)
     hv_dataset_free(&ds);
 }
 
-/* A rotated model name may run past its row, as matplotlib's y labels do:
- * the last row's long checkpoint name at 1280x720 (models in rows, 11 px
- * type) takes two lines, running into the room under the last row, where
- * kept inside its row's band it took three. No two rows' names meet, and
- * every one stays inside the canvas. */
-static void test_row_names_span(void)
-{
-    static const char *names[5] = {"Llama-2-13b-chat-hf", "Mistral-7B-Instruct-v0.2",
-                                   "Qwen2-7B-Instruct (Zurich run 1/2)", "gemma-2-9b-it",
-                                   "Llama-2-70b-chat-hf step-2024-03 ckpt"};
-    static const int shape[5][2] = {{40, 40}, {32, 32}, {28, 28}, {42, 16}, {80, 64}};
-    char *csv = malloc(1 << 20);
-    int o = snprintf(csv, 64, "model,condition,layer,head,score\n");
-    for (int m = 0; m < 5; m++)
-        for (int c = 0; c < 3; c++)
-            for (int k = 0; k < 10; k++) {
-                int l = k == 0 ? shape[m][0] - 1 : 2 * k + c;
-                int h = k == 0 ? shape[m][1] - 1 : (3 * k + m) % shape[m][1];
-                o += snprintf(csv + o, 256, "%s,cond %d,%d,%d,%d\n", names[m], c, l, h, 10 * k + m + c);
-            }
-    static hv_dataset ds;
-    static hv_spec spec;
-    static hv_figure fig;
-    static hv_panel_state ps[HV_MAX_PANELS];
-    static hv_figure_layout lay;
-    hv_drawlist dl = {0};
-    hv_error err;
-    bool parsed = CHECK(hv_dataset_parse(&ds, csv, (size_t)o, "rows.csv", &err));
-    free(csv);
-    if (!parsed)
-        return;
-    hv_spec_init(&spec);
-    spec.colorbar = 0;
-    spec.facets = HV_FACETS_ROWS;
-    snprintf(spec.title, sizeof spec.title, "{condition}");
-    CHECK(hv_figure_prepare(&fig, &ds, &spec, &err));
-    hv_anim a;
-    hv_anim_opts ao = {HV_LAYOUT_HEATMAP, HV_MATCH_RANK, HV_EASE_CUBIC, 0};
-    CHECK(hv_anim_init(&a, &fig, &ao, &err));
-    hv_frame_desc desc;
-    int n = hv_anim_frame(&a, 0, NULL, ps, &desc);
-    hv_figure_opts fo;
-    memset(&fo, 0, sizeof fo);
-    fo.width = 1280;
-    fo.height = 720;
-    fo.font_scale = 11.0f / 15.0f;
-    fo.desc = desc;
-    fo.measure = fake_measure;
-    float adv = 0.55f; /* (about DejaVu Sans's average advance) */
-    fo.measure_user = &adv;
-    hv_figure_build(&fig, &fo, ps, n, &dl, &lay);
-    CHECK(lay.fits && lay.rows == 5 && n == 15);
-    /* the rotated texts left of the plots: the model names' lines, each
-     * given to the row its centre is nearest */
-    box line[16];
-    int row_of[16], nlines[5] = {0}, nl = 0;
-    for (int i = 0; i < dl.n_texts && nl < 16; i++) {
-        const hv_text_item *t = &dl.texts[i];
-        if (t->rotate != 90 || t->x >= lay.panels[0].plot.x)
-            continue;
-        hv_text_metrics m;
-        fake_measure(&adv, hv_dl_string(&dl, t), t->size, &m);
-        line[nl] = (box){t->x - m.ascent - m.descent, t->y - m.width * 0.5f, t->x, t->y + m.width * 0.5f};
-        int r = 0;
-        for (int k = 1; k < 5; k++)
-            if (fabsf(lay.panels[3 * k].plot.y - t->y) < fabsf(lay.panels[3 * r].plot.y - t->y))
-                r = k;
-        row_of[nl] = t->y > lay.panels[3 * r].plot.y || r == 0 ? r : r - 1;
-        nlines[row_of[nl]]++;
-        nl++;
-    }
-    for (int i = 0; i < nl; i++) {
-        check_context("name line %d (row %d)", i, row_of[i]);
-        CHECK(line[i].y0 >= 0 && line[i].y1 <= 720 && line[i].x0 >= 0);
-        for (int j = i + 1; j < nl; j++)
-            if (row_of[j] != row_of[i])
-                CHECK(line[i].y1 <= line[j].y0 || line[j].y1 <= line[i].y0);
-    }
-    check_context("%s", "");
-    /* the checkpoint name: two lines, the longer running past its plots'
-     * bottom and their tick labels (a tick label's height and the tick) */
-    CHECK_INT(nlines[4], 2);
-    hv_rect last = lay.panels[12].plot;
-    float past = 0;
-    for (int i = 0; i < nl; i++)
-        if (row_of[i] == 4)
-            past = fmaxf(past, line[i].y1 - (last.y + last.h + 11.0f + 6.0f));
-    CHECK(past > 0);
-    printf("  row names: %d %d %d %d %d lines; the last runs %.0f px past its row\n", nlines[0], nlines[1],
-           nlines[2], nlines[3], nlines[4], (double)past);
-    hv_anim_free(&a);
-    hv_drawlist_free(&dl);
-    hv_figure_free(&fig);
-    hv_dataset_free(&ds);
-}
 
 /* Issue 15: a spec's ticks far finer than its range (ticks 0..70 by 10 over
  * 0..1e12) asked the ticks between two conditions for 1e11 intervals, and
@@ -1755,7 +1731,6 @@ int main(void)
     test_outside_limits();
     test_facet_property();
     test_facets();
-    test_row_names_span();
     test_ticks_bounded();
     test_signed_scores();
     test_orientation();
