@@ -2006,6 +2006,7 @@ static bool facet_layout(ctx *c, const hv_panel_state *panels, int n, float W, f
             for (int cc = 1; cc <= n && cc <= HV_GRID_MAX; cc++) {
                 f.C = cc;
                 f.R = (n + cc - 1) / cc;
+                f.col_lines = 1;
                 if (f.R > HV_GRID_MAX)
                     continue;
                 /* the figure legend in the grid's empty cells where it fits
@@ -2020,7 +2021,16 @@ static bool facet_layout(ctx *c, const hv_panel_state *panels, int n, float W, f
                     if (cf.g.ok && legend_fits_cells(c, &cf, n))
                         f = cf;
                 }
+                /* (with the lines the panel titles need over these plots) */
                 facet_solve(c, &f, panels, n, W, H);
+                for (int pass = 0; pass < 2; pass++) {
+                    bool cut = false;
+                    int cl = header_lines(c, &f, panels, n, &cut);
+                    if (cl <= f.col_lines)
+                        break;
+                    f.col_lines = cl;
+                    facet_solve(c, &f, panels, n, W, H);
+                }
                 float side = fminf(f.g.plot_w, f.g.plot_h) * (f.R * f.C > n && !f.legend_cell ? 0.9f : 1.0f);
                 if (side > best + 0.5f) {
                     best = side;
@@ -2031,6 +2041,7 @@ static bool facet_layout(ctx *c, const hv_panel_state *panels, int n, float W, f
             f.C = bc;
             f.R = (n + bc - 1) / bc;
             f.legend_cell = bcell;
+            f.col_lines = 1;
             facet_legend_strip(c, &f, W);
         }
         /* The row headers (the models' names) go where they cost the plots
@@ -2066,8 +2077,9 @@ static bool facet_layout(ctx *c, const hv_panel_state *panels, int n, float W, f
                 if (f.wrap) /* the legend strip's rows beside the colorbar's block */
                     facet_legend_strip(c, &f, W);
                 /* a thin colorbar: matplotlib's 1:20 (a wrapped facet's at
-                 * most 18 px at 1080p); one beside a plot never wider than an
-                 * eighth of it, the figure's (beside the whole grid) a quarter */
+                 * most 18 px at 1080p); a column's or a panel's never wider
+                 * than an eighth of a plot, the figure's (beside the whole
+                 * grid) a quarter */
                 bool beside_plot = d->cbar == HV_CBAR_PANEL || d->cbar == HV_CBAR_ROW;
                 float bar_len = beside_plot ? f.g.plot_h : f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
                 float cb_max = fminf(f.g.plot_w * (d->cbar == HV_CBAR_FIGURE ? 0.25f : 0.12f),
@@ -2169,6 +2181,7 @@ static int facet_draw(ctx *c, const facet_plan *fp, const hv_panel_state *panels
     hv_text_metrics dm;
     measure(c, "0123456789", c->f_tick, &dm);
     const float digit_h = fminf(dm.ascent, c->h_tick);
+    float xlab_edge = -1e30f; /* the right end of the last x tick label drawn in this row */
     float xlab_px = 0;
     for (int p = 0; p < n; p++)
         xlab_px = fmaxf(xlab_px, max_label_w(c, &panel_axes(c, &panels[p])->xticks, c->f_tick));
@@ -2195,6 +2208,8 @@ static int facet_draw(ctx *c, const facet_plan *fp, const hv_panel_state *panels
     for (int p = 0; p < n; p++) {
         int r = p / f.C, col = p % f.C;
         hv_panel_layout *lay = &lays[p];
+        if (col == 0) /* (a new row) */
+            xlab_edge = -1e30f;
         if (panels[p].hidden)
             continue; /* a build's later panel: its place kept, nothing moves when it appears */
         const hv_axes *given = panel_axes(c, &panels[p]);
@@ -2217,19 +2232,30 @@ static int facet_draw(ctx *c, const facet_plan *fp, const hv_panel_state *panels
                 hline(c, plot.x - c->lw - c->tick_len, plot.x - c->lw, (float)hv_scale_map(&lay->sy, ax.yticks.v[i]),
                       th->axis);
         if (xl) {
-            int kx = label_stride(&ax.xticks, &lay->sx, max_label_w(c, &ax.xticks, c->f_tick) + 4 * c->ts);
+            float xneed = max_label_w(c, &ax.xticks, c->f_tick) + 4 * c->ts;
+            int kx = label_stride(&ax.xticks, &lay->sx, xneed);
             /* a label never crosses the middle of the gap to the next
              * panel: one that would is moved in by up to a third of its
-             * width (it still stands under its tick), else left out */
+             * width (it still stands under its tick), as long as it stays
+             * as far from its neighbours as the labels keep apart, else
+             * it is left out */
             float lim0 = col > 0 ? plot.x - f.in.left_w[col] - f.in.hgap * 0.5f : 0;
             float lim1 = col < f.C - 1 && p + 1 < n ? plot.x + plot.w + f.in.right_w[col] + f.in.hgap * 0.5f : W;
+            /* (and a fifth of their size from the last label left of it in the row) */
+            if (col > 0)
+                lim0 = fmaxf(lim0, xlab_edge + 0.2f * c->f_tick);
+            float prev = -1e30f;
             for (int i = 0; i < ax.xticks.n; i += kx) {
                 float x = snap((float)hv_scale_map(&lay->sx, ax.xticks.v[i]));
                 float hw = text_w(c, ax.xticks.label[i], c->f_tick) * 0.5f;
                 float in = fmaxf(lim0 + hw, fminf(lim1 - hw, x));
-                if (fabsf(in - x) > hw * (2.0f / 3.0f) || in - hw < lim0 - 0.01f || in + hw > lim1 + 0.01f)
+                in = in > x ? ceilf(in) : in < x ? floorf(in) : x;
+                float next = i + kx < ax.xticks.n ? (float)hv_scale_map(&lay->sx, ax.xticks.v[i + kx]) : 1e30f;
+                if (fabsf(in - x) > hw * (2.0f / 3.0f) || in - hw < lim0 - 0.5f || in + hw > lim1 + 0.5f ||
+                    (in != x && (in - prev < xneed || next - in < xneed)))
                     continue;
-                x = in > x ? ceilf(in) : in < x ? floorf(in) : x;
+                x = prev = in;
+                xlab_edge = x + hw;
                 /* (the digits' tops, not their box's, a pad under the ticks:
                  * the room over them goes under them, between the rows) */
                 hv_dl_text(c->dl, ax.xticks.label[i], x,

@@ -786,6 +786,24 @@ static int check_two_tick_labels(const hv_drawlist *dl, const hv_figure_layout *
             }
         }
     }
+    /* and two tick labels side by side keep a fifth of their size apart
+     * (never "3040") */
+    for (int i = 0; i < dl->n_texts; i++) {
+        const hv_text_item *a = &dl->texts[i];
+        if (a->rotate != 0 || a->ax != HV_ANCHOR_CENTER || !is_number(hv_dl_string(dl, a)))
+            continue;
+        box ba = text_box(dl, a);
+        for (int j = 0; j < i; j++) {
+            const hv_text_item *b = &dl->texts[j];
+            if (b->rotate != 0 || b->ax != HV_ANCHOR_CENTER || b->y != a->y || !is_number(hv_dl_string(dl, b)))
+                continue;
+            box bb = text_box(dl, b);
+            float gap = fmaxf(ba.x0 - bb.x1, bb.x0 - ba.x1);
+            if (gap < 0.2f * a->size && bad++ < 3)
+                printf("  %s: \"%s\" and \"%s\" are %.1f px apart\n", what, hv_dl_string(dl, b), hv_dl_string(dl, a),
+                       (double)gap);
+        }
+    }
     return bad;
 }
 
@@ -1304,11 +1322,12 @@ static bool parse_study(hv_dataset *ds, hv_error *err)
     return ok;
 }
 
-/* The study's first frame in the heatmap layout at w x h, at matplotlib's
- * 11 px type, measured by the fake font at adv a byte (0: its default);
- * returns the panels' count, *cbar the frame's colorbars. */
-static int study_frame(hv_figure *fig, hv_anim *a, int w, int h, float adv, hv_panel_state *ps, hv_drawlist *dl,
-                       hv_figure_layout *lay, int *cbar)
+/* The first frame of a's layout of the study at w x h, at matplotlib's
+ * 11 px type (mpl_type, else the context's), measured by the fake font at
+ * adv a byte (0: its default); returns the panels' count, *cbar the
+ * frame's colorbars. */
+static int study_frame(hv_figure *fig, hv_anim *a, int w, int h, bool mpl_type, float adv, hv_panel_state *ps,
+                       hv_drawlist *dl, hv_figure_layout *lay, int *cbar)
 {
     hv_frame_desc desc;
     int n = hv_anim_frame(a, 0, NULL, ps, &desc);
@@ -1316,7 +1335,7 @@ static int study_frame(hv_figure *fig, hv_anim *a, int w, int h, float adv, hv_p
     memset(&fo, 0, sizeof fo);
     fo.width = w;
     fo.height = h;
-    fo.font_scale = 11.0f / 15.0f;
+    fo.font_scale = mpl_type ? 11.0f / 15.0f : 0;
     fo.desc = desc;
     fo.measure = fake_measure;
     fo.measure_user = adv > 0 ? &adv : NULL;
@@ -1336,7 +1355,7 @@ static void check_row_names_span(hv_figure *fig, hv_anim *a, float adv)
     static hv_figure_layout lay;
     hv_drawlist dl = {0};
     int cbar;
-    int n = study_frame(fig, a, 1280, 720, adv, ps, &dl, &lay, &cbar);
+    int n = study_frame(fig, a, 1280, 720, true, adv, ps, &dl, &lay, &cbar);
     CHECK(lay.fits && lay.rows == 5 && n == 15);
     /* the rotated texts left of the plots: the model names' lines, each
      * given to the row its centre is nearest */
@@ -1412,7 +1431,7 @@ static void test_facets(void)
         int mode = (step + 1) % 3;
         spec.facets = mode;
         int cbar;
-        int n = study_frame(&fig, &a, 640, 360, adv, ps, &dl, &lay, &cbar);
+        int n = study_frame(&fig, &a, 640, 360, true, adv, ps, &dl, &lay, &cbar);
         check_context("facets mode %d", mode);
         CHECK(lay.fits);
         CHECK_INT(n, 15);
@@ -1475,6 +1494,22 @@ static void test_facets(void)
     check_context("%s", "");
     spec.facets = HV_FACETS_ROWS; /* (the models' names beside their rows) */
     check_row_names_span(&fig, &a, adv);
+    /* the models layout at 640x360 (at its own type): the columns are
+     * chosen with the lines their titles need, so one row of five tall
+     * plots, not four columns whose titles take four lines over strips */
+    {
+        hv_anim m;
+        hv_anim_opts mo = {HV_LAYOUT_MODELS, HV_MATCH_RANK, HV_EASE_CUBIC, 0};
+        CHECK(hv_anim_init(&m, &fig, &mo, &err));
+        int cbar;
+        int n = study_frame(&fig, &m, 640, 360, false, adv, ps, &dl, &lay, &cbar);
+        CHECK(lay.fits && n == 5);
+        CHECK_INT(lay.cols, 5);
+        CHECK(lay.panels[0].plot.h > 2 * lay.panels[0].plot.w);
+        printf("  models at 640x360: %d x %d, plots %.0f x %.0f\n", lay.rows, lay.cols,
+               (double)lay.panels[0].plot.w, (double)lay.panels[0].plot.h);
+        hv_anim_free(&m);
+    }
     /* the transpose is taken for room: at least a tenth more */
     CHECK(area[HV_FACETS_AUTO] == (area[HV_FACETS_COLUMNS] > 1.1f * area[HV_FACETS_ROWS] ? area[HV_FACETS_COLUMNS]
                                                                                        : area[HV_FACETS_ROWS]));
@@ -1489,7 +1524,7 @@ static void test_facets(void)
     CHECK(hv_anim_init(&a, &fig, &ao, &err));
     {
         int cbar;
-        int n = study_frame(&fig, &a, 640, 360, 0, ps, &dl, &lay, &cbar);
+        int n = study_frame(&fig, &a, 640, 360, true, 0, ps, &dl, &lay, &cbar);
         CHECK_INT(cbar, HV_CBAR_COLUMN);
         CHECK(lay.fits);
         CHECK_INT(lay.cols, 5);
