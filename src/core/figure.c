@@ -895,7 +895,7 @@ static int strip_rows(const ctx *c, const plan *pl, unsigned mask, float avail_w
 
 /* Computes the decorations and the grid for type scale t; returns the
  * smaller side of the plots (negative when they do not fit). */
-static float fpgrid(ctx *c, plan *pl, const hv_panel_state *panels, int n, float W, float H, bool strip)
+static float plan_grid(ctx *c, plan *pl, const hv_panel_state *panels, int n, float W, float H, bool strip)
 {
     const hv_frame_desc *d = &c->o->desc;
     float t = c->ts;
@@ -970,7 +970,7 @@ static void make_plan(ctx *c, plan *pl, const hv_panel_state *panels, int n, flo
      * would be too small to read or a title would not fit its panel */
     for (int iter = 0; iter < 12; iter++) {
         set_fonts(c, c->ts);
-        float side = fpgrid(c, pl, panels, n, W, H, strip);
+        float side = plan_grid(c, pl, panels, n, W, H, strip);
         float need = fmaxf(48.0f, 0.28f * fminf(pl->cell_w, pl->cell_h));
         /* a title is centred on its plot, within the panel's cell (within
          * the plot when a column's colorbar runs past it) */
@@ -1168,7 +1168,6 @@ static void draw_legend_flow(ctx *c, const plan *pl, const hv_panel_state *ps, f
 
 /* ---- colorbar -------------------------------------------------------------- */
 
-/* label_x: the right edge of the bar's rotated label; NaN = no label */
 /* The colorbar's label, rotated, ending at x, centred on [y, y + h]. */
 static void draw_colorbar_label(ctx *c, float x, float y, float h)
 {
@@ -1178,6 +1177,7 @@ static void draw_colorbar_label(ctx *c, float x, float y, float h)
                c->th->text, HV_ANCHOR_CENTER, HV_ANCHOR_END, 90);
 }
 
+/* label_x: the right edge of the bar's rotated label; NaN = no label */
 static void draw_colorbar(ctx *c, const plan *pl, const hv_panel_state *ps, hv_rect cb, float label_x)
 {
     const hv_theme *th = c->th;
@@ -1817,6 +1817,10 @@ static float facet_across_width(const ctx *c, const facet *f, int L)
 /* The length a row header has along its row: the plots and their tick labels. */
 static float facet_row_len(const facet *f, int r) { return f->g.plot_h + f->in.bottom_h[r]; }
 
+/* Where the row headers end, towards the plots (a gap and a half short
+ * of the first column's tick labels). */
+static float facet_rowhdr_right(const facet *f) { return f->g.grid_x0 - f->gap * 1.5f; }
+
 /* The stretch of the row-header band a rotated name of row r may take
  * (like matplotlib's y labels, it may run past its row's plots): its
  * row, up to a gap short of halfway to each neighbour's, and past the
@@ -1831,7 +1835,7 @@ static void facet_row_span(const ctx *c, const facet *f, int r, float *y0, float
         float prev_end = f->g.row_y[r - 1] + facet_row_len(f, r - 1);
         *y0 = (prev_end + f->g.row_y[r]) * 0.5f + gap * 0.5f;
     } else {
-        float hdr_right = f->g.grid_x0 - gap * 1.5f;
+        float hdr_right = facet_rowhdr_right(f);
         float label_x0 = f->g.col_x[0] - c->lw - c->tick_len - c->pad - f->corner_w;
         *y0 = f->ylabel_corner && label_x0 < hdr_right + gap ? f->g.row_y[0] : f->in.margin + f->in.title_h;
     }
@@ -1934,6 +1938,49 @@ static int header_lines(const ctx *c, const facet *f, const hv_panel_state *pane
     return cl;
 }
 
+/* Solves the grid with its header bands settled: the column headers'
+ * (or panel titles') lines, the colorbar's width and the legend strip each
+ * depend on the plots' size, so a few passes until they stop changing,
+ * then the headers' lines over the plots' final width. Returns whether a
+ * header must still be shortened. */
+static bool facet_settle(ctx *c, facet *f, const hv_panel_state *panels, int n, float W, float H)
+{
+    f->col_lines = 1;
+    /* until the header bands stop changing (each depends on the plots' size) */
+    for (int pass = 0; pass < 6; pass++) {
+        int cl0 = f->col_lines;
+        float cb0 = f->cb_w, st0 = f->strip_h;
+        facet_solve(c, f, panels, n, W, H);
+        if (f->wrap) /* the legend strip's rows beside the colorbar's block */
+            facet_legend_strip(c, f, W);
+        /* a thin colorbar: matplotlib's 1:20 (a wrapped facet's at
+         * most 18 px at 1080p); a column's or a panel's never wider
+         * than an eighth of a plot, the figure's (beside the whole
+         * grid) a quarter */
+        bool beside_plot = c->o->desc.cbar == HV_CBAR_PANEL || c->o->desc.cbar == HV_CBAR_ROW;
+        float bar_len = beside_plot ? f->g.plot_h : f->g.row_y[f->R - 1] + f->g.plot_h - f->g.row_y[0];
+        float cb_max = fminf(f->g.plot_w * (c->o->desc.cbar == HV_CBAR_FIGURE ? 0.25f : 0.12f),
+                             f->wrap ? 18.0f * c->ts : 1e9f);
+        f->cb_w = snap(fmaxf(3.0f, fminf(bar_len / 20.0f, cb_max)));
+        bool cut_on_the_way = false; /* (judged over the final width below) */
+        int cl = header_lines(c, f, panels, n, &cut_on_the_way);
+        /* (bands only grow from pass to pass, so the passes settle) */
+        f->col_lines = cl > f->col_lines ? cl : f->col_lines;
+        if (pass > 0 && cl0 == f->col_lines && cb0 == f->cb_w && st0 == f->strip_h)
+            break;
+    }
+    facet_solve(c, f, panels, n, W, H);
+    /* over the plots' final width a header may need fewer lines
+     * than a pass on the way gave it */
+    bool hdr_cut = false;
+    int cl = header_lines(c, f, panels, n, &hdr_cut);
+    if (cl < f->col_lines && !hdr_cut) {
+        f->col_lines = cl;
+        facet_solve(c, f, panels, n, W, H);
+    }
+    return hdr_cut;
+}
+
 /* A facet grid laid out, not yet drawn: the solved grid, what it came to
  * (fits; names whole; type shrunk; the size that would hold it) and the
  * context, with its type sizes, it was laid out in. */
@@ -2022,15 +2069,7 @@ static bool facet_layout(ctx *c, const hv_panel_state *panels, int n, float W, f
                         f = cf;
                 }
                 /* (with the lines the panel titles need over these plots) */
-                facet_solve(c, &f, panels, n, W, H);
-                for (int pass = 0; pass < 2; pass++) {
-                    bool cut = false;
-                    int cl = header_lines(c, &f, panels, n, &cut);
-                    if (cl <= f.col_lines)
-                        break;
-                    f.col_lines = cl;
-                    facet_solve(c, &f, panels, n, W, H);
-                }
+                facet_settle(c, &f, panels, n, W, H);
                 float side = fminf(f.g.plot_w, f.g.plot_h) * (f.R * f.C > n && !f.legend_cell ? 0.9f : 1.0f);
                 if (side > best + 0.5f) {
                     best = side;
@@ -2068,39 +2107,7 @@ static bool facet_layout(ctx *c, const hv_panel_state *panels, int n, float W, f
             f.row_band_w = f.row_horiz ? across_w[cand - CAND_ACROSS + 1] : 0;
             if (f.row_horiz && !(f.row_band_w > 0))
                 continue;
-            f.col_lines = 1;
-            /* until the header bands stop changing (each depends on the plots' size) */
-            for (int pass = 0; pass < 6; pass++) {
-                int cl0 = f.col_lines;
-                float cb0 = f.cb_w, st0 = f.strip_h;
-                facet_solve(c, &f, panels, n, W, H);
-                if (f.wrap) /* the legend strip's rows beside the colorbar's block */
-                    facet_legend_strip(c, &f, W);
-                /* a thin colorbar: matplotlib's 1:20 (a wrapped facet's at
-                 * most 18 px at 1080p); a column's or a panel's never wider
-                 * than an eighth of a plot, the figure's (beside the whole
-                 * grid) a quarter */
-                bool beside_plot = d->cbar == HV_CBAR_PANEL || d->cbar == HV_CBAR_ROW;
-                float bar_len = beside_plot ? f.g.plot_h : f.g.row_y[f.R - 1] + f.g.plot_h - f.g.row_y[0];
-                float cb_max = fminf(f.g.plot_w * (d->cbar == HV_CBAR_FIGURE ? 0.25f : 0.12f),
-                                     f.wrap ? 18.0f * c->ts : 1e9f);
-                f.cb_w = snap(fmaxf(3.0f, fminf(bar_len / 20.0f, cb_max)));
-                bool cut_on_the_way = false; /* (judged over the final width below) */
-                int cl = header_lines(c, &f, panels, n, &cut_on_the_way);
-                /* (bands only grow from pass to pass, so the passes settle) */
-                f.col_lines = cl > f.col_lines ? cl : f.col_lines;
-                if (pass > 0 && cl0 == f.col_lines && cb0 == f.cb_w && st0 == f.strip_h)
-                    break;
-            }
-            facet_solve(c, &f, panels, n, W, H);
-            /* over the plots' final width a header may need fewer lines
-             * than a pass on the way gave it */
-            bool hdr_cut = false;
-            int cl = header_lines(c, &f, panels, n, &hdr_cut);
-            if (cl < f.col_lines && !hdr_cut) {
-                f.col_lines = cl;
-                facet_solve(c, &f, panels, n, W, H);
-            }
+            bool hdr_cut = facet_settle(c, &f, panels, n, W, H);
             float area = f.g.ok ? f.g.plot_w * f.g.plot_h : -1;
             if (iter == 0 && (cand == 0 || f.g.need_w * f.g.need_h < need_w * need_h)) {
                 need_w = f.g.need_w;
@@ -2312,7 +2319,7 @@ static int facet_draw(ctx *c, const facet_plan *fp, const hv_panel_state *panels
             hv_dl_text(c->dl, wl[i], cx, snap(bottom - f.lead * (float)(nl - 1 - i)), c->f_header, th->text,
                        HV_ANCHOR_CENTER, HV_ANCHOR_END, 0);
     }
-    float hdr_right = f.g.grid_x0 - f.gap * 1.5f;
+    float hdr_right = facet_rowhdr_right(&f);
     for (int r = 0; r < f.R; r++) {
         int p = r * f.C;
         if (p >= n || !d->row_header[r])
